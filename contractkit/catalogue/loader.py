@@ -1,0 +1,135 @@
+"""Load and cross-check the requirement catalogue and its concept lexicon."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from contractkit import resources
+from contractkit.catalogue.model import Catalogue
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; the message names the file and the entry."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+def read_yaml(path: Path, error=CatalogueError) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise error(path, "file not found") from None
+    except yaml.YAMLError as exc:
+        raise error(path, f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise error(path, "expected a mapping at the top level")
+    return data
+
+
+def load_concepts(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Concept id -> the terms that express it (``corpora/lexicons/concepts.yaml``)."""
+    path = path or resources.corpora_dir() / "lexicons" / "concepts.yaml"
+    data = read_yaml(path)
+    concepts = data.get("concepts")
+    if not isinstance(concepts, dict) or not concepts:
+        raise CatalogueError(path, "'concepts' must be a non-empty mapping")
+    result: dict[str, tuple[str, ...]] = {}
+    for concept_id, entry in concepts.items():
+        terms = entry.get("terms") if isinstance(entry, dict) else None
+        if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise CatalogueError(path, f"concept {concept_id!r} needs a non-empty list of terms")
+        result[concept_id] = tuple(terms)
+    return result
+
+
+def load_catalogue(
+    path: Path | None = None,
+    *,
+    templates_dir: Path | None = None,
+    concepts: dict[str, tuple[str, ...]] | None = None,
+) -> Catalogue:
+    path = Path(path) if path else resources.default_catalogue_path()
+    data = read_yaml(path)
+    try:
+        catalogue = Catalogue.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogueError(path, _describe(exc, data)) from None
+    _cross_check(
+        catalogue,
+        path,
+        templates_dir or resources.templates_dir(),
+        concepts if concepts is not None else load_concepts(),
+    )
+    return catalogue
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process."""
+    return load_catalogue()
+
+
+def _describe(exc: ValidationError, data: dict) -> str:
+    problems = []
+    for err in exc.errors():
+        location = list(err["loc"])
+        # Name requirements by id rather than by list index: that is what a maintainer searches for.
+        if len(location) >= 2 and location[0] == "requirements" and isinstance(location[1], int):
+            try:
+                location[1] = data["requirements"][location[1]].get("id", location[1])
+            except (IndexError, AttributeError, TypeError):
+                pass
+        problems.append(f"{'.'.join(str(part) for part in location)}: {err['msg']}")
+    return "; ".join(problems)
+
+
+def _cross_check(catalogue: Catalogue, path: Path, templates: Path, concepts) -> None:
+    def fail(problem: str):
+        raise CatalogueError(path, problem)
+
+    for kind, items in (
+        ("role", catalogue.roles),
+        ("pair", catalogue.pairs),
+        ("option", catalogue.conditions),
+        ("article", catalogue.articles),
+        ("requirement", catalogue.requirements),
+    ):
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                fail(f"duplicate {kind} id {item.id!r}")
+            seen.add(item.id)
+
+    role_ids = {r.id for r in catalogue.roles}
+    role_kinds = {r.kind for r in catalogue.roles}
+    for pair in catalogue.pairs:
+        for role in pair.roles:
+            if role not in role_ids:
+                fail(f"pair {pair.id!r} names unknown role {role!r}")
+    pair_ids = {p.id for p in catalogue.pairs}
+    condition_ids = {c.id for c in catalogue.conditions}
+    article_ids = {a.id for a in catalogue.articles}
+    for req in catalogue.requirements:
+        where = f"requirement {req.id!r}"
+        for pair in req.pairs:
+            if pair not in pair_ids:
+                fail(f"{where} names unknown pair {pair!r}")
+        if req.condition and req.condition not in condition_ids:
+            fail(f"{where} names unknown option {req.condition!r}")
+        if req.article not in article_ids:
+            fail(f"{where} names unknown article {req.article!r}")
+        if not (templates / req.template).is_file():
+            fail(f"{where}: template {req.template!r} not found under {templates}")
+        unknown = sorted(req.detect.concept_ids() - set(concepts))
+        if unknown:
+            fail(f"{where}: detection names unknown concepts {unknown}")
+        for kind in req.division:
+            if kind not in role_kinds:
+                fail(f"{where}: division names unknown role kind {kind!r}")

@@ -1,0 +1,208 @@
+"""Typed, immutable objects for the requirement catalogue.
+
+The catalogue file (``corpora/requirements/*.yaml``) is the single source of
+truth: the generator picks templates from it, the checker reads its detection
+specs, the docs and the tests are driven by it. Validation happens here, at
+load time, so a malformed catalogue never reaches a user.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+REQUIREMENT_ID = re.compile(r"^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$")
+PAIR_ID = re.compile(r"^[a-z]+-[a-z]+$")
+
+RoleKind = Literal["customer", "provider", "partner"]
+
+
+class Strength(StrEnum):
+    """How strongly the standard words a requirement (应 / 宜 / 可)."""
+
+    MUST = "must"
+    SHOULD = "should"
+    MAY = "may"
+
+    @property
+    def label_zh(self) -> str:
+        return {"must": "应", "should": "宜", "may": "可"}[self.value]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Role(Frozen):
+    id: str
+    name: str = Field(description="Chinese name as the standard writes it")
+    kind: RoleKind
+    description: str
+
+
+class Pair(Frozen):
+    """Two roles that sign an agreement with each other, e.g. provider-om."""
+
+    id: str
+    name: str
+    roles: tuple[str, str]
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not PAIR_ID.match(value):
+            raise ValueError(f"pair id {value!r} must look like 'provider-om'")
+        return value
+
+    @property
+    def partner_role(self) -> str:
+        """The role on the non-provider side (customer or a partner role)."""
+        first, second = self.roles
+        return first if second == "provider" else second
+
+
+class Condition(Frozen):
+    """A generation option that switches extra requirements on (关基, 多云统管)."""
+
+    id: str
+    name: str
+    description: str
+
+
+Marking = Literal["implement", "supervise", "approve", "cooperate", "responsible"]
+# How each marking reads in the responsibility matrix of a generated agreement: (label, meaning).
+MARKINGS: dict[str, tuple[str, str]] = {
+    "responsible": ("负责", "承担该项安全责任"),
+    "implement": ("实施", "承担该项具体实施工作"),
+    "supervise": ("监督", "对实施工作进行监督检查"),
+    "approve": ("审批", "对实施方案、授权或变更进行审批"),
+    "cooperate": ("配合", "提供必要的配合与支持"),
+}
+
+
+class Detection(Frozen):
+    """What a contract must say for the checker to count a requirement as met.
+
+    ``all_of`` is a list of concept groups; a sentence satisfies the
+    requirement when it mentions at least one concept of every group. The
+    ``actor`` is whose right or duty the sentence must state, ``modality``
+    which kind. ``partial`` concepts show the topic is touched on without
+    the required elements; ``contrary`` groups describe sentences that say the
+    opposite.
+    """
+
+    all_of: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    actor: RoleKind | None = None
+    modality: Literal["duty", "right", "prohibition"] | None = None
+    partial: tuple[str, ...] = ()
+    contrary: tuple[tuple[str, ...], ...] = ()
+
+    def concept_ids(self) -> set[str]:
+        ids = {c for group in self.all_of for c in group}
+        ids.update(self.partial)
+        ids.update(c for group in self.contrary for c in group)
+        return ids
+
+
+class Requirement(Frozen):
+    id: str
+    clause: str = Field(description="where in the standard, e.g. '5 b) 2)'")
+    summary: str = Field(min_length=4, description="one line, our own words")
+    strength: Strength
+    wording: str = Field(description="the modal word the standard uses, e.g. 应, 不应, 宜")
+    pairs: tuple[str, ...] = Field(min_length=1)
+    obligor: RoleKind = Field(description="whose duty or right the clause states")
+    condition: str | None = None
+    article: str = Field(description="id of the agreement article the clause goes in")
+    template: str = Field(description="path under clause_templates/")
+    work_item: str = Field(description="row name in the responsibility matrix")
+    division: dict[RoleKind, Marking] = Field(default_factory=dict)
+    consequence: str | None = Field(
+        default=None, description="what the standard says follows when the item is missing"
+    )
+    detect: Detection
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not REQUIREMENT_ID.match(value):
+            raise ValueError(f"requirement id {value!r} must look like '5b1-transfer-depth'")
+        return value
+
+    @model_validator(mode="after")
+    def _strength_matches_wording(self) -> "Requirement":
+        # 应/不应/不得/需 read as must, 宜 as should, 可 as may: keep the two fields honest.
+        expected = (
+            Strength.SHOULD
+            if "宜" in self.wording
+            else Strength.MAY
+            if self.wording.startswith("可")
+            else Strength.MUST
+        )
+        if expected is not self.strength:
+            raise ValueError(
+                f"strength {self.strength.value!r} does not match the standard's wording "
+                f"{self.wording!r} (expected {expected.value!r})"
+            )
+        return self
+
+    def applies_to(self, pair_ids: set[str], conditions: set[str]) -> bool:
+        return bool(pair_ids.intersection(self.pairs)) and (
+            self.condition is None or self.condition in conditions
+        )
+
+
+class Article(Frozen):
+    """A 第X条 of a generated agreement: requirements are grouped under these."""
+
+    id: str
+    title: str
+
+
+class Catalogue(Frozen):
+    standard_code: str
+    standard_title: str
+    version: str
+    roles: tuple[Role, ...]
+    pairs: tuple[Pair, ...]
+    conditions: tuple[Condition, ...]
+    articles: tuple[Article, ...]
+    requirements: tuple[Requirement, ...]
+
+    def role(self, role_id: str) -> Role:
+        return _by_id(self.roles, role_id, "role")
+
+    def pair(self, pair_id: str) -> Pair:
+        return _by_id(self.pairs, pair_id, "pair")
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        return _by_id(self.requirements, requirement_id, "requirement")
+
+    def condition(self, condition_id: str) -> Condition:
+        return _by_id(self.conditions, condition_id, "option")
+
+    def select(self, pair_ids: set[str], conditions: set[str] = frozenset()) -> list[Requirement]:
+        """Requirements that apply to any of the pairs, in catalogue order, each once."""
+        return [r for r in self.requirements if r.applies_to(set(pair_ids), set(conditions))]
+
+    def for_pair(self, pair_id: str) -> list[Requirement]:
+        """Everything a pair can ever need, whatever the options."""
+        return [r for r in self.requirements if pair_id in r.pairs]
+
+
+class UnknownName(LookupError):
+    """A pair, role, requirement or option id that the catalogue does not have."""
+
+    def __init__(self, kind: str, name: str, known: list[str]):
+        self.kind, self.name, self.known = kind, name, known
+        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(known)}")
+
+
+def _by_id(items, item_id: str, kind: str):
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise UnknownName(kind, item_id, [i.id for i in items])

@@ -1,0 +1,36 @@
+"""Where the shipped data lives: inside the installed package, or in the checkout.
+
+A wheel carries ``corpora/`` and ``clause_templates/`` under
+``contractkit/_data/`` (see pyproject.toml); an editable install or a plain
+checkout reads them from the top of the repository.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def data_root() -> Path:
+    for root in (PACKAGE_DIR / "_data", PACKAGE_DIR.parent):
+        if (root / "corpora").is_dir() and (root / "clause_templates").is_dir():
+            return root
+    raise FileNotFoundError(
+        f"contractkit data not found: neither {PACKAGE_DIR / '_data'} nor {PACKAGE_DIR.parent} "
+        "holds corpora/ and clause_templates/; reinstall the package"
+    )
+
+
+def corpora_dir() -> Path:
+    return data_root() / "corpora"
+
+
+def templates_dir() -> Path:
+    return data_root() / "clause_templates"
+
+
+def default_catalogue_path() -> Path:
+    return corpora_dir() / "requirements" / "t-ccia-004-2024.yaml"
