@@ -1,0 +1,230 @@
+"""The command line: a thin layer over the library.
+
+Only click is imported at module level, so ``contractkit --help`` stays fast;
+each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from contractkit import __version__
+
+EXIT_USAGE = 2
+
+
+class UsageFailure(click.ClickException):
+    """A bad request or input: printed as 'Error: …', exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _known_errors():
+    from contractkit.catalogue import CatalogueError, UnknownName
+    from contractkit.fileio import OutputExistsError
+    from contractkit.generation.config import ConfigError
+    from contractkit.generation.parameters import ParameterError
+    from contractkit.generation.render import GenerationError
+
+    return (CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError, GenerationError)
+
+
+def _fail_cleanly(func):
+    """Turn the library's documented errors into one clear line and exit status 2."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except _known_errors() as exc:
+            raise UsageFailure(str(exc)) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise UsageFailure(f"{where}{exc.strerror or exc}") from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="contractkit")
+def main():
+    """Write and check the security-responsibility clauses of cloud-service
+    contracts under T/CCIA 004-2024《云计算服务安全责任划分规则及实施指南》."""
+
+
+# ---------------------------------------------------------------- listings
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True
+)
+
+
+@main.command()
+@FORMAT_OPTION
+@_fail_cleanly
+def pairs(fmt):
+    """List the party pairs and roles an agreement can be generated for."""
+    from contractkit.catalogue import default_catalogue
+    from contractkit.listing import list_pairs
+
+    click.echo(list_pairs(default_catalogue(), fmt), nl=False)
+
+
+@main.command()
+@click.option("--pair", "pair_ids", multiple=True, help="Only requirements of this pair (repeatable).")
+@click.option("--option", "options", multiple=True, help="Include requirements switched on by this option (cii, multi-cloud).")
+@FORMAT_OPTION
+@_fail_cleanly
+def requirements(pair_ids, options, fmt):
+    """List the requirement catalogue (filterable by pair)."""
+    from contractkit.catalogue import default_catalogue
+    from contractkit.listing import list_requirements
+
+    catalogue = default_catalogue()
+    for pair_id in pair_ids:
+        catalogue.pair(pair_id)
+    for option in options:
+        catalogue.condition(option)
+    click.echo(list_requirements(catalogue, set(pair_ids), set(options), fmt), nl=False)
+
+
+@main.command()
+@click.argument("pair", required=False)
+@click.option("--role", "roles", multiple=True, help="A further role the same partner holds.")
+@click.option("--option", "options", multiple=True, help="cii or multi-cloud.")
+@click.option("--kind", type=click.Choice(["agreement", "annex"]), default="agreement", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "yaml"]), default="table", show_default=True,
+    help="yaml prints a config file to fill in and pass to 'generate --config'.",
+)
+@_fail_cleanly
+def parameters(pair, roles, options, kind, fmt):
+    """List the template parameters (all, or those PAIR's document uses)."""
+    from contractkit.generation.parameters import default_parameters
+    from contractkit.listing import list_parameters
+
+    names = None
+    if pair:
+        from contractkit.generation.render import relevant_parameters
+        from contractkit.generation.settings import GenerationSettings
+
+        names = relevant_parameters(GenerationSettings(pair, tuple(roles), frozenset(options), kind))
+    settings = {"pair": pair, "roles": list(roles), "options": list(options), "kind": kind}
+    click.echo(list_parameters(default_parameters(), names, fmt, settings), nl=False)
+
+
+# ---------------------------------------------------------------- generate
+@main.command()
+@click.argument("pair", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write; '-' for standard output (md/txt).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "txt"]), help="Output format [default: from the file extension, else docx].")
+@click.option("--role", "roles", multiple=True, help="A further partner role the same organisation holds, e.g. --role security (repeatable).")
+@click.option("--option", "options", multiple=True, help="cii (关键信息基础设施) or multi-cloud (多云统管); repeatable.")
+@click.option("--kind", type=click.Choice(["agreement", "annex"]), help="A full agreement or a clause annex to an existing contract [default: agreement].")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a parameter (repeatable); see 'contractkit parameters'.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="YAML or TOML file with the request and its parameters.")
+@click.option("-i", "--interactive", is_flag=True, help="Ask for each parameter that is not set yet.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_fail_cleanly
+def generate(pair, output, fmt, roles, options, kind, assignments, config_path, interactive, force):
+    """Generate the agreement (or clause annex) for PAIR, e.g. provider-om.
+
+    Unset parameters become blanks (________) in a fill-in draft.
+    """
+    from contractkit.generation.config import read_config
+    from contractkit.generation.settings import GenerationSettings
+
+    config = read_config(config_path) if config_path else {}
+    pair = pair or config.get("pair")
+    if not pair:
+        raise UsageFailure("name the pair, e.g. 'contractkit generate provider-om' (see 'contractkit pairs')")
+    values = dict(config.get("parameters", {}))
+    values.update(_parse_assignments(assignments))
+    settings = GenerationSettings(
+        pair=pair,
+        extra_roles=tuple(config.get("roles", [])) + tuple(roles),
+        options=frozenset(config.get("options", [])) | set(options),
+        kind=kind or config.get("kind", "agreement"),
+        parameters=values,
+    )
+    if interactive:
+        settings = _ask_parameters(settings)
+    fmt = fmt or _format_from_output(output)
+    if output is None:
+        raise UsageFailure("name the output file with -o FILE (or -o - for standard output)")
+    if str(output) == "-" and fmt == "docx":
+        raise UsageFailure("a .docx cannot go to standard output; give a file name")
+
+    from contractkit.fileio import write_atomic
+    from contractkit.generation.render import build_document
+    from contractkit.writers import writer_for
+
+    document = build_document(settings)
+    data = writer_for(fmt).write(document)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    path = write_atomic(output, data, force=force)
+    click.echo(
+        f"wrote {path} ({fmt}, {len(document.metadata.requirement_ids)} requirements: "
+        f"{', '.join(document.metadata.pair_ids)})",
+        err=True,
+    )
+
+
+def _parse_assignments(assignments) -> dict[str, str]:
+    values = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise UsageFailure(f"--set {assignment!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+def _format_from_output(output: Path | None) -> str:
+    from contractkit.writers import format_for_path
+
+    if output is None or str(output) == "-":
+        return "docx" if output is None else "md"
+    return format_for_path(output) or "docx"
+
+
+def _ask_parameters(settings):
+    """Prompt for every parameter of this document not set yet, re-asking on a bad value."""
+    from dataclasses import replace
+
+    from contractkit.generation.parameters import ParameterError, default_parameters
+    from contractkit.generation.render import relevant_parameters
+
+    specs = default_parameters()
+    values = dict(settings.parameters)
+    for name in relevant_parameters(settings):
+        if name in values:
+            continue
+        spec = specs[name]
+        click.echo(f"\n{spec.label} [{name}] — {spec.description}", err=True)
+        while True:
+            raw = click.prompt(
+                "  value (Enter for " + ("the default" if spec.default is not None else "a blank") + ")",
+                default="" if spec.default is None else str(spec.default),
+                show_default=spec.default is not None,
+                err=True,
+            )
+            if raw == "":
+                break
+            try:
+                values[name] = spec.parse(raw)
+                break
+            except ParameterError as exc:
+                click.echo(f"  {exc.problem}", err=True)
+    return replace(settings, parameters=values)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,181 @@
+"""Template parameters: declared with types, defaults and bounds in
+``clause_templates/parameters.yaml``; values from the CLI, a config file or
+Python are validated here and turned into what the templates see."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from contractkit import resources
+
+ParameterType = Literal["text", "integer", "percent", "date"]
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Characters the writers use as markers, and control characters Word refuses.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
+
+
+class ParameterError(ValueError):
+    """A bad parameter value or name; ``name`` is the parameter at fault."""
+
+    def __init__(self, name: str, problem: str):
+        self.name, self.problem = name, problem
+        super().__init__(f"parameter {name!r}: {problem}")
+
+
+class ParameterSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    type: ParameterType
+    group: str
+    label: str
+    description: str
+    default: str | int | None = None
+    min: int | float | None = None
+    max: int | float | None = None
+    max_length: int | None = Field(default=None, gt=0)
+    bounds_reason: str | None = Field(default=None, description="why the bounds are what they are")
+
+    @model_validator(mode="after")
+    def _default_is_valid(self) -> "ParameterSpec":
+        if self.default is not None:
+            self.parse(self.default)
+        return self
+
+    def parse(self, raw: Any) -> str | int:
+        """Validate one value; return what the templates get (an int or a str)."""
+        if isinstance(raw, bool):
+            raise ParameterError(self.name, f"expected {self._expected()}, got a yes/no value")
+        if self.type == "integer":
+            value = _to_int(self.name, raw)
+            self._check_bounds(value)
+            return value
+        text = str(raw).strip()
+        if self.type == "percent":
+            text = text.removesuffix("%").strip()
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}") from None
+            if not number.is_finite():
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}")
+            self._check_bounds(number)
+            return f"{number.normalize():f}"
+        if self.type == "date":
+            if not DATE.match(text):
+                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {raw!r}")
+            return text
+        if not text:
+            raise ParameterError(self.name, "must not be empty (leave it unset for a blank)")
+        if FORBIDDEN.search(text):
+            raise ParameterError(self.name, "contains control or private-use characters")
+        if self.max_length and len(text) > self.max_length:
+            raise ParameterError(
+                self.name, f"is {len(text)} characters long; at most {self.max_length} allowed"
+            )
+        return text
+
+    def _check_bounds(self, value) -> None:
+        if self.min is not None and value < self.min or self.max is not None and value > self.max:
+            reason = f" ({self.bounds_reason})" if self.bounds_reason else ""
+            raise ParameterError(
+                self.name, f"{value} is outside the allowed range {self.min}–{self.max}{reason}"
+            )
+
+    def _expected(self) -> str:
+        return {"integer": "a whole number", "percent": "a percentage", "date": "a date"}.get(
+            self.type, "text"
+        )
+
+
+def _to_int(name: str, raw: Any) -> int:
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ParameterError(name, f"expected a whole number, got {raw!r}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Blank:
+    """An unset parameter: rendered as a fill-in line in every output format."""
+
+    name: str
+    label: str
+
+    def __str__(self) -> str:
+        # Private-use marker characters; parameter values may never contain them.
+        return f"\ue000{self.name}\ue001"
+
+
+BLANK_MARK = re.compile("\ue000([a-z_]+)\ue001")
+
+
+class ParameterSet:
+    """All declared parameters, by name, in file order."""
+
+    def __init__(self, specs: list[ParameterSpec], source: Path):
+        self.source = source
+        self.specs = {spec.name: spec for spec in specs}
+
+    def __iter__(self):
+        return iter(self.specs.values())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.specs
+
+    def __getitem__(self, name: str) -> ParameterSpec:
+        try:
+            return self.specs[name]
+        except KeyError:
+            raise ParameterError(name, f"unknown parameter; known: {', '.join(self.specs)}") from None
+
+    def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Validated values for every parameter: given, else default, else a Blank."""
+        values: dict[str, Any] = {}
+        for name in given:
+            self[name]  # unknown names fail here, with the list of known ones
+        for spec in self:
+            raw = given.get(spec.name)
+            if raw is None or raw == "":
+                values[spec.name] = (
+                    spec.parse(spec.default) if spec.default is not None else Blank(spec.name, spec.label)
+                )
+            else:
+                values[spec.name] = spec.parse(raw)
+        return values
+
+
+def load_parameters(path: Path | None = None) -> ParameterSet:
+    from contractkit.catalogue.loader import CatalogueError, read_yaml
+
+    path = path or resources.templates_dir() / "parameters.yaml"
+    data = read_yaml(path)
+    entries = data.get("parameters")
+    if not isinstance(entries, dict) or not entries:
+        raise CatalogueError(path, "'parameters' must be a non-empty mapping")
+    specs = []
+    for name, entry in entries.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
+            raise CatalogueError(path, f"parameter name {name!r} must be lower_snake_case")
+        try:
+            specs.append(ParameterSpec(name=name, **(entry or {})))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors())
+            raise CatalogueError(path, f"parameter {name!r}: {problems}") from None
+        except ParameterError as exc:
+            raise CatalogueError(path, f"default of {exc}") from None
+    return ParameterSet(specs, path)
+
+
+@cache
+def default_parameters() -> ParameterSet:
+    return load_parameters()

@@ -1,0 +1,266 @@
+"""Render the catalogue's templates into a format-neutral Document."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from contractkit import __version__, resources
+from contractkit.catalogue import Catalogue, Pair, Requirement, default_catalogue
+from contractkit.catalogue.model import MARKINGS
+from contractkit.generation.document import (
+    Article,
+    Document,
+    Inline,
+    Item,
+    Matrix,
+    MatrixRow,
+    Metadata,
+    Party,
+)
+from contractkit.generation.parameters import Blank, ParameterSet, default_parameters
+from contractkit.generation.settings import GenerationSettings
+
+PARTY_LABELS = ("甲方", "乙方")
+SCOPE_TEMPLATE = "documents/scope.j2"
+FINAL_TEMPLATE = "documents/final.j2"
+PREAMBLE_TEMPLATE = "documents/preamble.j2"
+# Names the renderer itself puts in every template's context (besides parameters).
+CONTEXT_NAMES = frozenset(
+    {"provider", "partner", "customer", "partner_role", "roles", "options", "is_annex"}
+)
+
+
+class GenerationError(ValueError):
+    """A request the generator cannot fulfil (unknown pair, role or option, bad combination)."""
+
+
+class TemplateRenderError(GenerationError):
+    def __init__(self, template: str, problem: str):
+        self.template = template
+        super().__init__(f"template {template}: {problem}")
+
+
+@cache
+def template_environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir or resources.templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,  # plain text; each writer escapes for its own format
+    )
+
+
+def template_variables(name: str, env: jinja2.Environment | None = None) -> set[str]:
+    """Names a template reads from its context (found statically)."""
+    env = env or template_environment()
+    source = env.loader.get_source(env, name)[0]
+    return meta.find_undeclared_variables(env.parse(source))
+
+
+def resolve_pairs(settings: GenerationSettings, catalogue: Catalogue) -> list[Pair]:
+    """The pair asked for plus one provider–role pair per extra partner role."""
+    first = catalogue.pair(settings.pair)
+    pairs = [first]
+    for role_id in settings.extra_roles:
+        role = catalogue.role(role_id)
+        if first.partner_role == "customer":
+            raise GenerationError(
+                f"extra role {role_id!r} only applies to provider–partner pairs, not {first.id!r}"
+            )
+        if role.kind != "partner":
+            raise GenerationError(
+                f"role {role_id!r} is not a partner role; choose from "
+                + ", ".join(r.id for r in catalogue.roles if r.kind == "partner")
+            )
+        if role_id != first.partner_role:
+            pairs.append(catalogue.pair(f"provider-{role_id}"))
+    for option in settings.options:
+        catalogue.condition(option)  # unknown options fail with the list of known ones
+    return pairs
+
+
+def build_document(
+    settings: GenerationSettings,
+    catalogue: Catalogue | None = None,
+    parameters: ParameterSet | None = None,
+) -> Document:
+    catalogue = catalogue or default_catalogue()
+    parameters = parameters or default_parameters()
+    pairs = resolve_pairs(settings, catalogue)
+    pair_ids = [p.id for p in pairs]
+    values = parameters.resolve(settings.parameters)
+    labels = {spec.name: spec.label for spec in parameters}
+    requirements = catalogue.select(set(pair_ids), set(settings.options))
+
+    customer_side = pairs[0].partner_role == "customer"
+    partner_roles = [p.partner_role for p in pairs]
+    partner_role_name = "及".join(catalogue.role(r).name for r in partner_roles)
+    context = dict(values)
+    context.update(
+        roles=set() if customer_side else set(partner_roles),
+        options=set(settings.options),
+        is_annex=settings.kind == "annex",
+        partner_role=partner_role_name,
+    )
+    if customer_side:
+        context.update(customer=PARTY_LABELS[0], provider=PARTY_LABELS[1])
+    else:
+        context.update(provider=PARTY_LABELS[0], partner=PARTY_LABELS[1])
+
+    env = template_environment()
+
+    def render(template: str) -> str:
+        try:
+            return env.get_template(template).render(context)
+        except jinja2.UndefinedError as exc:
+            raise TemplateRenderError(template, f"{exc.message} (not a declared parameter)") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateRenderError(template, str(exc)) from None
+
+    items_by_article: dict[str, list[Item]] = {}
+    for req in requirements:
+        items = _parse_items(render(req.template), labels, req.id)
+        if len(items) != 1:
+            raise TemplateRenderError(req.template, f"must render exactly one item, rendered {len(items)}")
+        items_by_article.setdefault(req.article, []).append(items[0])
+
+    articles = [Article("scope", "定义与适用范围", tuple(_parse_items(render(SCOPE_TEMPLATE), labels)))]
+    articles += [
+        Article(a.id, a.title, tuple(items_by_article[a.id]))
+        for a in catalogue.articles
+        if a.id in items_by_article
+    ]
+    articles.append(Article("final", "其他", tuple(_parse_items(render(FINAL_TEMPLATE), labels))))
+
+    if customer_side:
+        parties = (
+            _party(PARTY_LABELS[0], catalogue.role("customer").name, "customer", values, labels),
+            _party(PARTY_LABELS[1], catalogue.role("provider").name, "provider", values, labels),
+        )
+    else:
+        parties = (
+            _party(PARTY_LABELS[0], catalogue.role("provider").name, "provider", values, labels),
+            _party(PARTY_LABELS[1], partner_role_name, "partner", values, labels),
+        )
+
+    recitals = tuple(item.text for item in _parse_items(render(PREAMBLE_TEMPLATE), labels))
+    role_kinds = ("customer", "provider") if customer_side else ("provider", "partner")
+    return Document(
+        kind=settings.kind,
+        title="云计算服务安全责任实施工作划分附件" if settings.kind == "annex" else "云计算服务安全责任协议",
+        subtitle=f"（{parties[0].role_names}与{parties[1].role_names}）",
+        parties=parties,
+        recitals=recitals,
+        articles=tuple(articles),
+        matrix=_matrix(requirements, parties, role_kinds),
+        signature_date_label="签订日期：　　　　年　　月　　日",
+        sign_place=Inline(("签订地点：", values["sign_place"])),
+        metadata=Metadata(
+            generator=f"contractkit {__version__}",
+            standard=f"{catalogue.standard_code} {catalogue.standard_title}",
+            pair_ids=tuple(pair_ids),
+            options=tuple(sorted(settings.options)),
+            kind=settings.kind,
+            requirement_ids=tuple(r.id for r in requirements),
+            parameters={k: (None if isinstance(v, Blank) else v) for k, v in values.items()},
+        ),
+    )
+
+
+def _party(label: str, role_names: str, prefix: str, values: dict, labels: dict) -> Party:
+    def inline(name: str) -> Inline:
+        return Inline((values[name],))
+
+    return Party(
+        label=label,
+        role_names=role_names,
+        name=inline(f"{prefix}_name"),
+        address=inline(f"{prefix}_address"),
+        representative=inline(f"{prefix}_representative"),
+    )
+
+
+def _matrix(requirements: list[Requirement], parties: tuple[Party, ...], role_kinds) -> Matrix:
+    columns = tuple(f"{p.label}（{p.role_names}）" for p in parties)
+    rows = tuple(
+        MatrixRow(
+            clause=req.clause,
+            work_item=req.work_item,
+            marks=tuple(
+                MARKINGS[req.division[kind]][0] if kind in req.division else "" for kind in role_kinds
+            ),
+            requirement_id=req.id,
+        )
+        for req in requirements
+    )
+    legend = (
+        "说明：" + "；".join(f"“{label}”指{meaning}" for label, meaning in MARKINGS.values())
+        + "。依 T/CCIA 004-2024 第5章，实施工作可以依约转移，安全责任本身不随之转移。"
+    )
+    return Matrix(title="附件：安全责任实施工作划分表", columns=columns, rows=rows, legend=legend)
+
+
+def _parse_items(text: str, labels: dict[str, str], requirement_id: str | None = None) -> list[Item]:
+    """Split rendered text into items: blank lines separate items, '- ' lines are sub-items."""
+    items: list[Item] = []
+    for block in _blocks(text):
+        head, *rest = block
+        subitems = []
+        for line in rest:
+            if not line.startswith("- "):
+                raise ValueError(f"line {line!r} continues an item without '- '")
+            subitems.append(Inline.parse(line[2:].strip(), labels))
+        items.append(Item(Inline.parse(head, labels), tuple(subitems), requirement_id))
+    return items
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks, current = [], []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def relevant_parameters(
+    settings: GenerationSettings,
+    catalogue: Catalogue | None = None,
+    parameters: ParameterSet | None = None,
+) -> list[str]:
+    """The parameters this request's document actually uses, in declaration order.
+
+    Found from the templates themselves, so the list never drifts from them;
+    the absent party's fields and the annex-only ones are left out.
+    """
+    catalogue = catalogue or default_catalogue()
+    parameters = parameters or default_parameters()
+    pairs = resolve_pairs(settings, catalogue)
+    requirements = catalogue.select({p.id for p in pairs}, set(settings.options))
+    used: set[str] = set()
+    for template in [r.template for r in requirements] + [PREAMBLE_TEMPLATE, SCOPE_TEMPLATE, FINAL_TEMPLATE]:
+        used |= template_variables(template)
+    customer_side = pairs[0].partner_role == "customer"
+    present = ("customer", "provider") if customer_side else ("provider", "partner")
+    used |= {f"{who}_{field}" for who in present for field in ("name", "address", "representative")}
+    used.add("sign_place")
+    absent = {"partner"} if customer_side else {"customer"}
+    names = []
+    for spec in parameters:
+        if spec.name not in used or spec.name.split("_")[0] in absent:
+            continue
+        if spec.name == "main_contract_name" and settings.kind != "annex":
+            continue
+        names.append(spec.name)
+    return names

@@ -1,0 +1,69 @@
+"""The shared walk over a Document for the line-based formats (Markdown, text).
+
+Subclasses say how each part looks; the order of parts lives here once.
+"""
+
+from __future__ import annotations
+
+from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.writers.numbering import article_label, item_label, subitem_label
+
+
+class LineWriter:
+    format = ""
+    extension = ""
+
+    def write(self, document: Document) -> bytes:
+        lines: list[str] = []
+        lines += self.title(document.title, document.subtitle)
+        for party in document.parties:
+            lines += self.party(party)
+        lines.append("")
+        for recital in document.recitals:
+            lines += self.paragraph(self.inline(recital))
+        for a_number, article in enumerate(document.articles, 1):
+            lines += self.article_heading(f"{article_label(a_number)}　{article.title}")
+            for i_number, item in enumerate(article.items, 1):
+                lines += self.paragraph(f"{item_label(i_number)}{self.inline(item.text)}")
+                for s_number, sub in enumerate(item.subitems, 1):
+                    lines += self.subitem(subitem_label(s_number), self.inline(sub))
+        lines += self.signature(document)
+        lines += self.matrix(document.matrix)
+        lines += self.metadata(document)
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+    # -- hooks -----------------------------------------------------------
+    def inline(self, text: Inline) -> str:
+        raise NotImplementedError
+
+    def title(self, title: str, subtitle: str | None) -> list[str]:
+        raise NotImplementedError
+
+    def party(self, party: Party) -> list[str]:
+        raise NotImplementedError
+
+    def paragraph(self, text: str) -> list[str]:
+        return [text, ""]
+
+    def article_heading(self, heading: str) -> list[str]:
+        raise NotImplementedError
+
+    def subitem(self, label: str, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def signature(self, document: Document) -> list[str]:
+        lines: list[str] = []
+        for party in document.parties:
+            lines += self.paragraph(
+                f"{party.label}（盖章）：{self.inline(party.name)}　　"
+                f"法定代表人或授权代表（签字）：　　　　　　　　"
+            )
+        lines += self.paragraph(document.signature_date_label)
+        lines += self.paragraph(self.inline(document.sign_place))
+        return lines
+
+    def matrix(self, matrix: Matrix) -> list[str]:
+        raise NotImplementedError
+
+    def metadata(self, document: Document) -> list[str]:
+        return []

@@ -1,0 +1,68 @@
+"""Markdown output: headings per article, the matrix as a table, metadata in a comment."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.generation.parameters import Blank
+from contractkit.writers.line_writer import LineWriter
+
+# Characters that would start Markdown syntax inside running text.
+SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+METADATA_PREFIX = "contractkit-metadata:"
+
+
+def escape(text: str) -> str:
+    text = SPECIAL.sub(r"\\\1", text)
+    # A digit run followed by '.' at the start of a line would become a list.
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+class MarkdownWriter(LineWriter):
+    format = "md"
+    extension = ".md"
+
+    def inline(self, text: Inline) -> str:
+        return "".join(
+            r"\_\_\_\_\_\_\_\_\_\_" if isinstance(span, Blank) else escape(span) for span in text.spans
+        )
+
+    def title(self, title: str, subtitle: str | None) -> list[str]:
+        lines = [f"# {escape(title)}", ""]
+        if subtitle:
+            lines += [escape(subtitle), ""]
+        return lines
+
+    def party(self, party: Party) -> list[str]:
+        return [
+            f"**{party.label}（{escape(party.role_names)}）**：{self.inline(party.name)}  ",
+            f"住所：{self.inline(party.address)}  ",
+            f"法定代表人：{self.inline(party.representative)}",
+            "",
+        ]
+
+    def article_heading(self, heading: str) -> list[str]:
+        return [f"## {escape(heading)}", ""]
+
+    def subitem(self, label: str, text: str) -> list[str]:
+        # Kept as text, not a Markdown list, so the numbering reads the same everywhere.
+        return [f"{label[:-1]}\\. {text}", ""]
+
+    def matrix(self, matrix: Matrix) -> list[str]:
+        header = ["序号", "标准条款", "实施工作", *matrix.columns]
+        lines = [f"## {escape(matrix.title)}", "", self._row(header), self._row(["---"] * len(header))]
+        for number, row in enumerate(matrix.rows, 1):
+            lines.append(self._row([str(number), row.clause, row.work_item, *row.marks]))
+        return lines + ["", escape(matrix.legend), ""]
+
+    @staticmethod
+    def _row(cells: list[str]) -> str:
+        return "| " + " | ".join(escape(c) if c != "---" else c for c in cells) + " |"
+
+    def metadata(self, document: Document) -> list[str]:
+        payload = json.dumps(document.metadata.as_properties(), ensure_ascii=False, sort_keys=True)
+        # '--' may not appear inside an HTML comment; it can only occur inside JSON strings.
+        payload = payload.replace("--", "-\\u002d")
+        return [f"<!-- {METADATA_PREFIX} {payload} -->"]

@@ -1,0 +1,52 @@
+"""Plain-text output: the agreement as a lawyer would paste it into an e-mail."""
+
+from __future__ import annotations
+
+from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.generation.parameters import Blank
+from contractkit.writers.line_writer import LineWriter
+
+BLANK = "__________"
+METADATA_HEADING = "【生成信息】"
+
+
+class TextWriter(LineWriter):
+    format = "txt"
+    extension = ".txt"
+
+    def inline(self, text: Inline) -> str:
+        return text.plain(BLANK)
+
+    def title(self, title: str, subtitle: str | None) -> list[str]:
+        return [title, *([subtitle] if subtitle else []), ""]
+
+    def party(self, party: Party) -> list[str]:
+        return [
+            f"{party.label}（{party.role_names}）：{self.inline(party.name)}",
+            f"住所：{self.inline(party.address)}",
+            f"法定代表人：{self.inline(party.representative)}",
+            "",
+        ]
+
+    def paragraph(self, text: str) -> list[str]:
+        return [text]
+
+    def article_heading(self, heading: str) -> list[str]:
+        return ["", heading]
+
+    def subitem(self, label: str, text: str) -> list[str]:
+        return [f"    {label} {text}"]
+
+    def signature(self, document: Document) -> list[str]:
+        return [""] + super().signature(document)
+
+    def matrix(self, matrix: Matrix) -> list[str]:
+        lines = ["", matrix.title, "序号 | 标准条款 | 实施工作 | " + " | ".join(matrix.columns)]
+        for number, row in enumerate(matrix.rows, 1):
+            marks = " | ".join(mark or "—" for mark in row.marks)
+            lines.append(f"{number} | {row.clause} | {row.work_item} | {marks}")
+        return lines + [matrix.legend]
+
+    def metadata(self, document: Document) -> list[str]:
+        properties = document.metadata.as_properties()
+        return ["", METADATA_HEADING] + [f"{key}: {value}" for key, value in properties.items()]
