@@ -99,29 +99,12 @@ def build_document(
     requirements = catalogue.select(set(pair_ids), set(settings.options))
 
     customer_side = pairs[0].partner_role == "customer"
-    partner_roles = [p.partner_role for p in pairs]
-    partner_role_name = "及".join(catalogue.role(r).name for r in partner_roles)
-    context = dict(values)
-    context.update(
-        roles=set() if customer_side else set(partner_roles),
-        options=set(settings.options),
-        is_annex=settings.kind == "annex",
-        partner_role=partner_role_name,
-    )
-    if customer_side:
-        context.update(customer=PARTY_LABELS[0], provider=PARTY_LABELS[1])
-    else:
-        context.update(provider=PARTY_LABELS[0], partner=PARTY_LABELS[1])
-
+    partner_role_name = _partner_role_name(pairs, catalogue)
+    context = template_context(pairs, settings.options, settings.kind, values)
     env = template_environment()
 
     def render(template: str) -> str:
-        try:
-            return env.get_template(template).render(context)
-        except jinja2.UndefinedError as exc:
-            raise TemplateRenderError(template, f"{exc.message} (not a declared parameter)") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateRenderError(template, str(exc)) from None
+        return _render(env, template, context)
 
     items_by_article: dict[str, list[Item]] = {}
     for req in requirements:
@@ -173,6 +156,62 @@ def build_document(
     )
 
 
+def template_context(
+    pairs: list[Pair],
+    options,
+    kind: str,
+    values: dict,
+    labels: dict[str, str] | None = None,
+) -> dict:
+    """What every template sees: parameters, party labels, roles, options.
+
+    ``labels`` overrides the party labels (甲方/乙方) with the ones a contract
+    under check uses, so a suggested clause reads like the rest of it.
+    """
+    customer_side = pairs[0].partner_role == "customer"
+    partner_roles = [p.partner_role for p in pairs]
+    context = dict(values)
+    context.update(
+        roles=set() if customer_side else set(partner_roles),
+        options=set(options),
+        is_annex=kind == "annex",
+        partner_role=_partner_role_name(pairs, default_catalogue()),
+    )
+    kinds = ("customer", "provider") if customer_side else ("provider", "partner")
+    for kind_name, default_label in zip(kinds, PARTY_LABELS):
+        context[kind_name] = (labels or {}).get(kind_name, default_label)
+    return context
+
+
+def render_requirement(
+    requirement: Requirement,
+    pairs: list[Pair],
+    values: dict,
+    labels: dict[str, str] | None = None,
+    options=(),
+) -> Item:
+    """One requirement's clause, e.g. as the suggestion for a contract that lacks it."""
+    context = template_context(pairs, options, "agreement", values, labels)
+    text = _render(template_environment(), requirement.template, context)
+    items = _parse_items(text, {}, requirement.id)
+    if len(items) != 1:
+        raise TemplateRenderError(requirement.template, f"must render exactly one item, rendered {len(items)}")
+    return items[0]
+
+
+def _render(env: jinja2.Environment, template: str, context: dict) -> str:
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.UndefinedError as exc:
+        raise TemplateRenderError(template, f"{exc.message} (not a declared parameter)") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateRenderError(template, str(exc)) from None
+
+
+def _partner_role_name(pairs: list[Pair], catalogue: Catalogue) -> str:
+    return "及".join(catalogue.role(p.partner_role).name for p in pairs)
+
+
 def _party(label: str, role_names: str, prefix: str, values: dict, labels: dict) -> Party:
     def inline(name: str) -> Inline:
         return Inline((values[name],))
@@ -199,10 +238,7 @@ def _matrix(requirements: list[Requirement], parties: tuple[Party, ...], role_ki
         )
         for req in requirements
     )
-    legend = (
-        "说明：" + "；".join(f"“{label}”指{meaning}" for label, meaning in MARKINGS.values())
-        + "。依 T/CCIA 004-2024 第5章，实施工作可以依约转移，安全责任本身不随之转移。"
-    )
+    legend = "说明：" + "；".join(f"“{label}”指{meaning}" for label, meaning in MARKINGS.values()) + "。"
     return Matrix(title="附件：安全责任实施工作划分表", columns=columns, rows=rows, legend=legend)
 
 

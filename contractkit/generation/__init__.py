@@ -1,0 +1,1 @@
+"""Generation: templates -> rendering -> format-neutral document."""
