@@ -1,0 +1,156 @@
+"""What every format shows the same way: order of findings, labels, evidence in context, totals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contractkit.results.model import CheckRun, DocumentReport, Evidence, Finding, Status
+
+# Problems first, the most serious first: what the user must act on heads the report.
+STATUS_ORDER: tuple[Status, ...] = (Status.CONTRARY, Status.MISSING, Status.PARTIAL, Status.SATISFIED)
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+
+STRENGTHS = ("must", "should", "may")
+STRENGTH_ZH = {"must": "应", "should": "宜", "may": "可"}
+STRENGTH_RANK = {strength: rank for rank, strength in enumerate(STRENGTHS)}
+
+# Role ids of the catalogue with the names T/CCIA 004-2024 gives them (3.3–3.10).
+ROLE_NAMES = {
+    "customer": "云服务客户",
+    "provider": "云服务提供者",
+    "software": "软件提供者",
+    "hardware": "硬件提供者",
+    "om": "运维服务提供者",
+    "security": "安全服务提供者",
+}
+SOURCE_ZH = {"inferred": "推断", "given": "指定"}
+DOCUMENT_STATUS_ZH = {"ok": "已检查", "error": "无法读取"}
+
+
+def strength_zh(strength: str) -> str:
+    return STRENGTH_ZH.get(strength, strength)
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def pair_name(pair: str) -> str:
+    """``provider-om`` -> ``云服务提供者—运维服务提供者``."""
+    return "—".join(role_name(role) for role in pair.split("-"))
+
+
+def source_zh(source: str) -> str:
+    return SOURCE_ZH.get(source, source)
+
+
+def ordered_findings(document: DocumentReport) -> list[Finding]:
+    """Contrary, missing, partial, then satisfied; must before should before may; else as checked."""
+    indexed = list(enumerate(document.findings))
+    indexed.sort(key=lambda item: (STATUS_RANK[item[1].status], STRENGTH_RANK.get(item[1].strength, 9), item[0]))
+    return [finding for _, finding in indexed]
+
+
+def findings_by_status(document: DocumentReport) -> list[tuple[Status, list[Finding]]]:
+    """The document's findings grouped by status in STATUS_ORDER, empty groups left out."""
+    ordered = ordered_findings(document)
+    groups = [(status, [f for f in ordered if f.status is status]) for status in STATUS_ORDER]
+    return [(status, findings) for status, findings in groups if findings]
+
+
+# ------------------------------------------------------------------ evidence
+@dataclass(frozen=True)
+class EvidenceView:
+    """A passage shown in its paragraph: ``before`` + passage segments + ``after``.
+
+    ``segments`` split the quoted passage into (text, is_matched_term) pieces.
+    """
+
+    before: str
+    segments: tuple[tuple[str, bool], ...]
+    after: str
+    where: str
+
+    @property
+    def passage(self) -> str:
+        return "".join(text for text, _ in self.segments)
+
+
+def evidence_view(evidence: Evidence, *, max_context: int = 240) -> EvidenceView:
+    """Place the quote in its paragraph, trusting the offsets only as far as they agree with the text."""
+    text, context = evidence.text, evidence.context
+    start, end = evidence.start, evidence.end
+    if not context:
+        context, start, end = text, 0, len(text)
+    elif not (0 <= start <= end <= len(context)) or context[start:end] != text:
+        found = context.find(text)
+        if found >= 0:
+            start, end = found, found + len(text)
+        else:
+            context, start, end = text, 0, len(text)
+    before, after = context[:start], context[end:]
+    if len(before) > max_context:
+        before = "…" + before[-max_context:]
+    if len(after) > max_context:
+        after = after[:max_context] + "…"
+
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for span_start, span_end in _clean_spans(evidence.highlights, len(text)):
+        if span_start > position:
+            segments.append((text[position:span_start], False))
+        segments.append((text[span_start:span_end], True))
+        position = span_end
+    if position < len(text):
+        segments.append((text[position:], False))
+    return EvidenceView(before, tuple(segments), after, evidence.location.describe())
+
+
+def _clean_spans(spans, length: int) -> list[tuple[int, int]]:
+    """Clip to the passage, sort, merge overlaps, drop empty spans."""
+    clipped = sorted((max(0, s), min(length, e)) for s, e in spans if min(length, e) > max(0, s))
+    merged: list[tuple[int, int]] = []
+    for start, end in clipped:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# ------------------------------------------------------------------ totals
+@dataclass(frozen=True)
+class Totals:
+    documents: int
+    errors: int
+    must_problems: int  # must-level findings missing or contrary, over all documents
+    documents_with_must_problems: int
+    counts: dict[str, int]  # findings per status value over all documents
+
+
+def totals(run: CheckRun) -> Totals:
+    counts = {status.value: 0 for status in STATUS_ORDER}
+    for document in run.documents:
+        for status, count in document.counts().items():
+            counts[status] += count
+    return Totals(
+        documents=len(run.documents),
+        errors=sum(1 for d in run.documents if d.status == "error"),
+        must_problems=sum(len(d.must_problems) for d in run.documents),
+        documents_with_must_problems=sum(1 for d in run.documents if d.must_problems),
+        counts=counts,
+    )
+
+
+# ------------------------------------------------------------------ untrusted text
+# C0/C1 controls (but tab and newline), DEL, and bidirectional overrides: a contract
+# could carry terminal escape sequences or reorder what the reader sees.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str | None) -> str:
+    """Text from a contract made safe for a terminal or a plain-text cell."""
+    if not text:
+        return ""
+    return _UNSAFE.sub(lambda m: "\ufffd" if m.group() != "\r" else "", text.replace("\r\n", "\n"))

@@ -1,0 +1,184 @@
+"""One self-contained HTML page: no external resources, no script, readable on a laptop and in print.
+
+Contracts are untrusted input: the template autoescapes everything, the
+evidence is passed as plain text segments (never pre-built markup), and a
+Content-Security-Policy meta tag forbids scripts and remote loads besides.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePath
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from contractkit.formatters.common import (
+    STATUS_ORDER,
+    EvidenceView,
+    evidence_view,
+    findings_by_status,
+    pair_name,
+    role_name,
+    source_zh,
+    strength_zh,
+    totals,
+)
+from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
+
+TEMPLATE = "report.html.j2"
+STANDARD_TITLES = {"T/CCIA 004-2024": "云计算服务安全责任划分规则及实施指南"}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("contractkit.formatters", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+# ------------------------------------------------------------------ view objects the template reads
+@dataclass(frozen=True)
+class PartyView:
+    label: str
+    name: str | None
+    roles: tuple[tuple[str, str], ...]  # (id, Chinese name)
+    source: str
+    source_zh: str
+    reasons: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    anchor: str
+    requirement: str
+    clause: str
+    summary: str
+    strength: str
+    strength_zh: str
+    status: str
+    status_zh: str
+    explanation: str
+    evidence: tuple[EvidenceView, ...]
+    suggestion: str | None
+    consequence: str | None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    status: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    anchor: str
+    path: str
+    name: str
+    format: str | None
+    ok: bool
+    error_code: str | None
+    error_message: str | None
+    parties: tuple[PartyView, ...]
+    pairs: tuple[tuple[str, str], ...]  # (id, Chinese name)
+    counts: tuple[tuple[str, str, int], ...]  # (status, label, count)
+    must_problems: int
+    notes: tuple[str, ...]
+    groups: tuple[GroupView, ...]
+
+
+class HtmlFormatter:
+    name = "html"
+    extension = ".html"
+    binary = False
+    media_type = "text/html; charset=utf-8"
+
+    def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        return self.render_text(run).encode("utf-8")
+
+    def render_text(self, run: CheckRun) -> str:
+        documents = [_document_view(document, number) for number, document in enumerate(run.documents, 1)]
+        total = totals(run)
+        title = "合同安全责任检查报告"
+        if len(documents) == 1:
+            title = f"{documents[0].name} · {title}"
+        return _environment().get_template(TEMPLATE).render(
+            title=title,
+            standard=run.standard,
+            standard_title=STANDARD_TITLES.get(run.standard),
+            schema=SCHEMA_VERSION,
+            documents=documents,
+            totals=total,
+            overall=[(s.value, s.label_zh, total.counts[s.value]) for s in STATUS_ORDER],
+            settings=[(str(key), _setting(value)) for key, value in run.settings.items()],
+        )
+
+
+def _setting(value) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _document_view(document: DocumentReport, number: int) -> DocumentView:
+    anchor = f"doc-{number}"
+    counts = document.counts()
+    error = document.error
+    return DocumentView(
+        anchor=anchor,
+        path=str(document.path),
+        name=PurePath(str(document.path)).name or str(document.path),
+        format=document.format,
+        ok=document.status != "error",
+        error_code=error.code if error else ("unknown" if document.status == "error" else None),
+        error_message=error.message if error else None,
+        parties=tuple(_party_view(party) for party in document.parties),
+        pairs=tuple((pair, pair_name(pair)) for pair in document.pairs),
+        counts=tuple((s.value, s.label_zh, counts[s.value]) for s in STATUS_ORDER),
+        must_problems=len(document.must_problems),
+        notes=tuple(document.notes),
+        groups=tuple(
+            GroupView(status.value, status.label_zh, tuple(_finding_view(f, anchor, i) for i, f in enumerate(findings)))
+            for status, findings in findings_by_status(document)
+        ),
+    )
+
+
+def _party_view(party: PartyResult) -> PartyView:
+    return PartyView(
+        label=party.label,
+        name=party.name,
+        roles=tuple((role, role_name(role)) for role in party.roles),
+        source=party.source,
+        source_zh=source_zh(party.source),
+        reasons=tuple(party.reasons),
+        aliases=tuple(party.aliases),
+    )
+
+
+def _finding_view(finding: Finding, document_anchor: str, index: int) -> FindingView:
+    return FindingView(
+        anchor=f"{document_anchor}-{finding.status.value}-{index + 1}",
+        requirement=finding.requirement,
+        clause=finding.clause,
+        summary=finding.summary,
+        strength=finding.strength,
+        strength_zh=strength_zh(finding.strength),
+        status=finding.status.value,
+        status_zh=finding.status.label_zh,
+        explanation=finding.explanation,
+        evidence=tuple(evidence_view(evidence) for evidence in finding.evidence),
+        suggestion=finding.suggestion,
+        consequence=finding.consequence,
+    )
+
+
+__all__ = ["HtmlFormatter"]

@@ -1,0 +1,42 @@
+"""Machine-readable output: exactly ``CheckRun.as_dict()``, described by a JSON Schema.
+
+The schema ships with the package (``schema/check-report.schema.json``); its
+``$id`` names the version in the report's ``schema`` field, and it changes
+only with SCHEMA_VERSION.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+
+from contractkit.results.model import CheckRun
+
+SCHEMA_RESOURCE = "schema/check-report.schema.json"
+
+
+class JsonFormatter:
+    name = "json"
+    extension = ".json"
+    binary = False
+    media_type = "application/json"
+
+    def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        text = json.dumps(run.as_dict(), ensure_ascii=False, indent=2, default=str)
+        return (text + "\n").encode("utf-8")
+
+
+def schema_text() -> str:
+    """The JSON Schema (draft 2020-12) of the report, as shipped."""
+    return files("contractkit.formatters").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+@cache
+def _schema() -> str:
+    return schema_text()
+
+
+def report_schema() -> dict:
+    """The JSON Schema of the report as a fresh dict."""
+    return json.loads(_schema())

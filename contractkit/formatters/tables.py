@@ -1,0 +1,98 @@
+"""The rows the spreadsheet formats share: one per contract x requirement, one per unreadable file."""
+
+from __future__ import annotations
+
+from contractkit.formatters.common import DOCUMENT_STATUS_ZH, printable, strength_zh
+from contractkit.results.model import CheckRun, DocumentReport, Finding
+
+HEADER = (
+    "文件",
+    "文件状态",
+    "错误代码",
+    "协议关系",
+    "要求编号",
+    "标准条款",
+    "要求摘要",
+    "强度",
+    "结果",
+    "说明",
+    "证据原文",
+    "证据位置",
+    "建议条款",
+)
+# Columns holding running text: the xlsx writer wraps them.
+LONG_COLUMNS = frozenset({"要求摘要", "说明", "证据原文", "建议条款"})
+NO_FINDINGS = "没有适用于该合同当事方的要求"
+
+# A spreadsheet treats a cell starting with one of these as a formula (or a DDE call).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Defuse CSV/formula injection: prefix a leading formula trigger with an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def cell(value: str | None) -> str:
+    """A cell's text: safe to print, never a formula."""
+    return neutralise(printable(value)) if value else ""
+
+
+def rows(run: CheckRun) -> list[tuple[str, ...]]:
+    """The data rows (without HEADER), every cell already made safe."""
+    out: list[tuple[str, ...]] = []
+    for document in run.documents:
+        out.extend(document_rows(document))
+    return out
+
+
+def document_rows(document: DocumentReport) -> list[tuple[str, ...]]:
+    path = str(document.path)
+    status = DOCUMENT_STATUS_ZH.get(document.status, document.status)
+    pairs = "; ".join(document.pairs)
+    if document.status == "error" or not document.findings:
+        if document.error:
+            code, message = document.error.code, document.error.message
+        else:
+            code, message = "", "；".join(document.notes) or NO_FINDINGS
+        return [_row(path, status, code, pairs, explanation=message)]
+    return [_finding_row(path, status, pairs, finding) for finding in document.findings]
+
+
+def _finding_row(path: str, status: str, pairs: str, finding: Finding) -> tuple[str, ...]:
+    first = finding.evidence[0] if finding.evidence else None
+    return _row(
+        path,
+        status,
+        "",
+        pairs,
+        requirement=finding.requirement,
+        clause=finding.clause,
+        summary=finding.summary,
+        strength=strength_zh(finding.strength),
+        result=finding.status.label_zh,
+        explanation=finding.explanation,
+        evidence=first.text if first else "",
+        where=first.location.describe() if first else "",
+        suggestion=finding.suggestion or "",
+    )
+
+
+def _row(
+    path: str,
+    status: str,
+    code: str,
+    pairs: str,
+    *,
+    requirement: str = "",
+    clause: str = "",
+    summary: str = "",
+    strength: str = "",
+    result: str = "",
+    explanation: str = "",
+    evidence: str = "",
+    where: str = "",
+    suggestion: str = "",
+) -> tuple[str, ...]:
+    values = (path, status, code, pairs, requirement, clause, summary, strength, result, explanation, evidence, where, suggestion)
+    return tuple(cell(value) for value in values)

@@ -1,0 +1,192 @@
+"""The report a lawyer reads in a terminal: problems first, each with its evidence and a clause to add.
+
+Colour (ANSI) only when the caller says the stream is a terminal. Everything
+taken from a contract passes through ``printable`` first, so a contract cannot
+smuggle escape sequences onto the reader's terminal.
+"""
+
+from __future__ import annotations
+
+import click
+
+from contractkit.formatters.common import (
+    STATUS_ORDER,
+    evidence_view,
+    ordered_findings,
+    pair_name,
+    printable,
+    role_name,
+    source_zh,
+    strength_zh,
+    totals,
+)
+from contractkit.results.model import CheckRun, DocumentReport, Finding, PartyResult, Status
+
+STATUS_STYLE = {
+    Status.CONTRARY: {"fg": "red", "bold": True},
+    Status.MISSING: {"fg": "magenta", "bold": True},
+    Status.PARTIAL: {"fg": "yellow"},
+    Status.SATISFIED: {"fg": "green"},
+}
+STATUS_MARK = {Status.CONTRARY: "✗", Status.MISSING: "✗", Status.PARTIAL: "△", Status.SATISFIED: "✓"}
+INDENT = "    "
+
+
+class _Painter:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, text: str, **style) -> str:
+        return click.style(text, **style) if self.colour and text else text
+
+    def status(self, status: Status, text: str | None = None) -> str:
+        return self(text if text is not None else status.label_zh, **STATUS_STYLE[status])
+
+
+class TerminalFormatter:
+    name = "terminal"
+    extension = ".txt"
+    binary = False
+    media_type = "text/plain; charset=utf-8"
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet  # one line per document, then the batch summary line
+
+    def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        return self.render_text(run, colour=colour).encode("utf-8")
+
+    def render_text(self, run: CheckRun, *, colour: bool = False) -> str:
+        paint = _Painter(colour)
+        lines: list[str] = []
+        if self.quiet:
+            for document in run.documents:
+                lines.append(self._one_line(document, paint))
+        else:
+            lines.append(paint(f"{run.standard} 云服务合同安全责任检查", bold=True))
+            for number, document in enumerate(run.documents, 1):
+                lines.append("")
+                lines.extend(self._document(document, number, len(run.documents), paint))
+            lines.append("")
+        lines.append(self._summary_line(run, paint))
+        return "\n".join(lines) + "\n"
+
+    # ---------------------------------------------------------------- one document
+    def _document(self, document: DocumentReport, number: int, of: int, paint: _Painter) -> list[str]:
+        path = printable(str(document.path))
+        header = f"━━ [{number}/{of}] {paint(path, bold=True)}"
+        if document.format:
+            header += f"（{printable(document.format)}）"
+        lines = [header]
+        if document.status == "error":
+            code = document.error.code if document.error else "unknown"
+            message = printable(document.error.message) if document.error else "无法读取"
+            lines.append(f"  {paint('无法读取', fg='red', bold=True)} [{code}] {message}")
+            lines.extend(f"  说明：{printable(note)}" for note in document.notes)
+            return lines
+
+        if document.parties:
+            lines.append("  当事方：")
+            for party in document.parties:
+                lines.extend(self._party(party, paint))
+        else:
+            lines.append("  当事方：未识别")
+        if document.pairs:
+            pairs = "；".join(f"{pair}（{pair_name(pair)}）" for pair in document.pairs)
+            lines.append(f"  协议关系：{pairs}")
+        else:
+            lines.append("  协议关系：无")
+        lines.append(f"  结果：{self._counts(document, paint)}")
+        lines.extend(f"  说明：{printable(note)}" for note in document.notes)
+
+        ordered = ordered_findings(document)
+        problems = [f for f in ordered if f.status.is_problem]
+        satisfied = [f for f in ordered if not f.status.is_problem]
+        for finding in problems:
+            lines.append("")
+            lines.extend(self._problem(finding, paint))
+        if satisfied:
+            lines.append("")
+            lines.append(f"  {paint.status(Status.SATISFIED)}（{len(satisfied)}）：")
+            for finding in satisfied:
+                where = ""
+                if finding.evidence:
+                    where = paint(f"  [{printable(finding.evidence[0].location.describe())}]", dim=True)
+                lines.append(
+                    f"    {paint.status(Status.SATISFIED, STATUS_MARK[Status.SATISFIED])} "
+                    f"{_strength(finding.strength)} {finding.requirement}  {finding.clause}  "
+                    f"{printable(finding.summary)}{where}"
+                )
+        return lines
+
+    def _party(self, party: PartyResult, paint: _Painter) -> list[str]:
+        name = f" {printable(party.name)}" if party.name else ""
+        roles = "、".join(role_name(role) for role in party.roles) or "角色未识别"
+        source = source_zh(party.source)
+        line = f"    {paint(printable(party.label), bold=True)}{name}：{roles}（{source}）"
+        lines = [line]
+        if party.aliases:
+            lines.append(paint(f"      又称：{'、'.join(printable(a) for a in party.aliases)}", dim=True))
+        for reason in party.reasons:
+            lines.append(paint(f"      依据：{printable(reason)}", dim=True))
+        return lines
+
+    def _counts(self, document: DocumentReport, paint: _Painter) -> str:
+        counts = document.counts()
+        parts = [paint.status(status, f"{status.label_zh} {counts[status.value]}") for status in STATUS_ORDER]
+        text = " · ".join(parts)
+        must = len(document.must_problems)
+        if must:
+            text += "  ｜  " + paint(f"应级问题 {must}", fg="red", bold=True)
+        return text
+
+    def _problem(self, finding: Finding, paint: _Painter) -> list[str]:
+        mark = STATUS_MARK[finding.status]
+        strength = _strength(finding.strength)
+        if finding.strength == "must":
+            strength = paint(strength, bold=True)
+        lines = [
+            f"  {paint.status(finding.status, f'{mark} {finding.status.label_zh}')}  {strength}  "
+            f"{paint(finding.requirement, bold=True)}  标准 {finding.clause}",
+            f"{INDENT}要求：{printable(finding.summary)}",
+            f"{INDENT}判断：{printable(finding.explanation)}",
+        ]
+        for evidence in finding.evidence:
+            view = evidence_view(evidence)
+            quote = "".join(
+                paint(printable(text), bold=True, underline=True) if matched else printable(text)
+                for text, matched in view.segments
+            )
+            lines.append(f"{INDENT}依据：“{quote}”")
+            lines.append(paint(f"{INDENT}      位置：{printable(view.where)}", dim=True))
+        if finding.consequence:
+            lines.append(f"{INDENT}后果：{printable(finding.consequence)}")
+        if finding.suggestion:
+            lines.append(f"{INDENT}建议条款：")
+            for text in printable(finding.suggestion).splitlines() or [""]:
+                lines.append(paint(f"{INDENT}    {text}", fg="cyan"))
+        return lines
+
+    # ---------------------------------------------------------------- quiet & summary
+    def _one_line(self, document: DocumentReport, paint: _Painter) -> str:
+        path = paint(printable(str(document.path)), bold=True)
+        if document.status == "error":
+            code = document.error.code if document.error else "unknown"
+            message = printable(document.error.message).replace("\n", " ") if document.error else ""
+            return f"{path}  {paint('无法读取', fg='red', bold=True)} [{code}] {message}".rstrip()
+        return f"{path}  {self._counts(document, paint)}"
+
+    def _summary_line(self, run: CheckRun, paint: _Painter) -> str:
+        total = totals(run)
+        text = f"共检查 {total.documents} 份文件"
+        errors = f"{total.errors} 份无法读取"
+        text += "，" + (paint(errors, fg="red", bold=True) if total.errors else errors)
+        if total.must_problems:
+            must = f"应级（must）问题 {total.must_problems} 项，涉及 {total.documents_with_must_problems} 份文件"
+            text += "，" + paint(must, fg="red", bold=True)
+        else:
+            text += "，" + paint("无应级（must）问题", fg="green")
+        return text + "。"
+
+
+def _strength(strength: str) -> str:
+    return f"{strength_zh(strength)}/{strength}"

@@ -1,0 +1,242 @@
+"""Excel workbook: sheet 结果 (the CSV rows, filterable) and sheet 汇总 (a heat map contracts x requirements).
+
+The output is deterministic: the same run gives the same bytes (fixed
+document timestamps, fixed zip entry dates), so reports can be diffed and
+cached.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from contractkit.formatters.common import STATUS_ORDER
+from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, rows
+from contractkit.results.model import CheckRun, DocumentReport, Status
+
+RESULTS_SHEET = "结果"
+SUMMARY_SHEET = "汇总"
+ERROR_COLUMN = "错误"
+MUST_COLUMN = "应级问题"
+
+# Heat-map colours (fill, font): green, yellow, orange, red.
+STATUS_FILLS = {
+    Status.SATISFIED: "C6EFCE",
+    Status.PARTIAL: "FFEB9C",
+    Status.MISSING: "F8B47C",
+    Status.CONTRARY: "F28B82",
+}
+STATUS_FONTS = {
+    Status.SATISFIED: "006100",
+    Status.PARTIAL: "7F5F00",
+    Status.MISSING: "7A3300",
+    Status.CONTRARY: "8B0000",
+}
+NOT_APPLICABLE_FILL = "F2F2F2"
+ERROR_FILL = "D9D9D9"
+HEADER_FILL = "DDE4EE"
+
+COLUMN_WIDTHS = {
+    "文件": 32,
+    "文件状态": 9,
+    "错误代码": 11,
+    "协议关系": 22,
+    "要求编号": 30,
+    "标准条款": 11,
+    "要求摘要": 42,
+    "强度": 6,
+    "结果": 10,
+    "说明": 50,
+    "证据原文": 50,
+    "证据位置": 18,
+    "建议条款": 60,
+}
+MAX_CELL = 32_000  # Excel's limit is 32,767 characters
+FIXED_TIME = datetime(2000, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_CENTRE = Alignment(horizontal="center", vertical="center")
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+
+def _text(value: str) -> str:
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
+class XlsxFormatter:
+    name = "xlsx"
+    extension = ".xlsx"
+    binary = True
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        workbook = Workbook()
+        results = workbook.active
+        results.title = RESULTS_SHEET
+        self._results(results, run)
+        self._summary(workbook.create_sheet(SUMMARY_SHEET), run)
+        workbook.properties.creator = "contractkit"
+        workbook.properties.title = f"{run.standard} 合同检查结果"
+        workbook.properties.created = FIXED_TIME
+        workbook.properties.modified = FIXED_TIME
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return _reproducible(buffer.getvalue())
+
+    # ---------------------------------------------------------------- 结果
+    def _results(self, sheet, run: CheckRun) -> None:
+        sheet.append(HEADER)
+        result_column = HEADER.index("结果") + 1
+        status_by_label = {status.label_zh: status for status in Status}
+        for row in rows(run):
+            sheet.append([_text(value) for value in row])
+        for index, title in enumerate(HEADER, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(title, 14)
+            header = sheet.cell(row=1, column=index)
+            header.font = Font(bold=True)
+            header.fill = _fill(HEADER_FILL)
+            header.alignment = _WRAP
+            header.border = _BORDER
+            alignment = _WRAP if title in LONG_COLUMNS else _TOP
+            for (data,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                data.alignment = alignment
+                data.border = _BORDER
+                if index == result_column and data.value in status_by_label:
+                    status = status_by_label[data.value]
+                    data.fill = _fill(STATUS_FILLS[status])
+                    data.font = Font(color=STATUS_FONTS[status])
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{max(sheet.max_row, 1)}"
+
+    # ---------------------------------------------------------------- 汇总
+    def _summary(self, sheet, run: CheckRun) -> None:
+        requirements: dict[str, str] = {}  # id -> clause, in order of first appearance
+        for document in run.documents:
+            for finding in document.findings:
+                requirements.setdefault(finding.requirement, finding.clause)
+        ids = list(requirements)
+        first_requirement = 3  # columns: 文件, 应级问题, requirements…, 错误
+        error_column = first_requirement + len(ids)
+
+        sheet.cell(row=1, column=1, value="文件")
+        sheet.cell(row=2, column=1, value="标准条款")
+        sheet.cell(row=1, column=2, value=MUST_COLUMN)
+        for offset, requirement in enumerate(ids):
+            column = first_requirement + offset
+            sheet.cell(row=1, column=column, value=cell(requirement))
+            sheet.cell(row=2, column=column, value=cell(requirements[requirement]))
+        sheet.cell(row=1, column=error_column, value=ERROR_COLUMN)
+        for column in range(1, error_column + 1):
+            for row in (1, 2):
+                header = sheet.cell(row=row, column=column)
+                header.font = Font(bold=True)
+                header.fill = _fill(HEADER_FILL)
+                header.border = _BORDER
+                header.alignment = _CENTRE
+        for column in range(first_requirement, error_column):
+            sheet.cell(row=1, column=column).alignment = Alignment(
+                horizontal="center", vertical="bottom", text_rotation=90
+            )
+            sheet.cell(row=2, column=column).alignment = Alignment(
+                horizontal="center", vertical="center", wrap_text=True
+            )
+            sheet.column_dimensions[get_column_letter(column)].width = 9.5
+        longest = max((len(requirement) for requirement in ids), default=4)
+        sheet.row_dimensions[1].height = min(max(40, longest * 6.5), 250)
+        longest_clause = max((len(clause) for clause in requirements.values()), default=0)
+        sheet.row_dimensions[2].height = 15 * min(4, max(1, math.ceil(longest_clause / 8)))
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["B"].width = 9
+        sheet.column_dimensions[get_column_letter(error_column)].width = 50
+
+        row = 3
+        for document in run.documents:
+            self._summary_row(sheet, row, document, ids, first_requirement, error_column)
+            row += 1
+        sheet.freeze_panes = sheet.cell(row=3, column=first_requirement)
+        self._legend(sheet, row + 1)
+
+    def _summary_row(self, sheet, row: int, document: DocumentReport, ids, first: int, error_column: int) -> None:
+        name = sheet.cell(row=row, column=1, value=_text(cell(str(document.path))))
+        name.alignment = _WRAP
+        name.border = _BORDER
+        must = sheet.cell(row=row, column=2)
+        must.alignment = _CENTRE
+        must.border = _BORDER
+        by_id = {finding.requirement: finding for finding in document.findings}
+        for offset, requirement in enumerate(ids):
+            target = sheet.cell(row=row, column=first + offset)
+            target.border = _BORDER
+            target.alignment = _CENTRE
+            finding = by_id.get(requirement)
+            if document.status == "error":
+                target.fill = _fill(ERROR_FILL)
+            elif finding is None:
+                target.fill = _fill(NOT_APPLICABLE_FILL)
+            else:
+                target.value = finding.status.label_zh
+                target.fill = _fill(STATUS_FILLS[finding.status])
+                target.font = Font(color=STATUS_FONTS[finding.status], bold=finding.strength == "must")
+        error = sheet.cell(row=row, column=error_column)
+        error.border = _BORDER
+        error.alignment = _WRAP
+        if document.status == "error":
+            code = document.error.code if document.error else "unknown"
+            message = document.error.message if document.error else ""
+            error.value = _text(cell(f"{code}：{message}"))
+            error.font = Font(color="8B0000", bold=True)
+            must.value = "—"
+        else:
+            must.value = len(document.must_problems)
+            if document.must_problems:
+                must.font = Font(color="8B0000", bold=True)
+
+    def _legend(self, sheet, row: int) -> None:
+        sheet.cell(row=row, column=1, value="图例").font = Font(bold=True)
+        entries = [(status.label_zh, STATUS_FILLS[status], STATUS_FONTS[status]) for status in reversed(STATUS_ORDER)]
+        entries += [
+            ("浅灰：该合同的协议关系不涉及此要求", NOT_APPLICABLE_FILL, "404040"),
+            ("深灰整行：文件无法读取，见“错误”列", ERROR_FILL, "404040"),
+            ("粗体：应（must）级要求", "FFFFFF", "000000"),
+        ]
+        for offset, (label, fill, font) in enumerate(entries, 1):
+            entry = sheet.cell(row=row + offset, column=1, value=label)
+            entry.fill = _fill(fill)
+            entry.font = Font(color=font, bold=label.startswith("粗体"))
+            entry.border = _BORDER
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Fix the timestamps openpyxl stamps on save (core properties, zip entries)."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", content
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+__all__ = ["ERROR_COLUMN", "RESULTS_SHEET", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter"]
