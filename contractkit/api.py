@@ -58,3 +58,51 @@ def generate(
     if output is not None:
         write_atomic(output, data, force=force)
     return data
+
+
+def check(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    *,
+    roles: Mapping[str, Iterable[str]] | None = None,
+    options: Iterable[str] = (),
+    jobs: int | None = None,
+    timeout: float | None = None,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    progress=None,
+):
+    """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
+
+    ``roles`` overrides role inference, e.g. ``{"甲方": ["provider"], "乙方": ["om"]}``.
+    One file is checked in this process; several go to ``jobs`` worker processes
+    (default: one per CPU), each file limited to ``timeout`` seconds.
+
+    >>> run = check("samples/contracts", jobs=2)
+    >>> run.exit_code, [d.status for d in run.documents]
+    """
+    from contractkit.batch import DEFAULT_INCLUDE, BatchSettings, check_one, collect, run_batch
+    from contractkit.checker import Checker, CheckSettings
+    from contractkit.results.model import CheckRun
+
+    settings = CheckSettings(
+        roles={label: tuple(r) for label, r in (roles or {}).items()}, options=frozenset(options)
+    )
+    checker = Checker(settings)  # validates roles/options before any file is touched
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files = collect(paths, tuple(include or DEFAULT_INCLUDE), tuple(exclude))
+    batch = BatchSettings(
+        **{k: v for k, v in {"jobs": jobs, "timeout": timeout}.items() if v is not None}
+    )
+    if len(files) <= 1:
+        reports = [check_one(checker, f) for f in files]
+        if progress:
+            for report in reports:
+                progress(report)
+    else:
+        checker.engine.warm_up()  # forked workers inherit the loaded pipeline
+        reports = run_batch(files, lambda: checker, batch, progress)
+    return CheckRun(
+        documents=tuple(reports),
+        settings={"roles": {k: list(v) for k, v in settings.roles.items()}, "options": sorted(settings.options)},
+    )

@@ -226,5 +226,139 @@ def _ask_parameters(settings):
     return replace(settings, parameters=values)
 
 
+# ---------------------------------------------------------------- check
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--role", "role_assignments", multiple=True, metavar="LABEL=ROLE[,ROLE]",
+              help="Give a party's role(s) instead of inferring them, e.g. --role 甲方=provider --role 乙方=om,security.")
+@click.option("--option", "options", multiple=True, help="cii or multi-cloud: also check the items they switch on.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "csv", "xlsx"]),
+              help="Report format [default: from --output's extension, else terminal].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a copy of each .docx with Word comments and tracked insertions into this folder.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch [default: CPU count].")
+@click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (repeatable) [default: *.docx *.doc *.wps *.pdf *.txt *.md].")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="One line per document.")
+@_fail_cleanly
+def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jobs, timeout, include, exclude, quiet):
+    """Check contracts (files or folders) against T/CCIA 004-2024.
+
+    Exit status: 0 when no must-level item is missing or contrary, 1 when some
+    are, 2 for usage errors or when a file could not be read.
+    """
+    from contractkit.api import check as run_check
+    from contractkit.formatters import DEFAULT_FORMAT, format_for_path, formatter_for
+
+    roles = _parse_roles(role_assignments)
+    fmt = fmt or (format_for_path(output) if output else None) or DEFAULT_FORMAT
+    if fmt == "xlsx" and output is None:
+        raise UsageFailure("an .xlsx report needs a file name: -o report.xlsx")
+    for target in [output] if output else []:
+        if target.exists() and not force:
+            raise UsageFailure(f"{target}: already exists; use --force to overwrite it")
+    show_progress = sys.stderr.isatty()
+    with _progress(show_progress) as progress:
+        run = run_check(
+            paths, roles=roles, options=options, jobs=jobs, timeout=timeout,
+            include=include or None, exclude=exclude, progress=progress,
+        )
+    if annotate_dir is not None:
+        _annotate_all(run, annotate_dir, force)
+    options_for = {"quiet": quiet} if fmt == "terminal" and quiet else {}
+    colour = fmt == "terminal" and output is None and sys.stdout.isatty()
+    data = formatter_for(fmt, **options_for).render(run, colour=colour)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from contractkit.fileio import write_atomic
+
+        write_atomic(output, data, force=force)
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(run.exit_code)
+
+
+def _parse_roles(assignments) -> dict[str, list[str]]:
+    roles: dict[str, list[str]] = {}
+    for assignment in assignments:
+        label, sep, value = assignment.partition("=")
+        if not sep or not label.strip() or not value.strip():
+            raise UsageFailure(f"--role {assignment!r}: expected LABEL=ROLE, e.g. 甲方=provider")
+        for role in value.split(","):
+            if role.strip():
+                roles.setdefault(label.strip(), []).append(role.strip())
+    return roles
+
+
+class _progress:
+    """A progress line on a terminal's stderr while a batch runs; nothing otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.done = enabled, 0
+
+    def __enter__(self):
+        return self.update if self.enabled else None
+
+    def update(self, report) -> None:
+        self.done += 1
+        mark = "✗" if report.status == "error" else "✓"
+        click.echo(f"\r{mark} {self.done} checked: {report.path.name[:60]:<60}", err=True, nl=False)
+
+    def __exit__(self, *exc):
+        if self.enabled and self.done:
+            click.echo("", err=True)
+
+
+def _annotate_all(run, folder: Path, force: bool) -> None:
+    from contractkit.annotate import annotate_docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for report in run.documents:
+        if report.status != "ok" or report.format != "docx":
+            continue
+        name = _unique_name(report.path, used)
+        try:
+            summary = annotate_docx(report.path, report, folder / name, force=force)
+        except FileExistsError as exc:
+            raise UsageFailure(str(exc)) from None
+        click.echo(f"annotated {folder / name} ({summary.comments} comments, {summary.insertions} insertions)", err=True)
+
+
+def _unique_name(path: Path, used: set[str]) -> str:
+    """Output names from input names; two inputs called contract.docx do not collide."""
+    stem, name, number = path.stem, f"{path.stem}.annotated.docx", 1
+    while name in used:
+        number += 1
+        name = f"{stem}.annotated-{number}.docx"
+    used.add(name)
+    return name
+
+
+# ---------------------------------------------------------------- rules
+@main.command()
+@click.argument("requirement", required=False)
+@click.option("--pair", "pair_ids", multiple=True, help="Only the rules of this pair.")
+@FORMAT_OPTION
+@_fail_cleanly
+def rules(requirement, pair_ids, fmt):
+    """Document the checker's rules: what each requirement needs a contract to say."""
+    from contractkit.catalogue import default_catalogue
+    from contractkit.rules.documentation import describe_rules
+
+    catalogue = default_catalogue()
+    for pair_id in pair_ids:
+        catalogue.pair(pair_id)
+    selected = [catalogue.requirement(requirement)] if requirement else [
+        r for r in catalogue.requirements if not pair_ids or set(pair_ids) & set(r.pairs)
+    ]
+    click.echo(describe_rules(selected, fmt), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

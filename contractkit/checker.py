@@ -1,0 +1,182 @@
+"""Check one contract: read → understand → judge each requirement → report.
+
+``Checker`` holds what is expensive to build (the NLP pipeline, the
+catalogue) and is reused for every file a process checks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from contractkit.catalogue import Catalogue, Requirement, default_catalogue
+from contractkit.catalogue.model import Strength
+from contractkit.reading.errors import ReadError
+from contractkit.reading.model import SourceDocument
+from contractkit.results.model import DocumentError, DocumentReport, Finding, Status
+from contractkit.rules.evaluate import AnalysedSentence, judge, to_evidence
+from contractkit.understanding.lexicons import default_lexicons
+from contractkit.understanding.nlp import NlpEngine, SpacyJiebaEngine
+from contractkit.understanding.parties import PartyAnalysis, analyse_parties
+from contractkit.understanding.statements import find_mentions, statements
+
+ROLE_KIND_OF = {"customer": "customer", "provider": "provider"}  # every other role is a partner
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """How to check (frozen, like black's Mode). Defaults live here only."""
+
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # party label -> role ids
+    options: frozenset[str] = frozenset()
+    limits: "ReadLimits | None" = None  # None: the reader's defaults
+    suggestions: bool = True
+    # Also judge these requirement ids whatever the pairs (used to measure rules on any contract).
+    extra_requirements: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        frozen = {label: tuple(roles) for label, roles in self.roles.items()}
+        object.__setattr__(self, "roles", MappingProxyType(frozen))
+        object.__setattr__(self, "options", frozenset(self.options))
+
+
+class Checker:
+    def __init__(
+        self,
+        settings: CheckSettings | None = None,
+        engine: NlpEngine | None = None,
+        catalogue: Catalogue | None = None,
+    ):
+        self.settings = settings or CheckSettings()
+        self.catalogue = catalogue or default_catalogue()
+        self.lexicons = default_lexicons()
+        self.engine = engine or SpacyJiebaEngine(self.lexicons)
+        self._validate_settings()
+
+    def _validate_settings(self) -> None:
+        role_ids = {r.id for r in self.catalogue.roles}
+        for label, roles in self.settings.roles.items():
+            for role in roles:
+                if role not in role_ids:
+                    raise ValueError(
+                        f"--role {label}={role}: unknown role; choose from {', '.join(sorted(role_ids))}"
+                    )
+        for option in self.settings.options:
+            self.catalogue.condition(option)
+
+    def check_path(self, path: str | Path) -> DocumentReport:
+        from contractkit.reading import read_document
+
+        started = time.perf_counter()
+        try:
+            source = read_document(path, self.settings.limits)
+        except ReadError as exc:
+            return DocumentReport(
+                path=Path(path), status="error", error=DocumentError(exc.code, exc.message),
+                seconds=time.perf_counter() - started,
+            )
+        report = self.check_document(source)
+        return _with_time(report, time.perf_counter() - started)
+
+    def check_document(self, source: SourceDocument) -> DocumentReport:
+        texts = [block.text for block in source.blocks]
+        sentences = self.engine.analyse(texts)
+        given = {label: list(roles) for label, roles in self.settings.roles.items()}
+        parties = analyse_parties(texts, sentences, self.lexicons, given)
+        analysed = [
+            AnalysedSentence(s, tuple(m), tuple(statements(s, m)))
+            for block in sentences
+            for s in block
+            for m in [find_mentions(s.text, parties.aliases, parties.pattern)]
+        ]
+        requirements = self.catalogue.select(set(parties.pairs), set(self.settings.options))
+        for extra in self.settings.extra_requirements:
+            requirement = self.catalogue.requirement(extra)
+            if requirement not in requirements:
+                requirements.append(requirement)
+        findings = tuple(self._finding(req, analysed, parties, source) for req in requirements)
+        return DocumentReport(
+            path=source.path,
+            status="ok",
+            format=source.format,
+            parties=parties.parties,
+            pairs=parties.pairs,
+            findings=findings,
+            notes=parties.notes,
+        )
+
+    # ------------------------------------------------------------ one requirement
+    def _finding(self, req: Requirement, analysed, parties: PartyAnalysis, source) -> Finding:
+        actor_kind = req.detect.actor
+        actor_parties = {
+            key for key, roles in parties.role_of.items()
+            if actor_kind and any(ROLE_KIND_OF.get(r, "partner") == actor_kind for r in roles)
+        }
+        labels = {p.label: p.label for p in parties.parties}
+        actor_label = self._actor_label(actor_kind, actor_parties)
+        judgement = judge(
+            req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels,
+        )
+        status = judgement.status
+        explanation = self._explain(req, status, judgement.reason, judgement.evidence)
+        suggestion = None
+        if status is not Status.SATISFIED and self.settings.suggestions:
+            suggestion = self._suggest(req, parties)
+        return Finding(
+            requirement=req.id,
+            clause=req.clause,
+            summary=req.summary,
+            strength=req.strength.value,
+            status=status,
+            explanation=explanation,
+            evidence=to_evidence(judgement, source.blocks),
+            suggestion=suggestion,
+            consequence=req.consequence if status is not Status.SATISFIED else None,
+        )
+
+    def _actor_label(self, kind: str | None, parties: set[str]) -> str:
+        names = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}
+        if not kind:
+            return ""
+        return names[kind] + (f"（{'、'.join(sorted(parties))}）" if parties else "")
+
+    def _explain(self, req: Requirement, status: Status, reason: str, evidence) -> str:
+        strength = {Strength.MUST: "应", Strength.SHOULD: "宜", Strength.MAY: "可"}[req.strength]
+        if status is Status.MISSING:
+            text = f"合同中未找到对应约定（标准 {req.clause}，{strength}）：{req.summary}"
+        elif status is Status.SATISFIED:
+            text = f"已约定：{reason}。"
+        elif status is Status.PARTIAL:
+            text = f"部分满足：{reason}。标准要求：{req.summary}"
+        else:
+            text = f"相反约定：{reason}。标准要求：{req.summary}"
+        if status is not Status.SATISFIED and req.consequence:
+            text += f" 后果：{req.consequence}"
+        return text
+
+    def _suggest(self, req: Requirement, parties: PartyAnalysis) -> str | None:
+        from contractkit.generation.parameters import default_parameters
+        from contractkit.generation.render import render_requirement
+
+        pair_ids = [p for p in req.pairs if p in parties.pairs] or list(req.pairs[:1])
+        pairs = [self.catalogue.pair(p) for p in pair_ids]
+        labels, values = {}, {}
+        for party in parties.parties:
+            for role in party.roles:
+                kind = ROLE_KIND_OF.get(role, "partner")
+                labels.setdefault(kind, party.label)
+                if party.name:
+                    values.setdefault(f"{kind}_name", party.name)
+        resolved = default_parameters().resolve(values)
+        item = render_requirement(req, pairs, resolved, labels, self.settings.options)
+        lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
+        return "\n".join(lines)
+
+
+def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:
+    from dataclasses import replace
+
+    return replace(report, seconds=seconds)

@@ -1,0 +1,66 @@
+"""What reading a contract produces: text blocks that keep their location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["paragraph", "table-cell", "page"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a block of text sits in its source file.
+
+    ``paragraph`` is the ordinal of the paragraph in document order: for .docx
+    the index of the ``w:p`` among all ``w:p`` under ``w:body`` (table cells
+    included), so the annotator can find the same paragraph again; for text
+    files the index of the paragraph (non-empty line group); for PDF the
+    index of the line on its page sequence.
+    """
+
+    kind: BlockKind
+    paragraph: int
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+    page: int | None = None
+    line: int | None = None
+    label: str | None = None  # the clause label in force here, e.g. 第十二条 or 3.2
+
+    def describe(self) -> str:
+        parts = []
+        if self.label:
+            parts.append(self.label)
+        if self.kind == "table-cell":
+            parts.append(f"表{self.table + 1} 第{self.row + 1}行 第{self.cell + 1}列")
+        elif self.page is not None:
+            parts.append(f"第{self.page + 1}页")
+        if self.line is not None:
+            parts.append(f"第{self.line + 1}行")
+        else:
+            parts.append(f"第{self.paragraph + 1}段")
+        return "，".join(parts)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    text: str
+    location: Location
+    heading: bool = False  # a title/heading paragraph (style or shape)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: Path
+    format: Literal["docx", "txt", "md", "pdf"]
+    blocks: tuple[TextBlock, ...]
+    properties: dict[str, str] = field(default_factory=dict)  # custom document properties
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)

@@ -1,0 +1,1 @@
+"""Check results: plain objects every output format reads."""

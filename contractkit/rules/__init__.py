@@ -1,0 +1,1 @@
+"""Rules: judge each requirement of the catalogue against an analysed contract."""

@@ -1,0 +1,120 @@
+"""The checker's lexicons (``corpora/lexicons/*.yaml``), validated and compiled once.
+
+Every lexicon entry becomes one regular expression. Matching runs on the
+text, not on jieba's tokens, so a term that jieba splits differently in
+context (监督权利 -> 监督 / 权利) is still found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from contractkit import resources
+from contractkit.catalogue.loader import CatalogueError, load_concepts, read_yaml
+
+
+def _alternation(terms, patterns=()) -> re.Pattern:
+    parts = [re.escape(t) for t in sorted(set(terms), key=len, reverse=True)] + list(patterns)
+    return re.compile("|".join(parts))
+
+
+@dataclass(frozen=True)
+class RoleLexicon:
+    role: str
+    names: re.Pattern
+    activities: re.Pattern
+    name_terms: tuple[str, ...]
+    activity_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    concepts: dict[str, re.Pattern]
+    concept_terms: dict[str, tuple[str, ...]]
+    concept_labels: dict[str, str]  # concept id -> its Chinese label, for explanations
+    modality: dict[str, re.Pattern]
+    party_labels: tuple[str, ...]
+    entrusting: frozenset[str]
+    performing: frozenset[str]
+    roles: dict[str, RoleLexicon]
+    userdict: Path
+
+    def jieba_terms(self) -> set[str]:
+        """Multi-character terms jieba should keep whole."""
+        terms = {t for group in self.concept_terms.values() for t in group}
+        for lexicon in self.roles.values():
+            terms.update(lexicon.name_terms)
+        terms.update(self.party_labels)
+        return {t for t in terms if len(t) > 1}
+
+
+def _load_modality(path: Path) -> dict[str, re.Pattern]:
+    data = read_yaml(path).get("modality")
+    if not isinstance(data, dict) or not data:
+        raise CatalogueError(path, "'modality' must be a non-empty mapping")
+    compiled = {}
+    for kind, entry in data.items():
+        terms, patterns = entry.get("terms", []), entry.get("patterns", [])
+        if not terms and not patterns:
+            raise CatalogueError(path, f"modality {kind!r} needs terms or patterns")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise CatalogueError(path, f"modality {kind!r}: bad pattern {pattern!r}: {exc}") from None
+        compiled[kind] = _alternation(terms, patterns)
+    return compiled
+
+
+def _load_roles(path: Path):
+    data = read_yaml(path)
+    labels = data.get("labels")
+    sides = data.get("sides") or {}
+    roles = data.get("roles")
+    if not labels or not isinstance(roles, dict):
+        raise CatalogueError(path, "needs 'labels' and 'roles'")
+    role_lexicons = {}
+    for role, entry in roles.items():
+        names, activities = entry.get("names") or [], entry.get("activities") or []
+        if not names or not activities:
+            raise CatalogueError(path, f"role {role!r} needs names and activities")
+        role_lexicons[role] = RoleLexicon(
+            role, _alternation(names), _alternation(activities), tuple(names), tuple(activities)
+        )
+    return (
+        tuple(labels),
+        frozenset(sides.get("entrusting", [])),
+        frozenset(sides.get("performing", [])),
+        role_lexicons,
+    )
+
+
+@cache
+def default_lexicons() -> Lexicons:
+    folder = resources.corpora_dir() / "lexicons"
+    concept_terms = load_concepts(folder / "concepts.yaml")
+    concept_labels = {
+        cid: (entry.get("label") or cid) for cid, entry in read_yaml(folder / "concepts.yaml")["concepts"].items()
+    }
+    concepts = {cid: _alternation(terms) for cid, terms in concept_terms.items()}
+    labels, entrusting, performing, roles = _load_roles(folder / "roles.yaml")
+    from contractkit.catalogue import default_catalogue
+
+    known_roles = {r.id for r in default_catalogue().roles}
+    unknown = set(roles) - known_roles
+    if unknown:
+        raise CatalogueError(folder / "roles.yaml", f"unknown roles {sorted(unknown)}")
+    return Lexicons(
+        concepts=concepts,
+        concept_terms=concept_terms,
+        concept_labels=concept_labels,
+        modality=_load_modality(folder / "modality.yaml"),
+        party_labels=labels,
+        entrusting=entrusting,
+        performing=performing,
+        roles=roles,
+        userdict=folder / "jieba_userdict.txt",
+    )

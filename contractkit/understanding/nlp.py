@@ -1,0 +1,191 @@
+"""The NLP engine behind a small interface (as presidio does).
+
+``NlpEngine.analyse(texts)`` turns paragraphs into sentences carrying the
+concept and modality terms found in them. The shipped engine is a spaCy
+pipeline on ``spacy.blank("zh")`` with jieba segmentation (no downloaded
+model): our own components split sentences and mark lexicon terms as span
+groups. spaCy and jieba load on first use, once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from contractkit.understanding.lexicons import Lexicons, default_lexicons
+
+SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
+
+
+@dataclass(frozen=True)
+class Match:
+    label: str
+    start: int  # offsets within the sentence text
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    block: int  # index of the block (paragraph) in the SourceDocument
+    start: int  # offsets within the block text
+    end: int
+    text: str
+    concepts: tuple[Match, ...]
+    modals: tuple[Match, ...]
+
+    def has(self, concept: str) -> bool:
+        return any(m.label == concept for m in self.concepts)
+
+    def spans_of(self, concepts) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in self.concepts if m.label in concepts]
+
+
+class NlpEngine(Protocol):
+    def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]: ...
+
+    def warm_up(self) -> None: ...
+
+
+def cache_dir() -> Path:
+    """A folder the project owns for jieba's dictionary cache (not the shared /tmp)."""
+    configured = os.environ.get("CONTRACTKIT_CACHE_DIR")
+    base = Path(configured) if configured else Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    ) / "contractkit"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ends at 。！？； and line breaks; the mark stays with its sentence."""
+    spans, start = [], 0
+    for mark in SENTENCE_END.finditer(text):
+        end = mark.end()
+        if text[start:mark.start()].strip():
+            spans.append((start, end if mark.group().strip() else mark.start()))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return [_trim(text, s, e) for s, e in spans]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class SpacyJiebaEngine:
+    """spaCy + jieba with the project's components; built once per process."""
+
+    def __init__(self, lexicons: Lexicons | None = None):
+        self.lexicons = lexicons or default_lexicons()
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = build_pipeline(self.lexicons)
+        return self._nlp
+
+    def warm_up(self) -> None:
+        """Load spaCy and jieba now (e.g. before forking workers that should share them)."""
+        self.nlp("预热")
+
+    def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]:
+        results = []
+        for block, doc in enumerate(self.nlp.pipe(texts)):
+            results.append(doc_sentences(doc, block))
+        return results
+
+
+def doc_sentences(doc, block: int) -> list[Sentence]:
+    """Read our span groups back out of a processed Doc as plain Sentences."""
+    sentences = []
+    concept_spans = doc.user_data[("contractkit", "concepts")]
+    modal_spans = doc.user_data[("contractkit", "modality")]
+    for sent in doc.sents:
+        start, end = _trim(doc.text, sent.start_char, sent.end_char)
+        if start == end:
+            continue
+
+        def inside(spans):
+            return tuple(
+                Match(label, s - start, e - start) for label, s, e in spans if start <= s and e <= end
+            )
+
+        sentences.append(
+            Sentence(block, start, end, doc.text[start:end], inside(concept_spans), inside(modal_spans))
+        )
+    return sentences
+
+
+class SentenceSplitter:
+    """spaCy component: sentence starts after 。！？； and line breaks (see split_sentences)."""
+
+    def __call__(self, doc):
+        starts = {start for start, _ in split_sentences(doc.text)}
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        return doc
+
+
+class LexiconMatcher:
+    """spaCy component: marks each lexicon term as a span in ``doc.spans[group]``.
+
+    Terms are found on the text, then aligned outwards to token edges, so a
+    term jieba split or merged differently is never missed.
+    """
+
+    def __init__(self, group: str, patterns: dict[str, re.Pattern]):
+        self.group, self.patterns = group, patterns
+
+    def __call__(self, doc):
+        spans, exact = [], []
+        for label, pattern in self.patterns.items():
+            for match in pattern.finditer(doc.text):
+                exact.append((label, match.start(), match.end()))
+                span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+        doc.spans[self.group] = spans
+        # The exact characters, for evidence highlighting and for ordering against party names.
+        doc.user_data[("contractkit", self.group)] = exact
+        return doc
+
+
+def build_pipeline(lexicons: Lexicons):
+    import jieba
+    import spacy
+    from spacy.language import Language
+
+    jieba.setLogLevel(60)  # jieba reports its cache loading on stderr otherwise
+    jieba.dt.tmp_dir = str(cache_dir())
+    jieba.dt.cache_file = "jieba.cache"
+    jieba.load_userdict(str(lexicons.userdict))
+    for term in sorted(lexicons.jieba_terms()):
+        jieba.add_word(term)  # no freq: jieba picks one that keeps the word whole
+
+    if not Language.has_factory("contractkit_sentences"):
+        Language.component("contractkit_sentences", func=SentenceSplitter())
+        Language.factory(
+            "contractkit_lexicon",
+            func=lambda nlp, name, group: LexiconMatcher(group, _groups()[group]),
+            default_config={"group": "concepts"},
+        )
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("contractkit_sentences")
+    nlp.add_pipe("contractkit_lexicon", name="concepts", config={"group": "concepts"})
+    nlp.add_pipe("contractkit_lexicon", name="modality", config={"group": "modality"})
+    return nlp
+
+
+def _groups() -> dict[str, dict[str, re.Pattern]]:
+    lexicons = default_lexicons()
+    return {"concepts": lexicons.concepts, "modality": lexicons.modality}

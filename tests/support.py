@@ -1,0 +1,31 @@
+"""Helpers shared by the checker tests."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from contractkit.reading.model import Location, SourceDocument, TextBlock
+
+
+def source_from_text(text: str, name: str = "contract.txt") -> SourceDocument:
+    """A SourceDocument with one block per non-empty line, as the text reader makes."""
+    blocks = []
+    for number, line in enumerate(l for l in text.splitlines() if l.strip()):
+        blocks.append(TextBlock(line.strip(), Location("paragraph", number, line=number)))
+    return SourceDocument(Path(name), "txt", tuple(blocks))
+
+
+@cache
+def checker(roles: tuple[tuple[str, tuple[str, ...]], ...] = (), options: frozenset = frozenset()):
+    """One Checker per settings, shared across tests (the NLP pipeline loads once)."""
+    from contractkit.checker import Checker, CheckSettings
+
+    return Checker(CheckSettings(roles=dict(roles), options=options), engine=_engine())
+
+
+@cache
+def _engine():
+    from contractkit.understanding.nlp import SpacyJiebaEngine
+
+    return SpacyJiebaEngine()
