@@ -21,7 +21,7 @@ from contractkit.rules.evaluate import AnalysedSentence, judge, to_evidence
 from contractkit.understanding.lexicons import default_lexicons
 from contractkit.understanding.nlp import NlpEngine, SpacyJiebaEngine
 from contractkit.understanding.parties import PartyAnalysis, analyse_parties
-from contractkit.understanding.statements import find_mentions, statements
+from contractkit.understanding.statements import find_mentions, is_deferred, is_hypothetical, statements
 
 ROLE_KIND_OF = {"customer": "customer", "provider": "provider"}  # every other role is a partner
 
@@ -87,7 +87,7 @@ class Checker:
         given = {label: list(roles) for label, roles in self.settings.roles.items()}
         parties = analyse_parties(texts, sentences, self.lexicons, given)
         analysed = [
-            AnalysedSentence(s, tuple(m), tuple(statements(s, m)))
+            AnalysedSentence(s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text))
             for block in sentences
             for s in block
             for m in [find_mentions(s.text, parties.aliases, parties.pattern)]
@@ -111,14 +111,14 @@ class Checker:
     # ------------------------------------------------------------ one requirement
     def _finding(self, req: Requirement, analysed, parties: PartyAnalysis, source) -> Finding:
         actor_kind = req.detect.actor
-        actor_parties = {
-            key for key, roles in parties.role_of.items()
-            if actor_kind and any(ROLE_KIND_OF.get(r, "partner") == actor_kind for r in roles)
-        }
+        actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
         labels = {p.label: p.label for p in parties.parties}
         actor_label = self._actor_label(actor_kind, actor_parties)
+        mentioned = None
+        if req.detect.mentions:
+            mentioned = self._parties_of_kind(parties, req.detect.mentions)
         judgement = judge(
-            req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels,
+            req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels, mentioned,
         )
         status = judgement.status
         explanation = self._explain(req, status, judgement.reason, judgement.evidence)
@@ -136,6 +136,13 @@ class Checker:
             suggestion=suggestion,
             consequence=req.consequence if status is not Status.SATISFIED else None,
         )
+
+    @staticmethod
+    def _parties_of_kind(parties: PartyAnalysis, kind: str) -> set[str]:
+        return {
+            key for key, roles in parties.role_of.items()
+            if any(ROLE_KIND_OF.get(r, "partner") == kind for r in roles)
+        }
 
     def _actor_label(self, kind: str | None, parties: set[str]) -> str:
         names = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}

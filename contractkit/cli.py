@@ -340,6 +340,37 @@ def _unique_name(path: Path, used: set[str]) -> str:
     return name
 
 
+# ---------------------------------------------------------------- evaluate
+@main.command()
+@click.option("--samples", "samples_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of contracts with <name>.expected.yaml labels (e.g. samples/contracts).")
+@click.option("--labelled", "labelled_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder with labels.json and SOURCES.tsv (e.g. ../shared/dev-corpus).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--mistakes", is_flag=True, help="Also list every disagreement with the labels.")
+@_fail_cleanly
+def evaluate(samples_dir, labelled_dir, fmt, mistakes):
+    """Measure the checker on labelled contracts: precision and recall per requirement."""
+    import json
+
+    from contractkit.evaluation import evaluate as run, format_table, load_labelled_corpus, load_samples
+
+    if not samples_dir and not labelled_dir:
+        raise UsageFailure("give --samples DIR and/or --labelled DIR")
+    results = []
+    if samples_dir:
+        results.append(run(str(samples_dir), load_samples(samples_dir)))
+    if labelled_dir:
+        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir)))
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        click.echo(format_table(result))
+        if mistakes:
+            click.echo("\n".join(result.mistakes) + "\n")
+
+
 # ---------------------------------------------------------------- rules
 @main.command()
 @click.argument("requirement", required=False)

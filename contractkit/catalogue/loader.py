@@ -34,18 +34,40 @@ def read_yaml(path: Path, error=CatalogueError) -> dict:
 
 
 def load_concepts(path: Path | None = None) -> dict[str, tuple[str, ...]]:
-    """Concept id -> the terms that express it (``corpora/lexicons/concepts.yaml``)."""
+    """Concept id -> the literal terms that express it (``corpora/lexicons/concepts.yaml``)."""
+    return {cid: entry["terms"] for cid, entry in load_concept_entries(path).items()}
+
+
+def load_concept_entries(path: Path | None = None) -> dict[str, dict]:
+    """Concept id -> {label, terms, patterns}, validated (patterns must compile)."""
+    import re
+
     path = path or resources.corpora_dir() / "lexicons" / "concepts.yaml"
     data = read_yaml(path)
     concepts = data.get("concepts")
     if not isinstance(concepts, dict) or not concepts:
         raise CatalogueError(path, "'concepts' must be a non-empty mapping")
-    result: dict[str, tuple[str, ...]] = {}
+    result: dict[str, dict] = {}
     for concept_id, entry in concepts.items():
-        terms = entry.get("terms") if isinstance(entry, dict) else None
-        if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
-            raise CatalogueError(path, f"concept {concept_id!r} needs a non-empty list of terms")
-        result[concept_id] = tuple(terms)
+        if not isinstance(entry, dict):
+            raise CatalogueError(path, f"concept {concept_id!r} must be a mapping with terms")
+        terms, patterns = entry.get("terms") or [], entry.get("patterns") or []
+        if not terms and not patterns:
+            raise CatalogueError(path, f"concept {concept_id!r} needs a non-empty list of terms or patterns")
+        if not all(isinstance(t, str) and t.strip() for t in terms):
+            raise CatalogueError(path, f"concept {concept_id!r}: every term must be non-empty text")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                raise CatalogueError(path, f"concept {concept_id!r}: bad pattern {pattern!r}: {exc}") from None
+        result[concept_id] = {
+            "label": entry.get("label") or concept_id,
+            "terms": tuple(terms),
+            "patterns": tuple(patterns),
+            # Longer phrases in which a term means something else (缺陷责任期 for 缺陷).
+            "not": tuple(entry.get("not") or ()),
+        }
     return result
 
 

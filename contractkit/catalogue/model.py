@@ -18,6 +18,7 @@ REQUIREMENT_ID = re.compile(r"^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$")
 PAIR_ID = re.compile(r"^[a-z]+-[a-z]+$")
 
 RoleKind = Literal["customer", "provider", "partner"]
+ActorKind = Literal["customer", "provider", "partner", "any"]
 
 
 class Strength(StrEnum):
@@ -95,15 +96,35 @@ class Detection(Frozen):
     """
 
     all_of: tuple[tuple[str, ...], ...] = Field(min_length=1)
-    actor: RoleKind | None = None
+    actor: ActorKind | None = None
     modality: Literal["duty", "right", "prohibition"] | None = None
-    partial: tuple[str, ...] = ()
+    # Concepts showing the topic is touched on without the required elements: a flat list is
+    # "any of these", a list of lists is "each group at least once" (like all_of).
+    partial: tuple[str, ...] | tuple[tuple[str, ...], ...] = ()
     contrary: tuple[tuple[str, ...], ...] = ()
+    # Most requirements need someone to undertake something in the sentence (应/有权/不得…);
+    # declarations such as "安全责任不因此转移" or a division table do not.
+    statement_needed: bool = True
+    # The sentence must also name this party (接受甲方的监督: whose supervision it is).
+    mentions: RoleKind | None = None
+    # A looser description whose match makes the requirement partial (e.g. duties assigned
+    # to named parties, but no explicit division of the security work), with the reason shown.
+    weaker: "Detection | None" = None
+    reason: str | None = Field(default=None, description="why a match of this (weaker) spec is only partial")
+
+    def partial_groups(self) -> tuple[tuple[str, ...], ...]:
+        if not self.partial:
+            return ()
+        if all(isinstance(p, str) for p in self.partial):
+            return (tuple(self.partial),)
+        return tuple(tuple(g) for g in self.partial)
 
     def concept_ids(self) -> set[str]:
         ids = {c for group in self.all_of for c in group}
-        ids.update(self.partial)
+        ids.update(c for group in self.partial_groups() for c in group)
         ids.update(c for group in self.contrary for c in group)
+        if self.weaker:
+            ids |= self.weaker.concept_ids()
         return ids
 
 

@@ -13,7 +13,7 @@ from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
 from contractkit.results.model import Evidence, Status
 from contractkit.understanding.nlp import Sentence
-from contractkit.understanding.statements import Mention, Statement
+from contractkit.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, Mention, Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
 FULFILS = {
@@ -26,7 +26,7 @@ OPPOSES = {
     "right": {"prohibition", "refusal"},
     "duty": {"refusal"},
     "prohibition": {"permission_unlimited"},
-    None: {"refusal"},
+    None: set(),  # without a modality, only the catalogue's contrary groups say "the opposite"
 }
 MAX_EVIDENCE = 3
 
@@ -36,6 +36,8 @@ class AnalysedSentence:
     sentence: Sentence
     mentions: tuple[Mention, ...]
     statements: tuple[Statement, ...]
+    hypothetical: bool = False  # a listed breach (…拒绝…的；), not something the contract provides
+    deferred: bool = False  # the content is left to a later agreement (另行协商)
 
 
 @dataclass(frozen=True)
@@ -52,19 +54,30 @@ def judge(
     actor_label: str,
     concept_labels: dict[str, str],
     party_labels: dict[str, str],
+    mentioned_parties: set[str] | None = None,
 ) -> Judgement:
     detect = requirement.detect
     satisfied, contrary, partial = [], [], []
     for analysed in sentences:
         s = analysed.sentence
-        if detect.contrary and _says_opposite(analysed, detect):
+        if mentioned_parties is not None and not any(
+            m.party in mentioned_parties or m.party == BOTH_PARTIES for m in analysed.mentions
+        ):
+            continue
+        if detect.contrary and not analysed.hypothetical and _says_opposite(analysed, detect):
             contrary.append((analysed, _highlights(s, detect.contrary), "该句约定与要求相反"))
             continue
         if not all(any(s.has(c) for c in group) for group in detect.all_of):
-            if detect.partial and any(s.has(c) for c in detect.partial):
-                partial.append((analysed, _highlights(s, [detect.partial]), _missing(s, detect, concept_labels)))
+            groups = detect.partial_groups()
+            if groups and all(any(s.has(c) for c in g) for g in groups) and _undertakes(analysed, detect, actor_parties):
+                partial.append((analysed, _highlights(s, groups), _missing(s, detect, concept_labels)))
+            continue
+        if analysed.deferred:
+            partial.append((analysed, _highlights(s, detect.all_of), "该句将具体内容留待双方另行约定"))
             continue
         verdict, why = _attribution(analysed, detect, actor_parties, actor_label, party_labels)
+        if verdict is None or verdict is Status.CONTRARY and analysed.hypothetical:
+            continue  # no undertaking here, or only a condition (…拒绝…的；) that names a breach
         bucket = {Status.SATISFIED: satisfied, Status.CONTRARY: contrary, Status.PARTIAL: partial}[verdict]
         bucket.append((analysed, _highlights(s, detect.all_of), why))
 
@@ -72,7 +85,25 @@ def judge(
         if found:
             evidence = tuple((a, h) for a, h, _ in found[:MAX_EVIDENCE])
             return Judgement(status, evidence, found[0][2])
+    if detect.weaker is not None:
+        looser = requirement.model_copy(update={"detect": detect.weaker})
+        result = judge(looser, sentences, actor_parties, actor_label, concept_labels, party_labels, mentioned_parties)
+        if result.status is Status.SATISFIED:
+            return Judgement(Status.PARTIAL, result.evidence, detect.weaker.reason or "仅有较宽泛的约定")
     return Judgement(Status.MISSING, (), "")
+
+
+def _undertakes(analysed: AnalysedSentence, detect: Detection, actor_parties: set[str]) -> bool:
+    """Does the right party (anyone, if the requirement names none) undertake something here?
+
+    A topic word in a heading, a definition or a table row is not a partial clause.
+    """
+    if analysed.deferred:
+        return True
+    return any(
+        detect.actor in (None, "any") or s.actor in actor_parties or s.actor in (None, BOTH_PARTIES)
+        for s in analysed.statements
+    )
 
 
 def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_labels):
@@ -85,8 +116,13 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
     if detect.actor is None:
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return Status.CONTRARY, "该句以否定或免除的方式约定"
+        if detect.statement_needed and not any(s.kind in fulfils for s in statements):
+            return None, ""  # the words occur (a heading, a table row), but nothing is undertaken
         return Status.SATISFIED, "该句包含所需要素"
-    own = [s for s in statements if s.actor in actor_parties]
+    own = [
+        s for s in statements
+        if s.actor in actor_parties or s.actor == BOTH_PARTIES or detect.actor == "any" and s.actor
+    ]
     if any(s.kind in fulfils for s in own):
         return Status.SATISFIED, f"该句约定为{actor_label}的{_kind_zh(detect.modality)}"
     if any(s.kind in opposes for s in own):
@@ -95,9 +131,10 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
     if others:
         who = party_labels.get(others[0].actor, others[0].actor)
         return Status.PARTIAL, f"该句将其约定为{who}的{_kind_zh(detect.modality)}，而非{actor_label}的"
-    if any(s.kind in fulfils for s in statements):
-        return Status.PARTIAL, f"该句未写明由{actor_label}承担或享有"
-    return Status.PARTIAL, f"该句提及相关内容，但未以{_kind_zh(detect.modality)}的方式约定{actor_label}的事项"
+    if any(s.kind in fulfils and s.actor is None for s in statements):
+        # A rule stated without a party (…调整须经甲方审批后方可实施) binds whoever does the work.
+        return Status.SATISFIED, f"该句以一般规则的方式约定{_kind_zh(detect.modality)}"
+    return None, ""  # the words occur, but nobody undertakes anything
 
 
 def _kind_zh(modality: str | None) -> str:
@@ -110,9 +147,17 @@ def _says_opposite(analysed: AnalysedSentence, detect: Detection) -> bool:
     if not all(any(s.has(c) for c in group) for group in detect.contrary):
         return False
     decisive = [m.start for m in s.concepts if m.label in detect.contrary[-1]]
+    negations = [m.end for m in s.modals if m.label == "negation"]
     for position in decisive:
-        # "不得以任何理由免除" forbids the opposite: a prohibition before it in the sentence cancels it.
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text, 0, position)])
+        # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round.
+        if any(clause_start <= end <= position for end in negations):
+            continue
+        # "不得以任何理由免除" forbids the opposite: a prohibition before it in the sentence cancels it,
+        # and so does a double negative read as a duty (不得拒绝).
         if any(st.kind == "prohibition" and st.end <= position for st in analysed.statements):
+            continue
+        if any(st.kind == "duty" and st.start <= position < st.end for st in analysed.statements):
             continue
         if s.text[max(0, position - 1):position] in ("不", "非", "无"):
             continue
@@ -126,7 +171,7 @@ def _highlights(sentence: Sentence, groups) -> tuple[tuple[int, int], ...]:
 
 
 def _missing(sentence: Sentence, detect: Detection, concept_labels: dict[str, str]) -> str:
-    found = [c for c in detect.partial if sentence.has(c)]
+    found = [c for group in detect.partial_groups() for c in group if sentence.has(c)]
     missing = [
         "或".join(concept_labels[c] for c in group)
         for group in detect.all_of

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from contractkit import resources
-from contractkit.catalogue.loader import CatalogueError, load_concepts, read_yaml
+from contractkit.catalogue.loader import CatalogueError, load_concept_entries, read_yaml
 
 
 def _alternation(terms, patterns=()) -> re.Pattern:
@@ -35,8 +35,10 @@ class Lexicons:
     concepts: dict[str, re.Pattern]
     concept_terms: dict[str, tuple[str, ...]]
     concept_labels: dict[str, str]  # concept id -> its Chinese label, for explanations
+    concept_stops: dict[str, re.Pattern]  # concept id -> phrases in which its terms mean something else
     modality: dict[str, re.Pattern]
     party_labels: tuple[str, ...]
+    both: tuple[str, ...]  # words naming all parties at once (双方)
     entrusting: frozenset[str]
     performing: frozenset[str]
     roles: dict[str, RoleLexicon]
@@ -86,6 +88,7 @@ def _load_roles(path: Path):
         )
     return (
         tuple(labels),
+        tuple(data.get("both") or ()),
         frozenset(sides.get("entrusting", [])),
         frozenset(sides.get("performing", [])),
         role_lexicons,
@@ -95,12 +98,13 @@ def _load_roles(path: Path):
 @cache
 def default_lexicons() -> Lexicons:
     folder = resources.corpora_dir() / "lexicons"
-    concept_terms = load_concepts(folder / "concepts.yaml")
-    concept_labels = {
-        cid: (entry.get("label") or cid) for cid, entry in read_yaml(folder / "concepts.yaml")["concepts"].items()
-    }
-    concepts = {cid: _alternation(terms) for cid, terms in concept_terms.items()}
-    labels, entrusting, performing, roles = _load_roles(folder / "roles.yaml")
+    entries = load_concept_entries(folder / "concepts.yaml")
+    concept_terms = {cid: entry["terms"] for cid, entry in entries.items()}
+    concept_labels = {cid: entry["label"] for cid, entry in entries.items()}
+    concepts = {cid: _alternation(entry["terms"], entry["patterns"]) for cid, entry in entries.items()}
+    # Stop phrases are regular expressions: "(合同|协议)…变更" is a contract amendment, not a change.
+    concept_stops = {cid: _alternation((), entry["not"]) for cid, entry in entries.items() if entry["not"]}
+    labels, both, entrusting, performing, roles = _load_roles(folder / "roles.yaml")
     from contractkit.catalogue import default_catalogue
 
     known_roles = {r.id for r in default_catalogue().roles}
@@ -111,8 +115,10 @@ def default_lexicons() -> Lexicons:
         concepts=concepts,
         concept_terms=concept_terms,
         concept_labels=concept_labels,
+        concept_stops=concept_stops,
         modality=_load_modality(folder / "modality.yaml"),
         party_labels=labels,
+        both=both,
         entrusting=entrusting,
         performing=performing,
         roles=roles,

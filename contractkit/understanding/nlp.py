@@ -142,13 +142,17 @@ class LexiconMatcher:
     term jieba split or merged differently is never missed.
     """
 
-    def __init__(self, group: str, patterns: dict[str, re.Pattern]):
-        self.group, self.patterns = group, patterns
+    def __init__(self, group: str, patterns: dict[str, re.Pattern], stops: dict[str, re.Pattern] | None = None):
+        self.group, self.patterns, self.stops = group, patterns, stops or {}
 
     def __call__(self, doc):
         spans, exact = [], []
         for label, pattern in self.patterns.items():
+            stop = self.stops.get(label)
+            blocked = [(m.start(), m.end()) for m in stop.finditer(doc.text)] if stop else []
             for match in pattern.finditer(doc.text):
+                if any(s <= match.start() and match.end() <= e for s, e in blocked):
+                    continue
                 exact.append((label, match.start(), match.end()))
                 span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
                 if span is not None:
@@ -175,7 +179,7 @@ def build_pipeline(lexicons: Lexicons):
         Language.component("contractkit_sentences", func=SentenceSplitter())
         Language.factory(
             "contractkit_lexicon",
-            func=lambda nlp, name, group: LexiconMatcher(group, _groups()[group]),
+            func=lambda nlp, name, group: LexiconMatcher(group, *_groups()[group]),
             default_config={"group": "concepts"},
         )
 
@@ -186,6 +190,6 @@ def build_pipeline(lexicons: Lexicons):
     return nlp
 
 
-def _groups() -> dict[str, dict[str, re.Pattern]]:
+def _groups():
     lexicons = default_lexicons()
-    return {"concepts": lexicons.concepts, "modality": lexicons.modality}
+    return {"concepts": (lexicons.concepts, lexicons.concept_stops), "modality": (lexicons.modality, {})}

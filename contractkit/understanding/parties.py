@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from contractkit.results.model import PartyResult
 from contractkit.understanding.lexicons import Lexicons
 from contractkit.understanding.nlp import Sentence
-from contractkit.understanding.statements import find_mentions, statements
+from contractkit.understanding.statements import BOTH_PARTIES, find_mentions, statements
 
 CLAUSE_END = re.compile(r"[，,；;。：:]")
 
@@ -68,6 +68,9 @@ def analyse_parties(
         _infer_roles(parties, texts, sentences, lexicons, aliases, pattern)
     roles_of = _decide_roles(parties, given_roles, aliases)
     pairs = _pairs(roles_of)
+    # 双方/各方 name every party at once; mentions of them bind each party.
+    aliases = dict(aliases) | {word: BOTH_PARTIES for word in lexicons.both}
+    pattern = re.compile("|".join(map(re.escape, sorted(aliases, key=len, reverse=True))))
     notes = []
     if not pairs:
         notes.append(

@@ -14,7 +14,8 @@ from contractkit.understanding.nlp import Sentence
 
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 # Modal kinds that state something about an actor, strongest first when they overlap.
-MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty")
+MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
+BOTH_PARTIES = "*"  # the key of 双方/各方: a statement by both binds each party
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,23 @@ class Statement:
     conditional_consent: bool  # 未经…同意 / 经…同意 in the same sentence
 
 
+# A listed breach ("乙方拒绝接受甲方监督的；") or the list's header ("有下列情形之一的").
+HYPOTHETICAL = re.compile(r"的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
+
+
+DEFERRED = re.compile(r"另行(协商|约定|商定|签订|确定)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准")
+
+
+def is_deferred(text: str) -> bool:
+    """The sentence leaves its content to a later agreement (具体…由双方另行协商确定)."""
+    return bool(DEFERRED.search(text))
+
+
+def is_hypothetical(text: str) -> bool:
+    """A listed breach (乙方拒绝…的；), not an undertaking in its own right."""
+    return bool(HYPOTHETICAL.search(text))
+
+
 def find_mentions(text: str, aliases: dict[str, str], pattern: re.Pattern | None) -> list[Mention]:
     """Party mentions in ``text``; ``aliases`` maps every label and name to a party key."""
     if pattern is None:
@@ -47,14 +65,37 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     result, subject = [], None
     for modal in modals:
         clause_start = max(s for s in clause_starts if s <= modal.start)
-        before = [m for m in mentions if clause_start <= m.start and m.end <= modal.start]
-        if before:
+        before = [
+            m for m in mentions
+            if clause_start <= m.start and m.end <= modal.start and not _is_object(sentence.text, m)
+        ]
+        after = [m for m in mentions if modal.end <= m.start <= modal.end + 1]
+        if modal.label == "reference":
+            result.append(Statement(None, "duty", modal.start, modal.end, consent))
+            continue
+        if modal.label == "undertaking":
+            # 乙方提供… / 甲方保留…: only with its party in the same clause, and then a duty.
+            if before:
+                subject = before[-1].party
+                result.append(Statement(subject, "duty", modal.start, modal.end, consent))
+            continue
+        if modal.label == "prohibition" and not before and after:
+            subject = after[0].party  # 严禁乙方… / 禁止乙方…
+        elif before:
             subject = before[-1].party
         elif subject is None:
             earlier = [m for m in mentions if m.end <= modal.start]
             subject = earlier[0].party if earlier else None
         result.append(Statement(subject, modal.label, modal.start, modal.end, consent))
     return result
+
+
+# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意), not the actor.
+OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替")
+
+
+def _is_object(text: str, mention: Mention) -> bool:
+    return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
 
 
 def _strongest(sentence: Sentence):
@@ -69,7 +110,21 @@ def _strongest(sentence: Sentence):
             continue
         kept.append(modal)
         covered_until = modal.end
-    return _double_negatives(kept, sentence.text)
+    return _negated_away(_double_negatives(kept, sentence.text), sentence)
+
+
+def _negated_away(modals, sentence: Sentence):
+    """Drop a refusal that a negation earlier in its clause turns round (决不意味…免除)."""
+    negations = [m for m in sentence.modals if m.label == "negation"]
+    kept = []
+    for modal in modals:
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(sentence.text, 0, modal.start)])
+        if modal.label == "refusal" and any(clause_start <= n.start and n.end <= modal.start for n in negations):
+            continue
+        if modal.label == "refusal" and sentence.text[modal.start - 1 : modal.start] in ("不", "非", "未", "无"):
+            continue  # 不免除 / 不拒绝
+        kept.append(modal)
+    return kept
 
 
 def _double_negatives(modals, text: str):

@@ -1,0 +1,99 @@
+"""What the generator writes, the checker accepts; take a clause out or turn it round
+and the checker names exactly the requirement that clause rendered."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import contractkit
+from contractkit.writers import writer_for
+from support import checker
+
+FILLED = {
+    "provider_name": "华云数智科技有限公司",
+    "partner_name": "恒安信息技术服务有限公司",
+    "customer_name": "滨江市大数据发展中心",
+    "cloud_platform_name": "华云政务云平台",
+    "service_description": "云计算平台相关服务",
+}
+CASES = [
+    ("customer-provider", (), ()),
+    ("provider-software", (), ()),
+    ("provider-hardware", (), ()),
+    ("provider-om", (), ()),
+    ("provider-security", (), ()),
+    ("provider-om", ("security",), ("cii", "multi-cloud")),
+    ("customer-provider", (), ("cii",)),
+]
+NEGATIONS = [("有权", "无权"), ("应当", "不得"), ("应", "不得"), ("不得", "可以"), ("须", "无须")]
+
+
+def _check(document, tmp_path, options, fmt="txt"):
+    path = tmp_path / f"contract.{fmt}"
+    path.write_bytes(writer_for(fmt).write(document))
+    return checker((), frozenset(options)).check_path(path)
+
+
+def _problems(report):
+    return {f.requirement: f.status.value for f in report.findings if f.status.value != "satisfied"}
+
+
+@pytest.mark.parametrize("pair, roles, options", CASES)
+def test_generated_agreement_checks_clean(tmp_path, pair, roles, options):
+    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    report = _check(document, tmp_path, options, fmt="docx")
+    assert report.status == "ok"
+    assert set(report.pairs) == set(document.metadata.pair_ids)
+    assert {f.requirement for f in report.findings} == set(document.metadata.requirement_ids)
+    assert _problems(report) == {}
+
+
+def _without(document, requirement_id, transform=None):
+    """The document with one requirement's item removed (or rewritten by ``transform``)."""
+    articles = []
+    for article in document.articles:
+        items = []
+        for item in article.items:
+            if item.requirement_id != requirement_id:
+                items.append(item)
+            elif transform:
+                items.append(transform(item))
+        articles.append(dataclasses.replace(article, items=tuple(items)))
+    return dataclasses.replace(document, articles=tuple(articles))
+
+
+def _negate(item):
+    def flip(inline):
+        spans = []
+        for span in inline.spans:
+            if isinstance(span, str):
+                for old, new in NEGATIONS:
+                    span = span.replace(old, "\0" + new + "\1")
+                span = span.replace("\0", "").replace("\1", "")
+            spans.append(span)
+        return dataclasses.replace(inline, spans=tuple(spans))
+
+    return dataclasses.replace(item, text=flip(item.text), subitems=tuple(flip(s) for s in item.subitems))
+
+
+def _mutation_cases():
+    for pair, roles, options in CASES[:5] + CASES[5:6]:
+        document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+        for requirement_id in document.metadata.requirement_ids:
+            yield pytest.param(pair, roles, options, requirement_id, id=f"{'+'.join((pair,) + roles)}::{requirement_id}")
+
+
+@pytest.mark.parametrize("pair, roles, options, requirement_id", list(_mutation_cases()))
+def test_deleting_a_clause_flags_exactly_its_requirement(tmp_path, pair, roles, options, requirement_id):
+    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    report = _check(_without(document, requirement_id), tmp_path, options)
+    assert set(_problems(report)) == {requirement_id}, _problems(report)
+
+
+@pytest.mark.parametrize("pair, roles, options, requirement_id", list(_mutation_cases()))
+def test_negating_a_clause_flags_its_requirement(tmp_path, pair, roles, options, requirement_id):
+    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    report = _check(_without(document, requirement_id, _negate), tmp_path, options)
+    assert requirement_id in _problems(report), "negated clause still reads as satisfied"
