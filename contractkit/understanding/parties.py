@@ -21,9 +21,14 @@ CLAUSE_END = re.compile(r"[，,；;。：:]")
 
 QUOTED = r"[“\"'‘「『]([^”\"'’」』]{1,20})[”\"'’」』]"
 ALIAS_DEFINITION = re.compile(
-    r"(?:以下简称|以下称|下称|简称)(?:为)?(?:" + QUOTED + r"|([^“”\"'，,。；;：:（）()\s]{1,10})(?=[）)]))"
+    r"(?:以下简称|以下称|下称|简称)(?:为)?(?:" + QUOTED + r"(?:或" + QUOTED + r")?"
+    r"|([^“”\"'，,。；;：:（）()\s]{1,10})(?=[）)]))"
 )
 NAME_BEFORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()·&\-]{2,60}?(?:有限公司|有限责任公司|股份有限公司|集团|中心|研究院|研究所|局|委员会|大学|学校|医院|厅|办公室))\s*[（(][^）)]*" )
+ORGANISATION_OPENING = re.compile(
+    r"^\s*[\u4e00-\u9fa5A-Za-z0-9（）()·&\-]{2,60}?"
+    r"(?:有限公司|有限责任公司|股份有限公司|集团|中心|研究院|研究所|局|委员会|大学|学校|医院)\s*[（(]$"
+)
 PARTY_BLOCK_SCAN = 60  # blocks from the top where the party block is looked for
 ROLE_OF_SIDE = {"entrusting": "provider"}  # a partner contract's commissioning side is the provider
 
@@ -117,11 +122,13 @@ def _find_parties(texts: list[str], lexicons: Lexicons) -> dict[str, Party]:
         if name and not party.name:
             party.name = name
     # Aliases defined anywhere: 华云数智科技有限公司（以下简称“华云”）
-    for text in texts:
+    for index, text in enumerate(texts):
         for definition in ALIAS_DEFINITION.finditer(text):
-            alias = definition.group(1) or definition.group(2)
+            alias = definition.group(1) or definition.group(3)
             owner = _owner_of_alias(text[: definition.start()], parties)
-            if owner is None and alias in lexicons.party_labels:
+            # "杭州星河云计算有限公司（以下简称“星河”）" opening a line of the party block.
+            at_party_block = index < PARTY_BLOCK_SCAN and ORGANISATION_OPENING.match(text[: definition.start()])
+            if owner is None and (alias in lexicons.party_labels or at_party_block):
                 # "XX公司（以下简称许可方）" with no party block: the definition makes the party.
                 owner = parties.setdefault(alias, Party(key=alias, labels=[alias]))
                 owner.name = owner.name or _clean_name(_name_before(text[: definition.start()]))
@@ -198,6 +205,14 @@ def _infer_roles(parties, texts, sentences, lexicons, aliases, pattern) -> None:
     what the party is obliged or entitled to do (乙方应提供运维服务)."""
     if pattern is None:
         return
+    for party in parties.values():
+        if party.side is None:
+            if any(lbl in lexicons.entrusting for lbl in party.labels):
+                party.side = "entrusting"
+            elif any(lbl in lexicons.performing for lbl in party.labels):
+                party.side = "performing"
+    # 委托乙方… / 聘请乙方… / 由乙方负责…: the party after these does the work the sentence names.
+    COMMISSIONED = re.compile(rf"(?:委托|聘请|交由|由)({pattern.pattern})")
     named_as = {
         role: re.compile(
             rf"(?P<party>{pattern.pattern})\s*(?:是|为|系|作为|担任|即)[^，。；,;]{{0,20}}?(?P<role>{lexicon.names.pattern})"
@@ -215,6 +230,20 @@ def _infer_roles(parties, texts, sentences, lexicons, aliases, pattern) -> None:
                     party = parties[aliases[match.group("party") or match.group("party2")]]
                     party.roles[role] += 5
                     _reason(party, role, f"合同称其为{match.group('role') or match.group('role2')}：“{_quote(sentence.text)}”")
+            for commissioned in COMMISSIONED.finditer(sentence.text):
+                key = aliases.get(commissioned.group(1))
+                if key is None or key not in parties:
+                    continue
+                if not commissioned.group(0).startswith("由"):  # 由乙方负责 names the doer, not a commission
+                    parties[key].side = parties[key].side or "performing"
+                    commissioner = [m.party for m in mentions if m.end <= commissioned.start()]
+                    if commissioner and commissioner[-1] in parties and commissioner[-1] != key:
+                        parties[commissioner[-1]].side = parties[commissioner[-1]].side or "entrusting"
+                for role, lexicon in lexicons.roles.items():
+                    activity = lexicon.activities.search(sentence.text)
+                    if activity:
+                        parties[key].roles[role] += 1
+                        _reason(parties[key], role, f"受托从事“{activity.group()}”：“{_quote(sentence.text)}”")
             for statement in statements(sentence, mentions):
                 if not statement.actor or statement.kind not in ("duty", "right"):
                     continue
@@ -233,11 +262,6 @@ def _infer_roles(parties, texts, sentences, lexicons, aliases, pattern) -> None:
             if named:
                 party.roles[role] += 5
                 _reason(party, role, f"合同以“{named[0]}”称呼该方")
-        if party.side is None:
-            if any(lbl in lexicons.entrusting for lbl in party.labels):
-                party.side = "entrusting"
-            elif any(lbl in lexicons.performing for lbl in party.labels):
-                party.side = "performing"
 
 
 def _reason(party: Party, role: str, reason: str) -> None:
@@ -261,13 +285,13 @@ def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliase
     decided = {}
     for party in parties.values():
         # The side that does the work needs less evidence than the side that commissions it.
-        threshold = 1 if party.side == "performing" else 2
+        threshold = {"performing": 1, "entrusting": 3}.get(party.side, 2)
         partner_scores = {r: party.roles[r] for r in PARTNER_ROLES if party.roles[r] >= threshold}
         chosen = []
         if partner_scores:
             best = max(partner_scores.values())
             # A second role counts when the contract gives it comparable weight (Appendix A.1: O&M + security).
-            chosen = [r for r, s in partner_scores.items() if s >= max(threshold, best * 0.5)]
+            chosen = [r for r, s in partner_scores.items() if s >= max(threshold, best * 0.75)]
         # A party named as the provider or the customer is that, whatever else it does.
         cloud_role = max(("provider", "customer"), key=lambda r: party.roles[r])
         if party.roles[cloud_role] >= 5 and party.roles[cloud_role] >= max(partner_scores.values(), default=0):
@@ -284,7 +308,15 @@ def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliase
             decided[party.key] = ("provider",)
             party.reasons["provider"].append("委托合作者实施工作的一方，依第5章视为云服务提供者")
             has_provider = True
-    # A provider whose counterpart shows no partner role but uses cloud services is serving a customer.
+    # A provider that does the work for the other side (供应商/服务方) serves a customer.
+    providers = [p for p in parties.values() if decided.get(p.key) == ("provider",)]
+    for party in parties.values():
+        if party.key in decided or not providers or len(parties) > 2:
+            continue
+        provider = providers[0]
+        if provider.side == "performing" or party.roles["customer"] > 0 or party.side == "entrusting":
+            decided[party.key] = ("customer",)
+            party.reasons["customer"].append(f"接受{provider.labels[0]}所提供云服务的一方")
     return {k: v for k, v in decided.items() if v}
 
 
