@@ -327,7 +327,12 @@ def _annotate_all(run, folder: Path, force: bool) -> None:
             summary = annotate_docx(report.path, report, folder / name, force=force)
         except FileExistsError as exc:
             raise UsageFailure(str(exc)) from None
+        except ValueError as exc:  # e.g. a macro-enabled document: report it, annotate the rest
+            click.echo(f"not annotated: {exc}", err=True)
+            continue
         click.echo(f"annotated {folder / name} ({summary.comments} comments, {summary.insertions} insertions)", err=True)
+        for miss in list(summary.unanchored) + list(summary.approximate):
+            click.echo(f"  {miss.requirement}: {miss.reason}", err=True)
 
 
 def _unique_name(path: Path, used: set[str]) -> str:

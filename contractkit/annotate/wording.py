@@ -1,0 +1,49 @@
+"""What the comments and the inserted heading say (Chinese, for the lawyer reading in Word)."""
+
+from __future__ import annotations
+
+from contractkit.results.model import Finding, Status
+
+STANDARD = "T/CCIA 004-2024"
+SUPPLEMENT_HEADING = f"补充条款（依 {STANDARD} 建议增加）"
+
+_STRENGTH = {"must": "应（强制性要求）", "should": "宜（推荐性要求）", "may": "可（可选要求）"}
+
+
+def strength_zh(strength: str) -> str:
+    return _STRENGTH.get(strength, strength)
+
+
+def _head(finding: Finding) -> list[str]:
+    return [
+        f"【{finding.status.label_zh}】{STANDARD} {finding.clause}",
+        f"要求：{finding.requirement}；强度：{strength_zh(finding.strength)}",
+    ]
+
+
+def _consequence(finding: Finding) -> list[str]:
+    if finding.consequence and finding.consequence not in finding.explanation:
+        return [f"后果：{finding.consequence}"]
+    return []
+
+
+def evidence_comment(finding: Finding) -> str:
+    """The comment on a passage the checker quoted for this finding."""
+    if finding.status is Status.SATISFIED:
+        return f"【已满足】{STANDARD} {finding.clause}（{finding.requirement}）"
+    lines = _head(finding) + [f"说明：{finding.explanation}"] + _consequence(finding)
+    if finding.suggestion and finding.status in (Status.PARTIAL, Status.CONTRARY):
+        lines.append("建议条款：")
+        lines.extend(line for line in finding.suggestion.splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+def insertion_comment(finding: Finding) -> str:
+    """The comment on a suggested clause inserted for a missing requirement."""
+    lines = _head(finding) + [f"说明：{finding.explanation}"] + _consequence(finding)
+    lines.append("上述建议条款已以修订（插入）方式加入，请在 Word 中审阅后接受或拒绝。")
+    return "\n".join(lines)
+
+
+def suggestion_lines(suggestion: str) -> list[str]:
+    return [line.strip() for line in suggestion.splitlines() if line.strip()]
