@@ -21,7 +21,13 @@ from contractkit.rules.evaluate import AnalysedSentence, judge, to_evidence
 from contractkit.understanding.lexicons import default_lexicons
 from contractkit.understanding.nlp import NlpEngine, SpacyJiebaEngine
 from contractkit.understanding.parties import PartyAnalysis, analyse_parties
-from contractkit.understanding.statements import find_mentions, is_deferred, is_hypothetical, statements
+from contractkit.understanding.statements import (
+    find_mentions,
+    is_deferred,
+    is_heading,
+    is_hypothetical,
+    statements,
+)
 
 ROLE_KIND_OF = {"customer": "customer", "provider": "provider"}  # every other role is a partner
 
@@ -87,7 +93,10 @@ class Checker:
         given = {label: list(roles) for label, roles in self.settings.roles.items()}
         parties = analyse_parties(texts, sentences, self.lexicons, given)
         analysed = [
-            AnalysedSentence(s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text))
+            AnalysedSentence(
+                s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text),
+                source.blocks[s.block].heading or is_heading(s.text),
+            )
             for block in sentences
             for s in block
             for m in [find_mentions(s.text, parties.aliases, parties.pattern)]

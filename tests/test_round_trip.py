@@ -4,6 +4,7 @@ and the checker names exactly the requirement that clause rendered."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -27,7 +28,9 @@ CASES = [
     ("provider-om", ("security",), ("cii", "multi-cloud")),
     ("customer-provider", (), ("cii",)),
 ]
-NEGATIONS = [("有权", "无权"), ("应当", "不得"), ("应", "不得"), ("不得", "可以"), ("须", "无须")]
+# Each modal word turned into its opposite, in one pass (有权 → 无权, 应当 → 不得, 不得 → 可以 …).
+NEGATIONS = {"有权": "无权", "应当": "不得", "应": "不得", "不得": "可以", "须": "无须", "负责": "不负责", "可以": "不得"}
+NEGATION_PATTERN = re.compile("|".join(sorted(NEGATIONS, key=len, reverse=True)))
 
 
 def _check(document, tmp_path, options, fmt="txt"):
@@ -50,8 +53,15 @@ def test_generated_agreement_checks_clean(tmp_path, pair, roles, options):
     assert _problems(report) == {}
 
 
+# The responsibility matrix is itself a division of the work (5 a) 3), 5 c)): taking out the
+# division clause means taking out the matrix too, or the contract still satisfies it.
+DIVISION = {"5a3-division", "5c-customer-division"}
+
+
 def _without(document, requirement_id, transform=None):
     """The document with one requirement's item removed (or rewritten by ``transform``)."""
+    if requirement_id in DIVISION and transform is None:
+        document = dataclasses.replace(document, matrix=dataclasses.replace(document.matrix, title="", rows=()))
     articles = []
     for article in document.articles:
         items = []
@@ -66,16 +76,14 @@ def _without(document, requirement_id, transform=None):
 
 def _negate(item):
     def flip(inline):
-        spans = []
-        for span in inline.spans:
-            if isinstance(span, str):
-                for old, new in NEGATIONS:
-                    span = span.replace(old, "\0" + new + "\1")
-                span = span.replace("\0", "").replace("\1", "")
-            spans.append(span)
-        return dataclasses.replace(inline, spans=tuple(spans))
+        spans = tuple(
+            NEGATION_PATTERN.sub(lambda m: NEGATIONS[m.group()], span) if isinstance(span, str) else span
+            for span in inline.spans
+        )
+        return dataclasses.replace(inline, spans=spans)
 
-    return dataclasses.replace(item, text=flip(item.text), subitems=tuple(flip(s) for s in item.subitems))
+    # The clause's main sentence turned round; its details (sub-items) go with it.
+    return dataclasses.replace(item, text=flip(item.text), subitems=())
 
 
 def _mutation_cases():
@@ -95,5 +103,9 @@ def test_deleting_a_clause_flags_exactly_its_requirement(tmp_path, pair, roles, 
 @pytest.mark.parametrize("pair, roles, options, requirement_id", list(_mutation_cases()))
 def test_negating_a_clause_flags_its_requirement(tmp_path, pair, roles, options, requirement_id):
     document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
-    report = _check(_without(document, requirement_id, _negate), tmp_path, options)
+    negated = _without(document, requirement_id, _negate)
+    item = next(i for a in document.articles for i in a.items if i.requirement_id == requirement_id)
+    if _negate(item).text == item.text:
+        pytest.skip("the clause has no modal word to turn round (a declaration such as 5 a) 1))")
+    report = _check(negated, tmp_path, options)
     assert requirement_id in _problems(report), "negated clause still reads as satisfied"

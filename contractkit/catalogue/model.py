@@ -97,7 +97,9 @@ class Detection(Frozen):
 
     all_of: tuple[tuple[str, ...], ...] = Field(min_length=1)
     actor: ActorKind | None = None
-    modality: Literal["duty", "right", "prohibition"] | None = None
+    # right / duty / prohibition; "any" accepts each (乙方应持续维护 or 乙方不得终止维护);
+    # unset accepts a right or a duty.
+    modality: Literal["duty", "right", "prohibition", "any"] | None = None
     # Concepts showing the topic is touched on without the required elements: a flat list is
     # "any of these", a list of lists is "each group at least once" (like all_of).
     partial: tuple[str, ...] | tuple[tuple[str, ...], ...] = ()

@@ -20,12 +20,14 @@ FULFILS = {
     "right": {"right", "duty"},
     "duty": {"duty"},
     "prohibition": {"prohibition"},
-    None: {"right", "duty", "prohibition"},
+    "any": {"right", "duty", "prohibition"},  # 乙方应持续维护 and 乙方不得终止维护 both do
+    None: {"right", "duty"},
 }
 OPPOSES = {
     "right": {"prohibition", "refusal"},
     "duty": {"refusal"},
     "prohibition": {"permission_unlimited"},
+    "any": {"refusal"},
     None: set(),  # without a modality, only the catalogue's contrary groups say "the opposite"
 }
 MAX_EVIDENCE = 3
@@ -38,6 +40,7 @@ class AnalysedSentence:
     statements: tuple[Statement, ...]
     hypothetical: bool = False  # a listed breach (…拒绝…的；), not something the contract provides
     deferred: bool = False  # the content is left to a later agreement (另行协商)
+    heading: bool = False  # a heading or title: names a topic, says nothing about it
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ def judge(
     satisfied, contrary, partial = [], [], []
     for analysed in sentences:
         s = analysed.sentence
+        if analysed.heading:
+            continue
         if mentioned_parties is not None and not any(
             m.party in mentioned_parties or m.party == BOTH_PARTIES for m in analysed.mentions
         ):
@@ -111,17 +116,25 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
     statements = analysed.statements
     fulfils, opposes = set(FULFILS[detect.modality]), OPPOSES[detect.modality]
     if detect.modality == "prohibition":
-        # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does.
+        # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
+        # "未经甲方同意，乙方可以分包" is the opposite.
         fulfils |= {s.kind for s in statements if s.conditional_consent and s.kind in ("right", "duty")}
+        opposes = opposes | {s.kind for s in statements if s.without_consent and s.kind == "right"}
     if detect.actor is None:
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return Status.CONTRARY, "该句以否定或免除的方式约定"
         if detect.statement_needed and not any(s.kind in fulfils for s in statements):
             return None, ""  # the words occur (a heading, a table row), but nothing is undertaken
+        if not detect.statement_needed and any(s.kind in ("prohibition", "refusal") for s in statements):
+            return None, ""  # a declaration turned round (该表不得…明确…) declares nothing
         return Status.SATISFIED, "该句包含所需要素"
+    # 双方应… binds each party to a duty; it grants no one party a right.
+    both_counts = detect.modality in (None, "duty")
     own = [
         s for s in statements
-        if s.actor in actor_parties or s.actor == BOTH_PARTIES or detect.actor == "any" and s.actor
+        if s.actor in actor_parties
+        or s.actor == BOTH_PARTIES and both_counts
+        or detect.actor == "any" and s.actor
     ]
     if any(s.kind in fulfils for s in own):
         return Status.SATISFIED, f"该句约定为{actor_label}的{_kind_zh(detect.modality)}"
@@ -138,7 +151,7 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
 
 
 def _kind_zh(modality: str | None) -> str:
-    return {"right": "权利", "duty": "义务", "prohibition": "禁止性义务", None: "约定"}[modality]
+    return {"right": "权利", "duty": "义务", "prohibition": "禁止性义务", "any": "约定", None: "约定"}[modality]
 
 
 def _says_opposite(analysed: AnalysedSentence, detect: Detection) -> bool:

@@ -17,7 +17,8 @@ from typing import Protocol, Sequence
 
 from contractkit.understanding.lexicons import Lexicons, default_lexicons
 
-SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
+# Sentence ends; a tab separates table cells (Markdown tables are read as tab-separated cells).
+SENTENCE_END = re.compile(r"[。！？；!?;]+|[\n\t]+")
 
 
 @dataclass(frozen=True)

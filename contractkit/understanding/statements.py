@@ -31,7 +31,8 @@ class Statement:
     kind: str  # right / duty / prohibition / refusal / permission_unlimited
     start: int  # the modal word's offsets in the sentence
     end: int
-    conditional_consent: bool  # 未经…同意 / 经…同意 in the same sentence
+    conditional_consent: bool  # 经…同意 (with consent) in the same sentence
+    without_consent: bool = False  # 未经…同意 (without consent) in the same sentence
 
 
 # A listed breach ("乙方拒绝接受甲方监督的；") or the list's header ("有下列情形之一的").
@@ -44,6 +45,17 @@ DEFERRED = re.compile(r"另行(协商|约定|商定|签订|确定)|协商确定|
 def is_deferred(text: str) -> bool:
     """The sentence leaves its content to a later agreement (具体…由双方另行协商确定)."""
     return bool(DEFERRED.search(text))
+
+
+# "第二条　安全责任与实施工作划分", "附件：安全责任实施工作划分表", "三、服务内容": a title, no sentence.
+HEADING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零\d]+[条章节]|附件[一二三四五六七八九十\d]*[：:]?|[一二三四五六七八九十]+、)"
+    r"\s*[^，。；,;：:]{0,24}\s*$"
+)
+
+
+def is_heading(text: str) -> bool:
+    return bool(HEADING.match(text))
 
 
 def is_hypothetical(text: str) -> bool:
@@ -59,10 +71,15 @@ def find_mentions(text: str, aliases: dict[str, str], pattern: re.Pattern | None
 
 
 def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
-    consent = any(m.label == "consent_condition" for m in sentence.modals)
+    conditions = [sentence.text[m.start : m.end] for m in sentence.modals if m.label == "consent_condition"]
+    consent = any(not c.startswith("未") for c in conditions)
+    absent = any(c.startswith("未") for c in conditions)
     modals = _strongest(sentence)
     clause_starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence.text)]
     result, subject = [], None
+    # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
+    # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
+    explicit = any(m.label not in ("undertaking", "reference") for m in modals)
     for modal in modals:
         clause_start = max(s for s in clause_starts if s <= modal.start)
         before = [
@@ -71,13 +88,15 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         ]
         after = [m for m in mentions if modal.end <= m.start <= modal.end + 1]
         if modal.label == "reference":
-            result.append(Statement(None, "duty", modal.start, modal.end, consent))
+            result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
             continue
         if modal.label == "undertaking":
-            # 乙方提供… / 甲方保留…: only with its party in the same clause, and then a duty.
-            if before:
+            # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no
+            # modal word earlier in the sentence already governs it (乙方不得…提供… is no duty).
+            conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
+            if before and not explicit and not conditional:
                 subject = before[-1].party
-                result.append(Statement(subject, "duty", modal.start, modal.end, consent))
+                result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
             continue
         if modal.label == "prohibition" and not before and after:
             subject = after[0].party  # 严禁乙方… / 禁止乙方…
@@ -86,7 +105,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif subject is None:
             earlier = [m for m in mentions if m.end <= modal.start]
             subject = earlier[0].party if earlier else None
-        result.append(Statement(subject, modal.label, modal.start, modal.end, consent))
+        result.append(Statement(subject, modal.label, modal.start, modal.end, consent, absent))
     return result
 
 
@@ -110,7 +129,20 @@ def _strongest(sentence: Sentence):
             continue
         kept.append(modal)
         covered_until = modal.end
-    return _negated_away(_double_negatives(kept, sentence.text), sentence)
+    return _governed(_negated_away(_double_negatives(kept, sentence.text), sentence), sentence.text)
+
+
+def _governed(modals, text: str):
+    """乙方不得…予以配合 / 乙方不得…提供: duty words under a prohibition are not duties."""
+    kept, negative_from = [], None
+    for modal in modals:
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, modal.start)])
+        if modal.label in ("duty", "undertaking") and negative_from is not None and negative_from >= clause_start:
+            continue
+        if modal.label in ("prohibition", "refusal"):
+            negative_from = modal.start
+        kept.append(modal)
+    return kept
 
 
 def _negated_away(modals, sentence: Sentence):

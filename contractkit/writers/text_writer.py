@@ -41,10 +41,10 @@ class TextWriter(LineWriter):
         return [""] + super().signature(document)
 
     def matrix(self, matrix: Matrix) -> list[str]:
-        lines = ["", matrix.title, "序号 | 标准条款 | 实施工作 | " + " | ".join(matrix.columns)]
+        # Tab-separated, so a spreadsheet or a reader takes each cell as its own.
+        lines = ["", matrix.title, "\t".join(["序号", "标准条款", "实施工作", *matrix.columns])]
         for number, row in enumerate(matrix.rows, 1):
-            marks = " | ".join(mark or "—" for mark in row.marks)
-            lines.append(f"{number} | {row.clause} | {row.work_item} | {marks}")
+            lines.append("\t".join([str(number), row.clause, row.work_item, *(m or "—" for m in row.marks)]))
         return lines + [matrix.legend]
 
     def metadata(self, document: Document) -> list[str]:
