@@ -60,7 +60,7 @@ DIVISION = {"5a3-division", "5c-customer-division"}
 
 def _without(document, requirement_id, transform=None):
     """The document with one requirement's item removed (or rewritten by ``transform``)."""
-    if requirement_id in DIVISION and transform is None:
+    if requirement_id in DIVISION:
         document = dataclasses.replace(document, matrix=dataclasses.replace(document.matrix, title="", rows=()))
     articles = []
     for article in document.articles:

@@ -7,6 +7,7 @@ opposite. Nothing here is specific to one requirement.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from contractkit.catalogue import Requirement
@@ -115,11 +116,15 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
     """Is the sentence's statement the right party's right/duty/prohibition?"""
     statements = analysed.statements
     fulfils, opposes = set(FULFILS[detect.modality]), OPPOSES[detect.modality]
-    if detect.modality == "prohibition":
+    if detect.modality in ("prohibition", "any"):
         # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
-        # "未经甲方同意，乙方可以分包" is the opposite.
+        # "未经甲方同意，乙方可以…" is the opposite.
         fulfils |= {s.kind for s in statements if s.conditional_consent and s.kind in ("right", "duty")}
-        opposes = opposes | {s.kind for s in statements if s.without_consent and s.kind == "right"}
+        statements = tuple(
+            dataclasses.replace(s, kind="permission_unlimited") if s.without_consent and s.kind == "right" else s
+            for s in statements
+        )
+        opposes = opposes | {"permission_unlimited"}
     if detect.actor is None:
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return Status.CONTRARY, "该句以否定或免除的方式约定"

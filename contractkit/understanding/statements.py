@@ -36,7 +36,7 @@ class Statement:
 
 
 # A listed breach ("乙方拒绝接受甲方监督的；") or the list's header ("有下列情形之一的").
-HYPOTHETICAL = re.compile(r"的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
+HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
 
 
 DEFERRED = re.compile(r"另行(协商|约定|商定|签订|确定)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准")
@@ -82,6 +82,14 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     explicit = any(m.label not in ("undertaking", "reference") for m in modals)
     for modal in modals:
         clause_start = max(s for s in clause_starts if s <= modal.start)
+        clause_end = CLAUSE_BREAK.search(sentence.text, modal.end)
+        if (
+            clause_end
+            and clause_end.group() in "，,"
+            and sentence.text[clause_end.start() - 2 : clause_end.start()] not in ("目的",)
+            and sentence.text[clause_end.start() - 1] == "的"
+        ):
+            continue  # "乙方…需要取得权限的，…": the clause states a condition, not a duty
         before = [
             m for m in mentions
             if clause_start <= m.start and m.end <= modal.start and not _is_object(sentence.text, m)
