@@ -23,9 +23,12 @@ def _cases():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in data["cases"]:
             roles = case.get("roles") or data.get("roles") or DEFAULT_ROLES
+            # A known gap stays in the fixture as what a lawyer expects; it must keep failing
+            # (strict) until the checker learns it, so fixing one is noticed.
+            marks = [pytest.mark.xfail(strict=True, reason=case["known_gap"])] if "known_gap" in case else []
             yield pytest.param(
                 data["requirement"], case, roles, data.get("options", []),
-                id=f"{data['requirement']}::{case['name']}",
+                id=f"{data['requirement']}::{case['name']}", marks=marks,
             )
 
 
