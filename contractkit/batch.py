@@ -42,13 +42,14 @@ def collect(paths: Iterable[str | Path], include=DEFAULT_INCLUDE, exclude=()) ->
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            inside = []
             for folder, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
+                for name in files:
                     candidate = Path(folder) / name
                     relative = str(candidate.relative_to(path))
                     if _matches(name, relative, include) and not _matches(name, relative, exclude):
-                        found.append(candidate)
+                        inside.append(candidate)
+            found.extend(sorted(inside))  # a stable order, whatever the file system returns
         else:
             found.append(path)  # named explicitly: always checked, errors reported
     return list(dict.fromkeys(found))

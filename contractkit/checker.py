@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from contractkit.catalogue import Catalogue, Requirement, default_catalogue
+from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
 from contractkit.catalogue.model import Strength
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
@@ -67,9 +67,7 @@ class Checker:
         for label, roles in self.settings.roles.items():
             for role in roles:
                 if role not in role_ids:
-                    raise ValueError(
-                        f"--role {label}={role}: unknown role; choose from {', '.join(sorted(role_ids))}"
-                    )
+                    raise UnknownName("role", role, sorted(role_ids))
         for option in self.settings.options:
             self.catalogue.condition(option)
 
