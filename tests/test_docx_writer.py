@@ -409,7 +409,8 @@ def test_matrix_legend_below_table_in_smaller_font(word, model):
 
 
 def signature_table(word):
-    return word.tables[-1]
+    # The signatures close the agreement; the matrix annex follows on its own page.
+    return word.tables[-2]
 
 
 def test_signature_table_names_both_parties(word, model):
@@ -427,14 +428,14 @@ def test_signature_table_names_both_parties(word, model):
     assert blanks and blanks[0].text.isspace()
 
 
-def test_signature_table_is_borderless_and_last(word, body):
+def test_signature_table_is_borderless_and_precedes_the_matrix(word, body):
     table = signature_table(word)
     borders = table._tbl.tblPr.find("w:tblBorders", NS)
     assert {b.get(q("val")) for b in borders} == {"nil"}
     assert table.style is None or table.style.name != "Table Grid"
-    last_paragraph = word.paragraphs[-1]
-    assert last_paragraph.text.startswith("签订地点：")
-    assert table._tbl.getnext() is last_paragraph._p
+    place = table._tbl.getnext()
+    assert "".join(t.text or "" for t in place.iter(q("t"))).startswith("签订地点：")
+    assert word.tables[-1].style.name == "Table Grid"  # the matrix comes last
 
 
 # -- metadata --------------------------------------------------------------------------------

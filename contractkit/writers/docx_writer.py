@@ -152,8 +152,9 @@ class _Builder:
                 self._number(self._inline_paragraph(item.text), ITEM_LEVEL)
                 for sub in item.subitems:
                     self._number(self._inline_paragraph(sub), SUBITEM_LEVEL)
-        self._matrix(model.matrix)
+        # Signatures close the agreement; the matrix follows as its annex, on a page of its own.
         self._signature()
+        self._matrix(model.matrix)
 
         self._core_properties()
         _add_custom_properties(self.doc, model.metadata.as_properties())

@@ -40,7 +40,17 @@ class LineWriter:
         raise NotImplementedError
 
     def party(self, party: Party) -> list[str]:
-        raise NotImplementedError
+        return [
+            f"{self.strong(f'{party.label}（{party.role_names}）')}：{self.inline(party.name)}{self.line_break}",
+            f"住所：{self.inline(party.address)}{self.line_break}",
+            f"法定代表人：{self.inline(party.representative)}",
+            "",
+        ]
+
+    line_break = ""  # what ends a line inside a paragraph
+
+    def strong(self, text: str) -> str:
+        return text
 
     def paragraph(self, text: str) -> list[str]:
         return [text, ""]

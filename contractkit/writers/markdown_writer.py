@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.generation.document import Document, Inline, Matrix
 from contractkit.generation.parameters import Blank
 from contractkit.writers.line_writer import LineWriter
 
@@ -35,13 +35,10 @@ class MarkdownWriter(LineWriter):
             lines += [escape(subtitle), ""]
         return lines
 
-    def party(self, party: Party) -> list[str]:
-        return [
-            f"**{party.label}（{escape(party.role_names)}）**：{self.inline(party.name)}  ",
-            f"住所：{self.inline(party.address)}  ",
-            f"法定代表人：{self.inline(party.representative)}",
-            "",
-        ]
+    line_break = "  "  # Markdown's hard line break
+
+    def strong(self, text: str) -> str:
+        return f"**{escape(text)}**"
 
     def article_heading(self, heading: str) -> list[str]:
         return [f"## {escape(heading)}", ""]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.generation.document import Document, Inline, Matrix
 from contractkit.generation.parameters import Blank
 from contractkit.writers.line_writer import LineWriter
 
@@ -19,14 +19,6 @@ class TextWriter(LineWriter):
 
     def title(self, title: str, subtitle: str | None) -> list[str]:
         return [title, *([subtitle] if subtitle else []), ""]
-
-    def party(self, party: Party) -> list[str]:
-        return [
-            f"{party.label}（{party.role_names}）：{self.inline(party.name)}",
-            f"住所：{self.inline(party.address)}",
-            f"法定代表人：{self.inline(party.representative)}",
-            "",
-        ]
 
     def paragraph(self, text: str) -> list[str]:
         return [text]
