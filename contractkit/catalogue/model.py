@@ -84,6 +84,26 @@ MARKINGS: dict[str, tuple[str, str]] = {
 }
 
 
+class Limit(Frozen):
+    """A number the contract states that must not exceed the standard's (两层 → 2 ≤ 2)."""
+
+    pattern: str = Field(description="regular expression; group 1 is the number (Chinese or Arabic)")
+    max: int
+    reason: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        import re
+
+        try:
+            if re.compile(value).groups < 1:
+                raise ValueError("the pattern needs a group for the number")
+        except re.error as exc:
+            raise ValueError(f"bad pattern: {exc}") from None
+        return value
+
+
 class Detection(Frozen):
     """What a contract must say for the checker to count a requirement as met.
 
@@ -107,6 +127,8 @@ class Detection(Frozen):
     # Most requirements need someone to undertake something in the sentence (应/有权/不得…);
     # declarations such as "安全责任不因此转移" or a division table do not.
     statement_needed: bool = True
+    # A stated number above the standard's limit makes the clause contrary (不超过三层).
+    limit: Limit | None = None
     # The sentence must also name this party (接受甲方的监督: whose supervision it is).
     mentions: RoleKind | None = None
     # A looser description whose match makes the requirement partial (e.g. duties assigned

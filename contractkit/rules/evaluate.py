@@ -8,12 +8,14 @@ opposite. Nothing here is specific to one requirement.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
 from contractkit.results.model import Evidence, Status
 from contractkit.understanding.nlp import Sentence
+from contractkit.understanding.numerals import parse_number
 from contractkit.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, Mention, Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
@@ -72,6 +74,10 @@ def judge(
             continue
         if detect.contrary and not analysed.hypothetical and _says_opposite(analysed, detect):
             contrary.append((analysed, _highlights(s, detect.contrary), "该句约定与要求相反"))
+            continue
+        over = _over_limit(s.text, detect)
+        if over and any(s.has(c) for c in detect.all_of[0]):
+            contrary.append((analysed, _highlights(s, detect.all_of), over))
             continue
         if not all(any(s.has(c) for c in group) for group in detect.all_of):
             groups = detect.partial_groups()
@@ -153,6 +159,17 @@ def _attribution(analysed, detect: Detection, actor_parties, actor_label, party_
         # A rule stated without a party (…调整须经甲方审批后方可实施) binds whoever does the work.
         return Status.SATISFIED, f"该句以一般规则的方式约定{_kind_zh(detect.modality)}"
     return None, ""  # the words occur, but nobody undertakes anything
+
+
+def _over_limit(text: str, detect: Detection) -> str | None:
+    """The reason, when the sentence states a number above the standard's limit."""
+    if detect.limit is None:
+        return None
+    for match in re.finditer(detect.limit.pattern, text):
+        number = parse_number(match.group(1))
+        if number is not None and number > detect.limit.max:
+            return f"该句约定为{number}，超过{detect.limit.reason}"
+    return None
 
 
 def _kind_zh(modality: str | None) -> str:

@@ -72,8 +72,8 @@ def find_mentions(text: str, aliases: dict[str, str], pattern: re.Pattern | None
 
 def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     conditions = [sentence.text[m.start : m.end] for m in sentence.modals if m.label == "consent_condition"]
-    consent = any(not c.startswith("未") for c in conditions)
-    absent = any(c.startswith("未") for c in conditions)
+    consent = any(not c.startswith(("未", "无")) for c in conditions)
+    absent = any(c.startswith(("未", "无")) for c in conditions)
     modals = _strongest(sentence)
     clause_starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence.text)]
     result, subject = [], None
