@@ -43,7 +43,7 @@ def collect(paths: Iterable[str | Path], include=DEFAULT_INCLUDE, exclude=()) ->
         path = Path(raw)
         if path.is_dir():
             inside = []
-            for folder, dirs, files in os.walk(path, followlinks=False):
+            for folder, _dirs, files in os.walk(path, followlinks=False):
                 for name in files:
                     candidate = Path(folder) / name
                     relative = str(candidate.relative_to(path))

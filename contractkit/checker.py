@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
 from contractkit.catalogue.model import Strength
@@ -28,6 +28,9 @@ from contractkit.understanding.statements import (
     is_hypothetical,
     statements,
 )
+
+if TYPE_CHECKING:
+    from contractkit.reading import ReadLimits
 
 ROLE_KIND_OF = {"customer": "customer", "provider": "provider"}  # every other role is a partner
 
@@ -64,7 +67,7 @@ class Checker:
 
     def _validate_settings(self) -> None:
         role_ids = {r.id for r in self.catalogue.roles}
-        for label, roles in self.settings.roles.items():
+        for roles in self.settings.roles.values():
             for role in roles:
                 if role not in role_ids:
                     raise UnknownName("role", role, sorted(role_ids))

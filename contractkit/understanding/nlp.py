@@ -180,17 +180,21 @@ def build_pipeline(lexicons: Lexicons):
         Language.component("contractkit_sentences", func=SentenceSplitter())
         Language.factory(
             "contractkit_lexicon",
-            func=lambda nlp, name, group: LexiconMatcher(group, *_groups()[group]),
-            default_config={"group": "concepts"},
+            func=lambda nlp, name, group, lexicons: LexiconMatcher(group, *_PIPELINE_LEXICONS[lexicons][group]),
+            default_config={"group": "concepts", "lexicons": 0},
         )
+    # spaCy configs hold plain values: the components find this pipeline's lexicons by key.
+    key = id(lexicons)
+    _PIPELINE_LEXICONS[key] = {
+        "concepts": (lexicons.concepts, lexicons.concept_stops),
+        "modality": (lexicons.modality, {}),
+    }
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("contractkit_sentences")
-    nlp.add_pipe("contractkit_lexicon", name="concepts", config={"group": "concepts"})
-    nlp.add_pipe("contractkit_lexicon", name="modality", config={"group": "modality"})
+    nlp.add_pipe("contractkit_lexicon", name="concepts", config={"group": "concepts", "lexicons": key})
+    nlp.add_pipe("contractkit_lexicon", name="modality", config={"group": "modality", "lexicons": key})
     return nlp
 
 
-def _groups():
-    lexicons = default_lexicons()
-    return {"concepts": (lexicons.concepts, lexicons.concept_stops), "modality": (lexicons.modality, {})}
+_PIPELINE_LEXICONS: dict[int, dict] = {}

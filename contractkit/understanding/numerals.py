@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
-NUMBER = r"[0-9０-９]+|[零〇一二两三四五六七八九十百千]+"
 
 
 def parse_number(text: str) -> int | None:

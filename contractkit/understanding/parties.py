@@ -24,13 +24,11 @@ ALIAS_DEFINITION = re.compile(
     r"(?:以下简称|以下称|下称|简称)(?:为)?(?:" + QUOTED + r"(?:或" + QUOTED + r")?"
     r"|([^“”\"'，,。；;：:（）()\s]{1,10})(?=[）)]))"
 )
-NAME_BEFORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()·&\-]{2,60}?(?:有限公司|有限责任公司|股份有限公司|集团|中心|研究院|研究所|局|委员会|大学|学校|医院|厅|办公室))\s*[（(][^）)]*" )
 ORGANISATION_OPENING = re.compile(
     r"^\s*[\u4e00-\u9fa5A-Za-z0-9（）()·&\-]{2,60}?"
     r"(?:有限公司|有限责任公司|股份有限公司|集团|中心|研究院|研究所|局|委员会|大学|学校|医院)\s*[（(]$"
 )
 PARTY_BLOCK_SCAN = 60  # blocks from the top where the party block is looked for
-ROLE_OF_SIDE = {"entrusting": "provider"}  # a partner contract's commissioning side is the provider
 
 
 @dataclass

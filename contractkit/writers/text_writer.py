@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contractkit.generation.document import Document, Inline, Matrix
-from contractkit.generation.parameters import Blank
 from contractkit.writers.line_writer import LineWriter
 
 BLANK = "__________"
