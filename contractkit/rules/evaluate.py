@@ -75,6 +75,10 @@ def judge(
         if detect.contrary and not analysed.hypothetical and _says_opposite(analysed, detect):
             contrary.append((analysed, _highlights(s, detect.contrary), "该句约定与要求相反"))
             continue
+        if analysed.hypothetical and detect.modality == "prohibition" and any(s.has(c) for c in detect.all_of[0]):
+            # "发生转包、分包的" in a list of breaches: the act is sanctioned, though not plainly barred.
+            partial.append((analysed, _highlights(s, detect.all_of[:1]), "合同将该行为列为违约或解除情形，但未明确约定禁止或限制"))
+            continue
         over = _over_limit(s.text, detect)
         if over and any(s.has(c) for c in detect.all_of[0]):
             contrary.append((analysed, _highlights(s, detect.all_of), over))
