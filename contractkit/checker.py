@@ -102,12 +102,13 @@ class Checker:
             for s in block
             for m in [find_mentions(s.text, parties.aliases, parties.pattern)]
         ]
-        requirements = self.catalogue.select(set(parties.pairs), set(self.settings.options))
+        options, notes = self._options_for(source)
+        requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
             requirement = self.catalogue.requirement(extra)
             if requirement not in requirements:
                 requirements.append(requirement)
-        findings = tuple(self._finding(req, analysed, parties, source) for req in requirements)
+        findings = tuple(self._finding(req, analysed, parties, source, options) for req in requirements)
         return DocumentReport(
             path=source.path,
             status="ok",
@@ -115,11 +116,24 @@ class Checker:
             parties=parties.parties,
             pairs=parties.pairs,
             findings=findings,
-            notes=parties.notes,
+            notes=parties.notes + notes,
         )
 
+    def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
+        """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""
+        options, notes = set(self.settings.options), []
+        text = source.text
+        for condition in self.catalogue.conditions:
+            if condition.id in options:
+                continue
+            found = next((t for t in condition.triggers if t in text), None)
+            if found:
+                options.add(condition.id)
+                notes.append(f"合同提及“{found}”，已一并检查“{condition.name}”（--option {condition.id}）的要求")
+        return options, tuple(notes)
+
     # ------------------------------------------------------------ one requirement
-    def _finding(self, req: Requirement, analysed, parties: PartyAnalysis, source) -> Finding:
+    def _finding(self, req: Requirement, analysed, parties: PartyAnalysis, source, options) -> Finding:
         actor_kind = req.detect.actor
         actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
         labels = {p.label: p.label for p in parties.parties}
@@ -134,7 +148,7 @@ class Checker:
         explanation = self._explain(req, status, judgement.reason, judgement.evidence)
         suggestion = None
         if status is not Status.SATISFIED and self.settings.suggestions:
-            suggestion = self._suggest(req, parties)
+            suggestion = self._suggest(req, parties, options)
         return Finding(
             requirement=req.id,
             clause=req.clause,
@@ -174,7 +188,7 @@ class Checker:
             text += f" 后果：{req.consequence}"
         return text
 
-    def _suggest(self, req: Requirement, parties: PartyAnalysis) -> str | None:
+    def _suggest(self, req: Requirement, parties: PartyAnalysis, options) -> str | None:
         from contractkit.generation.parameters import default_parameters
         from contractkit.generation.render import render_requirement
 
@@ -188,7 +202,7 @@ class Checker:
                 if party.name:
                     values.setdefault(f"{kind}_name", party.name)
         resolved = default_parameters().resolve(values)
-        item = render_requirement(req, pairs, resolved, labels, self.settings.options)
+        item = render_requirement(req, pairs, resolved, labels, options)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
 

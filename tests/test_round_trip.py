@@ -129,3 +129,11 @@ def test_negating_a_clause_flags_its_requirement(tmp_path, pair, roles, options,
         pytest.skip("the clause has no modal word to turn round (a declaration such as 5 a) 1))")
     report = _check(negated, tmp_path, options)
     assert requirement_id in _problems(report), "negated clause still reads as satisfied"
+
+
+def test_options_named_in_the_contract_are_checked_without_being_asked(tmp_path):
+    document = contractkit.render_document("provider-hardware", options=["cii"], parameters=FILLED)
+    report = _check(document, tmp_path, options=(), fmt="docx")
+    assert "712b2-cii-procurement" in {f.requirement for f in report.findings}
+    assert any("--option cii" in note for note in report.notes)
+    assert _problems(report) == {}

@@ -71,6 +71,8 @@ class Condition(Frozen):
     id: str
     name: str
     description: str
+    # Words that, found in a contract, switch the option on for checking it.
+    triggers: tuple[str, ...] = ()
 
 
 Marking = Literal["implement", "supervise", "approve", "cooperate", "responsible"]
