@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
 from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
-from contractkit.catalogue.model import Strength
+from contractkit.catalogue.model import ROLE_KIND_NAMES, Strength
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
 from contractkit.results.model import DocumentError, DocumentReport, Finding, Status
@@ -31,8 +31,6 @@ from contractkit.understanding.statements import (
 
 if TYPE_CHECKING:
     from contractkit.reading import ReadLimits
-
-ROLE_KIND_OF = {"customer": "customer", "provider": "provider"}  # every other role is a partner
 
 
 @dataclass(frozen=True)
@@ -161,18 +159,16 @@ class Checker:
             consequence=req.consequence if status is not Status.SATISFIED else None,
         )
 
-    @staticmethod
-    def _parties_of_kind(parties: PartyAnalysis, kind: str) -> set[str]:
+    def _parties_of_kind(self, parties: PartyAnalysis, kind: str) -> set[str]:
         return {
             key for key, roles in parties.role_of.items()
-            if any(ROLE_KIND_OF.get(r, "partner") == kind for r in roles)
+            if any(self.catalogue.role(r).kind == kind for r in roles)
         }
 
     def _actor_label(self, kind: str | None, parties: set[str]) -> str:
-        names = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}
-        if not kind:
+        if not kind or kind not in ROLE_KIND_NAMES:
             return ""
-        return names[kind] + (f"（{'、'.join(sorted(parties))}）" if parties else "")
+        return ROLE_KIND_NAMES[kind] + (f"（{'、'.join(sorted(parties))}）" if parties else "")
 
     def _explain(self, req: Requirement, status: Status, reason: str, evidence) -> str:
         strength = {Strength.MUST: "应", Strength.SHOULD: "宜", Strength.MAY: "可"}[req.strength]
@@ -197,12 +193,12 @@ class Checker:
         labels, values = {}, {}
         for party in parties.parties:
             for role in party.roles:
-                kind = ROLE_KIND_OF.get(role, "partner")
+                kind = self.catalogue.role(role).kind
                 labels.setdefault(kind, party.label)
                 if party.name:
                     values.setdefault(f"{kind}_name", party.name)
         resolved = default_parameters().resolve(values)
-        item = render_requirement(req, pairs, resolved, labels, options)
+        item = render_requirement(req, pairs, resolved, labels, options, self.catalogue)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
 

@@ -18,6 +18,8 @@ REQUIREMENT_ID = re.compile(r"^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$")
 PAIR_ID = re.compile(r"^[a-z]+-[a-z]+$")
 
 RoleKind = Literal["customer", "provider", "partner"]
+# How explanations name each kind of role.
+ROLE_KIND_NAMES: dict[str, str] = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}
 ActorKind = Literal["customer", "provider", "partner", "any"]
 
 

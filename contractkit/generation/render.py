@@ -100,7 +100,7 @@ def build_document(
 
     customer_side = pairs[0].partner_role == "customer"
     partner_role_name = _partner_role_name(pairs, catalogue)
-    context = template_context(pairs, settings.options, settings.kind, values)
+    context = template_context(pairs, settings.options, settings.kind, values, catalogue=catalogue)
     env = template_environment()
 
     def render(template: str) -> str:
@@ -162,6 +162,7 @@ def template_context(
     kind: str,
     values: dict,
     labels: dict[str, str] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> dict:
     """What every template sees: parameters, party labels, roles, options.
 
@@ -175,7 +176,7 @@ def template_context(
         roles=set() if customer_side else set(partner_roles),
         options=set(options),
         is_annex=kind == "annex",
-        partner_role=_partner_role_name(pairs, default_catalogue()),
+        partner_role=_partner_role_name(pairs, catalogue or default_catalogue()),
     )
     kinds = ("customer", "provider") if customer_side else ("provider", "partner")
     for kind_name, default_label in zip(kinds, PARTY_LABELS):
@@ -189,9 +190,10 @@ def render_requirement(
     values: dict,
     labels: dict[str, str] | None = None,
     options=(),
+    catalogue: Catalogue | None = None,
 ) -> Item:
     """One requirement's clause, e.g. as the suggestion for a contract that lacks it."""
-    context = template_context(pairs, options, "agreement", values, labels)
+    context = template_context(pairs, options, "agreement", values, labels, catalogue)
     text = _render(template_environment(), requirement.template, context)
     items = _parse_items(text, {}, requirement.id)
     if len(items) != 1:

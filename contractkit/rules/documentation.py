@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 from contractkit.catalogue import Requirement, default_catalogue
+from contractkit.catalogue.model import ROLE_KIND_NAMES
 from contractkit.understanding.lexicons import default_lexicons
 
-ACTOR_ZH = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}
 MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
 
 
@@ -56,7 +56,7 @@ def _explain(record: dict) -> str:
 
     text = f"同一句中须有：{groups(record['needs_in_one_sentence'])}"
     if record["actor"]:
-        text += f"；须为{ACTOR_ZH[record['actor']]}的{MODALITY_ZH.get(record['modality'], '约定')}"
+        text += f"；须为{ROLE_KIND_NAMES.get(record['actor'], '任一当事人')}的{MODALITY_ZH.get(record['modality'], '约定')}"
     if record["contrary_when"]:
         text += f"；相反约定：{groups(record['contrary_when'])}"
     return text

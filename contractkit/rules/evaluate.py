@@ -205,7 +205,7 @@ def _says_opposite(analysed: AnalysedSentence, detect: Detection) -> bool:
 
 
 def _highlights(sentence: Sentence, groups) -> tuple[tuple[int, int], ...]:
-    wanted = {c for group in groups for c in (group if isinstance(group, (tuple, list)) else [group])}
+    wanted = {c for group in groups for c in group}
     return tuple(sorted(set(sentence.spans_of(wanted))))
 
 

@@ -42,6 +42,7 @@ class Lexicons:
     entrusting: frozenset[str]
     performing: frozenset[str]
     roles: dict[str, RoleLexicon]
+    partner_roles: tuple[str, ...]  # the catalogue's partner role ids, in catalogue order
     userdict: Path
 
     def jieba_terms(self) -> set[str]:
@@ -107,7 +108,8 @@ def default_lexicons() -> Lexicons:
     labels, both, entrusting, performing, roles = _load_roles(folder / "roles.yaml")
     from contractkit.catalogue import default_catalogue
 
-    known_roles = {r.id for r in default_catalogue().roles}
+    catalogue_roles = default_catalogue().roles
+    known_roles = {r.id for r in catalogue_roles}
     unknown = set(roles) - known_roles
     if unknown:
         raise CatalogueError(folder / "roles.yaml", f"unknown roles {sorted(unknown)}")
@@ -122,5 +124,6 @@ def default_lexicons() -> Lexicons:
         entrusting=entrusting,
         performing=performing,
         roles=roles,
+        partner_roles=tuple(r.id for r in catalogue_roles if r.kind == "partner"),
         userdict=folder / "jieba_userdict.txt",
     )

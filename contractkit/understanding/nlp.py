@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -37,8 +38,13 @@ class Sentence:
     concepts: tuple[Match, ...]
     modals: tuple[Match, ...]
 
+    @cached_property
+    def labels(self) -> frozenset[str]:
+        """The concepts found here; every requirement asks, so it is worked out once."""
+        return frozenset(m.label for m in self.concepts)
+
     def has(self, concept: str) -> bool:
-        return any(m.label == concept for m in self.concepts)
+        return concept in self.labels
 
     def spans_of(self, concepts) -> list[tuple[int, int]]:
         return [(m.start, m.end) for m in self.concepts if m.label in concepts]

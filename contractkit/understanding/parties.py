@@ -69,8 +69,8 @@ def analyse_parties(
     aliases, pattern = _alias_index(parties)
     if not given_roles:
         _infer_roles(parties, texts, sentences, lexicons, aliases, pattern)
-    roles_of = _decide_roles(parties, given_roles, aliases)
-    pairs = _pairs(roles_of)
+    roles_of = _decide_roles(parties, given_roles, aliases, lexicons.partner_roles)
+    pairs = _pairs(roles_of, lexicons.partner_roles)
     # 双方/各方 name every party at once; mentions of them bind each party.
     aliases = dict(aliases) | {word: BOTH_PARTIES for word in lexicons.both}
     pattern = re.compile("|".join(map(re.escape, sorted(aliases, key=len, reverse=True))))
@@ -271,10 +271,9 @@ def _quote(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-PARTNER_ROLES = ("software", "hardware", "om", "security")
-
-
-def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliases) -> dict[str, tuple[str, ...]]:
+def _decide_roles(
+    parties: dict[str, Party], given: dict[str, list[str]], aliases, partner_roles: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
     if given:
         decided: dict[str, tuple[str, ...]] = {}
         for label, roles in given.items():
@@ -284,7 +283,7 @@ def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliase
     for party in parties.values():
         # The side that does the work needs less evidence than the side that commissions it.
         threshold = {"performing": 1, "entrusting": 3}.get(party.side, 2)
-        partner_scores = {r: party.roles[r] for r in PARTNER_ROLES if party.roles[r] >= threshold}
+        partner_scores = {r: party.roles[r] for r in partner_roles if party.roles[r] >= threshold}
         chosen = []
         if partner_scores:
             best = max(partner_scores.values())
@@ -297,7 +296,7 @@ def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliase
         if chosen:
             decided[party.key] = tuple(sorted(chosen, key=lambda r: -party.roles[r]))
     # The commissioning side of a contract with a partner is the provider (clause 5: provider–partner).
-    has_partner = any(set(r) & set(PARTNER_ROLES) for r in decided.values())
+    has_partner = any(set(r) & set(partner_roles) for r in decided.values())
     has_provider = any("provider" in r for r in decided.values())
     for party in parties.values():
         if party.key in decided:
@@ -318,14 +317,14 @@ def _decide_roles(parties: dict[str, Party], given: dict[str, list[str]], aliase
     return {k: v for k, v in decided.items() if v}
 
 
-def _pairs(roles_of: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _pairs(roles_of: dict[str, tuple[str, ...]], partner_roles: tuple[str, ...]) -> tuple[str, ...]:
     all_roles = [set(r) for r in roles_of.values()]
     pairs = []
     provider_present = any("provider" in r for r in all_roles)
     if provider_present and any("customer" in r for r in all_roles):
         pairs.append("customer-provider")
     if provider_present:
-        for role in PARTNER_ROLES:
+        for role in partner_roles:
             if any(role in r and "provider" not in r for r in all_roles):
                 pairs.append(f"provider-{role}")
     return tuple(pairs)
