@@ -396,5 +396,41 @@ def rules(requirement, pair_ids, fmt):
     click.echo(describe_rules(selected, fmt), nl=False)
 
 
+# ---------------------------------------------------------------- serve
+@main.command()
+@click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only].")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port [default: 8000].")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the history database and uploaded files [default: $CONTRACTKIT_DATA_DIR, else ~/.local/share/contractkit].")
+@click.option("--database-url", metavar="URL", help="postgresql://user@host/db to keep the history in PostgreSQL [default: SQLite in the data folder].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Checking processes [default: CPU count].")
+@click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
+@click.option("--max-upload-mb", type=click.IntRange(min=1), help="Largest upload, all files together [default: 50].")
+@click.option("--max-files", type=click.IntRange(min=1), help="Most contracts in one review [default: 200].")
+@click.option("--auth-token-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Require this shared secret (first line of the file; or set $CONTRACTKIT_AUTH_TOKEN).")
+@click.option("--users-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Require a user name and password from this file (name:password per line).")
+@_fail_cleanly
+def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_files, auth_token_file, users_file):
+    """Run the review service: upload and check contracts, generate agreements, keep a history.
+
+    Open the address it prints in a browser. The JSON API and its OpenAPI
+    description are under /api (see /api/docs).
+    """
+    from contractkit.service.run import run_service, settings_from_options
+
+    try:
+        settings = settings_from_options(
+            host=host, port=port, data_dir=data_dir, database_url=database_url, jobs=jobs, timeout=timeout,
+            max_upload_mb=max_upload_mb, max_files=max_files, auth_token_file=auth_token_file, users_file=users_file,
+        )
+        run_service(settings)
+    except ValueError as exc:  # SettingsError, DatabaseError
+        raise UsageFailure(str(exc)) from None
+    except RuntimeError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -24,8 +24,9 @@ FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
 class ParameterError(ValueError):
     """A bad parameter value or name; ``name`` is the parameter at fault."""
 
-    def __init__(self, name: str, problem: str):
+    def __init__(self, name: str, problem: str, zh: str | None = None):
         self.name, self.problem = name, problem
+        self.problem_zh = zh or problem  # shown next to the field in the review service's form
         super().__init__(f"parameter {name!r}: {problem}")
 
 
@@ -52,7 +53,7 @@ class ParameterSpec(BaseModel):
     def parse(self, raw: Any) -> str | int:
         """Validate one value; return what the templates get (an int or a str)."""
         if isinstance(raw, bool):
-            raise ParameterError(self.name, f"expected {self._expected()}, got a yes/no value")
+            raise ParameterError(self.name, f"expected {self._expected()}, got a yes/no value", "应填写数值或文字，而不是是/否")
         if self.type == "integer":
             value = _to_int(self.name, raw)
             self._check_bounds(value)
@@ -63,22 +64,26 @@ class ParameterSpec(BaseModel):
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}") from None
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}",
+                                     "应填写百分比数值，如 99.9") from None
             if not number.is_finite():
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}")
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}",
+                                     "应填写百分比数值，如 99.9")
             self._check_bounds(number)
             return f"{number.normalize():f}"
         if self.type == "date":
             if not DATE.match(text):
-                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {raw!r}")
+                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {raw!r}",
+                                     "应填写日期，格式为 YYYY-MM-DD")
             return text
         if not text:
-            raise ParameterError(self.name, "must not be empty (leave it unset for a blank)")
+            raise ParameterError(self.name, "must not be empty (leave it unset for a blank)", "不能只含空白；不填则留作空白横线")
         if FORBIDDEN.search(text):
-            raise ParameterError(self.name, "contains control or private-use characters")
+            raise ParameterError(self.name, "contains control or private-use characters", "含有控制字符或私用区字符")
         if self.max_length and len(text) > self.max_length:
             raise ParameterError(
-                self.name, f"is {len(text)} characters long; at most {self.max_length} allowed"
+                self.name, f"is {len(text)} characters long; at most {self.max_length} allowed",
+                f"共 {len(text)} 个字符，最多 {self.max_length} 个",
             )
         return text
 
@@ -86,7 +91,8 @@ class ParameterSpec(BaseModel):
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
             reason = f" ({self.bounds_reason})" if self.bounds_reason else ""
             raise ParameterError(
-                self.name, f"{value} is outside the allowed range {self.min}–{self.max}{reason}"
+                self.name, f"{value} is outside the allowed range {self.min}–{self.max}{reason}",
+                f"{value} 超出允许范围 {self.min}–{self.max}{reason}",
             )
 
     def _expected(self) -> str:
@@ -100,7 +106,7 @@ def _to_int(name: str, raw: Any) -> int:
         return raw
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?\d+", text):
-        raise ParameterError(name, f"expected a whole number, got {raw!r}")
+        raise ParameterError(name, f"expected a whole number, got {raw!r}", "应填写整数")
     return int(text)
 
 
@@ -136,7 +142,21 @@ class ParameterSet:
         try:
             return self.specs[name]
         except KeyError:
-            raise ParameterError(name, f"unknown parameter; known: {', '.join(self.specs)}") from None
+            raise ParameterError(
+                name, f"unknown parameter; known: {', '.join(self.specs)}", "未知参数（见 contractkit parameters）"
+            ) from None
+
+    def problems(self, given: Mapping[str, Any]) -> dict[str, ParameterError]:
+        """Every bad value at once (a form shows them all), by parameter name; empty if all are fine."""
+        found: dict[str, ParameterError] = {}
+        for name, raw in given.items():
+            if raw is None or raw == "":
+                continue
+            try:
+                self[name].parse(raw)
+            except ParameterError as exc:
+                found[name] = exc
+        return found
 
     def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Validated values for every parameter: given, else default, else a Blank."""

@@ -24,6 +24,26 @@ ERROR_ADVICE: dict[str, str] = {
     "memory": "checking this file needed too much memory",
 }
 
+# code -> the same advice in Chinese, for the review service's pages (same keys as ERROR_ADVICE)
+ERROR_ADVICE_ZH: dict[str, str] = {
+    "not-found": "文件不存在，请检查路径",
+    "unreadable": "文件无法读取，请检查文件权限",
+    "too-large": "文件过大，请拆分文件或提高大小上限",
+    "empty": "文件没有内容，请确认上传或导出已完成",
+    "unsupported": "不支持的文件类型，请转换为 .docx、.pdf、.txt 或 .md",
+    "legacy-doc": "这是旧版 Word（.doc）文件，请用 Word 或 WPS 另存为 .docx",
+    "wps": "这是 WPS 文件，请用 WPS 另存为 .docx",
+    "encrypted": "文件设有密码，请取消密码保护后重新保存",
+    "corrupt": "文件已损坏，请从原始来源重新导出",
+    "zip-bomb": "文件解压后大小异常，出于安全考虑未读取",
+    "doctype": "文件声明了 DOCTYPE（可能的实体注入攻击），出于安全考虑未读取",
+    "no-text": "文件没有文字层（可能是扫描件），请先做文字识别或索取原始文档",
+    "encoding": "文本编码无法识别，请另存为 UTF-8 文本",
+    "timeout": "检查超时，文件可能异常",
+    "crashed": "检查此文件时意外失败，请报告此问题",
+    "memory": "检查此文件所需内存过多",
+}
+
 
 class ReadError(Exception):
     """A file the checker cannot read. ``code`` is stable (see ERROR_ADVICE)."""

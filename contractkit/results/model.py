@@ -55,6 +55,17 @@ class Evidence:
             "context": self.context,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Evidence":
+        return cls(
+            text=data["text"],
+            location=Location(**data["location"]),
+            start=data.get("start", 0),
+            end=data.get("end", 0),
+            highlights=tuple(tuple(h) for h in data.get("highlights", ())),
+            context=data.get("context", ""),
+        )
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -81,6 +92,20 @@ class Finding:
             "consequence": self.consequence,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        return cls(
+            requirement=data["requirement"],
+            clause=data["clause"],
+            summary=data["summary"],
+            strength=data["strength"],
+            status=Status(data["status"]),
+            explanation=data["explanation"],
+            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
+            suggestion=data.get("suggestion"),
+            consequence=data.get("consequence"),
+        )
+
 
 @dataclass(frozen=True)
 class PartyResult:
@@ -100,6 +125,17 @@ class PartyResult:
             "reasons": list(self.reasons),
             "aliases": list(self.aliases),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PartyResult":
+        return cls(
+            label=data["label"],
+            name=data.get("name"),
+            roles=tuple(data.get("roles", ())),
+            source=data.get("source", "inferred"),
+            reasons=tuple(data.get("reasons", ())),
+            aliases=tuple(data.get("aliases", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -151,6 +187,21 @@ class DocumentReport:
         if self.error:
             data["error"] = self.error.as_dict()
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DocumentReport":
+        """The inverse of ``as_dict`` (a report stored as JSON, e.g. in the review service's history)."""
+        error = data.get("error")
+        return cls(
+            path=Path(data["path"]),
+            status=data["status"],
+            error=DocumentError(error["code"], error["message"]) if error else None,
+            format=data.get("format"),
+            parties=tuple(PartyResult.from_dict(p) for p in data.get("parties", ())),
+            pairs=tuple(data.get("pairs", ())),
+            findings=tuple(Finding.from_dict(f) for f in data.get("results", ())),
+            notes=tuple(data.get("notes", ())),
+        )
 
 
 @dataclass(frozen=True)

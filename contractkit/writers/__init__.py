@@ -15,6 +15,7 @@ from contractkit.generation.document import Document
 class Writer(Protocol):
     format: str
     extension: str
+    media_type: str
 
     def write(self, document: Document) -> bytes: ...
 

@@ -115,6 +115,7 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 class DocxWriter:
     format = "docx"
     extension = ".docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
     def write(self, document: Document) -> bytes:
         return _Builder(document).build()

@@ -23,6 +23,7 @@ def escape(text: str) -> str:
 class MarkdownWriter(LineWriter):
     format = "md"
     extension = ".md"
+    media_type = "text/markdown; charset=utf-8"
 
     def inline(self, text: Inline) -> str:
         return "".join(

@@ -12,6 +12,7 @@ METADATA_HEADING = "【生成信息】"
 class TextWriter(LineWriter):
     format = "txt"
     extension = ".txt"
+    media_type = "text/plain; charset=utf-8"
 
     def inline(self, text: Inline) -> str:
         return text.plain(BLANK)

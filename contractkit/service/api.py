@@ -1,0 +1,192 @@
+"""The JSON API under /api (documented at /api/docs and /api/openapi.json)."""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from contractkit import __version__
+
+from .app import ServiceError
+from .dependencies import current_user, document_or_404, review_or_404, services
+from .downloads import attachment, file_response, finished_reports, report_response, stem
+from .generating import GenerateRequest, GenerationProblems, generate_file
+from .history import ReviewRecord
+from .storage import IncomingFile, UploadError
+
+router = APIRouter(prefix="/api", dependencies=[Depends(current_user)])
+
+Report = dict[str, Any]  # a DocumentReport as in the contractkit.check/1 JSON Schema
+
+
+class Recheck(BaseModel):
+    roles: dict[str, list[str]] | None = Field(
+        default=None, description="当事人标签 → 角色，如 {\"甲方\": [\"provider\"], \"乙方\": [\"om\"]}；null 表示重新推断",
+    )
+
+
+@router.get("/health", summary="服务状态")
+def health(request: Request) -> dict:
+    s = services(request)
+    return {"status": "ok", "version": __version__, "database": s.database, "workers": s.settings.pool.workers}
+
+
+@router.get("/catalogue", summary="当事人组合、角色与可选要求")
+def catalogue() -> dict:
+    from contractkit.catalogue import default_catalogue
+
+    c = default_catalogue()
+    return {
+        "standard": "T/CCIA 004-2024",
+        "pairs": [{"id": p.id, "name": p.name, "roles": list(p.roles)} for p in c.pairs],
+        "roles": [r.model_dump() for r in c.roles],
+        "options": [{"id": o.id, "name": o.name, "description": o.description} for o in c.conditions],
+    }
+
+
+@router.get("/parameters", summary="生成协议可用的参数及其校验规则")
+def parameters() -> list[dict]:
+    from contractkit.generation.parameters import default_parameters
+
+    return [spec.model_dump() for spec in default_parameters()]
+
+
+@router.post(
+    "/generate",
+    summary="生成协议或条款附件",
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "生成的文件"},
+               422: {"description": "参数错误，fields 按字段列出"}},
+)
+async def generate(body: GenerateRequest) -> Response:
+    try:
+        data, filename, media_type = await run_in_threadpool(generate_file, body)
+    except GenerationProblems as exc:
+        raise ServiceError(422, "invalid-parameters", str(exc)) from None
+    return Response(data, media_type=media_type, headers=attachment(filename))
+
+
+@router.post("/reviews", status_code=201, summary="上传合同并开始审查")
+async def create_review(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="合同文件（.docx/.pdf/.txt/.md），或一个文件夹的 .zip")],
+    uploader: Annotated[str, Form(max_length=100, description="上传人（启用登录时取登录用户名）")] = "",
+    options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],
+    wait: Annotated[bool, Query(description="等全部文件检查完再返回")] = False,
+    user: str | None = Depends(current_user),
+) -> dict:
+    s = services(request)
+    if len(files) > s.settings.max_files:
+        raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
+    incoming = [IncomingFile(_name(f.filename), await f.read()) for f in files]
+    review = await run_in_threadpool(_start, s, incoming, user or _clean(uploader) or "匿名", options)
+    if wait:
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
+        await asyncio.sleep(0)  # let the result callbacks finish writing
+        review = s.history.review(review.id)
+    return _review(review)
+
+
+def _start(s, incoming, uploader, options) -> ReviewRecord:
+    from contractkit.catalogue import UnknownName
+
+    try:
+        return s.reviews.start(incoming, uploader=uploader, options=options)
+    except UploadError as exc:
+        raise ServiceError(exc.status, "bad-upload", exc.message) from None
+    except UnknownName as exc:
+        raise ServiceError(422, "invalid-request", f"未知选项：{exc}") from None
+
+
+@router.get("/reviews", summary="审查历史（最新在前）")
+def list_reviews(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
+    records, total = services(request).history.reviews(limit, offset)
+    return {"total": total, "reviews": [r.summary() for r in records]}
+
+
+@router.get("/reviews/{review_id}", summary="一次审查及其各文件的状态")
+def get_review(request: Request, review_id: str) -> dict:
+    return _review(review_or_404(request, review_id))
+
+
+@router.delete("/reviews/{review_id}", status_code=204, summary="删除审查记录及其存储的文件")
+def delete_review(request: Request, review_id: str) -> Response:
+    review_or_404(request, review_id)
+    services(request).reviews.delete(review_id)
+    return Response(status_code=204)
+
+
+@router.get("/reviews/{review_id}/report.{fmt}", summary="整次审查的报告（json、html、csv、xlsx）")
+def review_report(request: Request, review_id: str, fmt: str) -> Response:
+    review = review_or_404(request, review_id)
+    return report_response(finished_reports(review.documents), fmt, stem(review.title), review.options)
+
+
+@router.get("/documents/{document_id}", summary="一个文件的完整检查结果")
+def get_document(request: Request, document_id: str) -> dict:
+    document = document_or_404(request, document_id)
+    report = document.report()
+    return {**document.summary(), "review_id": document.review_id, "report": report.as_dict() if report else None}
+
+
+@router.post("/documents/{document_id}/recheck", status_code=202, summary="按更正的角色重新检查")
+def recheck(request: Request, document_id: str, body: Recheck) -> dict:
+    from contractkit.catalogue import UnknownName
+
+    document_or_404(request, document_id)
+    try:
+        document = services(request).reviews.recheck(document_id, body.roles)
+    except UploadError as exc:
+        raise ServiceError(422, "invalid-request", exc.message) from None
+    except UnknownName as exc:
+        raise ServiceError(422, "invalid-request", f"未知角色：{exc}") from None
+    return document.summary()
+
+
+@router.get("/documents/{document_id}/report.{fmt}", summary="一个文件的报告（json、html、csv、xlsx）")
+def document_report(request: Request, document_id: str, fmt: str) -> Response:
+    document = document_or_404(request, document_id)
+    review = review_or_404(request, document.review_id)
+    return report_response(finished_reports([document]), fmt, stem(document.original_name), review.options)
+
+
+@router.get("/documents/{document_id}/annotated.docx", summary="带批注和修订建议的合同副本")
+def annotated(request: Request, document_id: str) -> Response:
+    document = document_or_404(request, document_id)
+    try:
+        path = services(request).reviews.annotated_docx(document)
+    except UploadError as exc:
+        raise ServiceError(exc.status, "not-annotatable", exc.message) from None
+    from contractkit.writers.docx_writer import DocxWriter
+
+    return file_response(path, f"{stem(document.original_name)}.批注版.docx", DocxWriter.media_type)
+
+
+@router.get("/documents/{document_id}/original", summary="上传的原文件")
+def original(request: Request, document_id: str) -> Response:
+    document = document_or_404(request, document_id)
+    name = document.original_name.rsplit("/", 1)[-1]
+    return file_response(services(request).reviews.original_path(document), name, "application/octet-stream")
+
+
+def _review(review: ReviewRecord) -> dict:
+    return {**review.summary(), "documents": [d.summary() for d in review.documents]}
+
+
+def _name(filename: str | None) -> str:
+    from .storage import display_name
+
+    return display_name(filename)
+
+
+def _clean(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()[:100]

@@ -1,0 +1,110 @@
+"""The review history's database: SQLite by default, PostgreSQL by URL; schema by Alembic migrations.
+
+The tables below describe the schema the queries use; the migrations in
+``migrations/versions`` are what creates and changes it, so a database made
+by an older release is brought up to date on start rather than re-created.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+metadata = sa.MetaData()
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploader", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),  # JSON list of catalogue option ids
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("review_id", sa.String(32), sa.ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("original_name", sa.String(1000), nullable=False),
+    sa.Column("stored_name", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # queued | running | done | error
+    sa.Column("roles", sa.Text),  # JSON {label: [role ids]} given by the reviewer, or NULL
+    sa.Column("report", sa.Text),  # JSON DocumentReport.as_dict()
+    sa.Column("error_code", sa.String(32)),
+    sa.Column("satisfied", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("partial", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("missing", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("contrary", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("must_problems", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seconds", sa.Float),
+    sa.Column("checked_at", sa.DateTime(timezone=True)),
+)
+
+
+class DatabaseError(RuntimeError):
+    """The database named by the settings cannot be used (driver missing, unreachable, …)."""
+
+
+def normalise_url(url: str) -> str:
+    """postgresql:// and postgres:// go to the psycopg (3) driver; other URLs as given."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def create_database_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        backend = sa.engine.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"--database-url {url!r} is not a database URL: {exc}") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"--database-url: {backend} is not supported; use sqlite:/// or postgresql://")
+    try:
+        if backend == "sqlite":
+            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"the {backend} driver is not installed ({exc.name}); pip install 'contractkit[postgres]'"
+        ) from None
+    return engine
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers don't wait for the worker writing a result
+    cursor.close()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (creating it on first start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(files("contractkit.service") / "migrations"))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

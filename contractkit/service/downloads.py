@@ -1,0 +1,48 @@
+"""Files the service hands back: reports in each format, annotated copies, generated agreements."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from fastapi.responses import FileResponse, Response
+
+from contractkit.formatters import FORMATS, formatter_for
+from contractkit.results.model import CheckRun, DocumentReport
+
+from .app import ServiceError
+from .history import DocumentRecord
+
+# What a user can download a report as (the terminal format is for terminals).
+REPORT_FORMATS = tuple(f for f in FORMATS if f != "terminal")
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """Content-Disposition for any file name (RFC 6266: an ASCII fallback plus the UTF-8 name)."""
+    fallback = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in filename) or "download"
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}
+
+
+def stem(name: str) -> str:
+    return PurePosixPath(name).stem or "contract"
+
+
+def finished_reports(documents: tuple[DocumentRecord, ...] | list[DocumentRecord]) -> list[DocumentReport]:
+    return [report for d in documents if d.finished for report in [d.report()] if report is not None]
+
+
+def report_response(reports: list[DocumentReport], fmt: str, name: str, options: list[str]) -> Response:
+    if fmt not in REPORT_FORMATS:
+        raise ServiceError(404, "not-found", f"没有 {fmt} 格式的报告；可选：{'、'.join(REPORT_FORMATS)}")
+    if not reports:
+        raise ServiceError(409, "not-ready", "还没有检查完成的文件，请稍后再下载报告")
+    formatter = formatter_for(fmt)
+    run = CheckRun(documents=tuple(reports), settings={"options": options})
+    return Response(
+        formatter.render(run), media_type=formatter.media_type,
+        headers=attachment(f"{name}.report{formatter.extension}"),
+    )
+
+
+def file_response(path, filename: str, media_type: str) -> FileResponse:
+    return FileResponse(path, media_type=media_type, headers=attachment(filename))

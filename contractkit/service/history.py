@@ -1,0 +1,219 @@
+"""Reading and writing the review history (the ``reviews`` and ``documents`` tables)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from contractkit.results.model import DocumentReport
+
+from .database import documents, reviews
+
+QUEUED, RUNNING, DONE, ERROR = "queued", "running", "done", "error"
+COUNTED = ("satisfied", "partial", "missing", "contrary")
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: str
+    review_id: str
+    position: int
+    original_name: str
+    stored_name: str
+    size: int
+    sha256: str
+    status: str
+    roles: dict[str, list[str]] | None
+    report_json: str | None
+    error_code: str | None
+    counts: dict[str, int]
+    must_problems: int
+    seconds: float | None
+    checked_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (DONE, ERROR)
+
+    def report(self) -> DocumentReport | None:
+        return DocumentReport.from_dict(json.loads(self.report_json)) if self.report_json else None
+
+    def summary(self) -> dict:
+        """What a list of documents shows (no findings)."""
+        report = json.loads(self.report_json) if self.report_json else {}
+        return {
+            "id": self.id,
+            "name": self.original_name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "status": self.status,
+            "summary": self.counts,
+            "must_problems": self.must_problems,
+            "pairs": report.get("pairs", []),
+            "parties": report.get("parties", []),
+            "error": report.get("error"),
+            "roles_given": self.roles,
+            "seconds": self.seconds,
+            "checked_at": _iso(self.checked_at),
+        }
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    id: str
+    created_at: datetime
+    uploader: str
+    title: str
+    options: list[str]
+    documents: tuple[DocumentRecord, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return all(d.finished for d in self.documents)
+
+    def totals(self) -> dict[str, int]:
+        totals = {key: sum(d.counts[key] for d in self.documents) for key in COUNTED}
+        totals["must_problems"] = sum(d.must_problems for d in self.documents)
+        totals["documents"] = len(self.documents)
+        totals["finished"] = sum(d.finished for d in self.documents)
+        totals["errors"] = sum(d.status == ERROR for d in self.documents)
+        return totals
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "created_at": _iso(self.created_at),
+            "uploader": self.uploader,
+            "title": self.title,
+            "options": self.options,
+            "finished": self.finished,
+            "totals": self.totals(),
+        }
+
+
+def _iso(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
+        when = when.replace(tzinfo=timezone.utc)
+    return when.isoformat(timespec="seconds")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class History:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # ------------------------------------------------------------ writing
+    def add_review(self, review: ReviewRecord) -> None:
+        with self.engine.begin() as db:
+            db.execute(reviews.insert().values(
+                id=review.id, created_at=review.created_at, uploader=review.uploader,
+                title=review.title, options=json.dumps(review.options),
+            ))
+            if review.documents:
+                db.execute(documents.insert(), [_document_row(d) for d in review.documents])
+
+    def mark(self, document_id: str, status: str, roles: dict | None = ..., ) -> None:
+        values = {"status": status}
+        if roles is not ...:
+            values["roles"] = json.dumps(roles, ensure_ascii=False) if roles is not None else None
+        with self.engine.begin() as db:
+            db.execute(documents.update().where(documents.c.id == document_id).values(**values))
+
+    def record_result(self, document_id: str, report: DocumentReport) -> bool:
+        """Store a finished check; False if the document was deleted meanwhile."""
+        counts = report.counts()
+        values = dict(
+            status=DONE if report.status == "ok" else ERROR,
+            report=json.dumps(report.as_dict(), ensure_ascii=False),
+            error_code=report.error.code if report.error else None,
+            must_problems=len(report.must_problems),
+            seconds=report.seconds,
+            checked_at=now(),
+            **{key: counts[key] for key in COUNTED},
+        )
+        with self.engine.begin() as db:
+            result = db.execute(documents.update().where(documents.c.id == document_id).values(**values))
+        return result.rowcount > 0
+
+    def delete_review(self, review_id: str) -> bool:
+        with self.engine.begin() as db:
+            db.execute(documents.delete().where(documents.c.review_id == review_id))
+            return db.execute(reviews.delete().where(reviews.c.id == review_id)).rowcount > 0
+
+    # ------------------------------------------------------------ reading
+    def review(self, review_id: str) -> ReviewRecord | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(reviews).where(reviews.c.id == review_id)).first()
+            if row is None:
+                return None
+            docs = db.execute(
+                sa.select(documents).where(documents.c.review_id == review_id).order_by(documents.c.position)
+            ).all()
+        return _review(row, tuple(_document(d) for d in docs))
+
+    def document(self, document_id: str) -> DocumentRecord | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(documents).where(documents.c.id == document_id)).first()
+        return _document(row) if row else None
+
+    def reviews(self, limit: int = 50, offset: int = 0) -> tuple[list[ReviewRecord], int]:
+        """The newest reviews first, with their documents (without report bodies), and the total count."""
+        light = [c for c in documents.c if c.name != "report"]
+        with self.engine.connect() as db:
+            total = db.execute(sa.select(sa.func.count()).select_from(reviews)).scalar_one()
+            rows = db.execute(
+                sa.select(reviews).order_by(reviews.c.created_at.desc(), reviews.c.id).limit(limit).offset(offset)
+            ).all()
+            ids = [r.id for r in rows]
+            docs = db.execute(
+                sa.select(*light).where(documents.c.review_id.in_(ids)).order_by(documents.c.position)
+            ).all() if ids else []
+        by_review: dict[str, list[DocumentRecord]] = {}
+        for d in docs:
+            by_review.setdefault(d.review_id, []).append(_document(d))
+        return [_review(r, tuple(by_review.get(r.id, ()))) for r in rows], total
+
+    def unfinished(self) -> list[DocumentRecord]:
+        """Documents queued or running when the service last stopped."""
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(documents).where(documents.c.status.in_((QUEUED, RUNNING))).order_by(documents.c.position)
+            ).all()
+        return [_document(r) for r in rows]
+
+
+def _document_row(d: DocumentRecord) -> dict:
+    return dict(
+        id=d.id, review_id=d.review_id, position=d.position, original_name=d.original_name,
+        stored_name=d.stored_name, size=d.size, sha256=d.sha256, status=d.status,
+        roles=json.dumps(d.roles, ensure_ascii=False) if d.roles is not None else None,
+    )
+
+
+def _document(row) -> DocumentRecord:
+    mapping = row._mapping
+    return DocumentRecord(
+        id=row.id, review_id=row.review_id, position=row.position, original_name=row.original_name,
+        stored_name=row.stored_name, size=row.size, sha256=row.sha256, status=row.status,
+        roles=json.loads(row.roles) if row.roles else None,
+        report_json=mapping.get("report"),
+        error_code=row.error_code,
+        counts={key: mapping[key] for key in COUNTED},
+        must_problems=row.must_problems, seconds=row.seconds, checked_at=row.checked_at,
+    )
+
+
+def _review(row, docs: tuple[DocumentRecord, ...]) -> ReviewRecord:
+    return ReviewRecord(
+        id=row.id, created_at=row.created_at, uploader=row.uploader, title=row.title,
+        options=json.loads(row.options), documents=docs,
+    )

@@ -1,0 +1,218 @@
+"""The HTML pages (Chinese), rendered with the project's Jinja2; the browser scripts only enhance them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from contractkit import __version__
+from contractkit.reading.errors import ERROR_ADVICE_ZH
+from contractkit.results.model import Status
+
+from .app import ServiceError
+from .dependencies import current_user, document_or_404, review_or_404, services
+from .highlight import highlighted_blocks
+from .security import SESSION_COOKIE
+from .storage import IncomingFile
+
+router = APIRouter(include_in_schema=False)
+protected = [Depends(current_user)]
+
+_env = Environment(
+    loader=PackageLoader("contractkit.service", "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.globals.update(
+    version=__version__,
+    statuses=[(s.value, s.label_zh) for s in Status],
+    status_zh={s.value: s.label_zh for s in Status},
+    strength_zh={"must": "应", "should": "宜", "may": "可"},
+    error_advice=ERROR_ADVICE_ZH,
+)
+
+
+def page(request: Request, template: str, status: int = 200, headers=None, **context) -> HTMLResponse:
+    settings = request.app.state.settings
+    html = _env.get_template(template).render(
+        request=request, path=request.url.path, auth=settings.auth.enabled, **context
+    )
+    return HTMLResponse(html, status, headers=headers)
+
+
+def error_page(request: Request, status: int, message: str, headers=None) -> HTMLResponse:
+    return page(request, "error.html", status, headers, status_code=status, message=message)
+
+
+def _catalogue():
+    from contractkit.catalogue import default_catalogue
+
+    return default_catalogue()
+
+
+# ---------------------------------------------------------------- reviewing
+@router.get("/", dependencies=protected)
+def upload_page(request: Request) -> HTMLResponse:
+    s = services(request)
+    recent, _ = s.history.reviews(limit=5)
+    return page(request, "upload.html", catalogue=_catalogue(), recent=recent, limits=s.settings)
+
+
+@router.post("/reviews")
+async def upload_form(
+    request: Request,
+    files: Annotated[list[UploadFile], File()],
+    uploader: Annotated[str, Form(max_length=100)] = "",
+    options: Annotated[list[str], Form()] = [],
+    user: str | None = Depends(current_user),
+) -> Response:
+    """The form's own target when scripts are off; the page's script posts to /api/reviews."""
+    from .api import create_review
+
+    review = await create_review(request, files, uploader, options, False, user)
+    return RedirectResponse(f"/reviews/{review['id']}", 303)
+
+
+@router.get("/reviews", dependencies=protected)
+def history_page(request: Request, page_number: int = 1) -> HTMLResponse:
+    size = 25
+    page_number = max(1, page_number)
+    records, total = services(request).history.reviews(limit=size, offset=(page_number - 1) * size)
+    pages = max(1, -(-total // size))
+    return page(request, "history.html", reviews=records, total=total, page_number=page_number, pages=pages)
+
+
+@router.get("/reviews/{review_id}", dependencies=protected)
+def review_page(request: Request, review_id: str) -> HTMLResponse:
+    review = review_or_404(request, review_id)
+    return page(request, "review.html", review=review, catalogue=_catalogue())
+
+
+@router.post("/reviews/{review_id}/delete", dependencies=protected)
+def delete_form(request: Request, review_id: str) -> Response:
+    review_or_404(request, review_id)
+    services(request).reviews.delete(review_id)
+    return RedirectResponse("/reviews", 303)
+
+
+@router.get("/documents/{document_id}", dependencies=protected)
+def document_page(request: Request, document_id: str) -> HTMLResponse:
+    document = document_or_404(request, document_id)
+    review = review_or_404(request, document.review_id)
+    report = document.report()
+    blocks = services(request).reviews.text_blocks(document) if report and report.status == "ok" else ()
+    findings = report.findings if report else ()
+    clauses = sorted({f.clause for f in findings}, key=_clause_key)
+    return page(
+        request, "document.html", document=document, review=review, report=report,
+        findings=findings, clauses=clauses, text=highlighted_blocks(blocks, findings),
+        catalogue=_catalogue(),
+    )
+
+
+@router.post("/documents/{document_id}/recheck", dependencies=protected)
+async def recheck_form(request: Request, document_id: str) -> Response:
+    """Roles from the form: fields named role:<party label> with role ids; 'infer' clears them."""
+    document_or_404(request, document_id)
+    form = await request.form()
+    roles: dict[str, list[str]] | None = None
+    if form.get("mode") != "infer":
+        roles = {}
+        for key in form.keys():
+            if key.startswith("role:"):
+                label = key[len("role:"):].strip()
+                chosen = [r for r in form.getlist(key) if r]
+                if label and chosen:
+                    roles[label] = chosen
+        if not roles:
+            raise ServiceError(422, "invalid-request", "请至少为一方选择角色，或选择“重新自动推断”")
+    from .api import Recheck, recheck
+
+    await run_in_threadpool(recheck, request, document_id, Recheck(roles=roles))
+    return RedirectResponse(f"/documents/{document_id}", 303)
+
+
+def _clause_key(clause: str):
+    import re
+
+    return [int(n) if n.isdigit() else n for n in re.split(r"(\d+)", clause)]
+
+
+# ---------------------------------------------------------------- generating
+@router.get("/generate", dependencies=protected)
+def generate_page(request: Request) -> HTMLResponse:
+    return _generate_form(request, {}, {})
+
+
+@router.post("/generate", dependencies=protected)
+async def generate_form(request: Request) -> Response:
+    from .downloads import attachment
+    from .generating import GenerateRequest, GenerationProblems, generate_file
+
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    parameters = {k[len("p:"):]: v.strip() for k, v in values.items() if k.startswith("p:")}
+    try:
+        body = GenerateRequest(
+            pair=values.get("pair", ""), roles=form.getlist("roles"), options=form.getlist("options"),
+            kind=values.get("kind") or "agreement", format=values.get("format") or "docx", parameters=parameters,
+        )
+        data, filename, media_type = await run_in_threadpool(generate_file, body)
+    except GenerationProblems as exc:
+        return _generate_form(request, form, exc.fields, status=422)
+    except ValueError as exc:  # pydantic: an unknown kind or format
+        return _generate_form(request, form, {"format": str(exc).splitlines()[0]}, status=422)
+    return Response(data, media_type=media_type, headers=attachment(filename))
+
+
+def _generate_form(request: Request, form, problems: dict[str, str], status: int = 200) -> HTMLResponse:
+    from contractkit.generation.parameters import default_parameters
+
+    groups: dict[str, list] = {}
+    for spec in default_parameters():
+        groups.setdefault(spec.group, []).append(spec)
+    chosen = {
+        "pair": form.get("pair", "") if form else "",
+        "roles": form.getlist("roles") if form else [],
+        "options": form.getlist("options") if form else [],
+        "kind": form.get("kind", "agreement") if form else "agreement",
+        "format": form.get("format", "docx") if form else "docx",
+        "values": {k[2:]: v for k, v in form.items() if k.startswith("p:")} if form else {},
+    }
+    return page(request, "generate.html", status, catalogue=_catalogue(), groups=groups,
+                chosen=chosen, problems=problems)
+
+
+# ---------------------------------------------------------------- signing in
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", next=_local(next), failed=False)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    cookie = services(request).access.login(str(form.get("token", "")))
+    target = _local(str(form.get("next", "/")))
+    if cookie is None:
+        return page(request, "login.html", 401, next=target, failed=True)
+    response = RedirectResponse(target, 303)
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _local(target: str) -> str:
+    """Only paths on this site (no //host or scheme): the login form must not redirect elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"

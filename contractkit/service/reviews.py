@@ -1,0 +1,172 @@
+"""A review's life: store the uploads, queue them in the worker pool, record each result.
+
+Everything here runs off the event loop: the web layer calls it through a
+thread (``run_in_threadpool``) and the pool's supervising thread calls back
+with results. The history in the database is the only state that matters;
+on start, documents still queued when the service last stopped are queued
+again from their stored files.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from contractkit.catalogue import default_catalogue
+from contractkit.reading.model import TextBlock
+from contractkit.results.model import DocumentError, DocumentReport
+from contractkit.workers import CheckPool
+
+from .history import DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
+from .storage import IncomingFile, UploadError, UploadStore, expand_archives
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ReviewService:
+    def __init__(self, history: History, store: UploadStore, pool: CheckPool, max_files: int):
+        self.history, self.store, self.pool, self.max_files = history, store, pool, max_files
+        self._futures: dict[str, Future] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ starting reviews
+    def start(self, files: list[IncomingFile], *, uploader: str, options: Iterable[str] = ()) -> ReviewRecord:
+        """Store ``files`` (unpacking folder .zip archives) and queue each for checking."""
+        options = sorted(set(options))
+        for option in options:
+            default_catalogue().condition(option)  # UnknownName names the known options
+        contracts = expand_archives(files, self.max_files)
+        review_id = new_id()
+        records = []
+        for position, incoming in enumerate(contracts):
+            document_id = new_id()
+            stored = self.store.save(review_id, document_id, incoming)
+            records.append(DocumentRecord(
+                id=document_id, review_id=review_id, position=position, original_name=stored.display_name,
+                stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256, status=QUEUED,
+                roles=None, report_json=None, error_code=None, counts=dict.fromkeys(("satisfied", "partial", "missing", "contrary"), 0),
+                must_problems=0, seconds=None, checked_at=None,
+            ))
+        review = ReviewRecord(
+            id=review_id, created_at=now(), uploader=uploader, title=_title(files, contracts),
+            options=options, documents=tuple(records),
+        )
+        try:
+            self.history.add_review(review)
+        except Exception:
+            self.store.delete_review(review_id)  # no orphaned files when the database refuses
+            raise
+        for record in records:
+            self._queue(record, options)
+        return review
+
+    def recheck(self, document_id: str, roles: dict[str, list[str]] | None) -> DocumentRecord:
+        """Check a stored document again, with the reviewer's roles (None: infer them again)."""
+        document = self.history.document(document_id)
+        if document is None:
+            raise KeyError(document_id)
+        if roles is not None:
+            _validate_roles(roles)
+        review = self.history.review(document.review_id)
+        self.history.mark(document_id, QUEUED, roles=roles)
+        document = replace(document, status=QUEUED, roles=roles)
+        self._queue(document, review.options)
+        return document
+
+    def resume(self) -> int:
+        """Queue again what was queued when the service stopped; returns how many."""
+        pending = self.history.unfinished()
+        options = {}
+        for document in pending:
+            if document.review_id not in options:
+                review = self.history.review(document.review_id)
+                options[document.review_id] = review.options if review else []
+            self._queue(document, options[document.review_id])
+        return len(pending)
+
+    def _queue(self, document: DocumentRecord, options: list[str]) -> None:
+        path = self.store.path(document.review_id, document.stored_name)
+        future = self.pool.submit(path, roles=document.roles, options=options or None)
+        with self._lock:
+            self._futures[document.id] = future
+        future.add_done_callback(lambda f: self._finished(document, path, f))
+
+    def _finished(self, document: DocumentRecord, path: Path, future: Future) -> None:
+        report = _as_uploaded(future.result(), path, document.original_name)
+        self.store.derived(document.review_id, document.stored_name, "annotated.docx").unlink(missing_ok=True)
+        self.history.record_result(document.id, report)
+        with self._lock:
+            if self._futures.get(document.id) is future:
+                del self._futures[document.id]
+
+    # ------------------------------------------------------------ waiting, deleting
+    def pending_futures(self, review: ReviewRecord) -> list[Future]:
+        with self._lock:
+            return [self._futures[d.id] for d in review.documents if d.id in self._futures]
+
+    def delete(self, review_id: str) -> bool:
+        """Remove the review, its documents and every stored file of it."""
+        deleted = self.history.delete_review(review_id)
+        self.store.delete_review(review_id)
+        return deleted
+
+    # ------------------------------------------------------------ derived files
+    def original_path(self, document: DocumentRecord) -> Path:
+        return self.store.path(document.review_id, document.stored_name)
+
+    def annotated_docx(self, document: DocumentRecord) -> Path:
+        """The annotated copy (comments and tracked insertions), made once per result."""
+        from contractkit.annotate import annotate_docx
+
+        report = document.report()
+        if document.status != DONE or report is None or report.format != "docx":
+            raise UploadError("只有已成功检查的 Word（.docx）合同才能下载批注版", 409)
+        destination = self.store.derived(document.review_id, document.stored_name, "annotated.docx")
+        if not destination.exists():
+            source = self.original_path(document)
+            annotate_docx(source, replace(report, path=source), destination, force=True)
+        return destination
+
+    def text_blocks(self, document: DocumentRecord) -> tuple[TextBlock, ...]:
+        """The contract's text as the checker read it, for showing evidence in place."""
+        from contractkit.reading import read_document
+        from contractkit.reading.errors import ReadError
+
+        try:
+            return read_document(self.original_path(document)).blocks
+        except (ReadError, OSError):
+            return ()
+
+
+def _validate_roles(roles: dict[str, list[str]]) -> None:
+    from contractkit.catalogue import UnknownName
+
+    known = {r.id for r in default_catalogue().roles}
+    if not isinstance(roles, dict):
+        raise UploadError("roles 应为“当事人标签 → 角色列表”的映射")
+    for label, role_ids in roles.items():
+        if not isinstance(label, str) or not label.strip() or not isinstance(role_ids, list):
+            raise UploadError("roles 应为“当事人标签 → 角色列表”的映射")
+        for role in role_ids:
+            if role not in known:
+                raise UnknownName("role", str(role), sorted(known))
+
+
+def _as_uploaded(report: DocumentReport, stored: Path, name: str) -> DocumentReport:
+    """The report as the user knows the file: by the name they uploaded, never our storage path."""
+    error = report.error
+    if error is not None:
+        error = DocumentError(error.code, error.message.replace(str(stored), name))
+    return replace(report, path=Path(name), error=error)
+
+
+def _title(files: list[IncomingFile], contracts: list[IncomingFile]) -> str:
+    if len(files) == 1:
+        return files[0].name
+    return f"{files[0].name} 等 {len(contracts)} 份合同"

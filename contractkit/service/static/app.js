@@ -1,0 +1,240 @@
+// contractkit review service: progressive enhancement of the server-rendered pages.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  localTimes();
+  confirmForms();
+  uploadForm();
+  pollReview();
+  pollDocument();
+  findingFilters();
+  copyButtons();
+  evidenceLinks();
+});
+
+function localTimes() {
+  for (const el of document.querySelectorAll("time[data-local]")) {
+    const when = new Date(el.getAttribute("datetime"));
+    if (!isNaN(when)) el.textContent = when.toLocaleString("zh-CN", { hour12: false });
+  }
+}
+
+function confirmForms() {
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
+// ------------------------------------------------------------------ uploading
+function uploadForm() {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  const zone = document.getElementById("dropzone");
+  const fileInput = document.getElementById("file-input");
+  const folderInput = document.getElementById("folder-input");
+  const list = document.getElementById("chosen");
+  const status = document.getElementById("upload-status");
+  const bar = document.getElementById("upload-progress");
+  const button = document.getElementById("upload-button");
+  const uploader = document.getElementById("uploader");
+  let chosen = [];  // [{file, name}]
+
+  uploader.value = localStorage.getItem("contractkit.uploader") || "";
+  const show = () => {
+    list.replaceChildren(...chosen.map(({ file, name }) => {
+      const li = document.createElement("li");
+      li.textContent = name;
+      const size = document.createElement("span");
+      size.className = "muted";
+      size.textContent = `${(file.size / 1024).toFixed(0)} KB`;
+      li.append(size);
+      return li;
+    }));
+    status.textContent = chosen.length ? `已选择 ${chosen.length} 个文件` : "";
+  };
+  const add = (items) => { chosen = chosen.concat(items); show(); };
+
+  fileInput.addEventListener("change", () => add([...fileInput.files].map((f) => ({ file: f, name: f.name }))));
+  folderInput.addEventListener("change", () =>
+    add([...folderInput.files].map((f) => ({ file: f, name: f.webkitRelativePath || f.name }))));
+  zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") fileInput.click(); });
+  for (const type of ["dragenter", "dragover"]) {
+    zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); });
+  }
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    const entries = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+    if (entries.length) {
+      const files = [];
+      for (const entry of entries) await walk(entry, "", files);
+      add(files);
+    } else {
+      add([...e.dataTransfer.files].map((f) => ({ file: f, name: f.name })));
+    }
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!chosen.length) { status.textContent = "请先选择或拖入合同文件"; return; }
+    localStorage.setItem("contractkit.uploader", uploader.value);
+    const data = new FormData();
+    for (const { file, name } of chosen) data.append("files", file, name);
+    data.append("uploader", uploader.value);
+    for (const box of form.querySelectorAll("input[name=options]:checked")) data.append("options", box.value);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/reviews");
+    xhr.responseType = "json";
+    bar.hidden = false;
+    button.disabled = true;
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+        status.textContent = `正在上传 ${bar.value}%`;
+      }
+    });
+    xhr.addEventListener("load", () => {
+      if (xhr.status === 201 && xhr.response) {
+        status.textContent = "上传完成，正在检查…";
+        window.location.href = `/reviews/${xhr.response.id}`;
+      } else {
+        const problem = xhr.response && xhr.response.error ? xhr.response.error.message : `上传失败（${xhr.status}）`;
+        status.textContent = problem;
+        status.className = "field-error";
+        button.disabled = false;
+      }
+    });
+    xhr.addEventListener("error", () => {
+      status.textContent = "上传失败：无法连接到服务";
+      button.disabled = false;
+    });
+    status.className = "";
+    xhr.send(data);
+  });
+}
+
+function walk(entry, prefix, out) {
+  return new Promise((resolve) => {
+    if (entry.isFile) {
+      entry.file((file) => { out.push({ file, name: prefix + file.name }); resolve(); }, () => resolve());
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      const all = [];
+      const next = () => reader.readEntries(async (batch) => {
+        if (!batch.length) {
+          for (const child of all) await walk(child, `${prefix}${entry.name}/`, out);
+          resolve();
+        } else { all.push(...batch); next(); }
+      }, () => resolve());
+      next();
+    } else resolve();
+  });
+}
+
+// ------------------------------------------------------------------ progress
+function pollReview() {
+  const section = document.getElementById("review");
+  if (!section || section.dataset.finished === "true") return;
+  const bar = document.getElementById("review-progress");
+  const text = document.getElementById("review-progress-text");
+  const tick = async () => {
+    try {
+      const response = await fetch(`/api/reviews/${section.dataset.review}`, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const review = await response.json();
+        bar.value = review.totals.finished;
+        text.textContent = `已完成 ${review.totals.finished} / ${review.totals.documents}`;
+        if (review.finished) { window.location.reload(); return; }
+      }
+    } catch (err) { /* the service restarting: try again */ }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 500);
+}
+
+function pollDocument() {
+  const section = document.getElementById("document");
+  if (!section || section.dataset.status !== "queued") return;
+  const tick = async () => {
+    try {
+      const response = await fetch(`/api/documents/${section.dataset.document}`, { headers: { Accept: "application/json" } });
+      if (response.ok && (await response.json()).status !== "queued") { window.location.reload(); return; }
+    } catch (err) { /* try again */ }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 500);
+}
+
+// ------------------------------------------------------------------ findings
+function findingFilters() {
+  const boxes = [...document.querySelectorAll(".status-filter")];
+  const clause = document.getElementById("clause-filter");
+  const count = document.getElementById("finding-count");
+  if (!boxes.length) return;
+  const apply = () => {
+    const statuses = new Set(boxes.filter((b) => b.checked).map((b) => b.value));
+    let shown = 0;
+    const findings = document.querySelectorAll(".finding");
+    for (const f of findings) {
+      const visible = statuses.has(f.dataset.status) && (!clause.value || f.dataset.clause === clause.value);
+      f.hidden = !visible;
+      if (visible) shown += 1;
+    }
+    count.textContent = `显示 ${shown} / ${findings.length} 项`;
+  };
+  for (const b of boxes) b.addEventListener("change", apply);
+  clause.addEventListener("change", apply);
+  apply();
+}
+
+function copyButtons() {
+  for (const button of document.querySelectorAll("button.copy")) {
+    button.addEventListener("click", async () => {
+      const text = document.getElementById(button.dataset.copy).textContent;
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch (err) {  // no clipboard API (plain http on another host): select and copy
+        const area = document.createElement("textarea");
+        area.value = text;
+        document.body.append(area);
+        area.select();
+        document.execCommand("copy");
+        area.remove();
+      }
+      button.textContent = "已复制";
+      setTimeout(() => { button.textContent = "复制"; }, 1500);
+    });
+  }
+}
+
+function flash(el) {
+  el.classList.add("flash");
+  setTimeout(() => el.classList.remove("flash"), 1600);
+}
+
+function evidenceLinks() {
+  for (const link of document.querySelectorAll("a.jump")) {
+    link.addEventListener("click", (event) => {
+      const marks = [...document.querySelectorAll("mark[data-findings]")]
+        .filter((m) => m.dataset.findings.split(" ").includes(link.dataset.finding));
+      if (!marks.length) return;
+      event.preventDefault();
+      const index = [...link.parentElement.parentElement.children].indexOf(link.parentElement);
+      const mark = marks[Math.min(index, marks.length - 1)];
+      mark.scrollIntoView({ behavior: "smooth", block: "center" });
+      flash(mark);
+    });
+  }
+  for (const mark of document.querySelectorAll("mark[data-findings]")) {
+    mark.addEventListener("click", () => {
+      const card = document.getElementById(`f-${mark.dataset.findings.split(" ")[0]}`);
+      if (!card) return;
+      card.hidden = false;
+      card.scrollIntoView({ behavior: "smooth", block: "start" });
+      flash(card);
+    });
+  }
+}

@@ -1,0 +1,263 @@
+"""A pool of long-lived checking processes, each file under a time and memory limit.
+
+Each worker builds its Checker once (forked from a parent that has already
+loaded the NLP pipeline, the pages are shared) and checks one file at a time.
+A file that hangs past the time limit, exhausts the memory limit or kills its
+worker resolves to that file's error report; the worker is replaced and the
+pool goes on. ``submit`` returns a ``concurrent.futures.Future``, so the CLI
+batch can wait on it and the web service can await it off its event loop.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import queue
+import threading
+import time
+import traceback
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+from contractkit.reading.errors import ERROR_ADVICE
+from contractkit.results.model import DocumentReport
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    jobs: int = 0  # 0: one per CPU
+    timeout: float = 120.0  # seconds per file
+    max_memory_mb: int = 3072  # address-space limit per worker
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check; ``roles``/``options`` replace the pool checker's own settings."""
+
+    path: Path
+    roles: Mapping[str, tuple[str, ...]] | None = None
+    options: tuple[str, ...] | None = None
+    future: Future = field(default_factory=Future, compare=False)
+
+
+def error_report(path: Path, code: str, detail: str, seconds: float = 0.0) -> DocumentReport:
+    from contractkit.results.model import DocumentError
+
+    message = f"{path}: {detail} — {ERROR_ADVICE[code]}"
+    return DocumentReport(path=path, status="error", error=DocumentError(code, message), seconds=seconds)
+
+
+class CheckPool:
+    """``workers`` processes fed from one queue by a supervising thread."""
+
+    def __init__(self, checker_factory: Callable, settings: PoolSettings = PoolSettings(), size: int | None = None):
+        self.settings = settings
+        self._context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        self._factory = checker_factory
+        self._queue: queue.Queue[Task | None] = queue.Queue()
+        self._closed = threading.Event()
+        self._workers = [self._new_worker() for _ in range(size or settings.workers)]
+        self._supervisor = threading.Thread(target=self._supervise, name="contractkit-pool", daemon=True)
+        self._supervisor.start()
+
+    # ------------------------------------------------------------ public
+    def submit(self, path: str | Path, *, roles=None, options=None) -> Future:
+        """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file)."""
+        if self._closed.is_set():
+            raise RuntimeError("the checking pool is closed")
+        task = Task(
+            Path(path),
+            {label: tuple(r) for label, r in roles.items()} if roles is not None else None,
+            tuple(options) if options is not None else None,
+        )
+        task.future.set_running_or_notify_cancel()
+        self._queue.put(task)
+        return task.future
+
+    def close(self) -> None:
+        """Stop the workers; files still queued resolve to a 'crashed' error."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._queue.put(None)
+        self._supervisor.join(timeout=10)
+
+    def __enter__(self) -> "CheckPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ supervising
+    def _new_worker(self) -> "_Worker":
+        return _Worker(self._context, self._factory, self.settings.max_memory_mb)
+
+    def _supervise(self) -> None:
+        try:
+            while not self._closed.is_set():
+                self._feed_idle_workers()
+                busy = [w.connection for w in self._workers if w.task]
+                if not busy:
+                    continue
+                ready = multiprocessing.connection.wait(busy, timeout=0.2)
+                self._collect(ready)
+        finally:
+            self._shutdown()
+
+    def _feed_idle_workers(self) -> None:
+        for index, worker in enumerate(self._workers):
+            if worker.task:
+                continue
+            any_busy = any(w.task for w in self._workers)
+            try:
+                # Block briefly only when nothing is running, so results are collected promptly.
+                task = self._queue.get(timeout=0.2) if not any_busy else self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if task is None:
+                self._closed.set()
+                return
+            if not worker.process.is_alive():
+                worker = self._workers[index] = worker.replace()
+            worker.start(task)
+
+    def _collect(self, ready) -> None:
+        now = time.monotonic()
+        for index, worker in enumerate(self._workers):
+            task = worker.task
+            if not task:
+                continue
+            if worker.connection in ready:
+                try:
+                    report = worker.connection.recv()
+                except (EOFError, OSError):
+                    self._lose(index, "crashed", "the checking process stopped unexpectedly")
+                    continue
+                worker.task = None
+                task.future.set_result(report)
+            elif not worker.process.is_alive():
+                self._lose(index, "crashed", "the checking process stopped unexpectedly")
+            elif now - worker.started > self.settings.timeout:
+                self._lose(index, "timeout", f"no result after {self.settings.timeout:g} s")
+
+    def _lose(self, index: int, code: str, detail: str) -> None:
+        worker = self._workers[index]
+        task = worker.task
+        report = error_report(task.path, code, detail, time.monotonic() - worker.started)
+        worker.task = None
+        self._workers[index] = worker.replace()
+        task.future.set_result(report)
+
+    def _shutdown(self) -> None:
+        for worker in self._workers:
+            if worker.task:
+                worker.task.future.set_result(error_report(worker.task.path, "crashed", "the service stopped"))
+            worker.stop()
+        while True:
+            try:
+                task = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if task is not None:
+                task.future.set_result(error_report(task.path, "crashed", "the service stopped"))
+
+
+class _Worker:
+    def __init__(self, context, checker_factory, max_memory_mb):
+        self.context, self.factory, self.max_memory_mb = context, checker_factory, max_memory_mb
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, checker_factory, max_memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def start(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.connection.send((str(task.path), dict(task.roles) if task.roles is not None else None, task.options))
+
+    def replace(self) -> "_Worker":
+        self.stop()
+        return _Worker(self.context, self.factory, self.max_memory_mb)
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=0.5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _worker_main(connection, checker_factory, max_memory_mb) -> None:
+    _limit_memory(max_memory_mb)
+    base = None
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        path, roles, options = task
+        started = time.monotonic()
+        try:
+            base = base or checker_factory()
+            checker = _with_overrides(base, roles, options)
+        except Exception as exc:
+            report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0])
+        else:
+            report = check_one(checker, Path(path), max_memory_mb)
+        if not report.seconds:
+            report = replace(report, seconds=time.monotonic() - started)
+        connection.send(report)
+
+
+def _with_overrides(base, roles, options):
+    """The pool's checker, or a sibling sharing its pipeline with other roles/options."""
+    if roles is None and options is None:
+        return base
+    from contractkit.checker import Checker
+
+    settings = replace(
+        base.settings,
+        roles=roles if roles is not None else base.settings.roles,
+        options=frozenset(options) if options is not None else base.settings.options,
+    )
+    return Checker(settings, engine=base.engine, catalogue=base.catalogue)
+
+
+def check_one(checker, path: Path, max_memory_mb: int | None = None) -> DocumentReport:
+    """Check one file; an unexpected failure becomes that file's error report."""
+    try:
+        return checker.check_path(path)
+    except MemoryError:
+        limit = f"more than {max_memory_mb} MB" if max_memory_mb else "too much memory"
+        return error_report(Path(path), "memory", f"{limit} needed")
+    except Exception as exc:  # one file's bug must not end the batch
+        traceback.print_exc()
+        return error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # not every platform lets a process cap itself
