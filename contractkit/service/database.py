@@ -22,6 +22,7 @@ reviews = sa.Table(
     sa.Column("uploader", sa.String(200), nullable=False),
     sa.Column("title", sa.String(500), nullable=False),
     sa.Column("options", sa.Text, nullable=False),  # JSON list of catalogue option ids
+    sa.Index("ix_reviews_created_at", "created_at"),
 )
 
 documents = sa.Table(
@@ -45,6 +46,8 @@ documents = sa.Table(
     sa.Column("must_problems", sa.Integer, nullable=False, server_default="0"),
     sa.Column("seconds", sa.Float),
     sa.Column("checked_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_documents_review_id", "review_id", "position"),
+    sa.Index("ix_documents_status", "status"),
 )
 
 

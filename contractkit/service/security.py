@@ -46,27 +46,32 @@ class RequestGuard:
             return await _refuse(scope, send, 413, "too-large", too_large)
 
         received = 0
-        started = False
+        overflowed = refused = False
 
         async def counting_receive():
-            nonlocal received
+            nonlocal received, overflowed
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    overflowed = True
                     raise BodyTooLarge()
             return message
 
-        async def tracking_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def guarded_send(message):
+            # The framework turns our exception into its own "cannot parse the body" error;
+            # whatever it answers after an overflow is replaced by the 413 the user should see.
+            nonlocal refused
+            if not overflowed:
+                await send(message)
+            elif not refused:
+                refused = True
+                await _refuse(scope, send, 413, "too-large", too_large)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
+            if not refused:
                 await _refuse(scope, send, 413, "too-large", too_large)
 
 

@@ -92,7 +92,7 @@ def _unpack(archive: IncomingFile, limits: ReadLimits) -> list[IncomingFile]:
         members = []
         for name in zipped.names():
             clean = display_name(name)
-            if name.endswith("/") or _IGNORED.search(name) or not _wanted(clean):
+            if name.endswith("/") or _IGNORED.search(clean) or not _wanted(clean):
                 continue
             data = zipped.read(name)
             if data is not None:
