@@ -31,6 +31,7 @@ def run_service(settings: ServiceSettings) -> None:
     from .database import create_database_engine, migrate
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
     if not settings.auth.enabled and not _loopback(settings.host):
         click.echo(f"warning: listening on {settings.host} without --auth-token-file or --users-file: "
                    "anyone who can reach this address can read the uploaded contracts", err=True)
