@@ -387,3 +387,25 @@ def test_internal_errors_show_no_stack_trace(service, monkeypatch):
         response = service.get("/api/reviews" if "json" in headers["accept"] else "/reviews", headers=headers)
         assert response.status_code == 500
         assert "secret internal detail" not in response.text and "Traceback" not in response.text
+
+
+def test_a_full_disk_leaves_no_partial_review_behind(service, monkeypatch):
+    import errno
+
+    from contractkit.service.storage import UploadStore
+
+    saved = []
+    original = UploadStore.save
+
+    def filling_up(self, review_id, document_id, incoming):
+        if saved:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        saved.append(review_id)
+        return original(self, review_id, document_id, incoming)
+
+    before = service.get("/api/reviews").json()["total"]
+    monkeypatch.setattr(UploadStore, "save", filling_up)
+    response = upload(service, [("a.txt", b"one"), ("b.txt", b"two")])
+    assert response.status_code == 507 and "No space left" in response.json()["error"]["message"]
+    assert not (service.data_dir / "uploads" / saved[0]).exists()
+    assert service.get("/api/reviews").json()["total"] == before

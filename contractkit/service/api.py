@@ -101,6 +101,8 @@ def _start(s, incoming, uploader, options) -> ReviewRecord:
         raise ServiceError(exc.status, "bad-upload", exc.message) from None
     except UnknownName as exc:
         raise ServiceError(422, "invalid-request", f"未知选项：{exc}") from None
+    except OSError as exc:  # a full disk, a read-only data folder
+        raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
 
 
 @router.get("/reviews", summary="审查历史（最新在前）")

@@ -35,7 +35,7 @@ documents = sa.Table(
     sa.Column("stored_name", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # queued | running | done | error
+    sa.Column("status", sa.String(16), nullable=False),  # queued | done | error
     sa.Column("roles", sa.Text),  # JSON {label: [role ids]} given by the reviewer, or NULL
     sa.Column("report", sa.Text),  # JSON DocumentReport.as_dict()
     sa.Column("error_code", sa.String(32)),

@@ -13,7 +13,7 @@ from contractkit.results.model import DocumentReport
 
 from .database import documents, reviews
 
-QUEUED, RUNNING, DONE, ERROR = "queued", "running", "done", "error"
+QUEUED, DONE, ERROR = "queued", "done", "error"
 COUNTED = ("satisfied", "partial", "missing", "contrary")
 
 
@@ -121,10 +121,9 @@ class History:
             if review.documents:
                 db.execute(documents.insert(), [_document_row(d) for d in review.documents])
 
-    def mark(self, document_id: str, status: str, roles: dict | None = ..., ) -> None:
-        values = {"status": status}
-        if roles is not ...:
-            values["roles"] = json.dumps(roles, ensure_ascii=False) if roles is not None else None
+    def requeue(self, document_id: str, roles: dict[str, list[str]] | None) -> None:
+        """Queue a document again with the reviewer's roles (None: infer them)."""
+        values = {"status": QUEUED, "roles": json.dumps(roles, ensure_ascii=False) if roles is not None else None}
         with self.engine.begin() as db:
             db.execute(documents.update().where(documents.c.id == document_id).values(**values))
 
@@ -183,10 +182,10 @@ class History:
         return [_review(r, tuple(by_review.get(r.id, ()))) for r in rows], total
 
     def unfinished(self) -> list[DocumentRecord]:
-        """Documents queued or running when the service last stopped."""
+        """Documents still queued when the service last stopped."""
         with self.engine.connect() as db:
             rows = db.execute(
-                sa.select(documents).where(documents.c.status.in_((QUEUED, RUNNING))).order_by(documents.c.position)
+                sa.select(documents).where(documents.c.status == QUEUED).order_by(documents.c.position)
             ).all()
         return [_document(r) for r in rows]
 

@@ -21,7 +21,7 @@ from contractkit.reading.model import TextBlock
 from contractkit.results.model import DocumentError, DocumentReport
 from contractkit.workers import CheckPool
 
-from .history import DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
+from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives
 
 
@@ -43,28 +43,29 @@ class ReviewService:
             default_catalogue().condition(option)  # UnknownName names the known options
         contracts = expand_archives(files, self.max_files)
         review_id = new_id()
-        records = []
-        for position, incoming in enumerate(contracts):
-            document_id = new_id()
-            stored = self.store.save(review_id, document_id, incoming)
-            records.append(DocumentRecord(
-                id=document_id, review_id=review_id, position=position, original_name=stored.display_name,
-                stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256, status=QUEUED,
-                roles=None, report_json=None, error_code=None, counts=dict.fromkeys(("satisfied", "partial", "missing", "contrary"), 0),
-                must_problems=0, seconds=None, checked_at=None,
-            ))
-        review = ReviewRecord(
-            id=review_id, created_at=now(), uploader=uploader, title=_title(files, contracts),
-            options=options, documents=tuple(records),
-        )
-        try:
+        try:  # all stored and recorded, or nothing left behind (a full disk, a database refusing)
+            records = [self._store(review_id, position, incoming) for position, incoming in enumerate(contracts)]
+            review = ReviewRecord(
+                id=review_id, created_at=now(), uploader=uploader, title=_title(files, contracts),
+                options=options, documents=tuple(records),
+            )
             self.history.add_review(review)
-        except Exception:
-            self.store.delete_review(review_id)  # no orphaned files when the database refuses
+        except BaseException:
+            self.store.delete_review(review_id)
             raise
         for record in records:
             self._queue(record, options)
         return review
+
+    def _store(self, review_id: str, position: int, incoming: IncomingFile) -> DocumentRecord:
+        document_id = new_id()
+        stored = self.store.save(review_id, document_id, incoming)
+        return DocumentRecord(
+            id=document_id, review_id=review_id, position=position, original_name=stored.display_name,
+            stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256, status=QUEUED,
+            roles=None, report_json=None, error_code=None, counts=dict.fromkeys(COUNTED, 0),
+            must_problems=0, seconds=None, checked_at=None,
+        )
 
     def recheck(self, document_id: str, roles: dict[str, list[str]] | None) -> DocumentRecord:
         """Check a stored document again, with the reviewer's roles (None: infer them again)."""
@@ -74,7 +75,7 @@ class ReviewService:
         if roles is not None:
             _validate_roles(roles)
         review = self.history.review(document.review_id)
-        self.history.mark(document_id, QUEUED, roles=roles)
+        self.history.requeue(document_id, roles)
         document = replace(document, status=QUEUED, roles=roles)
         self._queue(document, review.options)
         return document
