@@ -18,9 +18,10 @@ from .dependencies import current_user, document_or_404, review_or_404, services
 from .downloads import attachment, file_response, finished_reports, report_response, stem
 from .generating import GenerateRequest, GenerationProblems, generate_file
 from .history import ReviewRecord
+from .schemas import ERRORS, DocumentDetail, DocumentSummary, Health, Review, ReviewList
 from .storage import IncomingFile, UploadError
 
-router = APIRouter(prefix="/api", dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
 
 Report = dict[str, Any]  # a DocumentReport as in the contractkit.check/1 JSON Schema
 
@@ -32,9 +33,9 @@ class Recheck(BaseModel):
 
 
 @router.get("/health", summary="服务状态")
-def health(request: Request) -> dict:
+def health(request: Request) -> Health:
     s = services(request)
-    return {"status": "ok", "version": __version__, "database": s.database, "workers": s.settings.pool.workers}
+    return Health(status="ok", version=__version__, database=s.database, workers=s.settings.pool.workers)
 
 
 @router.get("/catalogue", summary="当事人组合、角色与可选要求")
@@ -79,7 +80,7 @@ async def create_review(
     options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],
     wait: Annotated[bool, Query(description="等全部文件检查完再返回")] = False,
     user: str | None = Depends(current_user),
-) -> dict:
+) -> Review:
     s = services(request)
     if len(files) > s.settings.max_files:
         raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
@@ -110,13 +111,13 @@ def list_reviews(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict:
+) -> ReviewList:
     records, total = services(request).history.reviews(limit, offset)
-    return {"total": total, "reviews": [r.summary() for r in records]}
+    return ReviewList(total=total, reviews=[r.summary() for r in records])
 
 
 @router.get("/reviews/{review_id}", summary="一次审查及其各文件的状态")
-def get_review(request: Request, review_id: str) -> dict:
+def get_review(request: Request, review_id: str) -> Review:
     return _review(review_or_404(request, review_id))
 
 
@@ -134,14 +135,16 @@ def review_report(request: Request, review_id: str, fmt: str) -> Response:
 
 
 @router.get("/documents/{document_id}", summary="一个文件的完整检查结果")
-def get_document(request: Request, document_id: str) -> dict:
+def get_document(request: Request, document_id: str) -> DocumentDetail:
     document = document_or_404(request, document_id)
     report = document.report()
-    return {**document.summary(), "review_id": document.review_id, "report": report.as_dict() if report else None}
+    return DocumentDetail(
+        **document.summary(), review_id=document.review_id, report=report.as_dict() if report else None
+    )
 
 
 @router.post("/documents/{document_id}/recheck", status_code=202, summary="按更正的角色重新检查")
-def recheck(request: Request, document_id: str, body: Recheck) -> dict:
+def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummary:
     from contractkit.catalogue import UnknownName
 
     document_or_404(request, document_id)
@@ -180,8 +183,8 @@ def original(request: Request, document_id: str) -> Response:
     return file_response(services(request).reviews.original_path(document), name, "application/octet-stream")
 
 
-def _review(review: ReviewRecord) -> dict:
-    return {**review.summary(), "documents": [d.summary() for d in review.documents]}
+def _review(review: ReviewRecord) -> Review:
+    return Review(**review.summary(), documents=[d.summary() for d in review.documents])
 
 
 def _name(filename: str | None) -> str:

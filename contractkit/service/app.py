@@ -50,7 +50,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ),
         lifespan=_lifespan,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; /api/docs is our own page (pages.api_docs)
         redoc_url=None,
     )
     app.state.settings = settings

@@ -36,21 +36,24 @@ def generate_file(request: GenerateRequest) -> tuple[bytes, str, str]:
 
     catalogue = default_catalogue()
     problems: dict[str, str] = {}
-    try:
-        pair = catalogue.pair(request.pair)
-    except UnknownName as exc:
-        problems["pair"] = f"未知的当事人组合：{exc}"
-        pair = None
+    pair = None
+    if not request.pair:
+        problems["pair"] = "请选择当事人组合"
+    else:
+        try:
+            pair = catalogue.pair(request.pair)
+        except UnknownName:
+            problems["pair"] = f"未知的当事人组合 {request.pair}；可选：{'、'.join(p.id for p in catalogue.pairs)}"
     for role in request.roles:
         try:
             catalogue.role(role)
-        except UnknownName as exc:
-            problems["roles"] = f"未知角色：{exc}"
+        except UnknownName:
+            problems["roles"] = f"未知角色 {role}；可选：{'、'.join(r.id for r in catalogue.roles)}"
     for option in request.options:
         try:
             catalogue.condition(option)
-        except UnknownName as exc:
-            problems["options"] = f"未知选项：{exc}"
+        except UnknownName:
+            problems["options"] = f"未知选项 {option}；可选：{'、'.join(c.id for c in catalogue.conditions)}"
     given = {k: v for k, v in request.parameters.items() if v not in (None, "")}
     problems.update({name: exc.problem_zh for name, exc in default_parameters().problems(given).items()})
     if problems:

@@ -75,7 +75,7 @@ async def upload_form(
     from .api import create_review
 
     review = await create_review(request, files, uploader, options, False, user)
-    return RedirectResponse(f"/reviews/{review['id']}", 303)
+    return RedirectResponse(f"/reviews/{review.id}", 303)
 
 
 @router.get("/reviews", dependencies=protected)
@@ -186,6 +186,15 @@ def _generate_form(request: Request, form, problems: dict[str, str], status: int
     }
     return page(request, "generate.html", status, catalogue=_catalogue(), groups=groups,
                 chosen=chosen, problems=problems)
+
+
+# ---------------------------------------------------------------- API documentation
+@router.get("/api/docs", dependencies=protected)
+def api_docs(request: Request) -> HTMLResponse:
+    """The OpenAPI description as a page of our own (Swagger UI would load from a CDN)."""
+    from .apidocs import operations
+
+    return page(request, "api_docs.html", operations=operations(request.app.openapi()))
 
 
 # ---------------------------------------------------------------- signing in

@@ -1,0 +1,87 @@
+"""The shapes the JSON API answers with, so its OpenAPI description documents them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-parameters")
+    message: str = Field(description="给用户看的说明（中文）")
+    fields: list[dict[str, str]] | None = Field(default=None, description="请求格式错误时，逐字段的问题")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str = Field(description="sqlite 或 postgresql")
+    workers: int
+
+
+class Counts(BaseModel):
+    satisfied: int
+    partial: int
+    missing: int
+    contrary: int
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    name: str = Field(description="上传时的文件名（压缩包内文件为“压缩包名/内部路径”），仅作显示")
+    size: int
+    sha256: str
+    status: str = Field(description="queued（排队或检查中）、done、error")
+    summary: Counts
+    must_problems: int = Field(description="缺失或相反的“应”级要求数")
+    pairs: list[str]
+    parties: list[dict[str, Any]]
+    error: ErrorDetail | None = None
+    roles_given: dict[str, list[str]] | None = Field(description="审查人指定的角色；null 表示自动推断")
+    seconds: float | None
+    checked_at: str | None
+
+
+class Totals(Counts):
+    must_problems: int
+    documents: int
+    finished: int
+    errors: int
+
+
+class ReviewSummary(BaseModel):
+    id: str
+    created_at: str
+    uploader: str
+    title: str
+    options: list[str]
+    finished: bool
+    totals: Totals
+
+
+class Review(ReviewSummary):
+    documents: list[DocumentSummary]
+
+
+class ReviewList(BaseModel):
+    total: int
+    reviews: list[ReviewSummary]
+
+
+class DocumentDetail(DocumentSummary):
+    review_id: str
+    report: dict[str, Any] | None = Field(description="contractkit.check/1 格式的单个文件报告（documents[] 的一项）")
+
+
+ERRORS = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        401: "需要登录", 403: "跨站请求被拒绝", 404: "没有该记录", 409: "结果尚未就绪或不适用",
+        413: "上传过大或文件过多", 422: "请求有误", 507: "无法保存上传的文件",
+    }.items()
+}
