@@ -63,10 +63,14 @@ def judge(
     mentioned_parties: set[str] | None = None,
 ) -> Judgement:
     detect = requirement.detect
+    # A sentence without any of the requirement's concepts can meet no branch below
+    # (every group of all_of is non-empty): skip it cheaply, most sentences are such.
+    relevant = detect.concept_ids()
+    groups = detect.partial_groups()
     satisfied, contrary, partial = [], [], []
     for analysed in sentences:
         s = analysed.sentence
-        if analysed.heading:
+        if analysed.heading or relevant.isdisjoint(s.labels):
             continue
         if mentioned_parties is not None and not any(
             m.party in mentioned_parties or m.party == BOTH_PARTIES for m in analysed.mentions
@@ -84,7 +88,6 @@ def judge(
             contrary.append((analysed, _highlights(s, detect.all_of), over))
             continue
         if not all(any(s.has(c) for c in group) for group in detect.all_of):
-            groups = detect.partial_groups()
             if groups and all(any(s.has(c) for c in g) for g in groups) and _undertakes(analysed, detect, actor_parties):
                 partial.append((analysed, _highlights(s, groups), _missing(s, detect, concept_labels)))
             continue

@@ -3,14 +3,17 @@
 ``NlpEngine.analyse(texts)`` turns paragraphs into sentences carrying the
 concept and modality terms found in them. The shipped engine is a spaCy
 pipeline on ``spacy.blank("zh")`` with jieba segmentation (no downloaded
-model): our own components split sentences and mark lexicon terms as span
-groups. spaCy and jieba load on first use, once per process.
+model): our own component marks lexicon terms as span groups, and sentences
+are cut at 。！？； and line breaks (``split_sentences``; spaCy's per-token
+sentence flags cost more than the rest of the pipeline and nothing read them).
+spaCy and jieba load on first use, once per process.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -116,30 +119,35 @@ def doc_sentences(doc, block: int) -> list[Sentence]:
     sentences = []
     concept_spans = doc.user_data[("contractkit", "concepts")]
     modal_spans = doc.user_data[("contractkit", "modality")]
-    for sent in doc.sents:
-        start, end = _trim(doc.text, sent.start_char, sent.end_char)
-        if start == end:
-            continue
-
-        def inside(spans):
-            return tuple(
-                Match(label, s - start, e - start) for label, s, e in spans if start <= s and e <= end
-            )
-
-        sentences.append(
-            Sentence(block, start, end, doc.text[start:end], inside(concept_spans), inside(modal_spans))
-        )
-    return sentences
+    text = doc_text(doc)
+    bounds = [(start, end) for start, end in split_sentences(text) if start < end]
+    concepts, modals = _by_sentence(bounds, concept_spans), _by_sentence(bounds, modal_spans)
+    return [
+        Sentence(block, start, end, text[start:end], tuple(concepts[i]), tuple(modals[i]))
+        for i, (start, end) in enumerate(bounds)
+    ]
 
 
-class SentenceSplitter:
-    """spaCy component: sentence starts after 。！？； and line breaks (see split_sentences)."""
+def _by_sentence(bounds: list[tuple[int, int]], spans) -> list[list[Match]]:
+    """Each span, in the sentence that wholly holds it (offsets made relative), in span order."""
+    starts = [start for start, _ in bounds]
+    found: list[list[Match]] = [[] for _ in bounds]
+    for label, s, e in spans:
+        i = bisect_right(starts, s) - 1
+        if i >= 0 and e <= bounds[i][1]:
+            found[i].append(Match(label, s - bounds[i][0], e - bounds[i][0]))
+    return found
 
-    def __call__(self, doc):
-        starts = {start for start, _ in split_sentences(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
-        return doc
+
+TEXT_KEY = ("contractkit", "text")
+
+
+def doc_text(doc) -> str:
+    """The Doc's text, built once: spaCy rebuilds Doc.text from the tokens on every access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 class LexiconMatcher:
@@ -151,13 +159,21 @@ class LexiconMatcher:
 
     def __init__(self, group: str, patterns: dict[str, re.Pattern], stops: dict[str, re.Pattern] | None = None):
         self.group, self.patterns, self.stops = group, patterns, stops or {}
+        # One scan says whether any term occurs at all; most paragraphs of a contract hold none of
+        # a group's terms, and trying each pattern on them is most of this component's time.
+        self.any_term = re.compile("|".join(f"(?:{p.pattern})" for p in patterns.values()))
 
     def __call__(self, doc):
         spans, exact = [], []
+        text = doc_text(doc)
+        if not self.any_term.search(text):
+            doc.spans[self.group] = spans
+            doc.user_data[("contractkit", self.group)] = exact
+            return doc
         for label, pattern in self.patterns.items():
             stop = self.stops.get(label)
-            blocked = [(m.start(), m.end()) for m in stop.finditer(doc.text)] if stop else []
-            for match in pattern.finditer(doc.text):
+            blocked = [(m.start(), m.end()) for m in stop.finditer(text)] if stop else []
+            for match in pattern.finditer(text):
                 if any(s <= match.start() and match.end() <= e for s, e in blocked):
                     continue
                 exact.append((label, match.start(), match.end()))
@@ -182,8 +198,7 @@ def build_pipeline(lexicons: Lexicons):
     for term in sorted(lexicons.jieba_terms()):
         jieba.add_word(term)  # no freq: jieba picks one that keeps the word whole
 
-    if not Language.has_factory("contractkit_sentences"):
-        Language.component("contractkit_sentences", func=SentenceSplitter())
+    if not Language.has_factory("contractkit_lexicon"):
         Language.factory(
             "contractkit_lexicon",
             func=lambda nlp, name, group, lexicons: LexiconMatcher(group, *_PIPELINE_LEXICONS[lexicons][group]),
@@ -197,7 +212,6 @@ def build_pipeline(lexicons: Lexicons):
     }
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("contractkit_sentences")
     nlp.add_pipe("contractkit_lexicon", name="concepts", config={"group": "concepts", "lexicons": key})
     nlp.add_pipe("contractkit_lexicon", name="modality", config={"group": "modality", "lexicons": key})
     return nlp
