@@ -108,10 +108,14 @@ class SpacyJiebaEngine:
         self.nlp("预热")
 
     def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]:
-        results = []
-        for block, doc in enumerate(self.nlp.pipe(texts)):
-            results.append(doc_sentences(doc, block))
-        return results
+        return [doc_sentences(doc, block) for block, doc in enumerate(self.nlp.pipe(self._docs(texts)))]
+
+    def _docs(self, texts: Sequence[str]):
+        """Segmented Docs that already know their text (jieba keeps it exactly, so Doc.text is never rebuilt)."""
+        for text in texts:
+            doc = self.nlp.make_doc(text)
+            doc.user_data[TEXT_KEY] = text
+            yield doc
 
 
 def doc_sentences(doc, block: int) -> list[Sentence]:

@@ -1,0 +1,306 @@
+"""Measure contractkit against its speed and memory targets, all in one run on this machine.
+
+    python benchmarks/run.py                 # everything (about 3 minutes on 2 cores)
+    python benchmarks/run.py --only check    # one section: floor/check, batch, cold, web
+    python benchmarks/run.py --json out.json # also keep the figures
+
+Inputs are built on the spot (benchmarks/inputs.py): contracts of ~30,000
+Chinese characters in ~300 paragraphs with tables, and a folder of 1,000 mixed
+contracts. Figures are medians; each is printed with its target beside it.
+These are measurements, not tests: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import io
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import inputs  # noqa: E402  (benchmarks/inputs.py, beside this file)
+
+CLI = [sys.executable, "-m", "contractkit.cli"]
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None = None  # upper bound
+    note: str = ""
+
+    @property
+    def met(self) -> str:
+        if self.target is None:
+            return ""
+        return "yes" if self.value <= self.target else "NO"
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> Figure:
+        figure = Figure(*args, **kwargs)
+        self.figures.append(figure)
+        target = f"≤ {figure.target:g} {figure.unit}" if figure.target is not None else ""
+        print(f"  {figure.name:<52} {figure.value:>10.3g} {figure.unit:<6} {target:<14} {figure.met:<4} {figure.note}",
+              flush=True)
+        return figure
+
+
+# ---------------------------------------------------------------- helpers
+def median_seconds(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run_timed(command: list[str], **kwargs) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - started
+
+
+def descendants(pid: int) -> list[int]:
+    """pid and every process below it, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, ()))
+    return found
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of the process tree in bytes. PSS shares pages among the forked workers fairly."""
+    pss = rss = 0
+    for member in descendants(pid):
+        try:
+            with open(f"/proc/{member}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return pss, rss
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_pss = self.peak_rss = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            pss, rss = tree_memory(self.pid)
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self.stopped.wait(self.interval)
+
+
+# ---------------------------------------------------------------- sections
+def floor_and_check(report: Report, work: Path) -> None:
+    from lxml import etree
+
+    from contractkit.checker import Checker
+    from contractkit.reading import read_document
+
+    print("\nper document (30,000-character contracts, steady state)")
+    names = inputs.sample_names()
+    files = []
+    for seed in range(6):
+        path = work / f"large-{seed}.docx"
+        path.write_bytes(inputs.large_contract(seed=seed, name=names[seed % len(names)]))
+        files.append(path)
+    sizes = [len(read_document(f).text) for f in files]
+
+    def extract(path: Path) -> str:  # the floor: unzip + parse + all text, nothing else
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("word/document.xml"))
+        return "".join(root.itertext())
+
+    floor = statistics.median(median_seconds(lambda f=f: extract(f), 20) for f in files)
+    reader = statistics.median(median_seconds(lambda f=f: read_document(f), 10) for f in files)
+    checker = Checker()
+    checker.engine.warm_up()
+    for f in files:
+        checker.check_path(f)  # first use of each pattern, cache warm
+    check = statistics.median(median_seconds(lambda f=f: checker.check_path(f), 3) for f in files)
+    report.add("characters per contract (median)", statistics.median(sizes), "chars")
+    report.add("floor: unzip + lxml + text", floor * 1000, "ms")
+    report.add("reader (read_document)", reader * 1000, "ms", note=f"{reader / floor:.1f}x the floor")
+    report.add("check, steady state", check * 1000, "ms", target=50, note=f"{check / floor:.0f}x the floor")
+    report.add("check / floor", check / floor, "x", target=10)
+    _breakdown(checker, files[0])
+
+
+def _breakdown(checker, path: Path) -> None:
+    """Where one check's time goes (read, segmentation, terms, rules), to show what stands in the way."""
+    from contractkit.reading import read_document
+
+    source = read_document(path)
+    texts = [b.text for b in source.blocks]
+    nlp = checker.engine.nlp
+    segment = median_seconds(lambda: [nlp.make_doc(t) for t in texts], 3)
+    analyse = median_seconds(lambda: checker.engine.analyse(texts), 3)
+    whole = median_seconds(lambda: checker.check_document(source), 3)
+    print(f"    of which: jieba segmentation + spaCy Doc {segment * 1000:.0f} ms, "
+          f"term matching {(analyse - segment) * 1000:.0f} ms, "
+          f"parties + statements + rules {(whole - analyse) * 1000:.0f} ms")
+
+
+def batch(report: Report, work: Path) -> None:
+    print("\n1,000 mixed contracts, `contractkit check FOLDER` with the default --jobs")
+    folder = work / "folder"
+    kinds = inputs.build_folder(folder, 1000)
+    out = work / "batch.json"
+    started = time.perf_counter()
+    process = subprocess.Popen(CLI + ["check", str(folder), "--format", "json", "-o", str(out), "--force"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    process.wait()
+    wall = time.perf_counter() - started
+    sampler.stopped.set()
+    sampler.join()
+    documents = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    errors = sum(d["status"] == "error" for d in documents)
+    report.add("files", len(documents), "files", note=f"{kinds}; {errors} unreadable on purpose")
+    report.add("batch wall time", wall, "s", target=60, note=f"{wall / len(documents) * 1000:.0f} ms a file")
+    report.add("batch peak memory (PSS, process tree)", sampler.peak_pss / 2**20, "MiB", target=1024,
+               note=f"RSS summed {sampler.peak_rss / 2**20:.0f} MiB (counts shared pages once per process)")
+
+
+def cold(report: Report, work: Path) -> None:
+    print("\ncold start (a new process each time)")
+    contract = work / "one.docx"
+    contract.write_bytes(inputs.large_contract(seed=42))
+    help_time = statistics.median(run_timed(CLI + ["--help"]) for _ in range(5))
+    python = statistics.median(run_timed([sys.executable, "-c", "pass"]) for _ in range(5))
+    generate = statistics.median(
+        run_timed(CLI + ["generate", "provider-om", "-o", str(work / "g.docx"), "--force"]) for _ in range(3))
+    first = statistics.median(
+        run_timed(CLI + ["check", str(contract), "--format", "json", "-o", str(work / "c.json"), "--force"])
+        for _ in range(3))
+    report.add("contractkit --help", help_time, "s", target=0.3, note=f"python itself starts in {python:.2f} s")
+    report.add("contractkit generate provider-om (.docx)", generate, "s", target=1.0)
+    report.add("contractkit check one 30k contract (to exit)", first, "s", target=3.0)
+
+
+def web(report: Report, work: Path) -> None:
+    print("\nreview service: 20 concurrent uploads of a 30,000-character contract (?wait=true)")
+    contract = inputs.large_contract(seed=7)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data_dir = work / "service"
+    server = subprocess.Popen(CLI + ["serve", "--port", str(port), "--data-dir", str(data_dir)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                opener.open(f"{base}/api/health", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the service did not start")
+                time.sleep(0.2)
+
+        def upload(i: int) -> float:
+            boundary = f"----bench{i}"
+            body = io.BytesIO()
+            body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+                       f"filename=\"contract-{i}.docx\"\r\nContent-Type: application/octet-stream\r\n\r\n".encode())
+            body.write(contract)
+            body.write(f"\r\n--{boundary}--\r\n".encode())
+            request = urllib.request.Request(f"{base}/api/reviews?wait=true", data=body.getvalue(), method="POST",
+                                             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            started = time.perf_counter()
+            with opener.open(request, timeout=120) as response:
+                assert response.status == 201 and json.loads(response.read())["finished"]
+            return time.perf_counter() - started
+
+        upload(-1)  # the first request pays for nothing the others do not
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            latencies = sorted(pool.map(upload, range(20)))
+        p50 = statistics.median(latencies)
+        p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
+        sampler_pss, _ = tree_memory(server.pid)
+        report.add("upload + check latency p50", p50, "s")
+        report.add("upload + check latency p95", p95, "s", target=2.0,
+                   note=f"max {latencies[-1]:.2f} s; {len(latencies)} uploads; service PSS {sampler_pss / 2**20:.0f} MiB")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+SECTIONS = {"check": floor_and_check, "batch": batch, "cold": cold, "web": web}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--keep", type=Path, help="build the inputs here and keep them (default: a temporary folder)")
+    args = parser.parse_args()
+    print(f"contractkit benchmarks — {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    os.environ.setdefault("CONTRACTKIT_CACHE_DIR", str(HERE.parent / ".cache"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="contractkit-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    try:
+        for name in args.only or SECTIONS:
+            SECTIONS[name](report, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps([f.__dict__ | {"met": f.met} for f in report.figures],
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    missed = [f.name for f in report.figures if f.met == "NO"]
+    print(f"\n{len(report.figures)} figures; targets missed: {', '.join(missed) if missed else 'none'}")
+
+
+if __name__ == "__main__":
+    main()
