@@ -32,6 +32,14 @@ def _known_errors():
     return (CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError, GenerationError)
 
 
+def _shown(value) -> str:
+    """A file name for the terminal: control and bidi-override characters in a name
+    (``合同\u202excod.exe.docx``) must not rewrite the line a user reads."""
+    from contractkit.formatters.common import printable
+
+    return printable(str(value)).replace("\n", "\ufffd")
+
+
 def _fail_cleanly(func):
     """Turn the library's documented errors into one clear line and exit status 2."""
     import functools
@@ -45,7 +53,7 @@ def _fail_cleanly(func):
         except _known_errors() as exc:
             raise UsageFailure(str(exc)) from None
         except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
+            where = f"{_shown(exc.filename)}: " if exc.filename else ""
             raise UsageFailure(f"{where}{exc.strerror or exc}") from None
 
     return wrapper
@@ -267,8 +275,7 @@ def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jo
             paths, roles=roles, options=options, jobs=jobs, timeout=timeout,
             include=include or None, exclude=exclude, progress=progress,
         )
-    if annotate_dir is not None:
-        _annotate_all(run, annotate_dir, force)
+    annotated = _annotate_all(run, annotate_dir, force) if annotate_dir is not None else True
     options_for = {"quiet": quiet} if fmt == "terminal" and quiet else {}
     colour = fmt == "terminal" and output is None and sys.stdout.isatty()
     data = formatter_for(fmt, **options_for).render(run, colour=colour)
@@ -280,7 +287,7 @@ def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jo
 
         write_atomic(output, data, force=force)
         click.echo(f"wrote {output}", err=True)
-    sys.exit(run.exit_code)
+    sys.exit(run.exit_code if annotated else EXIT_USAGE)
 
 
 def _parse_roles(assignments) -> dict[str, list[str]]:
@@ -307,18 +314,29 @@ class _progress:
     def update(self, report) -> None:
         self.done += 1
         mark = "✗" if report.status == "error" else "✓"
-        click.echo(f"\r{mark} {self.done} checked: {report.path.name[:60]:<60}", err=True, nl=False)
+        click.echo(f"\r{mark} {self.done} checked: {_shown(report.path.name)[:60]:<60}", err=True, nl=False)
 
     def __exit__(self, *exc):
         if self.enabled and self.done:
             click.echo("", err=True)
 
 
-def _annotate_all(run, folder: Path, force: bool) -> None:
+def _annotate_all(run, folder: Path, force: bool) -> bool:
+    """Annotated copies of the checked .docx files; False if they could not be written.
+
+    A folder that cannot be written (read-only, full disk) is reported and the
+    annotating stops, but the report of the whole run still goes out (exit status 2)
+    rather than being lost with it.
+    """
     from contractkit.annotate import annotate_docx
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        click.echo(f"Error: not annotated: {_shown(exc.filename or folder)}: {exc.strerror or exc}", err=True)
+        return False
     used: set[str] = set()
+    written_all = True
     for report in run.documents:
         if report.status != "ok" or report.format != "docx":
             continue
@@ -328,21 +346,36 @@ def _annotate_all(run, folder: Path, force: bool) -> None:
         except FileExistsError as exc:
             raise UsageFailure(str(exc)) from None
         except ValueError as exc:  # e.g. a macro-enabled document: report it, annotate the rest
-            click.echo(f"not annotated: {exc}", err=True)
+            click.echo(f"not annotated: {_shown(exc)}", err=True)
             continue
-        click.echo(f"annotated {folder / name} ({summary.comments} comments, {summary.insertions} insertions)", err=True)
+        except OSError as exc:
+            where = Path(exc.filename) if exc.filename else folder / name
+            click.echo(f"Error: not annotated: {_shown(where)}: {exc.strerror or exc}", err=True)
+            written_all = False
+            if where == folder / name:
+                break  # the folder cannot take it (read-only, full disk): the next copies would fail too
+            continue  # the contract itself went away since it was checked
+        click.echo(f"annotated {_shown(folder / name)} ({summary.comments} comments, {summary.insertions} insertions)",
+                   err=True)
         for miss in list(summary.unanchored) + list(summary.approximate):
             click.echo(f"  {miss.requirement}: {miss.reason}", err=True)
+    return written_all
 
 
 def _unique_name(path: Path, used: set[str]) -> str:
     """Output names from input names; two inputs called contract.docx do not collide."""
-    stem, name, number = path.stem, f"{path.stem}.annotated.docx", 1
-    while name in used:
+    from contractkit.fileio import fit_name
+
+    number = 1
+    while True:
+        suffix = ".annotated.docx" if number == 1 else f".annotated-{number}.docx"
+        # An input name near the file system's 255-byte limit would overflow once the
+        # suffix is added (ENAMETOOLONG used to end the whole run): shorten the stem.
+        name = fit_name(path.stem, 255 - len(suffix)) + suffix
+        if name not in used:
+            used.add(name)
+            return name
         number += 1
-        name = f"{stem}.annotated-{number}.docx"
-    used.add(name)
-    return name
 
 
 # ---------------------------------------------------------------- evaluate

@@ -25,7 +25,12 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, force: bool = False) -
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder, not a file name")
     folder = path.parent if str(path.parent) else Path(".")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    # The temporary name must fit in one file name too (255 bytes), whatever the output's length.
+    prefix = "." + fit_name(path.name, 255 - len("..XXXXXXXX.part")) + "."
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=folder)
+    except OSError as exc:  # a read-only or missing folder: say so about the output, not our temp file
+        raise _about(exc, path) from None
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
@@ -33,10 +38,29 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, force: bool = False) -
             os.fsync(temp.fileno())
         os.chmod(temp_name, 0o644)
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temp_name)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):  # a full disk: write() errors name no file at all
+            raise _about(exc, path) from None
         raise
     return path
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error about the output file the caller named (OSError picks the subclass by errno)."""
+    if exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror, str(path))
+
+
+def fit_name(name: str, limit: int = 255) -> str:
+    """``name`` cut to at most ``limit`` bytes (one file name's limit), on a character boundary."""
+    size = 0
+    for index, char in enumerate(name):
+        size += len(char.encode("utf-8", "surrogateescape"))  # an undecodable name byte counts as one
+        if size > limit:
+            return name[:index]
+    return name

@@ -27,7 +27,7 @@ class ParameterError(ValueError):
     def __init__(self, name: str, problem: str, zh: str | None = None):
         self.name, self.problem = name, problem
         self.problem_zh = zh or problem  # shown next to the field in the review service's form
-        super().__init__(f"parameter {name!r}: {problem}")
+        super().__init__(f"parameter {_preview(name)}: {problem}")
 
 
 class ParameterSpec(BaseModel):
@@ -64,16 +64,16 @@ class ParameterSpec(BaseModel):
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}",
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {_preview(raw)}",
                                      "应填写百分比数值，如 99.9") from None
             if not number.is_finite():
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {raw!r}",
+                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {_preview(raw)}",
                                      "应填写百分比数值，如 99.9")
             self._check_bounds(number)
             return f"{number.normalize():f}"
         if self.type == "date":
             if not DATE.match(text):
-                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {raw!r}",
+                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {_preview(raw)}",
                                      "应填写日期，格式为 YYYY-MM-DD")
             return text
         if not text:
@@ -91,8 +91,8 @@ class ParameterSpec(BaseModel):
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
             reason = f" ({self.bounds_reason})" if self.bounds_reason else ""
             raise ParameterError(
-                self.name, f"{value} is outside the allowed range {self.min}–{self.max}{reason}",
-                f"{value} 超出允许范围 {self.min}–{self.max}{reason}",
+                self.name, f"{_preview(value)} is outside the allowed range {self.min}–{self.max}{reason}",
+                f"{_preview(value)} 超出允许范围 {self.min}–{self.max}{reason}",
             )
 
     def _expected(self) -> str:
@@ -106,8 +106,20 @@ def _to_int(name: str, raw: Any) -> int:
         return raw
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?\d+", text):
-        raise ParameterError(name, f"expected a whole number, got {raw!r}", "应填写整数")
+        raise ParameterError(name, f"expected a whole number, got {_preview(raw)}", "应填写整数")
+    if len(text.lstrip("+-0")) > _MAX_DIGITS:  # int() refuses over 4300 digits with a bare ValueError
+        raise ParameterError(name, f"expected a whole number, got one of {len(text)} digits",
+                             f"数值位数过多（{len(text)} 位）")
     return int(text)
+
+
+_MAX_DIGITS = 30
+
+
+def _preview(value: Any, limit: int = 60) -> str:
+    """A value as an error message echoes it: cut short, so a pasted 100 KB value cannot fill the screen."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}…({len(text)} characters)"
 
 
 @dataclass(frozen=True)

@@ -51,14 +51,17 @@ def read_document(path: str | os.PathLike[str], limits: ReadLimits | None = None
         if kind == "docx":
             from .docx_reader import read_docx
 
-            return read_docx(data, path, limits)
-        if kind == "pdf":
+            document = read_docx(data, path, limits)
+        elif kind == "pdf":
             from .pdf_reader import read_pdf
 
-            return read_pdf(data, path, limits)
-        from .text_reader import read_text
+            document = read_pdf(data, path, limits)
+        else:
+            from .text_reader import read_text
 
-        return read_text(data, path, limits)
+            document = read_text(data, path, limits)
+        _check_blocks(document, limits)
+        return document
     except ReadError:
         raise
     except MemoryError:
@@ -67,6 +70,14 @@ def read_document(path: str | os.PathLike[str], limits: ReadLimits | None = None
         raise ReadError(path, "corrupt", "is nested too deeply to read") from None
     except Exception as exc:  # noqa: BLE001 - a bug of ours, but never a raw traceback for a user's file
         raise ReadError(path, "crashed", f"could not be read ({type(exc).__name__}: {exc})") from exc
+
+
+def _check_blocks(document: SourceDocument, limits: ReadLimits) -> None:
+    for block in document.blocks:
+        if len(block.text) > limits.max_block_chars:
+            raise ReadError(document.path, "too-large",
+                            f"has a paragraph of {len(block.text)} characters (paragraph {block.location.paragraph + 1}; "
+                            f"limit {limits.max_block_chars})")
 
 
 def _load(path: Path, limits: ReadLimits) -> bytes:

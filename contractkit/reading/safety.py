@@ -45,6 +45,10 @@ class ReadLimits:
     max_total_uncompressed: int = 300 * MiB  # all zip entries together
     max_ratio: float = 200  # uncompressed / compressed, per entry
     max_text_chars: int = 5_000_000
+    # One paragraph (text block). The language pipeline takes at most 1,000,000
+    # characters per block (spaCy's nlp.max_length); a longer one used to end as
+    # a "crashed" check. No clause of a contract comes near this.
+    max_block_chars: int = 1_000_000
     max_zip_entries: int = 10_000
     max_pdf_pages: int = 2_000
     max_pdf_seconds: float = 120.0
@@ -314,6 +318,14 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_RESOURCE_LIMIT = getattr(etree.ErrorTypes, "ERR_RESOURCE_LIMIT", 114)
+
+
+def _over_parser_limit(exc: etree.XMLSyntaxError) -> bool:
+    # libxml2 >= 2.11 reports XML_ERR_RESOURCE_LIMIT; older ones only say so in the message.
+    return exc.code == _RESOURCE_LIMIT or "XML_PARSE_HUGE" in str(exc) or "huge text node" in str(exc)
+
+
 def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
     """Parse one XML part with the hardened parser; ReadError on any problem."""
     problem = check_prolog(data)
@@ -322,6 +334,13 @@ def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
         raise ReadError(path, code, f"{detail} ({part})")
     try:
         root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        if _over_parser_limit(exc):
+            # Well-formed but beyond libxml2's safety limits (a text node over 10 MB,
+            # nesting over 256 levels): not damage, so "export it again" would be wrong.
+            raise ReadError(path, "too-large", f"has XML beyond the safe parser's limits in {part} "
+                                               f"({_short(exc)})") from None
+        raise ReadError(path, "corrupt", f"has malformed XML in {part} ({_short(exc)})") from None
     except etree.LxmlError as exc:
         raise ReadError(path, "corrupt", f"has malformed XML in {part} ({_short(exc)})") from None
     except ValueError as exc:

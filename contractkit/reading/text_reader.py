@@ -146,7 +146,8 @@ _BULLET = re.compile(r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+# CommonMark lets any ASCII punctuation be backslash-escaped (our own writer escapes "<" and "&").
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _EMPHASIS = (
     re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"),
     re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),

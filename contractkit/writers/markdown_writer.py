@@ -14,8 +14,13 @@ SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 METADATA_PREFIX = "contractkit-metadata:"
 
 
+# "&amp;", "&lt;" would be shown as "&", "<": a value must come out as typed.
+# ("&#65;" is already harmless: SPECIAL escapes its "#".)
+ENTITY = re.compile(r"&(?=[A-Za-z][A-Za-z0-9]*;)")
+
+
 def escape(text: str) -> str:
-    text = SPECIAL.sub(r"\\\1", text)
+    text = ENTITY.sub(r"\\&", SPECIAL.sub(r"\\\1", text))
     # A digit run followed by '.' at the start of a line would become a list.
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
