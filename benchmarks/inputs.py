@@ -106,7 +106,7 @@ def to_docx(lines: list[str]) -> bytes:
 
     def flush_table():
         if table_rows:
-            table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+            table = document.add_table(rows=len(table_rows), cols=max(map(len, table_rows)))
             for r, row in enumerate(table_rows):
                 for c, cell in enumerate(row):
                     table.cell(r, c).text = cell

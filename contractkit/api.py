@@ -80,7 +80,8 @@ def check(
     >>> run = check("samples/contracts", jobs=2)
     >>> run.exit_code, [d.status for d in run.documents]
     """
-    from contractkit.batch import DEFAULT_INCLUDE, BatchSettings, check_one, collect, run_batch
+    from contractkit.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
+    from contractkit.workers import check_one
     from contractkit.checker import Checker, CheckSettings
     from contractkit.results.model import CheckRun
 

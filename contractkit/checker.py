@@ -197,10 +197,25 @@ class Checker:
                 labels.setdefault(kind, party.label)
                 if party.name:
                     values.setdefault(f"{kind}_name", party.name)
-        resolved = default_parameters().resolve(values)
+        resolved = default_parameters().resolve(_usable(values))
         item = render_requirement(req, pairs, resolved, labels, options, self.catalogue)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
+
+
+def _usable(values: dict[str, str]) -> dict[str, str]:
+    """The names a suggestion can carry: one the generator would refuse (a symbol-font character,
+    a control character, over-long) is left as a blank in the suggested clause, never an error."""
+    from contractkit.generation.parameters import ParameterError, default_parameters
+
+    usable = {}
+    for name, value in values.items():
+        try:
+            default_parameters()[name].parse(value)
+        except ParameterError:
+            continue
+        usable[name] = value
+    return usable
 
 
 def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:

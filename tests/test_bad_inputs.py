@@ -19,7 +19,6 @@ The reading layer's own unit tests are in test_reading.py.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re

@@ -13,6 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 MAX_LEVELS = 9
+# Word's labels are a few characters. Definitions that would make a huge one
+# (lowerLetter from w:start 10^10 is 400 million letters; a w:lvlText of
+# thousands of %1) are hostile or garbage: the label is cut here instead of
+# being built in full, which took gigabytes from a 2 KB file.
+MAX_LABEL_CHARS = 200
 
 _ZH_DIGITS = "零一二三四五六七八九"
 _ZH_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -75,7 +80,7 @@ def _letters(n: int) -> str:
     # Word: A … Z, AA … ZZ, AAA … (the letter repeats; not a base-26 count)
     if n <= 0:
         return str(n)
-    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    return chr(ord("A") + (n - 1) % 26) * min((n - 1) // 26 + 1, MAX_LABEL_CHARS)
 
 
 def format_number(n: int, fmt: str) -> str:
@@ -313,15 +318,20 @@ class NumberingState:
         if template is None:
             template = self._templates[(num_id, ilvl)] = _PLACEHOLDER_SPLIT.split(level.text)
         out = []
+        size = 0
         for i, piece in enumerate(template):
+            if size > MAX_LABEL_CHARS:
+                break
             if i % 2 == 0:
                 out.append(piece)
+                size += len(piece)
                 continue
             k = int(piece) - 1
             current = counters[k] if k <= ilvl else None
             fmt = "decimal" if level.legal else (levels[k].fmt if k in levels else "decimal")
             out.append(format_number(current if current is not None else starts[k], fmt))
-        label = "".join(out).strip()
+            size += len(out[-1])
+        label = "".join(out)[:MAX_LABEL_CHARS].strip()
         if not label:
             return None
         return label, ("" if level.suffix == "nothing" else " ")

@@ -6,6 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contractkit import __version__
 
 from .settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from .history import History
+    from .reviews import ReviewService
+    from .security import Access
 
 log = logging.getLogger("contractkit.service")
 

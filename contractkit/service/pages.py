@@ -17,7 +17,6 @@ from .app import ServiceError
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .highlight import highlighted_blocks
 from .security import SESSION_COOKIE
-from .storage import IncomingFile
 
 router = APIRouter(include_in_schema=False)
 protected = [Depends(current_user)]

@@ -120,7 +120,6 @@ class SpacyJiebaEngine:
 
 def doc_sentences(doc, block: int) -> list[Sentence]:
     """Read our span groups back out of a processed Doc as plain Sentences."""
-    sentences = []
     concept_spans = doc.user_data[("contractkit", "concepts")]
     modal_spans = doc.user_data[("contractkit", "modality")]
     text = doc_text(doc)
