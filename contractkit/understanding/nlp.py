@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 from contractkit.understanding.lexicons import Lexicons, default_lexicons
+from contractkit.understanding.terms import TermFinder
 
+LEXICON_GROUPS = ("concepts", "modality")  # the span groups, one LexiconMatcher each
 # Sentence ends; a tab separates table cells (Markdown tables are read as tab-separated cells).
 SENTENCE_END = re.compile(r"[。！？；!?;]+|[\n\t]+")
 
@@ -111,10 +113,14 @@ class SpacyJiebaEngine:
         return [doc_sentences(doc, block) for block, doc in enumerate(self.nlp.pipe(self._docs(texts)))]
 
     def _docs(self, texts: Sequence[str]):
-        """Segmented Docs that already know their text (jieba keeps it exactly, so Doc.text is never rebuilt)."""
-        for text in texts:
+        """Segmented Docs that already know their text (jieba keeps it exactly, so Doc.text is never
+        rebuilt) and their lexicon terms (found for the whole document at once, see terms.py)."""
+        terms = {group: self.nlp.get_pipe(group).finder.find(texts) for group in LEXICON_GROUPS}
+        for index, text in enumerate(texts):
             doc = self.nlp.make_doc(text)
             doc.user_data[TEXT_KEY] = text
+            for group in LEXICON_GROUPS:
+                doc.user_data[("contractkit", group)] = terms[group][index]
             yield doc
 
 
@@ -161,31 +167,18 @@ class LexiconMatcher:
     """
 
     def __init__(self, group: str, patterns: dict[str, re.Pattern], stops: dict[str, re.Pattern] | None = None):
-        self.group, self.patterns, self.stops = group, patterns, stops or {}
-        # One scan says whether any term occurs at all; most paragraphs of a contract hold none of
-        # a group's terms, and trying each pattern on them is most of this component's time.
-        self.any_term = re.compile("|".join(f"(?:{p.pattern})" for p in patterns.values()))
+        self.group = group
+        self.finder = TermFinder(patterns, stops)
 
     def __call__(self, doc):
-        spans, exact = [], []
-        text = doc_text(doc)
-        if not self.any_term.search(text):
-            doc.spans[self.group] = spans
-            doc.user_data[("contractkit", self.group)] = exact
-            return doc
-        for label, pattern in self.patterns.items():
-            stop = self.stops.get(label)
-            blocked = [(m.start(), m.end()) for m in stop.finditer(text)] if stop else []
-            for match in pattern.finditer(text):
-                if any(s <= match.start() and match.end() <= e for s, e in blocked):
-                    continue
-                exact.append((label, match.start(), match.end()))
-                span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
-        doc.spans[self.group] = spans
-        # The exact characters, for evidence highlighting and for ordering against party names.
-        doc.user_data[("contractkit", self.group)] = exact
+        key = ("contractkit", self.group)
+        # The exact characters, for evidence highlighting and for ordering against party names;
+        # SpacyJiebaEngine finds them for a whole document at once and hands them in.
+        exact = doc.user_data.get(key)
+        if exact is None:
+            exact = doc.user_data[key] = self.finder.find([doc_text(doc)])[0]
+        spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for label, s, e in exact]
+        doc.spans[self.group] = [span for span in spans if span is not None]
         return doc
 
 
