@@ -39,6 +39,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.table import _Cell
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -580,7 +581,10 @@ def _row_properties(row, cant_split: bool = True, header: bool = False) -> None:
 
 def _fill_row(row, texts: list[str], widths: list[int], header_row: bool) -> None:
     _row_properties(row, cant_split=True, header=header_row)
-    for column, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
+    # row.cells rebuilds the whole table's cell grid on every call (quadratic in the rows);
+    # the matrix has no merged cells, so each <w:tc> of the row is one cell.
+    cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]
+    for column, (cell, text, width) in enumerate(zip(cells, texts, widths)):
         cell.width = Twips(width)
         if header_row:
             cell._tc.get_or_add_tcPr().insert_element_before(
