@@ -7,6 +7,7 @@ checkout reads them from the top of the repository.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -34,3 +35,13 @@ def templates_dir() -> Path:
 
 def default_catalogue_path() -> Path:
     return corpora_dir() / "requirements" / "t-ccia-004-2024.yaml"
+
+
+def cache_dir() -> Path:
+    """A folder the project owns for caches (jieba's dictionary, compiled templates), not the shared /tmp."""
+    configured = os.environ.get("CONTRACTKIT_CACHE_DIR")
+    base = Path(configured) if configured else Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    ) / "contractkit"
+    base.mkdir(parents=True, exist_ok=True)
+    return base

@@ -48,12 +48,24 @@ class TemplateRenderError(GenerationError):
 def template_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir or resources.templates_dir())),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,  # plain text; each writer escapes for its own format
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by source, so an edited template recompiles):
+    compiling the clause templates is a tenth of a second of every `generate`."""
+    try:
+        folder = resources.cache_dir() / "templates"
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None  # no writable cache: compile every time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def template_variables(name: str, env: jinja2.Environment | None = None) -> set[str]:

@@ -11,14 +11,13 @@ spaCy and jieba load on first use, once per process.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Protocol, Sequence
 
+from contractkit.resources import cache_dir
 from contractkit.understanding.lexicons import Lexicons, default_lexicons
 from contractkit.understanding.terms import TermFinder
 
@@ -59,16 +58,6 @@ class NlpEngine(Protocol):
     def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]: ...
 
     def warm_up(self) -> None: ...
-
-
-def cache_dir() -> Path:
-    """A folder the project owns for jieba's dictionary cache (not the shared /tmp)."""
-    configured = os.environ.get("CONTRACTKIT_CACHE_DIR")
-    base = Path(configured) if configured else Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    ) / "contractkit"
-    base.mkdir(parents=True, exist_ok=True)
-    return base
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
