@@ -365,7 +365,9 @@ def test_form_upload_and_role_correction_without_scripts(service):
                             data={"mode": "given", f"role:{labels[0]}": "provider", f"role:{labels[1]}": "software"})
     assert response.status_code == 303
     assert _wait_for(service, document_id)["pairs"] == ["provider-software"]
-    assert service.post(f"/documents/{document_id}/recheck", data={"mode": "given"}).status_code == 422
+    slip = service.post(f"/documents/{document_id}/recheck", data={"mode": "given"}, follow_redirects=False)
+    assert slip.status_code == 303 and slip.headers["location"].endswith("?problem=no-roles#parties")
+    assert "请至少为一方选择角色" in service.get(slip.headers["location"]).text
 
 
 def test_delete_form_redirects_to_history(service):

@@ -13,7 +13,6 @@ from contractkit import __version__
 from contractkit.reading.errors import ERROR_ADVICE_ZH
 from contractkit.results.model import Status
 
-from .app import ServiceError
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .highlight import highlighted_blocks
 from .security import SESSION_COOKIE
@@ -100,7 +99,7 @@ def delete_form(request: Request, review_id: str) -> Response:
 
 
 @router.get("/documents/{document_id}", dependencies=protected)
-def document_page(request: Request, document_id: str) -> HTMLResponse:
+def document_page(request: Request, document_id: str, problem: str | None = None) -> HTMLResponse:
     document = document_or_404(request, document_id)
     review = review_or_404(request, document.review_id)
     report = document.report()
@@ -110,8 +109,12 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
     return page(
         request, "document.html", document=document, review=review, report=report,
         findings=findings, clauses=clauses, text=highlighted_blocks(blocks, findings),
-        catalogue=_catalogue(),
+        catalogue=_catalogue(), roles_problem=ROLE_PROBLEMS.get(problem or ""),
     )
+
+
+# Messages the roles form shows after a redirect (?problem=…), so a slip keeps the page.
+ROLE_PROBLEMS = {"no-roles": "请至少为一方选择角色，或选择“重新自动推断”。"}
 
 
 @router.post("/documents/{document_id}/recheck", dependencies=protected)
@@ -129,7 +132,7 @@ async def recheck_form(request: Request, document_id: str) -> Response:
                 if label and chosen:
                     roles[label] = chosen
         if not roles:
-            raise ServiceError(422, "invalid-request", "请至少为一方选择角色，或选择“重新自动推断”")
+            return RedirectResponse(f"/documents/{document_id}?problem=no-roles#parties", 303)
     from .api import Recheck, recheck
 
     await run_in_threadpool(recheck, request, document_id, Recheck(roles=roles))
