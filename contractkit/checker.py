@@ -206,16 +206,10 @@ class Checker:
 def _usable(values: dict[str, str]) -> dict[str, str]:
     """The names a suggestion can carry: one the generator would refuse (a symbol-font character,
     a control character, over-long) is left as a blank in the suggested clause, never an error."""
-    from contractkit.generation.parameters import ParameterError, default_parameters
+    from contractkit.generation.parameters import default_parameters
 
-    usable = {}
-    for name, value in values.items():
-        try:
-            default_parameters()[name].parse(value)
-        except ParameterError:
-            continue
-        usable[name] = value
-    return usable
+    refused = default_parameters().problems(values)
+    return {name: value for name, value in values.items() if name not in refused}
 
 
 def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:

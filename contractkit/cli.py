@@ -459,9 +459,7 @@ def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_
             max_upload_mb=max_upload_mb, max_files=max_files, auth_token_file=auth_token_file, users_file=users_file,
         )
         run_service(settings)
-    except ValueError as exc:  # SettingsError, DatabaseError
-        raise UsageFailure(str(exc)) from None
-    except RuntimeError as exc:
+    except (ValueError, RuntimeError) as exc:  # SettingsError, DatabaseError: one clear line
         raise UsageFailure(str(exc)) from None
 
 

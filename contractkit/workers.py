@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from contractkit.reading.errors import ERROR_ADVICE
-from contractkit.results.model import DocumentReport
+from contractkit.results.model import DocumentError, DocumentReport
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,6 @@ class Task:
 
 
 def error_report(path: Path, code: str, detail: str, seconds: float = 0.0) -> DocumentReport:
-    from contractkit.results.model import DocumentError
-
     message = f"{path}: {detail} — {ERROR_ADVICE[code]}"
     return DocumentReport(path=path, status="error", error=DocumentError(code, message), seconds=seconds)
 

@@ -19,7 +19,7 @@ from .downloads import attachment, file_response, finished_reports, report_respo
 from .generating import GenerateRequest, GenerationProblems, generate_file
 from .history import ReviewRecord
 from .schemas import ERRORS, DocumentDetail, DocumentSummary, Health, Review, ReviewList
-from .storage import IncomingFile, UploadError
+from .storage import IncomingFile, UploadError, display_name
 
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
 
@@ -84,7 +84,7 @@ async def create_review(
     s = services(request)
     if len(files) > s.settings.max_files:
         raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
-    incoming = [IncomingFile(_name(f.filename), await f.read()) for f in files]
+    incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
     review = await run_in_threadpool(_start, s, incoming, user or _clean(uploader) or "匿名", options)
     if wait:
         await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
@@ -185,12 +185,6 @@ def original(request: Request, document_id: str) -> Response:
 
 def _review(review: ReviewRecord) -> Review:
     return Review(**review.summary(), documents=[d.summary() for d in review.documents])
-
-
-def _name(filename: str | None) -> str:
-    from .storage import display_name
-
-    return display_name(filename)
 
 
 def _clean(text: str) -> str:
