@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Mapping
 
 from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
 from contractkit.catalogue.model import ROLE_KIND_NAMES, Strength
+from contractkit.organisation import Organisation
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
-from contractkit.results.model import DocumentError, DocumentReport, Finding, Status
+from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
 from contractkit.rules.evaluate import AnalysedSentence, judge, to_evidence
 from contractkit.understanding.lexicons import default_lexicons
 from contractkit.understanding.nlp import NlpEngine, SpacyJiebaEngine
-from contractkit.understanding.parties import PartyAnalysis, analyse_parties
+from contractkit.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.understanding.statements import (
     find_mentions,
     is_deferred,
@@ -43,6 +44,8 @@ class CheckSettings:
     suggestions: bool = True
     # Also judge these requirement ids whatever the pairs (used to measure rules on any contract).
     extra_requirements: tuple[str, ...] = ()
+    # Whose side we are on: that party gets our role, the other side's follows from the subject matter.
+    organisation: Organisation | None = None
 
     def __post_init__(self):
         frozen = {label: tuple(roles) for label, roles in self.roles.items()}
@@ -71,6 +74,8 @@ class Checker:
                     raise UnknownName("role", role, sorted(role_ids))
         for option in self.settings.options:
             self.catalogue.condition(option)
+        if self.settings.organisation and self.settings.organisation.role not in role_ids:
+            raise UnknownName("role", self.settings.organisation.role, sorted(role_ids))
 
     def check_path(self, path: str | Path) -> DocumentReport:
         from contractkit.reading import read_document
@@ -90,7 +95,13 @@ class Checker:
         texts = [block.text for block in source.blocks]
         sentences = self.engine.analyse(texts)
         given = {label: list(roles) for label, roles in self.settings.roles.items()}
-        parties = analyse_parties(texts, sentences, self.lexicons, given)
+        try:
+            parties = analyse_parties(texts, self.lexicons, given, self.settings.organisation)
+        except UnknownPartyLabel as exc:
+            return DocumentReport(
+                path=source.path, status="error", format=source.format,
+                error=DocumentError("unknown-party", str(exc)),
+            )
         analysed = [
             AnalysedSentence(
                 s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text),
@@ -109,7 +120,8 @@ class Checker:
         findings = tuple(self._finding(req, analysed, parties, source, options) for req in requirements)
         return DocumentReport(
             path=source.path,
-            status="ok",
+            # Never a false pass: with no pair, nothing was judged.
+            status="ok" if parties.pairs or findings else ROLES_UNKNOWN,
             format=source.format,
             parties=parties.parties,
             pairs=parties.pairs,

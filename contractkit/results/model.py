@@ -15,6 +15,10 @@ from contractkit.reading.model import Location
 
 SCHEMA_VERSION = "contractkit.check/1"
 
+# A document's status: read and judged ("ok"), read but nobody's role could be
+# determined so nothing was judged ("roles-unknown"), or not read ("error").
+OK, ROLES_UNKNOWN, ERROR = "ok", "roles-unknown", "error"
+
 
 class Status(StrEnum):
     SATISFIED = "satisfied"
@@ -150,7 +154,7 @@ class DocumentError:
 @dataclass(frozen=True)
 class DocumentReport:
     path: Path
-    status: str  # "ok" | "error"
+    status: str  # OK | ROLES_UNKNOWN | ERROR
     error: DocumentError | None = None
     format: str | None = None
     parties: tuple[PartyResult, ...] = ()
@@ -158,6 +162,11 @@ class DocumentReport:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. "no cloud roles could be inferred"
     seconds: float = 0.0
+
+    @property
+    def roles_unknown(self) -> bool:
+        """Read, but no party's role could be determined: nothing was judged, so never a pass."""
+        return self.status == ROLES_UNKNOWN
 
     @property
     def must_problems(self) -> list[Finding]:
@@ -220,9 +229,21 @@ class CheckRun:
             "documents": [d.as_dict() for d in self.documents],
         }
 
+    def status_counts(self) -> dict[str, int]:
+        """How many documents were judged (OK), could not be judged for want of roles
+        (ROLES_UNKNOWN) and could not be read (ERROR); each counted once, never merged."""
+        counts = {OK: 0, ROLES_UNKNOWN: 0, ERROR: 0}
+        for document in self.documents:
+            counts[document.status] = counts.get(document.status, 0) + 1
+        return counts
+
     @property
     def exit_code(self) -> int:
-        """0: no must-level item missing or contrary; 1: some are; 2: a file could not be read."""
-        if any(d.status == "error" for d in self.documents):
+        """0: every document judged and no must-level item missing or contrary;
+        1: some are, or some document's roles could not be determined (nothing judged, not a pass);
+        2: a file could not be read."""
+        if any(d.status == ERROR for d in self.documents):
             return 2
-        return 1 if any(d.must_problems for d in self.documents) else 0
+        if any(d.roles_unknown or d.must_problems for d in self.documents):
+            return 1
+        return 0

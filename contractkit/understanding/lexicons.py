@@ -11,23 +11,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contractkit import resources
 from contractkit.catalogue.loader import CatalogueError, load_concept_entries, read_yaml
+
+if TYPE_CHECKING:
+    from contractkit.understanding.parties.lexicon import PartyLexicon
 
 
 def _alternation(terms, patterns=()) -> re.Pattern:
     parts = [re.escape(t) for t in sorted(set(terms), key=len, reverse=True)] + list(patterns)
     return re.compile("|".join(parts))
-
-
-@dataclass(frozen=True)
-class RoleLexicon:
-    role: str
-    names: re.Pattern
-    activities: re.Pattern
-    name_terms: tuple[str, ...]
-    activity_terms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -37,20 +32,16 @@ class Lexicons:
     concept_labels: dict[str, str]  # concept id -> its Chinese label, for explanations
     concept_stops: dict[str, re.Pattern]  # concept id -> phrases in which its terms mean something else
     modality: dict[str, re.Pattern]
-    party_labels: tuple[str, ...]
-    both: tuple[str, ...]  # words naming all parties at once (双方)
-    entrusting: frozenset[str]
-    performing: frozenset[str]
-    roles: dict[str, RoleLexicon]
+    parties: "PartyLexicon"  # party labels, sides and the words of each role
     partner_roles: tuple[str, ...]  # the catalogue's partner role ids, in catalogue order
     userdict: Path
 
     def jieba_terms(self) -> set[str]:
         """Multi-character terms jieba should keep whole."""
         terms = {t for group in self.concept_terms.values() for t in group}
-        for lexicon in self.roles.values():
-            terms.update(lexicon.name_terms)
-        terms.update(self.party_labels)
+        for words in self.parties.roles.values():
+            terms.update(words.name_terms)
+        terms.update(self.parties.labels)
         return {t for t in terms if len(t) > 1}
 
 
@@ -72,30 +63,6 @@ def _load_modality(path: Path) -> dict[str, re.Pattern]:
     return compiled
 
 
-def _load_roles(path: Path):
-    data = read_yaml(path)
-    labels = data.get("labels")
-    sides = data.get("sides") or {}
-    roles = data.get("roles")
-    if not labels or not isinstance(roles, dict):
-        raise CatalogueError(path, "needs 'labels' and 'roles'")
-    role_lexicons = {}
-    for role, entry in roles.items():
-        names, activities = entry.get("names") or [], entry.get("activities") or []
-        if not names or not activities:
-            raise CatalogueError(path, f"role {role!r} needs names and activities")
-        role_lexicons[role] = RoleLexicon(
-            role, _alternation(names), _alternation(activities), tuple(names), tuple(activities)
-        )
-    return (
-        tuple(labels),
-        tuple(data.get("both") or ()),
-        frozenset(sides.get("entrusting", [])),
-        frozenset(sides.get("performing", [])),
-        role_lexicons,
-    )
-
-
 @cache
 def default_lexicons() -> Lexicons:
     folder = resources.corpora_dir() / "lexicons"
@@ -105,12 +72,14 @@ def default_lexicons() -> Lexicons:
     concepts = {cid: _alternation(entry["terms"], entry["patterns"]) for cid, entry in entries.items()}
     # Stop phrases are regular expressions: "(合同|协议)…变更" is a contract amendment, not a change.
     concept_stops = {cid: _alternation((), entry["not"]) for cid, entry in entries.items() if entry["not"]}
-    labels, both, entrusting, performing, roles = _load_roles(folder / "roles.yaml")
+    from contractkit.understanding.parties.lexicon import load_party_lexicon
+
+    parties = load_party_lexicon(folder / "roles.yaml")
     from contractkit.catalogue import default_catalogue
 
     catalogue_roles = default_catalogue().roles
     known_roles = {r.id for r in catalogue_roles}
-    unknown = set(roles) - known_roles
+    unknown = set(parties.roles) - known_roles
     if unknown:
         raise CatalogueError(folder / "roles.yaml", f"unknown roles {sorted(unknown)}")
     return Lexicons(
@@ -119,11 +88,7 @@ def default_lexicons() -> Lexicons:
         concept_labels=concept_labels,
         concept_stops=concept_stops,
         modality=_load_modality(folder / "modality.yaml"),
-        party_labels=labels,
-        both=both,
-        entrusting=entrusting,
-        performing=performing,
-        roles=roles,
+        parties=parties,
         partner_roles=tuple(r.id for r in catalogue_roles if r.kind == "partner"),
         userdict=folder / "jieba_userdict.txt",
     )

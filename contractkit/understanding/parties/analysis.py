@@ -1,0 +1,265 @@
+"""Who is who: the parties of a contract and their roles under T/CCIA 004-2024.
+
+Roles come from structure first: who entrusts the work and who performs it
+(sides.py), then what the work is (subject.py). Click-through terms have their
+own reading (cloud_terms.py). The user can settle it: roles given per label
+(``--role``) win over everything, and our organisation (``--as``), once found
+among the parties, holds our role while the other side's follows from the
+subject matter. Every role carries the reasons that led to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contractkit.organisation import Organisation
+from contractkit.results.model import PartyResult
+from contractkit.understanding.parties.cloud_terms import read_cloud_terms
+from contractkit.understanding.parties.declarations import Party, PartyRegistry, find_parties
+from contractkit.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
+from contractkit.understanding.parties.sides import side_votes
+from contractkit.understanding.parties.subject import SubjectMatter, subject_matter
+from contractkit.understanding.statements import BOTH_PARTIES
+
+if TYPE_CHECKING:
+    from contractkit.understanding.lexicons import Lexicons
+
+ROLES_UNKNOWN_NOTE = "未能确定各方在云服务中的角色（云服务客户、云服务提供者或合作者），因此未作审查"
+CUSTOMER, PROVIDER = "customer", "provider"
+
+
+class UnknownPartyLabel(ValueError):
+    """A role was given for a label the contract does not use."""
+
+    def __init__(self, label: str, found: list[str]):
+        self.label, self.found = label, found
+        listed = "、".join(found) if found else "（未找到任何当事人）"
+        super().__init__(f"合同中没有“{label}”这一当事人；合同中的当事人称谓：{listed}")
+
+
+@dataclass(frozen=True)
+class PartyAnalysis:
+    parties: tuple[PartyResult, ...]
+    pairs: tuple[str, ...]
+    aliases: dict[str, str]  # every label/name -> party key
+    pattern: re.Pattern | None  # finds any alias in text
+    notes: tuple[str, ...]
+    role_of: dict[str, tuple[str, ...]]  # party key -> role ids
+
+
+@dataclass
+class _Decision:
+    roles: tuple[str, ...]
+    reasons: list[str]
+    source: str = "inferred"
+
+
+def analyse_parties(
+    texts: list[str],
+    lexicons: Lexicons,
+    given_roles: dict[str, list[str]] | None = None,
+    organisation: Organisation | None = None,
+) -> PartyAnalysis:
+    lexicon = lexicons.parties
+    registry = find_parties(texts, lexicon)
+    cloud = read_cloud_terms(texts, registry, lexicon)
+    if cloud:
+        customer = registry.add(list(cloud.customer_words), source="云服务协议")
+        provider = registry.add(list(cloud.provider_words), name=cloud.provider_name, source="云服务协议")
+    else:
+        registry.fold_into_principals()
+    notes: list[str] = []
+    if given_roles:
+        decisions = _given(registry, given_roles, notes)
+    else:
+        subject = subject_matter(texts, lexicon)
+        if cloud:
+            decisions = {
+                id(customer): _Decision((CUSTOMER,), [cloud.customer_reason]),
+                id(provider): _Decision((PROVIDER,), [cloud.provider_reason]),
+            }
+        else:
+            decisions = _inferred(registry, texts, lexicons, subject)
+        if organisation:
+            decisions, note = _with_organisation(registry, decisions, organisation, subject, lexicons, bool(cloud))
+            notes += [note] if note else []
+    role_of = {p.key: decisions[id(p)].roles for p in registry.parties if id(p) in decisions}
+    pairs = _pairs(role_of, lexicons.partner_roles)
+    if not pairs:
+        notes.insert(0, ROLES_UNKNOWN_NOTE)
+    aliases = {word: party.key for party in registry.parties for word in party.all_names()}
+    # 双方/各方 name every party at once; mentions of them bind each party.
+    aliases |= {word: BOTH_PARTIES for word in lexicon.both}
+    pattern = alternation(aliases) if aliases else None
+    results = tuple(_result(p, decisions.get(id(p))) for p in registry.parties)
+    return PartyAnalysis(results, pairs, aliases, pattern, tuple(notes), role_of)
+
+
+def _result(party: Party, decision: _Decision | None) -> PartyResult:
+    return PartyResult(
+        label=party.key,
+        name=party.name,
+        roles=decision.roles if decision else (),
+        source=decision.source if decision else "inferred",
+        reasons=tuple(decision.reasons) if decision else (),
+        aliases=tuple(party.labels[1:]) + ((party.name,) if party.name else ()),
+    )
+
+
+# ---------------------------------------------------------------- given roles
+def _given(registry: PartyRegistry, given: dict[str, list[str]], notes: list[str]) -> dict[int, _Decision]:
+    """Roles the user gave per label. A label the contract does not use is an error when the
+    contract has parties the user left out (they meant one of those: 需方 for 甲方); when every
+    party is covered it is only noted."""
+    decisions, unmatched = {}, []
+    for label, roles in given.items():
+        party = registry.find(label)
+        if party is None:
+            unmatched.append(label)
+            party = registry.add([label], source="用户指定")
+        decisions[id(party)] = _Decision(tuple(dict.fromkeys(roles)), ["由用户指定"], "given")
+    left_out = [p.key for p in registry.parties if id(p) not in decisions]
+    if unmatched and left_out:
+        raise UnknownPartyLabel(unmatched[0], [p.key for p in registry.parties if p.key not in unmatched])
+    notes += [f"合同中未出现为其指定角色的“{label}”" for label in unmatched]
+    return decisions
+
+
+# ---------------------------------------------------------------- inference
+def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, subject: SubjectMatter):
+    lexicon, partner_roles = lexicons.parties, lexicons.partner_roles
+    parties = registry.parties
+    votes = side_votes(parties, texts, lexicon)
+    sides = {i: votes[i].side for i in votes}
+    signers = [i for i in sides if sides[i] != THIRD_PARTY]
+    # Of two parties, when one side is known the other is the opposite one.
+    if len(signers) == 2:
+        a, b = signers
+        opposite = {ENTRUSTING: PERFORMING, PERFORMING: ENTRUSTING}
+        if sides[a] in opposite and sides[b] is None:
+            sides[b] = opposite[sides[a]]
+        elif sides[b] in opposite and sides[a] is None:
+            sides[a] = opposite[sides[b]]
+    named = _named_roles(parties, texts, lexicons)
+    cloud_service = subject.is_cloud_service(partner_roles)
+    partner = subject.partner_roles(partner_roles)
+    subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
+    decisions: dict[int, _Decision] = {}
+    for i in signers:
+        party, side = parties[i], sides[i]
+        side_reasons = votes[i].reasons.get(side, [])[:2] if side else []
+        own = named.get(i, {})
+        cloud_role = next((r for r in (PROVIDER, CUSTOMER) if r in own), None)
+        named_partner = tuple(r for r in own if r in partner_roles)
+        if cloud_role:
+            decisions[id(party)] = _Decision((cloud_role,), [own[cloud_role]])
+        elif named_partner:
+            decisions[id(party)] = _Decision(named_partner, [own[r] for r in named_partner])
+        elif side == ENTRUSTING:
+            role = CUSTOMER if cloud_service or _named_elsewhere(named, i, PROVIDER) else PROVIDER
+            why = (["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
+                   else ["委托合作者实施工作的一方，依第5章视为云服务提供者"])
+            decisions[id(party)] = _Decision((role,), side_reasons + why)
+        elif side == PERFORMING:
+            if cloud_service and not _named_elsewhere(named, i, PROVIDER):
+                decisions[id(party)] = _Decision((PROVIDER,), side_reasons + subject_reasons((PROVIDER,)))
+            elif partner:
+                decisions[id(party)] = _Decision(partner, side_reasons + subject_reasons(partner))
+    return decisions
+
+
+def _named_elsewhere(named: dict[int, dict[str, str]], i: int, role: str) -> bool:
+    return any(j != i and role in roles for j, roles in named.items())
+
+
+def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> dict[int, dict[str, str]]:
+    """乙方（软件提供者及硬件提供者）/ 乙方作为运维服务提供者 / 云服务提供者（甲方): the contract names
+    the party's role itself. Party index -> role -> reason."""
+    named: dict[int, dict[str, str]] = {}
+    for i, party in enumerate(parties):
+        for hint in party.hints:
+            for role, role_words in lexicons.parties.roles.items():
+                if role_words.names.search(hint):
+                    named.setdefault(i, {}).setdefault(role, f"当事人信息中写明“{party.key}（{hint}）”")
+    words = {word: i for i, party in enumerate(parties) for word in party.all_names()}
+    if not words:
+        return named
+    mention = alternation(words).pattern
+    for role, role_words in lexicons.parties.roles.items():
+        pattern = re.compile(
+            rf"(?P<party>{mention})\s*(?:是|为|系|作为|担任|即)(?:本(?:合同|协议)(?:项下)?的?)?(?P<role>{role_words.names.pattern})"
+            rf"|(?P<role2>{role_words.names.pattern})\s*[（(]\s*(?P<party2>{mention})\s*[）)]"
+        )
+        for text in texts:
+            for match in pattern.finditer(text):
+                i = words[match.group("party") or match.group("party2")]
+                named.setdefault(i, {}).setdefault(
+                    role, f"合同称其为{match.group('role') or match.group('role2')}：“{_quote(text)}”"
+                )
+    return named
+
+
+# ---------------------------------------------------------------- our organisation
+def _with_organisation(registry, decisions, organisation: Organisation, subject: SubjectMatter, lexicons, cloud):
+    ours = _our_party(registry, organisation)
+    if ours is None:
+        listed = "、".join(organisation.names)
+        return decisions, f"未在合同当事人中找到我方（{listed}），各方角色按合同内容推断"
+    decisions = dict(decisions)
+    shown = ours.name or ours.key
+    decisions[id(ours)] = _Decision((organisation.role,), [f"我方（{shown}），按设置为{organisation.role}"], "given")
+    for party in registry.parties:
+        if party is ours or _is_third_party(party, lexicons):
+            continue
+        decisions[id(party)] = _counterparty(party, organisation.role, subject, lexicons, decisions.get(id(party)), cloud)
+    return decisions, None
+
+
+def _our_party(registry: PartyRegistry, organisation: Organisation) -> Party | None:
+    for name in organisation.names:
+        party = registry.find(name)
+        if party is not None:
+            return party
+    # A name written a little differently: 华云数智科技有限公司 within 北京华云数智科技有限公司.
+    for party in registry.parties:
+        if party.name and any(name in party.name or party.name in name for name in organisation.names if len(name) >= 2):
+            return party
+    return None
+
+
+def _is_third_party(party: Party, lexicons: Lexicons) -> bool:
+    return any(lexicons.parties.side_of_label(word) == THIRD_PARTY for word in party.labels + party.hints)
+
+
+def _counterparty(party, our_role: str, subject: SubjectMatter, lexicons, current: _Decision | None, cloud: bool):
+    partner_roles = lexicons.partner_roles
+    if our_role != PROVIDER:
+        return _Decision((PROVIDER,), ["与我方订约的一方，视为云服务提供者"])
+    if cloud or subject.is_cloud_service(partner_roles):
+        return _Decision((CUSTOMER,), ["向我方（云服务提供者）购买云服务的一方"])
+    roles = subject.partner_roles(partner_roles)
+    if current and set(current.roles) <= set(partner_roles) and current.roles:
+        roles = current.roles
+    if not roles:
+        return _Decision((), [])
+    reasons = [r for role in roles for r in subject.reasons.get(role, ())][:3]
+    return _Decision(roles, ["为我方（云服务提供者）实施工作的合作者"] + reasons)
+
+
+def _pairs(roles_of: dict[str, tuple[str, ...]], partner_roles: tuple[str, ...]) -> tuple[str, ...]:
+    all_roles = [set(r) for r in roles_of.values()]
+    pairs = []
+    provider_present = any(PROVIDER in r for r in all_roles)
+    if provider_present and any(CUSTOMER in r for r in all_roles):
+        pairs.append(f"{CUSTOMER}-{PROVIDER}")
+    if provider_present:
+        for role in partner_roles:
+            if any(role in r and PROVIDER not in r for r in all_roles):
+                pairs.append(f"{PROVIDER}-{role}")
+    return tuple(pairs)
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

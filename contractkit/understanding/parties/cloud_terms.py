@@ -1,0 +1,104 @@
+"""Click-through cloud terms: written by the provider, addressed to 您.
+
+``欢迎您使用XX云服务``, ``本协议是X公司与用户（以下称“您”）之间…``: such terms rarely
+have a party block. The user is whoever 您 is (and the labels defined as 您);
+the provider is the party that holds the rights and gives the undertakings of
+its own terms (XX云有权…, XX云将…), found by counting the subjects of those words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from contractkit.understanding.parties.declarations import PartyRegistry, clean_name
+from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
+
+ADDRESSEE_MIN = 10  # 您 at least this often …
+ADDRESSEE_OVER_ORDINALS = 1.0  # … and more often than 甲方 and 乙方 together
+PROVIDER_MIN = 3  # the provider's name is the subject of its rights at least this often
+SUBJECT_MAX = 12
+ORGANISATION_FORMS = ("公司", "集团", "有限公司", "股份有限公司", "集团公司")  # 腾讯云 = 腾讯云公司
+NOT_A_PROVIDER = re.compile(
+    r"^(?:本|该|此|上述|前述|相关|任何|所有|其他|第三方|双方|各方|一方|对方|我国|国家|法律|如|若|则|但|且|并|"
+    r"同时|此外|因此|否则|届时|因|由于|在|对|为|经|自|除|当)"
+)
+
+
+@dataclass(frozen=True)
+class CloudTerms:
+    customer_words: tuple[str, ...]
+    provider_words: tuple[str, ...]
+    provider_name: str | None
+    customer_reason: str
+    provider_reason: str
+
+
+def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> CloudTerms | None:
+    text = "\n".join(texts)
+    addressed = text.count(lexicon.addressee)
+    ordinal_uses = sum(text.count(o) for o in lexicon.ordinals[:2])
+    if addressed < ADDRESSEE_MIN or addressed <= ordinal_uses * ADDRESSEE_OVER_ORDINALS:
+        return None
+    customer = registry.find(lexicon.addressee)
+    customer_words = tuple(customer.labels) if customer else (lexicon.addressee,)
+    subjects = _subjects(texts, lexicon, set(customer_words))
+    provider = _provider(registry, subjects, set(customer_words))
+    if provider is None:
+        return None
+    chosen, count = provider
+    party = registry.find(chosen)
+    words = list(party.all_names()) if party else [chosen]
+    # 腾讯云 beside 腾讯云公司, 腾讯云短信服务 (the product named after it): the same provider.
+    for other in subjects:
+        longer, shorter = (other, chosen) if len(other) > len(chosen) else (chosen, other)
+        if other not in words and longer.startswith(shorter) and longer[len(shorter):] in ORGANISATION_FORMS:
+            words.append(other)
+    words += [product for product in _products(text, lexicon) if product.startswith(chosen)]
+    name = party.name if party and party.name else None
+    if name is None:
+        name = next((w for w in words if clean_name(w) and re.search(r"(?:公司|集团)$", w)), None)
+    return CloudTerms(
+        customer_words=customer_words,
+        provider_words=tuple(dict.fromkeys(words)),
+        provider_name=name,
+        customer_reason=f"协议以“{lexicon.addressee}”称呼接受服务的一方（{addressed} 处），属云服务客户",
+        provider_reason=f"协议由“{chosen}”享有权利、作出承诺（{count} 处），属提供服务的云服务提供者",
+    )
+
+
+def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str]) -> Counter:
+    """Clause-initial words before 有权/将/不承担 …: who holds the rights of these terms."""
+    verbs = alternation(lexicon.provider_verbs).pattern
+    pattern = re.compile(rf"(?:^|(?<=[，。；：、\s（(“”*#]))([^，。；：、\s（()“”*#]{{2,{SUBJECT_MAX}}}?)(?:{verbs})")
+    counts: Counter = Counter()
+    for text in texts:
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            if any(c in word for c in customer_words) or NOT_A_PROVIDER.match(word):
+                continue
+            counts[word] += 1
+    return counts
+
+
+def _provider(registry: PartyRegistry, subjects: Counter, customer_words: set[str]) -> tuple[str, int] | None:
+    scores: Counter = Counter()
+    for party in registry.parties:
+        if any(word in customer_words for word in party.labels):
+            continue
+        for word in party.all_names():
+            scores[party.key] += sum(n for s, n in subjects.items() if s == word)
+    for word, count in subjects.items():
+        if registry.find(word) is None:
+            # 腾讯 and 腾讯云公司 counted together under the shorter word.
+            scores[word] += count + sum(n for s, n in subjects.items() if s != word and s.startswith(word))
+    if not scores:
+        return None
+    chosen, count = scores.most_common(1)[0]
+    return (chosen, count) if count >= PROVIDER_MIN else None
+
+
+def _products(text: str, lexicon: PartyLexicon) -> list[str]:
+    """欢迎您使用腾讯云短信服务: the product the terms are for."""
+    return [m.group(1) for m in re.finditer(rf"欢迎{lexicon.addressee}?使用([^，。！!（(“”*]{{2,16}}?)(?:[！!，。（(]|$)", text)]

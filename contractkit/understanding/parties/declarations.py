@@ -1,0 +1,356 @@
+"""Find the parties a contract names, merging each party's labels and names into one.
+
+Contracts declare their parties in a handful of ways, all read here:
+
+- a party block near the top: ``甲方：X``, ``甲方（需方）：X``, ``委托方（甲方）：X``, the label
+  alone on a line with the name on the next, ``委托方：＿＿`` then ``（甲方）``;
+- alias definitions anywhere: ``X（以下简称“甲方”）``, ``X，以下简称乙方；``, ``「」``/“”/""/''
+  quotes, ``本协议是X（以下称“七牛云”）与用户（以下称“您”）…``;
+- label definitions: ``“业主”是指…委托…的一方``;
+- the signature block: ``甲方（盖章）：X``;
+- labels the contract keeps using as parties (``甲方应…``) when nothing else declares them.
+
+Placeholders of blank templates (``<公司>``, ``______``, ``【】``, ``×××``) leave the name empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
+
+PARTY_BLOCK_SCAN = 80  # blocks from the top where the party block is looked for
+SIGNATURE_SCAN = 60  # blocks from the end where the signature block is looked for
+BLOCK_LINE_MAX = 90  # a party-block line is short; a longer one is prose
+USES_TO_COUNT = 2  # a known label used this often as a subject is a party without a declaration
+
+QUOTE_OPEN, QUOTE_CLOSE = "“\"'‘「『", "”\"'’」』"
+QUOTED = rf"[{QUOTE_OPEN}]([^{QUOTE_CLOSE}]{{1,24}})[{QUOTE_CLOSE}]"
+# 以下简称“甲方” / 下称"乙方" / 简称为：“DCloud” / 以下简称甲方 (unquoted, up to a bracket or stop)
+ALIAS_DEFINITION = re.compile(
+    r"(?:以下简称|以下称|以下统称|以下合称|下称|简称|或称)(?:为)?[：:]?\s*"
+    rf"(?:{QUOTED}(?:\s*(?:或|、|/)\s*{QUOTED})?|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
+)
+PLACEHOLDER = re.compile(r"[_＿×xX＊*]{2,}|<[^<>]{0,20}>|＜[^＜＞]{0,20}＞|【[^【】]{0,20}】|\[[^\[\]]{0,20}\]|…{1,}|\.{3,}")
+SIGNATURE_MARK = re.compile(r"[（(]\s*(?:盖章|签章|公章|签字|签名|签字或盖章|盖章或签字|章)\s*[）)]|(?:盖章|签章|签字)")
+ORGANISATION_SUFFIX = re.compile(
+    r"(?:公司|集团|中心|研究院|研究所|局|委员会|大学|学院|学校|医院|银行|分行|支行|事务所|合作社|协会|厂|站|部|办公室|"
+    r"政府|管理处|单位|工作室|科技|网络)$"
+)
+STRONG_ORGANISATION = re.compile(r"(?:公司|集团|大学|学院|医院|研究院|研究所|委员会|局|银行|事务所)$")
+LEAD_IN = re.compile(
+    r"^(?:本[^，。；]{0,8}?(?:协议|合同|条款|规则)(?:是|系|为|由)?|欢迎(?:您)?(?:与|使用|选择)?|是|系|即|由|"
+    r"订立(?:合同|协议)(?:各方|双方)?[：:]?)"
+)
+# A name with a place in brackets inside it: 青穹云计算（深圳）有限公司.
+NAME = r"(?:[^\s，,。；;：:、（）()“”]|[（(][\u4e00-\u9fa5]{1,6}[）)]){2,40}?"
+SEGMENT_BREAK = re.compile(r"[。；;，,：:、\n]|\s{2,}")
+
+
+@dataclass
+class Party:
+    """One party: every label and name the contract gives it."""
+
+    labels: list[str] = field(default_factory=list)
+    name: str | None = None
+    hints: list[str] = field(default_factory=list)  # words qualifying a label: 甲方（需方） -> 需方
+    definitions: list[str] = field(default_factory=list)  # the contract's definition of its label
+    sources: list[str] = field(default_factory=list)  # where it was found, for the reasons
+    uses: int = 0  # how often the contract names it
+
+    @property
+    def key(self) -> str:
+        return self.labels[0] if self.labels else (self.name or "")
+
+    def add_label(self, label: str) -> None:
+        if label and label not in self.labels:
+            self.labels.append(label)
+
+    def all_names(self) -> list[str]:
+        return self.labels + ([self.name] if self.name else [])
+
+
+class PartyRegistry:
+    """The parties found so far; adding a label or name already known merges into its party."""
+
+    def __init__(self, lexicon: PartyLexicon):
+        self.lexicon = lexicon
+        self.parties: list[Party] = []
+
+    def find(self, word: str) -> Party | None:
+        for party in self.parties:
+            if word in party.labels or (party.name and word == party.name):
+                return party
+        return None
+
+    def add(self, labels=(), name: str | None = None, source: str = "", hint: str | None = None) -> Party | None:
+        labels = [label for label in labels if label and label not in self.lexicon.non_parties]
+        if not labels and not name:
+            return None
+        found = [p for p in (self.find(word) for word in labels + ([name] if name else [])) if p is not None]
+        party = found[0] if found else None
+        if party is None:
+            party = Party()
+            self.parties.append(party)
+        for other in found[1:]:
+            if other is not party:
+                self._merge(party, other)
+        for label in labels:
+            party.add_label(label)
+        if name and not party.name:
+            party.name = name
+        if hint and hint not in party.hints:
+            party.hints.append(hint)
+        if source and source not in party.sources:
+            party.sources.append(source)
+        return party
+
+    def fold_into_principals(self) -> None:
+        """In a contract between two named parties of opposite sides, a label with no name of its
+        own that says the side (供应商, 服务商) is the named party of that side."""
+        side = self.lexicon.side_of_label
+        sides = {id(p): next((side(w) for w in p.labels + p.hints if side(w)), None) for p in self.parties}
+        principals = [p for p in self.parties if p.name and sides[id(p)] is not None]
+        if len(principals) != 2 or sides[id(principals[0])] == sides[id(principals[1])]:
+            return
+        by_side = {sides[id(p)]: p for p in principals}
+        for party in list(self.parties):
+            if party.name or party in principals or party.key in self.lexicon.ordinals:
+                continue
+            principal = by_side.get(sides[id(party)])
+            if principal is not None:
+                self._merge(principal, party)
+
+    def _merge(self, into: Party, other: Party) -> None:
+        for label in other.labels:
+            into.add_label(label)
+        into.name = into.name or other.name
+        into.hints += [h for h in other.hints if h not in into.hints]
+        into.definitions += other.definitions
+        into.sources += [s for s in other.sources if s not in into.sources]
+        self.parties.remove(other)
+
+
+def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
+    registry = PartyRegistry(lexicon)
+    labels = LabelReader(lexicon)
+    _party_block(texts[:PARTY_BLOCK_SCAN], registry, labels, "当事人信息")
+    _opening_names(texts[:PARTY_BLOCK_SCAN], registry, labels)
+    _alias_definitions(texts, registry, labels)
+    _label_definitions(texts, registry, labels)
+    _party_block(texts[-SIGNATURE_SCAN:], registry, labels, "签署栏", signature_only=True)
+    _parties_by_use(texts, registry, lexicon)
+    _count_uses(texts, registry)
+    return registry
+
+
+class LabelReader:
+    """Tells a party label (甲方, 采购人, 用能单位, 节能服务公司) from other words."""
+
+    # A label the lists do not know names an organisation: 用能单位, 节能服务公司, 咨询工程师 (a word
+    # ending in 人 or 者 is more often a person of a party: 服务团队负责人, 第一承包人).
+    GENERIC = re.compile(r"[\u4e00-\u9fa5（）()]{0,8}?(?:方|单位|公司|商|机构|工程师|委员会)")
+
+    def __init__(self, lexicon: PartyLexicon):
+        self.lexicon = lexicon
+        known = alternation(lexicon.labels).pattern
+        self.label = rf"(?:{known}|{self.GENERIC.pattern})"
+
+    def is_label(self, word: str) -> bool:
+        word = word.strip()
+        if not word or word in self.lexicon.block_fields or word in self.lexicon.non_parties:
+            return False
+        if word in self.lexicon.label_side:
+            return True
+        # A word the lists do not know is a label when its own words give a side (用能单位, 咨询工程师).
+        return bool(self.GENERIC.fullmatch(word)) and self.lexicon.side_of_label(word) is not None
+
+
+# ---------------------------------------------------------------- party block
+def _compact(text: str) -> str:
+    """甲    方: -> 甲方:  (short block lines space their labels out)."""
+    text = text.strip()
+    return re.sub(r"(?<=[\u4e00-\u9fa5])[ \u3000]+(?=[\u4e00-\u9fa5（(：:])", "", text)
+
+
+def clean_name(raw: str) -> str | None:
+    """The organisation's name from what follows a label, or None for a blank or placeholder."""
+    name = re.split(r"[（(](?:以下|下称|简称)|，|,|。|；|;|\s{2,}|\t", raw.strip())[0]
+    name = SIGNATURE_MARK.sub("", name)
+    name = name.strip(" \u3000:：")
+    if PLACEHOLDER.search(name) or not name or len(name) < 2 or len(name) > 60:
+        return None
+    if re.fullmatch(r"[\W\d_]+", name):
+        return None
+    return name
+
+
+def _cells(text: str) -> list[str]:
+    """A line of a party block may hold two cells side by side (甲方（盖章）：X　　　乙方（盖章）：Y);
+    a wide gap between two words splits it, the gap inside a spaced-out label (甲    方) does not."""
+    return [c for c in re.split(r"(?<=\S\S)[ \u3000\t]{2,}(?=\S\S)", text.strip()) if c]
+
+
+def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader, source: str,
+                 signature_only: bool = False) -> None:
+    line = re.compile(
+        rf"^(?P<a>{labels.label})\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
+    )
+    name_then_label = re.compile(rf"^(?P<name>{NAME})\s*[（(](?P<label>{labels.label})[）)]\s*[：:]?$")
+    previous: Party | None = None
+    for index, raw in enumerate(texts):
+        following = texts[index + 1] if index + 1 < len(texts) else ""
+        for cell in _cells(raw):
+            previous = _block_cell(_compact(cell), following, previous, registry, labels, source, signature_only,
+                                   line, name_then_label)
+
+
+def _block_cell(text, following, previous, registry, labels, source, signature_only, line, name_then_label):
+    if len(text) > BLOCK_LINE_MAX:
+        return None
+    # （甲方） alone under 委托方：＿＿: the line names the party above it.
+    lone = re.fullmatch(rf"[（(]\s*({labels.label})\s*[）)]", text)
+    if lone and previous is not None and labels.is_label(lone.group(1)):
+        return registry.add([lone.group(1)] + previous.labels, source=source)
+    # 厦门海屿云计算有限公司（委托方）
+    named = name_then_label.match(text)
+    if named and labels.is_label(named.group("label")) and not signature_only:
+        return registry.add([named.group("label")], name=clean_name(named.group("name")), source=source)
+    match = line.match(text)
+    if not match or not labels.is_label(match.group("a")):
+        return None
+    rest = match.group("rest")
+    if signature_only and not (SIGNATURE_MARK.search(text) or rest is not None):
+        return previous
+    label, inner = match.group("a"), (match.group("b") or "").strip()
+    found, hint = [label], None
+    if inner and labels.is_label(inner):
+        found.append(inner)
+    elif inner and not SIGNATURE_MARK.fullmatch(f"（{inner}）"):
+        hint = inner
+    # 甲方：X, or the name on the next line (甲方 / 甲方： / 委托方（签章）： then 名称：X or X alone).
+    name = clean_name(rest) if rest and rest.strip() else _name_on_next_line(following, labels)
+    party = registry.add(found, name=name, source=source, hint=hint)
+    for alias in ALIAS_DEFINITION.finditer(rest or ""):
+        registry.add(party.labels[:1] + _aliases_of(alias, labels), source=source)
+    return party
+
+
+def _name_on_next_line(text: str, labels: LabelReader) -> str | None:
+    text = _compact(text)
+    text = re.sub(r"^(?:名称|单位名称|公司名称|全称|单位全称)[：:]\s*", "", text)
+    if not text or len(text) > 60 or re.search(r"[：:]", text) or labels.is_label(text):
+        return None
+    name = clean_name(text)
+    return name if name and ORGANISATION_SUFFIX.search(name) else None
+
+
+def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
+    """X（甲方）与Y（乙方）经友好协商…: names with their labels in brackets, in the opening sentences."""
+    pattern = re.compile(rf"(?P<name>{NAME})\s*[（(](?P<label>{labels.label})[）)]")
+    for text in texts:
+        for match in pattern.finditer(text):
+            name = clean_name(owner_segment(match.group("name")))
+            if name and labels.is_label(match.group("label")) and ORGANISATION_SUFFIX.search(name):
+                registry.add([match.group("label")], name=name, source="合同首部")
+
+
+# ---------------------------------------------------------------- definitions
+def _aliases_of(match: re.Match, labels: LabelReader) -> list[str]:
+    words = [w for w in (match.group(1), match.group(2), match.group("bare")) if w]
+    return [w.strip() for w in words if w.strip() and not PLACEHOLDER.search(w)]
+
+
+ENUMERATOR = re.compile(r"^(?:[#>*\-\s]+|(?:[\d０-９]+[.．、]?)+\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)+")
+
+
+def owner_segment(before: str) -> str:
+    """The words a definition names: the phrase just before it, without lead-ins (本协议是…, 欢迎您与…)."""
+    # A definition made earlier in the sentence ends a phrase: X（以下称“七牛云”）与用户（以下称“您”）.
+    before = re.sub(r"[（(](?:以下|下称|简称|或称)[^（）()]*[）)]", "。", before)
+    before = before.rstrip(" （(，,")
+    segment = SEGMENT_BREAK.split(before)[-1].strip()
+    segment = re.split(r"(?:作为|担任)", segment)[-1]
+    segment = ENUMERATOR.sub("", segment)
+    segment = LEAD_IN.sub("", segment).strip()
+    # 您与X / 甲方与X: the other party of the sentence.
+    segment = re.sub(r"^.{0,4}?(?:您|用户|甲方|乙方|双方)(?:与|和|同)", "", segment)
+    for word in ("与", "和", "同", "及"):
+        if segment.startswith(word):
+            segment = segment[len(word):]
+    return segment.strip()
+
+
+def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
+    lexicon = labels.lexicon
+    addressed = (lexicon.addressee, *lexicon.customer_labels)
+    for index, text in enumerate(texts):
+        for definition in ALIAS_DEFINITION.finditer(text):
+            aliases = _aliases_of(definition, labels)
+            if not aliases:
+                continue
+            segment = owner_segment(text[: definition.start()])
+            bare = PLACEHOLDER.sub("", segment).strip()  # 委托单位＿＿＿，以下简称甲方
+            owner_label = bare if labels.is_label(bare) or bare in addressed else None
+            # Names are taken from the opening only: forms in the annexes (保函: 关于贵公司（以下简称“受让方”）)
+            # name the parties differently.
+            name = clean_name(segment) if not owner_label and index < PARTY_BLOCK_SCAN else None
+            if name and not ORGANISATION_SUFFIX.search(name):
+                name = None
+            party_words = [a for a in aliases if labels.is_label(a) or a in addressed]
+            existing = registry.find(owner_label) if owner_label else (registry.find(name) if name else None)
+            if existing is not None:
+                registry.add(existing.labels[:1] + aliases, source="简称定义")
+            elif owner_label:
+                registry.add([owner_label] + aliases, source="简称定义")
+            elif name and (party_words or STRONG_ORGANISATION.search(name)):
+                # 杭州星河云计算有限公司（以下简称“星河”）; never （以下简称“设备”）, a term.
+                registry.add(aliases, name=name, source="简称定义")
+            elif len(party_words) >= 2:
+                registry.add(party_words, source="简称定义")  # …的个人或组织，简称为“用户”或“您”
+
+
+LABEL_DEFINITION = re.compile(
+    rf"[{QUOTE_OPEN}](?P<label>[^{QUOTE_CLOSE}]{{1,12}})[{QUOTE_CLOSE}]\s*(?:[－\-—]+|：|:)?\s*(?:是指|系指|指)(?P<definition>[^。；;]{{2,80}})"
+)
+
+
+def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
+    """“业主”是指…委托监理业务的一方: a defined label is a party when the definition says it is one."""
+    for text in texts:
+        for match in LABEL_DEFINITION.finditer(text):
+            label, definition = match.group("label").strip(), match.group("definition")
+            if not labels.is_label(label) or re.search(r"以外|之外|除[^，。]{0,20}外", definition):
+                continue
+            if not re.search(r"一方|当事人|法人|公司|单位|组织|个人|机构", definition) and registry.find(label) is None:
+                continue
+            party = registry.add([label], source="合同定义")
+            if party is not None:
+                party.definitions.append(definition)
+
+
+def _parties_by_use(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> None:
+    """Known labels the contract keeps using as parties (甲方应…) are parties even without a declaration."""
+    known = {label for party in registry.parties for label in party.labels}
+    candidates = sorted(set(lexicon.labels) - known, key=len, reverse=True)
+    if not candidates:
+        return
+    pattern = re.compile("(" + "|".join(map(re.escape, candidates)) + r")(?:应|须|有权|不得|负责|可以|承担|同意)")
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(m.group(1) for m in pattern.finditer(text))
+    for label, count in counts.items():
+        if count >= USES_TO_COUNT and not any(label != other and label in other for other in counts):
+            registry.add([label], source="合同用语")
+
+
+def _count_uses(texts: list[str], registry: PartyRegistry) -> None:
+    words = {word: party for party in registry.parties for word in party.all_names()}
+    if not words:
+        return
+    pattern = alternation(words)
+    for text in texts:
+        for match in pattern.finditer(text):
+            words[match.group()].uses += 1

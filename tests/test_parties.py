@@ -1,0 +1,130 @@
+"""Who is who: parties and their roles in real-world Chinese contracts, read without hints.
+
+One fixture file per form of contract (tests/fixtures/parties/*.yaml). Each case is the
+opening of a contract (party block, definitions, enough of the body to decide) and every
+party that signs it: the labels the checker must merge into one party, its full name
+(null for a blank template) and its roles under T/CCIA 004-2024. ``no_role`` lists
+third parties that do not sign (guarantors, intermediaries, sub-processors, regulators,
+end users, labels inside definitions or quoted law) and must hold no role. ``hint`` says
+whose side we are on (``CheckSettings.organisation``).
+
+Each case goes through the public checker, from a .txt file, as a user's contract would.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from contractkit.checker import Checker, CheckSettings
+from contractkit.organisation import Organisation
+from contractkit.results.model import PartyResult
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parties"
+ROLES = {"customer", "provider", "software", "hardware", "om", "security"}
+CASE_KEYS = {"name", "text", "parties", "no_role", "hint"}
+
+
+def _load() -> list[tuple[str, dict]]:
+    cases = []
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            cases.append((path.stem, case))
+    return cases
+
+
+CASES = _load()
+
+
+@cache
+def _checker(names: tuple[str, ...] = (), role: str = "provider") -> Checker:
+    organisation = Organisation(names=names, role=role) if names else None
+    return Checker(CheckSettings(suggestions=False, organisation=organisation))
+
+
+def _words(party: PartyResult) -> set[str]:
+    """Everything the report calls this party: its label, its other labels and its name."""
+    return {party.label, *party.aliases} | ({party.name} if party.name else set())
+
+
+def _describe(parties) -> str:
+    return "\n".join(
+        f"  - {p.label} aliases={list(p.aliases)} name={p.name!r} roles={list(p.roles)}" for p in parties
+    ) or "  (none)"
+
+
+# ------------------------------------------------------------------ the fixtures themselves
+def test_fixtures_are_well_formed():
+    assert len(CASES) >= 70
+    names = [case["name"] for _, case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    for group, case in CASES:
+        where = f"{group}::{case.get('name')}"
+        assert set(case) <= CASE_KEYS and {"name", "text", "parties"} <= set(case), where
+        lines = [line for line in case["text"].splitlines() if line.strip()]
+        assert 3 <= len(lines) <= 25, where
+        assert case["parties"], where
+        for party in case["parties"]:
+            assert party["labels"], where
+            assert set(party["roles"]) <= ROLES, where
+            for label in party["labels"]:
+                assert label in case["text"], f"{where}: label {label} not in the text"
+            if party.get("name"):
+                assert party["name"] in case["text"], f"{where}: name {party['name']} not in the text"
+        for label in case.get("no_role") or ():
+            assert label in case["text"], f"{where}: no_role {label} not in the text"
+        hint = case.get("hint")
+        if hint:
+            assert hint["as"] and hint.get("as_role", "provider") in ROLES, where
+
+
+def test_every_form_has_several_cases():
+    groups: dict[str, int] = {}
+    for group, _ in CASES:
+        groups[group] = groups.get(group, 0) + 1
+    assert all(count >= 3 for count in groups.values()), groups
+
+
+# ------------------------------------------------------------------ the checker on each case
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{g}::{c['name']}") for g, c in CASES])
+def test_parties_and_roles(case, tmp_path):
+    hint = case.get("hint") or {}
+    checker = _checker(tuple(hint.get("as") or ()), hint.get("as_role", "provider"))
+    path = tmp_path / "contract.txt"
+    path.write_text(case["text"], encoding="utf-8")
+    report = checker.check_path(path)
+    assert report.status != "error", report.error
+    reported = report.parties
+
+    problems: list[str] = []
+    matched: set[int] = set()
+    for expected in case["parties"]:
+        labels = expected["labels"]
+        holders = {label: [i for i, p in enumerate(reported) if label in _words(p)] for label in labels}
+        same = [i for i, p in enumerate(reported) if all(label in _words(p) for label in labels)]
+        if not same:
+            found = {label: [reported[i].label for i in where] for label, where in holders.items()}
+            problems.append(f"{labels}: not one party holding all labels (label -> parties: {found})")
+            continue
+        party = reported[same[0]]
+        matched.add(same[0])
+        if expected.get("name") is not None and party.name != expected["name"]:
+            problems.append(f"{labels}: name {party.name!r}, expected {expected['name']!r}")
+        if set(party.roles) != set(expected["roles"]):
+            problems.append(f"{labels}: roles {sorted(party.roles)}, expected {sorted(expected['roles'])}")
+    for label in case.get("no_role") or ():
+        for party in reported:
+            if label in _words(party) and party.roles:
+                problems.append(f"third party {label} holds roles {list(party.roles)}")
+    # Only the signing parties may hold roles: an address line, a representative or a
+    # quoted label made into a role holder is a wrong party.
+    for i, party in enumerate(reported):
+        if i not in matched and party.roles and not any(l in _words(party) for l in case.get("no_role") or ()):
+            problems.append(f"unexpected role holder {party.label} ({party.name}) with roles {list(party.roles)}")
+
+    assert not problems, (
+        f"{case['name']}:\n" + "\n".join(f"  * {p}" for p in problems) + "\nreported parties:\n" + _describe(reported)
+    )
