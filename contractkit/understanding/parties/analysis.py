@@ -20,7 +20,7 @@ from contractkit.understanding.parties.cloud_terms import read_cloud_terms
 from contractkit.understanding.parties.declarations import Party, PartyRegistry, find_parties
 from contractkit.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.understanding.parties.sides import side_votes
-from contractkit.understanding.parties.subject import SubjectMatter, subject_matter
+from contractkit.understanding.parties.subject import SubjectMatter, subject_matter, work_of
 from contractkit.understanding.statements import BOTH_PARTIES
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def analyse_parties(
                 id(customer): _Decision((CUSTOMER,), [cloud.customer_reason]),
                 id(provider): _Decision((PROVIDER,), [cloud.provider_reason]),
             }
+            decisions |= _platform_suppliers(registry, decisions, texts, lexicons)
         else:
             decisions = _inferred(registry, texts, lexicons, subject)
         if organisation:
@@ -146,6 +147,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     cloud_service = subject.is_cloud_service(partner_roles)
     partner = subject.partner_roles(partner_roles)
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
+    performers = [i for i in signers if sides[i] == PERFORMING]
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
@@ -165,9 +167,34 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif side == PERFORMING:
             if cloud_service and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + subject_reasons((PROVIDER,)))
-            elif partner:
-                decisions[id(party)] = _Decision(partner, side_reasons + subject_reasons(partner))
+            else:
+                roles, reasons = partner, subject_reasons(partner)
+                if len(performers) > 1:  # 乙方 develops, 丙方 operates: each by its own clauses
+                    others = [w for j in performers if j != i for w in parties[j].all_names()]
+                    own = work_of(party.all_names(), others, texts, lexicon)
+                    if own.partner_roles(partner_roles):
+                        roles = own.partner_roles(partner_roles)
+                        reasons = [r for role in roles for r in own.reasons.get(role, ())][:3]
+                if roles:
+                    decisions[id(party)] = _Decision(roles, side_reasons + reasons)
     return decisions
+
+
+def _platform_suppliers(registry: PartyRegistry, decisions, texts: list[str], lexicons: Lexicons):
+    """Cloud terms of a marketplace: the sellers (服务商) supply products to the users on the
+    provider's platform, so they are the provider's partners, with roles from what they supply."""
+    lexicon, suppliers = lexicons.parties, {}
+    for party in registry.parties:
+        if id(party) in decisions or party.not_signing:
+            continue
+        if not any(lexicon.side_of_label(w) == PERFORMING for w in party.labels):
+            continue
+        work = work_of(party.all_names(), [], texts, lexicon)  # its clauses name the platform and users too
+        roles = work.partner_roles(lexicons.partner_roles)
+        if roles:
+            reasons = [r for role in roles for r in work.reasons.get(role, ())][:2]
+            suppliers[id(party)] = _Decision(roles, ["通过云服务提供者的平台向用户提供产品或服务的一方"] + reasons)
+    return suppliers
 
 
 def _named_elsewhere(named: dict[int, dict[str, str]], i: int, role: str) -> bool:

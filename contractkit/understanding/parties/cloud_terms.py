@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from contractkit.understanding.parties.declarations import PartyRegistry, clean_name
 from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
 
-ADDRESSEE_MIN = 10  # 您 at least this often …
+ADDRESSEE_MIN = 3  # 您 at least this often …
 ADDRESSEE_OVER_ORDINALS = 1.0  # … and more often than 甲方 and 乙方 together
 PROVIDER_MIN = 3  # the provider's name is the subject of its rights at least this often
 SUBJECT_MAX = 12
@@ -37,14 +37,14 @@ class CloudTerms:
 
 def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> CloudTerms | None:
     text = "\n".join(texts)
-    addressed = text.count(lexicon.addressee)
+    addressee, addressed = _addressee(text, lexicon)
     ordinal_uses = sum(text.count(o) for o in lexicon.ordinals[:2])
     if addressed < ADDRESSEE_MIN or addressed <= ordinal_uses * ADDRESSEE_OVER_ORDINALS:
         return None
-    customer = registry.find(lexicon.addressee)
-    customer_words = tuple(customer.labels) if customer else (lexicon.addressee,)
+    customer = registry.find(addressee)
+    customer_words = tuple(customer.labels) if customer else (addressee,)
     subjects = _subjects(texts, lexicon, set(customer_words))
-    provider = _provider(registry, subjects, set(customer_words))
+    provider = _provider(registry, subjects, set(customer_words), lexicon)
     if provider is None:
         return None
     chosen, count = provider
@@ -63,9 +63,22 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
         customer_words=customer_words,
         provider_words=tuple(dict.fromkeys(words)),
         provider_name=name,
-        customer_reason=f"协议以“{lexicon.addressee}”称呼接受服务的一方（{addressed} 处），属云服务客户",
-        provider_reason=f"协议由“{chosen}”享有权利、作出承诺（{count} 处），属提供服务的云服务提供者",
+        customer_reason=f"协议以“{addressee}”称呼接受服务的一方（{addressed} 处），属云服务客户",
+        provider_reason=f"协议由“{chosen}”订立并享有权利、作出承诺，属提供服务的云服务提供者",
     )
+
+
+def _addressee(text: str, lexicon: PartyLexicon) -> tuple[str, int]:
+    """您, or in terms that never say 您, the user label they speak of (…与用户之间…)."""
+    addressed = text.count(lexicon.addressee)
+    if addressed >= ADDRESSEE_MIN:
+        return lexicon.addressee, addressed
+    counts = {label: text.count(label) for label in lexicon.customer_labels}
+    label = max(counts, key=counts.get)
+    with_words = "|".join(map(re.escape, lexicon.with_words))
+    if re.search(rf"(?:{with_words}){re.escape(label)}(?:之间|签订|订立|就)", text):
+        return label, counts[label]
+    return lexicon.addressee, addressed
 
 
 def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str]) -> Counter:
@@ -82,15 +95,18 @@ def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str])
     return counts
 
 
-def _provider(registry: PartyRegistry, subjects: Counter, customer_words: set[str]) -> tuple[str, int] | None:
+def _provider(registry: PartyRegistry, subjects: Counter, customer_words: set[str], lexicon: PartyLexicon):
+    """The party holding the rights of the terms. An organisation the terms name (X公司（以下简称“澜图云”）)
+    needs no count; a word found only as a subject must be one several times."""
     scores: Counter = Counter()
+    not_provider = customer_words | set(lexicon.customer_labels)
     for party in registry.parties:
-        if any(word in customer_words for word in party.labels):
+        if any(word in not_provider for word in party.labels):
             continue
-        for word in party.all_names():
-            scores[party.key] += sum(n for s, n in subjects.items() if s == word)
+        named = sum(n for s, n in subjects.items() if s in party.all_names())
+        scores[party.key] = named + (PROVIDER_MIN if party.name else 0)
     for word, count in subjects.items():
-        if registry.find(word) is None:
+        if registry.find(word) is None and word not in not_provider:
             # 腾讯 and 腾讯云公司 counted together under the shorter word.
             scores[word] += count + sum(n for s, n in subjects.items() if s != word and s.startswith(word))
     if not scores:

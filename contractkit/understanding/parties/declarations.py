@@ -30,7 +30,7 @@ QUOTE_OPEN, QUOTE_CLOSE = "“\"'‘「『", "”\"'’」』"
 QUOTED = rf"[{QUOTE_OPEN}]([^{QUOTE_CLOSE}]{{1,24}})[{QUOTE_CLOSE}]"
 # 以下简称“甲方” / 下称"乙方" / 简称为：“DCloud” / 以下简称甲方 (unquoted, up to a bracket or stop)
 ALIAS_DEFINITION = re.compile(
-    r"(?:以下简称|以下称|以下统称|以下合称|下称|简称|或称)(?:为)?[：:]?\s*"
+    r"(?:以下简称|以下称|以下统称|以下合称|下称|简称|或称|也称|亦称|又称)(?:为)?[：:]?\s*"
     rf"(?:{QUOTED}(?:\s*(?:或|、|/)\s*{QUOTED})?|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
 )
 PLACEHOLDER = re.compile(r"[_＿×xX＊*]{2,}|<[^<>]{0,20}>|＜[^＜＞]{0,20}＞|【[^【】]{0,20}】|\[[^\[\]]{0,20}\]|…{1,}|\.{3,}")
@@ -39,13 +39,23 @@ ORGANISATION_SUFFIX = re.compile(
     r"(?:公司|集团|中心|研究院|研究所|局|委员会|大学|学院|学校|医院|银行|分行|支行|事务所|合作社|协会|厂|站|部|办公室|"
     r"政府|管理处|单位|工作室|科技|网络)$"
 )
+def looks_like_organisation(name: str | None) -> bool:
+    """…有限公司, 重庆邮电大学: an organisation's name, not the bare word 学校 or 公司, nor a phrase
+    that runs into one (根据学校)."""
+    match = ORGANISATION_SUFFIX.search(name or "")
+    return bool(match) and match.start() >= 2 and not LEADING_FUNCTION_WORD.match(name)
+
+
+LEADING_FUNCTION_WORD = re.compile(r"根据|按照|依据|依照|经|由|在|对|向|与|和|及|供|就|为|将|从|自|同|如|若|当")
+
+
 STRONG_ORGANISATION = re.compile(r"(?:公司|集团|大学|学院|医院|研究院|研究所|委员会|局|银行|事务所)$")
 LEAD_IN = re.compile(
     r"^(?:本[^，。；]{0,8}?(?:协议|合同|条款|规则)(?:是|系|为|由)?|欢迎(?:您)?(?:与|使用|选择)?|是|系|即|由|"
     r"订立(?:合同|协议)(?:各方|双方)?[：:]?)"
 )
 # A name with a place in brackets inside it: 青穹云计算（深圳）有限公司.
-NAME = r"(?:[^\s，,。；;：:、（）()“”]|[（(][\u4e00-\u9fa5]{1,6}[）)]){2,40}?"
+NAME = r"(?:[^\s，,。；;：:、（）()“”《》的]|[（(][\u4e00-\u9fa5]{1,6}[）)]){2,40}?"
 SEGMENT_BREAK = re.compile(r"[。；;，,：:、\n]|\s{2,}")
 
 
@@ -59,6 +69,7 @@ class Party:
     definitions: list[str] = field(default_factory=list)  # the contract's definition of its label
     sources: list[str] = field(default_factory=list)  # where it was found, for the reasons
     uses: int = 0  # how often the contract names it
+    not_signing: bool = False  # the contract says it is not a party (分包方不是本合同当事人)
 
     @property
     def key(self) -> str:
@@ -142,8 +153,13 @@ def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
     _label_definitions(texts, registry, labels)
     _party_block(texts[-SIGNATURE_SCAN:], registry, labels, "签署栏", signature_only=True)
     _parties_by_use(texts, registry, lexicon)
+    _label_variants(texts, registry, lexicon)
+    _not_signing(texts, registry)
     _count_uses(texts, registry)
     return registry
+
+
+NOT_IN_LABEL = re.compile(r"以下|简称|称为|是指|本合同|本协议|[的是与和及或为指称]")
 
 
 class LabelReader:
@@ -162,6 +178,10 @@ class LabelReader:
         word = word.strip()
         if not word or word in self.lexicon.block_fields or word in self.lexicon.non_parties:
             return False
+        if word.startswith(("其他", "其它", "任何", "第三", "另一")):
+            return False  # 其他服务商: whoever else, not a party of this contract
+        if word not in self.lexicon.label_side and NOT_IN_LABEL.search(word):
+            return False  # 以下简称许可方, 本合同甲方: a phrase around a label, not a label
         if word in self.lexicon.label_side:
             return True
         # A word the lists do not know is a label when its own words give a side (用能单位, 咨询工程师).
@@ -170,8 +190,8 @@ class LabelReader:
 
 # ---------------------------------------------------------------- party block
 def _compact(text: str) -> str:
-    """甲    方: -> 甲方:  (short block lines space their labels out)."""
-    text = text.strip()
+    """甲    方: -> 甲方:  (short block lines space their labels out; Markdown's ** and # go)."""
+    text = re.sub(r"\*\*|__|^#+\s*|^>\s*", "", text.strip()).strip()
     return re.sub(r"(?<=[\u4e00-\u9fa5])[ \u3000]+(?=[\u4e00-\u9fa5（(：:])", "", text)
 
 
@@ -199,15 +219,19 @@ def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
         rf"^(?P<a>{labels.label})\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
     )
     name_then_label = re.compile(rf"^(?P<name>{NAME})\s*[（(](?P<label>{labels.label})[）)]\s*[：:]?$")
+    described_line = re.compile(
+        rf"^(?P<b>[\u4e00-\u9fa5]{{2,8}})\s*[（(](?P<a>{labels.label})[）)]\s*(?:[：:](?P<rest>.*))?$"
+    )
     previous: Party | None = None
     for index, raw in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
         for cell in _cells(raw):
             previous = _block_cell(_compact(cell), following, previous, registry, labels, source, signature_only,
-                                   line, name_then_label)
+                                   line, name_then_label, described_line)
 
 
-def _block_cell(text, following, previous, registry, labels, source, signature_only, line, name_then_label):
+def _block_cell(text, following, previous, registry, labels, source, signature_only, line, name_then_label,
+                described_line):
     if len(text) > BLOCK_LINE_MAX:
         return None
     # （甲方） alone under 委托方：＿＿: the line names the party above it.
@@ -217,17 +241,25 @@ def _block_cell(text, following, previous, registry, labels, source, signature_o
     # 厦门海屿云计算有限公司（委托方）
     named = name_then_label.match(text)
     if named and labels.is_label(named.group("label")) and not signature_only:
-        return registry.add([named.group("label")], name=clean_name(named.group("name")), source=source)
-    match = line.match(text)
+        name = clean_name(named.group("name"))
+        if name and not labels.is_label(name) and looks_like_organisation(name):
+            return registry.add([named.group("label")], name=name, source=source)
+    match = line.match(text) or described_line.match(text)
+    if match and not labels.is_label(match.group("a")) and match.group("b") and labels.is_label(match.group("b")):
+        match = described_line.match(text)  # 测评机构（乙方）：X — the label is in the brackets
     if not match or not labels.is_label(match.group("a")):
         return None
+    if (match.group("a") not in labels.lexicon.label_side and registry.find(match.group("a")) is None
+            and sum(1 for p in registry.parties if p.name) >= 2):
+        return None  # 使用单位：信息化办公室 under two named parties describes the project, not a party
     rest = match.group("rest")
     if signature_only and not (SIGNATURE_MARK.search(text) or rest is not None):
         return previous
     label, inner = match.group("a"), (match.group("b") or "").strip()
     found, hint = [label], None
-    if inner and labels.is_label(inner):
-        found.append(inner)
+    inner_labels = [w for w in re.split(r"[/／、,，]", inner) if labels.is_label(w)] if inner else []
+    if inner_labels:
+        found += inner_labels  # 甲方（委托方/采购方）
     elif inner and not SIGNATURE_MARK.fullmatch(f"（{inner}）"):
         hint = inner
     # 甲方：X, or the name on the next line (甲方 / 甲方： / 委托方（签章）： then 名称：X or X alone).
@@ -244,17 +276,24 @@ def _name_on_next_line(text: str, labels: LabelReader) -> str | None:
     if not text or len(text) > 60 or re.search(r"[：:]", text) or labels.is_label(text):
         return None
     name = clean_name(text)
-    return name if name and ORGANISATION_SUFFIX.search(name) else None
+    return name if looks_like_organisation(name) else None
 
 
 def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
     """X（甲方）与Y（乙方）经友好协商…: names with their labels in brackets, in the opening sentences."""
-    pattern = re.compile(rf"(?P<name>{NAME})\s*[（(](?P<label>{labels.label})[）)]")
+    pattern = re.compile(rf"(?P<name>{NAME})\s*[（(](?P<label>{labels.label})(?:[，,、][^（）()]{{0,20}})?[）)]")
     for text in texts:
         for match in pattern.finditer(text):
+            label = match.group("label")
             name = clean_name(owner_segment(match.group("name")))
-            if name and labels.is_label(match.group("label")) and ORGANISATION_SUFFIX.search(name):
-                registry.add([match.group("label")], name=name, source="合同首部")
+            if not name or not labels.is_label(label):
+                continue
+            # 用能单位（甲方）: two labels of one party; …有限公司（甲方）: a name and its label.
+            described = re.split(r"[供与和及就对的向为将在]", name)[-1]
+            if labels.is_label(described):
+                registry.add([label, described], source="合同首部")
+            elif looks_like_organisation(name):
+                registry.add([label], name=name, source="合同首部")
 
 
 # ---------------------------------------------------------------- definitions
@@ -266,13 +305,18 @@ def _aliases_of(match: re.Match, labels: LabelReader) -> list[str]:
 ENUMERATOR = re.compile(r"^(?:[#>*\-\s]+|(?:[\d０-９]+[.．、]?)+\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)+")
 
 
+DEFINITION_LINE = re.compile(
+    rf"^\s*(?:[\d０-９.．]+\s*)?[{QUOTE_OPEN}]?(?P<term>[^{QUOTE_CLOSE}：:，,。]{{1,10}})[{QUOTE_CLOSE}]?\s*(?:[：:]\s*)?(?:是指|系指|指)"
+)
+
+
 def owner_segment(before: str) -> str:
     """The words a definition names: the phrase just before it, without lead-ins (本协议是…, 欢迎您与…)."""
     # A definition made earlier in the sentence ends a phrase: X（以下称“七牛云”）与用户（以下称“您”）.
     before = re.sub(r"[（(](?:以下|下称|简称|或称)[^（）()]*[）)]", "。", before)
     before = before.rstrip(" （(，,")
     segment = SEGMENT_BREAK.split(before)[-1].strip()
-    segment = re.split(r"(?:作为|担任)", segment)[-1]
+    segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请)", segment)[-1]
     segment = ENUMERATOR.sub("", segment)
     segment = LEAD_IN.sub("", segment).strip()
     # 您与X / 甲方与X: the other party of the sentence.
@@ -292,12 +336,15 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             if not aliases:
                 continue
             segment = owner_segment(text[: definition.start()])
+            defining = DEFINITION_LINE.match(text)
+            if defining and defining.end() <= definition.start():
+                segment = defining.group("term")  # 用户：指…的个人或组织，在本协议中也称为“您”
             bare = PLACEHOLDER.sub("", segment).strip()  # 委托单位＿＿＿，以下简称甲方
             owner_label = bare if labels.is_label(bare) or bare in addressed else None
             # Names are taken from the opening only: forms in the annexes (保函: 关于贵公司（以下简称“受让方”）)
             # name the parties differently.
             name = clean_name(segment) if not owner_label and index < PARTY_BLOCK_SCAN else None
-            if name and not ORGANISATION_SUFFIX.search(name):
+            if not looks_like_organisation(name):
                 name = None
             party_words = [a for a in aliases if labels.is_label(a) or a in addressed]
             existing = registry.find(owner_label) if owner_label else (registry.find(name) if name else None)
@@ -308,20 +355,36 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             elif name and (party_words or STRONG_ORGANISATION.search(name)):
                 # 杭州星河云计算有限公司（以下简称“星河”）; never （以下简称“设备”）, a term.
                 registry.add(aliases, name=name, source="简称定义")
+            elif party_words and not bare:
+                registry.add(party_words, source="简称定义")  # ＿＿＿＿（以下简称“甲方”）: a blank name
             elif len(party_words) >= 2:
                 registry.add(party_words, source="简称定义")  # …的个人或组织，简称为“用户”或“您”
 
 
 LABEL_DEFINITION = re.compile(
-    rf"[{QUOTE_OPEN}](?P<label>[^{QUOTE_CLOSE}]{{1,12}})[{QUOTE_CLOSE}]\s*(?:[－\-—]+|：|:)?\s*(?:是指|系指|指)(?P<definition>[^。；;]{{2,80}})"
+    rf"[{QUOTE_OPEN}](?P<label>[^{QUOTE_CLOSE}]{{1,12}})[{QUOTE_CLOSE}]"
+    rf"(?:\s*(?:或|、)\s*[{QUOTE_OPEN}](?P<other>[^{QUOTE_CLOSE}]{{1,12}})[{QUOTE_CLOSE}])?"
+    rf"\s*(?:[－\-—]+|：|:)?\s*(?:是指|系指|指)(?P<definition>[^。；;]{{2,80}})"
 )
 
 
 def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
     """“业主”是指…委托监理业务的一方: a defined label is a party when the definition says it is one."""
+    addressed = (labels.lexicon.addressee, *labels.lexicon.customer_labels)
     for text in texts:
         for match in LABEL_DEFINITION.finditer(text):
             label, definition = match.group("label").strip(), match.group("definition")
+            words = [w for w in (label, (match.group("other") or "").strip()) if w]
+            # “我们”或“星垣云”是指星垣数据科技（南京）有限公司: a name given to an organisation.
+            name = clean_name(definition)
+            if name and name == definition.strip() and STRONG_ORGANISATION.search(name):
+                registry.add(words, name=name, source="合同定义")
+                continue
+            if label == labels.lexicon.addressee:
+                registry.add(words, source="合同定义")  # “您”是指…
+                continue
+            if label in addressed:
+                continue  # “用户”是指… defines a term of the service, not a party of the contract
             if not labels.is_label(label) or re.search(r"以外|之外|除[^，。]{0,20}外", definition):
                 continue
             if not re.search(r"一方|当事人|法人|公司|单位|组织|个人|机构", definition) and registry.find(label) is None:
@@ -332,7 +395,10 @@ def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
 
 
 def _parties_by_use(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> None:
-    """Known labels the contract keeps using as parties (甲方应…) are parties even without a declaration."""
+    """Known labels the contract keeps using as parties (甲方应…) are parties even without a declaration,
+    unless the contract declared its two parties already (then 受托人应当… quotes a law or a definition)."""
+    if len(registry.parties) >= 2:
+        return
     known = {label for party in registry.parties for label in party.labels}
     candidates = sorted(set(lexicon.labels) - known, key=len, reverse=True)
     if not candidates:
@@ -344,6 +410,34 @@ def _parties_by_use(texts: list[str], registry: PartyRegistry, lexicon: PartyLex
     for label, count in counts.items():
         if count >= USES_TO_COUNT and not any(label != other and label in other for other in counts):
             registry.add([label], source="合同用语")
+
+
+def _label_variants(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> None:
+    """Other forms of a party's label in the body are that party: 中标（成交）供应商 called 供应商,
+    被许可方 called 被许可人 (…方, …人 and …单位 of one stem)."""
+    text = "\n".join(texts)
+    for party in list(registry.parties):
+        for label in list(party.labels):
+            stem = re.sub(r"(?:方|人|单位)$", "", label)
+            variants = [v for v in lexicon.labels if v != label and label.endswith(v)]
+            variants += [stem + end for end in ("方", "人", "单位") if stem != label and len(stem) >= 2]
+            for variant in variants:
+                if (variant != label and registry.find(variant) is None and variant in text
+                        and lexicon.side_of_label(variant) == lexicon.side_of_label(label)):
+                    registry.add([label, variant])
+
+
+NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
+
+
+def _not_signing(texts: list[str], registry: PartyRegistry) -> None:
+    """分包方不是本合同当事人: the contract itself says the party does not sign."""
+    for text in texts:
+        for match in NOT_A_PARTY.finditer(text):
+            before = text[: match.start()]
+            for party in registry.parties:
+                if any(before.endswith(word) for word in party.all_names()):
+                    party.not_signing = True
 
 
 def _count_uses(texts: list[str], registry: PartyRegistry) -> None:

@@ -51,6 +51,8 @@ def side_votes(parties: list[Party], texts: list[str], lexicon: PartyLexicon) ->
     """Votes per party (by position in ``parties``)."""
     votes = {i: SideVotes() for i in range(len(parties))}
     for i, party in enumerate(parties):
+        if party.not_signing:
+            votes[i].add(THIRD_PARTY, WEIGHT_LABEL, "合同写明其不是本合同当事人")
         for label in party.labels:
             side = lexicon.side_of_label(label)
             if side:

@@ -19,6 +19,10 @@ TITLE_SCAN = 30  # blocks from the top where the title stands (after a cover or 
 TITLE_MAX = 40
 TITLE_END = re.compile(r"(?:合同|协议|合同书|协议书|条款|契约)(?:[（(][^（）()]*[）)])?\s*$")
 TITLE_PARTS = re.compile(r"及|以及|和|与|暨|、|＋|\+|/|／|，|[（()）]")
+GENERIC_TAIL = re.compile(
+    r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:合同书?|协议书?|条款|契约)?"
+)
+CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
 SUBJECT_LINE = re.compile(
     r"项目名称|服务名称|服务内容|服务范围|服务项目|合同标的|标的|委托事项|委托内容|工作内容|工作范围|项目内容|"
@@ -29,12 +33,15 @@ WEIGHT_TITLE = 6.0  # each subject term in the title
 WEIGHT_SUBJECT_LINE = 2.0  # each in a line stating the subject
 WEIGHT_BODY = 0.25  # each in the rest of the text …
 BODY_CAP = 12  # … counted up to this many
-SECOND_ROLE_SHARE = 0.4  # a further role needs this share of the best role's score, and to be
+SECOND_ROLE_SHARE = 0.25  # a further role needs this share of the best role's score, and to be
 # named in the title or a line stating the subject, not only in passing
 MIN_SCORE = 0.5
-# 双方就乙方为甲方提供安全服务事宜订立本协议: the opening sentence states the subject.
-SUBJECT_STATEMENT = re.compile(r"就([^，。；]{2,60}?)(?:事宜|事项)")
+# Sentences of the opening that state what the work is: 双方就乙方为甲方提供安全服务事宜订立本协议,
+# 甲方委托乙方为其云平台提供运维服务和安全服务, 乙方负责…的总体实施，包括：….
+SUBJECT_STATEMENT = re.compile(r"就([^，。；]{2,60}?)(?:事宜|事项)|委托[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}")
 OPENING_SCAN = 40
+SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
+SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 
 
 @dataclass(frozen=True)
@@ -69,27 +76,57 @@ def title_of(texts: list[str]) -> str:
     return next((line for line in lines if line and len(line) <= TITLE_MAX and not re.search(r"[。，；：:,;]", line)), "")
 
 
+def _subject_pattern(words) -> re.Pattern:
+    """The role's work: its terms, and its objects after a verb of supplying (供应服务器, 交付软件).
+    A term that names a kind of software (运营管理系统, 运维手册, 安全运营平台) is not that work."""
+    terms = alternation(words.subject_terms).pattern
+    if words.role != SOFTWARE:
+        terms = f"(?:{terms})(?!{SOFTWARE_NOUNS})"
+    if not words.object_terms:
+        return re.compile(terms)
+    objects = alternation(words.object_terms).pattern
+    return re.compile(rf"{terms}|(?:{SUPPLY_VERBS})[^，。；、]{{0,8}}?(?:{objects})")
+
+
 def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
-    """(role, term) of the head of each part of the title: in 网络设备代维服务 the head is 代维,
-    the work; 网络设备 is what it is done on. Parts are split at 及/和/、/brackets."""
-    tagged = {}
+    """(role, term) of the head of each part of the title. The work is the head (网络设备代维服务:
+    代维); a thing worked on, or the cloud service bought, is the head only when nothing but
+    generic words follow it (服务器采购合同, 政务云服务采购合同, not 专属云资源池建设合同)."""
+    activity, thing = {}, {}
     for role, words in lexicon.roles.items():
-        for term in words.subject_terms + words.object_terms:
-            tagged.setdefault(term, role)
+        for term in words.subject_terms:
+            (thing if role == CLOUD_SERVICE else activity).setdefault(term, role)
+        for term in words.object_terms:
+            thing.setdefault(term, role)
+    tagged = activity | {t: r for t, r in thing.items() if t not in activity}
     pattern = alternation(tagged)
     heads = []
     for part in TITLE_PARTS.split(title):
-        found = pattern.findall(part)
-        if found:
-            heads.append((tagged[found[-1]], found[-1]))
+        for match in reversed(list(pattern.finditer(part))):
+            term = match.group()
+            if term in activity or GENERIC_TAIL.fullmatch(part[match.end():].strip()):
+                heads.append((tagged[term], term))
+                break
     return heads
 
 
 def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     title = title_of(texts)
     subject_lines = [t for t in texts if SUBJECT_LINE.search(t[:20])][:SUBJECT_LINES_MAX]
-    subject_lines += [m.group(1) for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)]
-    body = "\n".join(texts)
+    subject_lines += [m.group() for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)]
+    return _score(title, subject_lines, "\n".join(texts), lexicon)
+
+
+def work_of(party_words: list[str], other_words: list[str], texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
+    """What one of several performing parties does: the clauses that name it and no other performer
+    (乙方负责系统开发… / 丙方负责日常巡检…)."""
+    own, others = alternation(party_words), alternation(other_words) if other_words else None
+    clauses = [c for t in texts for c in re.split(r"[。；;]", t)
+               if own.search(c) and not (others and others.search(c))]
+    return _score("", clauses, "", lexicon)
+
+
+def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexicon) -> SubjectMatter:
     heads = _title_heads(title, lexicon)
     scores: Counter = Counter()
     reasons: dict[str, list[str]] = {}
@@ -97,7 +134,7 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     for role, words in lexicon.roles.items():
         if not words.subject_terms:
             continue
-        pattern = alternation(words.subject_terms)
+        pattern = _subject_pattern(words)
         in_title = [term for head_role, term in heads if head_role == role]
         in_lines = [m.group() for line in subject_lines for m in pattern.finditer(line)]
         in_body = pattern.findall(body)
