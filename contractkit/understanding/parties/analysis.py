@@ -234,14 +234,26 @@ def _with_organisation(registry, decisions, organisation: Organisation, subject:
     if ours is None:
         listed = "、".join(organisation.names)
         return decisions, f"未在合同当事人中找到我方（{listed}），各方角色按合同内容推断"
-    decisions = dict(decisions)
+    inferred, decisions = decisions, dict(decisions)
     shown = ours.name or ours.key
-    decisions[id(ours)] = _Decision((organisation.role,), [f"我方（{shown}），按设置为{organisation.role}"], "given")
+    decisions[id(ours)] = _Decision((organisation.role,), [f"我方（{shown}），按设置为{_role_name(organisation.role)}"], "given")
+    others_decided = any(id(p) in inferred for p in registry.parties if p is not ours)
     for party in registry.parties:
         if party is ours or _is_third_party(party, lexicons):
             continue
-        decisions[id(party)] = _counterparty(party, organisation.role, subject, lexicons, decisions.get(id(party)), cloud)
+        current = inferred.get(id(party))
+        if current and organisation.role not in current.roles:
+            continue  # what the contract says of the other parties stands
+        if current is None and others_decided:
+            continue  # a party the contract gives no role to (the customer's own users) stays without one
+        decisions[id(party)] = _counterparty(party, organisation.role, subject, lexicons, None, cloud)
     return decisions, None
+
+
+def _role_name(role: str) -> str:
+    from contractkit.catalogue import default_catalogue
+
+    return default_catalogue().role(role).name
 
 
 def _our_party(registry: PartyRegistry, organisation: Organisation) -> Party | None:
