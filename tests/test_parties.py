@@ -25,7 +25,7 @@ from contractkit.results.model import PartyResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parties"
 ROLES = {"customer", "provider", "software", "hardware", "om", "security"}
-CASE_KEYS = {"name", "text", "parties", "no_role", "hint"}
+CASE_KEYS = {"name", "text", "parties", "no_role", "hint", "known_gap"}
 
 
 def _load() -> list[tuple[str, dict]]:
@@ -89,7 +89,13 @@ def test_every_form_has_several_cases():
 
 
 # ------------------------------------------------------------------ the checker on each case
-@pytest.mark.parametrize("case", [pytest.param(c, id=f"{g}::{c['name']}") for g, c in CASES])
+def _param(group: str, case: dict):
+    # A known gap stays as what a lawyer expects and must keep failing (strict) until it is learnt.
+    marks = [pytest.mark.xfail(strict=True, reason=case["known_gap"])] if "known_gap" in case else []
+    return pytest.param(case, id=f"{group}::{case['name']}", marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(g, c) for g, c in CASES])
 def test_parties_and_roles(case, tmp_path):
     hint = case.get("hint") or {}
     checker = _checker(tuple(hint.get("as") or ()), hint.get("as_role", "provider"))
@@ -128,3 +134,44 @@ def test_parties_and_roles(case, tmp_path):
     assert not problems, (
         f"{case['name']}:\n" + "\n".join(f"  * {p}" for p in problems) + "\nreported parties:\n" + _describe(reported)
     )
+
+
+# ------------------------------------------------------------------ roles the user gives
+SUPPLY = """服务器采购合同
+需方：江城云数据有限公司
+供方：江城服务器制造有限公司
+供方向需方供应服务器二十台，并负责安装调试。
+需方收到设备后十日内支付货款。
+"""
+
+
+def test_a_role_for_a_label_the_contract_does_not_use_names_the_labels_it_does(tmp_path):
+    path = tmp_path / "supply.txt"
+    path.write_text(SUPPLY, encoding="utf-8")
+    report = Checker(CheckSettings(roles={"甲方": ("provider",), "乙方": ("hardware",)})).check_path(path)
+    assert report.status == "error" and report.error.code == "unknown-party"
+    assert "甲方" in report.error.message and "需方" in report.error.message and "供方" in report.error.message
+
+
+def test_roles_given_for_the_contracts_labels_are_used_as_given(tmp_path):
+    path = tmp_path / "supply.txt"
+    path.write_text(SUPPLY, encoding="utf-8")
+    report = Checker(CheckSettings(roles={"需方": ("provider",), "供方": ("om",)})).check_path(path)
+    roles = {p.label: (p.roles, p.source) for p in report.parties}
+    assert roles["需方"] == (("provider",), "given") and roles["供方"] == (("om",), "given")
+    assert report.pairs == ("provider-om",)
+
+
+def test_our_name_not_among_the_parties_is_said_in_the_report(tmp_path):
+    path = tmp_path / "supply.txt"
+    path.write_text(SUPPLY, encoding="utf-8")
+    report = _checker(("华云数智科技有限公司",)).check_path(path)
+    assert any("未在合同当事人中找到我方（华云数智科技有限公司）" in note for note in report.notes)
+    assert {p.label: p.roles for p in report.parties} == {"需方": ("provider",), "供方": ("hardware",)}
+
+
+def test_every_role_comes_with_its_reasons(tmp_path):
+    path = tmp_path / "supply.txt"
+    path.write_text(SUPPLY, encoding="utf-8")
+    for party in _checker().check_path(path).parties:
+        assert party.roles and party.reasons, party

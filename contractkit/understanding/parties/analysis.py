@@ -119,7 +119,7 @@ def _given(registry: PartyRegistry, given: dict[str, list[str]], notes: list[str
         party = registry.find(label)
         if party is None:
             unmatched.append(label)
-            party = registry.add([label], source="用户指定")
+            party = registry.add([label], source="用户指定", as_given=True)
         decisions[id(party)] = _Decision(tuple(dict.fromkeys(roles)), ["由用户指定"], "given")
     left_out = [p.key for p in registry.parties if id(p) not in decisions]
     if unmatched and left_out:

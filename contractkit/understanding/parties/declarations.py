@@ -96,8 +96,10 @@ class PartyRegistry:
                 return party
         return None
 
-    def add(self, labels=(), name: str | None = None, source: str = "", hint: str | None = None) -> Party | None:
-        labels = [label for label in labels if label and label not in self.lexicon.non_parties]
+    def add(self, labels=(), name: str | None = None, source: str = "", hint: str | None = None,
+            as_given: bool = False) -> Party | None:
+        """``as_given``: the user named this label a party; take it even if it is no label we know."""
+        labels = [label for label in labels if label and (as_given or label not in self.lexicon.non_parties)]
         if not labels and not name:
             return None
         found = [p for p in (self.find(word) for word in labels + ([name] if name else [])) if p is not None]
