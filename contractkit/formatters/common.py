@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contractkit.results.model import CheckRun, DocumentReport, Evidence, Finding, Status
+from contractkit.results.model import ERROR, OK, ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, Status
 
 # Problems first, the most serious first: what the user must act on heads the report.
 STATUS_ORDER: tuple[Status, ...] = (Status.CONTRARY, Status.MISSING, Status.PARTIAL, Status.SATISFIED)
@@ -25,7 +25,18 @@ ROLE_NAMES = {
     "security": "安全服务提供者",
 }
 SOURCE_ZH = {"inferred": "推断", "given": "指定"}
-DOCUMENT_STATUS_ZH = {"ok": "已检查", "error": "无法读取"}
+ROLES_UNKNOWN_ZH = "未能确定角色"
+DOCUMENT_STATUS_ZH = {OK: "已检查", ROLES_UNKNOWN: ROLES_UNKNOWN_ZH, ERROR: "无法读取"}
+
+# What to do about a document whose roles could not be determined (nothing was judged), in the
+# terms of the interface the report is read in. The one place this advice is written.
+ROLES_ADVICE_CLI = (
+    "请指定各方角色后重新检查：用 --role 甲方=provider --role 乙方=om 给出各方的角色，"
+    "或用 --as 我方名称 说明哪一方是我方单位（也可在 contractkit.toml 的 [organisation] 或 "
+    "pyproject.toml 的 [tool.contractkit.organisation] 中用 names 写明我方名称）。"
+)
+ROLES_CHOOSE_WEB = "请为各方选择角色后重新检查"  # on the review service's own pages, beside the roles form
+ROLES_ADVICE_WEB = f"{ROLES_CHOOSE_WEB}（在审查服务中打开该文件，于“当事人与角色”处勾选）。"  # its downloads
 
 
 def strength_zh(strength: str) -> str:
@@ -127,6 +138,12 @@ class Totals:
     must_problems: int  # must-level findings missing or contrary, over all documents
     documents_with_must_problems: int
     counts: dict[str, int]  # findings per status value over all documents
+    roles_unknown: int = 0  # read, but no role determined: nothing judged (neither ok nor error)
+
+    @property
+    def judged(self) -> int:
+        """Documents whose requirements were actually judged."""
+        return self.documents - self.errors - self.roles_unknown
 
 
 def totals(run: CheckRun) -> Totals:
@@ -134,13 +151,38 @@ def totals(run: CheckRun) -> Totals:
     for document in run.documents:
         for status, count in document.counts().items():
             counts[status] += count
+    documents = run.status_counts()
     return Totals(
         documents=len(run.documents),
-        errors=sum(1 for d in run.documents if d.status == "error"),
+        errors=documents[ERROR],
         must_problems=sum(len(d.must_problems) for d in run.documents),
         documents_with_must_problems=sum(1 for d in run.documents if d.must_problems),
         counts=counts,
+        roles_unknown=documents[ROLES_UNKNOWN],
     )
+
+
+def summary_parts(total: Totals) -> list[tuple[str, str]]:
+    """The run's summary sentence as (text, tone) parts, tone one of plain/error/unknown/problem/ok;
+    each format joins them with "，" and colours the tones its own way. Documents whose roles could
+    not be determined are counted on their own and never make the run look clean."""
+    parts = [(f"共检查 {total.documents} 份文件", "plain")]
+    parts.append((f"{total.errors} 份无法读取", "error" if total.errors else "plain"))
+    if total.roles_unknown:
+        parts.append((f"{total.roles_unknown} 份{ROLES_UNKNOWN_ZH}（未作审查）", "unknown"))
+    if total.must_problems:
+        parts.append((
+            f"应级（must）问题 {total.must_problems} 项，涉及 {total.documents_with_must_problems} 份文件", "problem"
+        ))
+    elif not total.roles_unknown:
+        parts.append(("无应级（must）问题", "ok"))
+    elif total.judged:
+        parts.append((f"其余 {total.judged} 份无应级（must）问题", "plain"))
+    return parts
+
+
+def summary_text(total: Totals) -> str:
+    return "，".join(text for text, _ in summary_parts(total)) + "。"
 
 
 # ------------------------------------------------------------------ untrusted text

@@ -15,6 +15,8 @@ from pathlib import PurePath
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from contractkit.formatters.common import (
+    ROLES_ADVICE_CLI,
+    ROLES_UNKNOWN_ZH,
     STATUS_ORDER,
     EvidenceView,
     evidence_view,
@@ -23,6 +25,7 @@ from contractkit.formatters.common import (
     role_name,
     source_zh,
     strength_zh,
+    summary_text,
     totals,
 )
 from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
@@ -84,7 +87,8 @@ class DocumentView:
     path: str
     name: str
     format: str | None
-    ok: bool
+    ok: bool  # read (judged or not); False: could not be read
+    roles_unknown: bool  # read, but no role determined: nothing judged (amber, never green)
     error_code: str | None
     error_message: str | None
     parties: tuple[PartyView, ...]
@@ -100,6 +104,9 @@ class HtmlFormatter:
     extension = ".html"
     binary = False
     media_type = "text/html; charset=utf-8"
+
+    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI):
+        self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         return self.render_text(run).encode("utf-8")
@@ -117,6 +124,9 @@ class HtmlFormatter:
             schema=SCHEMA_VERSION,
             documents=documents,
             totals=total,
+            summary=summary_text(total),
+            roles_unknown_zh=ROLES_UNKNOWN_ZH,
+            roles_advice=self.roles_advice,
             overall=[(s.value, s.label_zh, total.counts[s.value]) for s in STATUS_ORDER],
             settings=[(str(key), _setting(value)) for key, value in run.settings.items()],
         )
@@ -138,6 +148,7 @@ def _document_view(document: DocumentReport, number: int) -> DocumentView:
         name=PurePath(str(document.path)).name or str(document.path),
         format=document.format,
         ok=document.status != "error",
+        roles_unknown=document.roles_unknown,
         error_code=error.code if error else ("unknown" if document.status == "error" else None),
         error_message=error.message if error else None,
         parties=tuple(_party_view(party) for party in document.parties),

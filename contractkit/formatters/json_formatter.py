@@ -22,6 +22,12 @@ class JsonFormatter:
     binary = False
     media_type = "application/json"
 
+    def __init__(self, roles_advice: str | None = None):
+        # Accepted like every formatter's, but the JSON is exactly the run: a document whose roles
+        # could not be determined says so by its status ("roles-unknown"), and the schema says
+        # what a caller does about it (give the roles and check again).
+        self.roles_advice = roles_advice
+
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         text = json.dumps(run.as_dict(), ensure_ascii=False, indent=2, default=str)
         return (text + "\n").encode("utf-8")

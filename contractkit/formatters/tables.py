@@ -1,8 +1,9 @@
-"""The rows the spreadsheet formats share: one per contract x requirement, one per unreadable file."""
+"""The rows the spreadsheet formats share: one per contract x requirement, one per unreadable file
+and one per file whose parties' roles could not be determined (nothing judged)."""
 
 from __future__ import annotations
 
-from contractkit.formatters.common import DOCUMENT_STATUS_ZH, printable, strength_zh
+from contractkit.formatters.common import DOCUMENT_STATUS_ZH, ROLES_ADVICE_CLI, printable, strength_zh
 from contractkit.results.model import CheckRun, DocumentReport, Finding
 
 HEADER = (
@@ -38,18 +39,21 @@ def cell(value: str | None) -> str:
     return neutralise(printable(value)) if value else ""
 
 
-def rows(run: CheckRun) -> list[tuple[str, ...]]:
+def rows(run: CheckRun, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str, ...]]:
     """The data rows (without HEADER), every cell already made safe."""
     out: list[tuple[str, ...]] = []
     for document in run.documents:
-        out.extend(document_rows(document))
+        out.extend(document_rows(document, roles_advice))
     return out
 
 
-def document_rows(document: DocumentReport) -> list[tuple[str, ...]]:
+def document_rows(document: DocumentReport, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str, ...]]:
     path = str(document.path)
     status = DOCUMENT_STATUS_ZH.get(document.status, document.status)
     pairs = "; ".join(document.pairs)
+    if document.roles_unknown:
+        message = "；".join([*document.notes, roles_advice])
+        return [_row(path, status, "", pairs, explanation=message)]
     if document.status == "error" or not document.findings:
         if document.error:
             code, message = document.error.code, document.error.message

@@ -10,6 +10,8 @@ from __future__ import annotations
 import click
 
 from contractkit.formatters.common import (
+    ROLES_ADVICE_CLI,
+    ROLES_UNKNOWN_ZH,
     STATUS_ORDER,
     evidence_view,
     ordered_findings,
@@ -18,6 +20,7 @@ from contractkit.formatters.common import (
     role_name,
     source_zh,
     strength_zh,
+    summary_parts,
     totals,
 )
 from contractkit.results.model import CheckRun, DocumentReport, Finding, PartyResult, Status
@@ -30,6 +33,16 @@ STATUS_STYLE = {
 }
 STATUS_MARK = {Status.CONTRARY: "✗", Status.MISSING: "✗", Status.PARTIAL: "△", Status.SATISFIED: "✓"}
 INDENT = "    "
+# Amber, never green: a document nobody's role was found for was not judged at all.
+ROLES_UNKNOWN_STYLE = {"fg": "yellow", "bold": True}
+ROLES_UNKNOWN_TEXT = f"{ROLES_UNKNOWN_ZH}（未作审查）"
+SUMMARY_STYLE = {
+    "plain": {},
+    "error": {"fg": "red", "bold": True},
+    "unknown": ROLES_UNKNOWN_STYLE,
+    "problem": {"fg": "red", "bold": True},
+    "ok": {"fg": "green"},
+}
 
 
 class _Painter:
@@ -49,8 +62,9 @@ class TerminalFormatter:
     binary = False
     media_type = "text/plain; charset=utf-8"
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, roles_advice: str = ROLES_ADVICE_CLI):
         self.quiet = quiet  # one line per document, then the batch summary line
+        self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         return self.render_text(run, colour=colour).encode("utf-8")
@@ -61,6 +75,8 @@ class TerminalFormatter:
         if self.quiet:
             for document in run.documents:
                 lines.append(self._one_line(document, paint))
+            if any(document.roles_unknown for document in run.documents):
+                lines.append(f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
         else:
             lines.append(paint(f"{run.standard} 云服务合同安全责任检查", bold=True))
             for number, document in enumerate(run.documents, 1):
@@ -95,6 +111,11 @@ class TerminalFormatter:
             lines.append(f"  协议关系：{pairs}")
         else:
             lines.append("  协议关系：无")
+        if document.roles_unknown:
+            lines.append(f"  结果：{paint(ROLES_UNKNOWN_TEXT, **ROLES_UNKNOWN_STYLE)}")
+            lines.extend(f"  说明：{printable(note)}" for note in document.notes)
+            lines.append(f"  处理：{self.roles_advice}")
+            return lines
         lines.append(f"  结果：{self._counts(document, paint)}")
         lines.extend(f"  说明：{printable(note)}" for note in document.notes)
 
@@ -173,19 +194,13 @@ class TerminalFormatter:
             code = document.error.code if document.error else "unknown"
             message = printable(document.error.message).replace("\n", " ") if document.error else ""
             return f"{path}  {paint('无法读取', fg='red', bold=True)} [{code}] {message}".rstrip()
+        if document.roles_unknown:
+            return f"{path}  {paint(ROLES_UNKNOWN_TEXT, **ROLES_UNKNOWN_STYLE)}"
         return f"{path}  {self._counts(document, paint)}"
 
     def _summary_line(self, run: CheckRun, paint: _Painter) -> str:
-        total = totals(run)
-        text = f"共检查 {total.documents} 份文件"
-        errors = f"{total.errors} 份无法读取"
-        text += "，" + (paint(errors, fg="red", bold=True) if total.errors else errors)
-        if total.must_problems:
-            must = f"应级（must）问题 {total.must_problems} 项，涉及 {total.documents_with_must_problems} 份文件"
-            text += "，" + paint(must, fg="red", bold=True)
-        else:
-            text += "，" + paint("无应级（must）问题", fg="green")
-        return text + "。"
+        parts = summary_parts(totals(run))
+        return "，".join(paint(text, **SUMMARY_STYLE[tone]) for text, tone in parts) + "。"
 
 
 def _strength(strength: str) -> str:

@@ -17,9 +17,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from contractkit.formatters.common import STATUS_ORDER
+from contractkit.formatters.common import (
+    DOCUMENT_STATUS_ZH,
+    ROLES_ADVICE_CLI,
+    ROLES_UNKNOWN_ZH,
+    STATUS_ORDER,
+    summary_text,
+    totals,
+)
 from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, rows
-from contractkit.results.model import CheckRun, DocumentReport, Status
+from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Status
 
 RESULTS_SHEET = "结果"
 SUMMARY_SHEET = "汇总"
@@ -40,6 +47,10 @@ STATUS_FONTS = {
     Status.CONTRARY: "8B0000",
 }
 NOT_APPLICABLE_FILL = "F2F2F2"
+# Amber, never green: a contract nobody's role was found for was not judged at all.
+ROLES_UNKNOWN_FILL = "FFD98A"
+ROLES_UNKNOWN_FONT = "7A4100"
+NOT_JUDGED = "未审查"
 ERROR_FILL = "D9D9D9"
 HEADER_FILL = "DDE4EE"
 
@@ -83,6 +94,9 @@ class XlsxFormatter:
     binary = True
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI):
+        self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
+
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         workbook = Workbook()
         results = workbook.active
@@ -101,8 +115,10 @@ class XlsxFormatter:
     def _results(self, sheet, run: CheckRun) -> None:
         sheet.append(HEADER)
         result_column = HEADER.index("结果") + 1
+        document_column = HEADER.index("文件状态") + 1
         status_by_label = {status.label_zh: status for status in Status}
-        for row in rows(run):
+        roles_unknown = DOCUMENT_STATUS_ZH[ROLES_UNKNOWN]
+        for row in rows(run, self.roles_advice):
             sheet.append([_text(value) for value in row])
         for index, title in enumerate(HEADER, 1):
             sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(title, 14)
@@ -119,6 +135,9 @@ class XlsxFormatter:
                     status = status_by_label[data.value]
                     data.fill = _fill(STATUS_FILLS[status])
                     data.font = Font(color=STATUS_FONTS[status])
+                elif index == document_column and data.value == roles_unknown:
+                    data.fill = _fill(ROLES_UNKNOWN_FILL)
+                    data.font = Font(color=ROLES_UNKNOWN_FONT, bold=True)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{max(sheet.max_row, 1)}"
 
@@ -168,7 +187,14 @@ class XlsxFormatter:
             self._summary_row(sheet, row, document, ids, first_requirement, error_column)
             row += 1
         sheet.freeze_panes = sheet.cell(row=3, column=first_requirement)
-        self._legend(sheet, row + 1)
+        total = totals(run)
+        line = sheet.cell(row=row + 1, column=1, value=f"合计：{summary_text(total)}")
+        line.font = Font(bold=True, color=ROLES_UNKNOWN_FONT if total.roles_unknown else "000000")
+        if total.roles_unknown:
+            advice = sheet.cell(row=row + 2, column=1, value=f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
+            advice.font = Font(color=ROLES_UNKNOWN_FONT)
+            row += 1
+        self._legend(sheet, row + 3)
 
     def _summary_row(self, sheet, row: int, document: DocumentReport, ids, first: int, error_column: int) -> None:
         name = sheet.cell(row=row, column=1, value=_text(cell(str(document.path))))
@@ -185,6 +211,8 @@ class XlsxFormatter:
             finding = by_id.get(requirement)
             if document.status == "error":
                 target.fill = _fill(ERROR_FILL)
+            elif document.roles_unknown:
+                target.fill = _fill(ROLES_UNKNOWN_FILL)
             elif finding is None:
                 target.fill = _fill(NOT_APPLICABLE_FILL)
             else:
@@ -200,6 +228,13 @@ class XlsxFormatter:
             error.value = _text(cell(f"{code}：{message}"))
             error.font = Font(color="8B0000", bold=True)
             must.value = "—"
+        elif document.roles_unknown:
+            error.value = _text(cell(f"{ROLES_UNKNOWN_ZH}：{self.roles_advice}"))
+            error.fill = _fill(ROLES_UNKNOWN_FILL)
+            error.font = Font(color=ROLES_UNKNOWN_FONT, bold=True)
+            must.value = NOT_JUDGED
+            must.fill = _fill(ROLES_UNKNOWN_FILL)
+            must.font = Font(color=ROLES_UNKNOWN_FONT, bold=True)
         else:
             must.value = len(document.must_problems)
             if document.must_problems:
@@ -211,6 +246,7 @@ class XlsxFormatter:
         entries += [
             ("浅灰：该合同的协议关系不涉及此要求", NOT_APPLICABLE_FILL, "404040"),
             ("深灰整行：文件无法读取，见“错误”列", ERROR_FILL, "404040"),
+            (f"琥珀色整行：{ROLES_UNKNOWN_ZH}，未作审查，见“错误”列", ROLES_UNKNOWN_FILL, ROLES_UNKNOWN_FONT),
             ("粗体：应（must）级要求", "FFFFFF", "000000"),
         ]
         for offset, (label, fill, font) in enumerate(entries, 1):
@@ -239,4 +275,4 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["ERROR_COLUMN", "RESULTS_SHEET", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter"]
+__all__ = ["ERROR_COLUMN", "RESULTS_SHEET", "ROLES_UNKNOWN_FILL", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter"]

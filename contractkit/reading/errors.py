@@ -22,6 +22,8 @@ ERROR_ADVICE: dict[str, str] = {
     "timeout": "the file took too long to check; it may be pathological",
     "crashed": "checking this file failed unexpectedly; please report it",
     "memory": "checking this file needed too much memory",
+    # Not a reading problem: roles were given (--role) for a label the contract does not use.
+    "unknown-party": "give the roles for the party labels the contract uses (the message lists them)",
 }
 
 # code -> the same advice in Chinese, for the review service's pages (same keys as ERROR_ADVICE)
@@ -42,6 +44,7 @@ ERROR_ADVICE_ZH: dict[str, str] = {
     "timeout": "检查超时，文件可能异常",
     "crashed": "检查此文件时意外失败，请报告此问题",
     "memory": "检查此文件所需内存过多",
+    "unknown-party": "所指定的当事人称谓未出现在合同中，请按合同实际使用的称谓选择角色",
 }
 
 
