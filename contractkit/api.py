@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from contractkit.generation.document import Document
 from contractkit.generation.settings import DocumentKind, GenerationSettings
+
+if TYPE_CHECKING:
+    from contractkit.organisation import Organisation
 
 
 def render_document(
@@ -70,10 +73,13 @@ def check(
     include: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
     progress=None,
+    organisation: "Organisation | None" = None,
 ):
     """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
 
     ``roles`` overrides role inference, e.g. ``{"甲方": ["provider"], "乙方": ["om"]}``.
+    ``organisation`` says whose side we are on, e.g. ``Organisation(("华云数智科技有限公司", "华云"),
+    "provider")``: the party of that name holds that role, the other side's follows from the contract.
     One file is checked in this process; several go to ``jobs`` worker processes
     (default: one per CPU), each file limited to ``timeout`` seconds.
 
@@ -86,7 +92,8 @@ def check(
     from contractkit.results.model import CheckRun
 
     settings = CheckSettings(
-        roles={label: tuple(r) for label, r in (roles or {}).items()}, options=frozenset(options)
+        roles={label: tuple(r) for label, r in (roles or {}).items()}, options=frozenset(options),
+        organisation=organisation,
     )
     checker = Checker(settings)  # validates roles/options before any file is touched
     if isinstance(paths, (str, os.PathLike)):
@@ -103,7 +110,18 @@ def check(
     else:
         checker.engine.warm_up()  # forked workers inherit the loaded pipeline
         reports = run_batch(files, lambda: checker, batch, progress)
-    return CheckRun(
-        documents=tuple(reports),
-        settings={"roles": {k: list(v) for k, v in settings.roles.items()}, "options": sorted(settings.options)},
-    )
+    return CheckRun(documents=tuple(reports), settings=settings_summary(settings))
+
+
+def settings_summary(settings) -> dict[str, Any]:
+    """A CheckSettings as a report's ``settings`` section (``organisation`` only when one was given)."""
+    summary: dict[str, Any] = {
+        "roles": {k: list(v) for k, v in settings.roles.items()}, "options": sorted(settings.options),
+    }
+    if settings.organisation is not None:
+        summary["organisation"] = organisation_summary(settings.organisation)
+    return summary
+
+
+def organisation_summary(organisation: "Organisation") -> dict[str, Any]:
+    return {"names": list(organisation.names), "role": organisation.role}

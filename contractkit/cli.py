@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from contractkit import __version__
+from contractkit.organisation import DEFAULT_ROLE
 
 EXIT_USAGE = 2
 
@@ -24,12 +25,14 @@ class UsageFailure(click.ClickException):
 
 def _known_errors():
     from contractkit.catalogue import CatalogueError, UnknownName
+    from contractkit.config import ConfigError as UserConfigError, OptionError
     from contractkit.fileio import OutputExistsError
     from contractkit.generation.config import ConfigError
     from contractkit.generation.parameters import ParameterError
     from contractkit.generation.render import GenerationError
 
-    return (CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError, GenerationError)
+    return (CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError, GenerationError,
+            UserConfigError, OptionError)
 
 
 def _shown(value) -> str:
@@ -239,7 +242,18 @@ def _ask_parameters(settings):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--role", "role_assignments", multiple=True, metavar="LABEL=ROLE[,ROLE]",
               help="Give a party's role(s) instead of inferring them, e.g. --role 甲方=provider --role 乙方=om,security.")
-@click.option("--option", "options", multiple=True, help="cii or multi-cloud: also check the items they switch on.")
+@click.option("--option", "options", multiple=True,
+              help="cii or multi-cloud: also check the items they switch on (added to the config file's options).")
+@click.option("--as", "as_names", multiple=True, metavar="NAME",
+              help="A name of our organisation, full or short (repeatable): the party of that name holds "
+                   "--as-role, the other side's role follows from the contract [default: the config file's names].")
+@click.option("--as-role", metavar="ROLE",
+              help="The role our organisation holds, a role id such as provider or om (see 'contractkit pairs') "
+                   f"[default: the config file's role, else {DEFAULT_ROLE}].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read this configuration file (contractkit.toml, or a pyproject.toml's [tool.contractkit]) "
+                   "instead of looking for one.")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "csv", "xlsx"]),
               help="Report format [default: from --output's extension, else terminal].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -253,16 +267,32 @@ def _ask_parameters(settings):
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="One line per document.")
 @_fail_cleanly
-def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jobs, timeout, include, exclude, quiet):
+def check(paths, role_assignments, options, as_names, as_role, config_path, no_config, fmt, output, annotate_dir,
+          force, jobs, timeout, include, exclude, quiet):
     """Check contracts (files or folders) against T/CCIA 004-2024.
 
-    Exit status: 0 when no must-level item is missing or contrary, 1 when some
-    are, 2 for usage errors or when a file could not be read.
+    Whose side we are on (--as, --as-role) and options checked by default can
+    be kept in a configuration file: contractkit.toml, or [tool.contractkit] in
+    pyproject.toml, in this folder or the nearest one above it; else
+    ~/.config/contractkit/config.toml. The command line wins over the file.
+
+    \b
+        [organisation]
+        names = ["华云数智科技有限公司", "华云"]
+        role = "provider"
+
+    Exit status: 0 when every contract was judged and no must-level item is
+    missing or contrary, 1 when some are or a contract's roles could not be
+    determined, 2 for usage errors or when a file could not be read.
     """
     from contractkit.api import check as run_check
+    from contractkit.config import organisation_for
     from contractkit.formatters import DEFAULT_FORMAT, format_for_path, formatter_for
 
     roles = _parse_roles(role_assignments)
+    config = _user_config(config_path, no_config)
+    organisation = organisation_for(config, as_names, as_role)
+    options = tuple(dict.fromkeys(config.options + tuple(options)))
     fmt = fmt or (format_for_path(output) if output else None) or DEFAULT_FORMAT
     if fmt == "xlsx" and output is None:
         raise UsageFailure("an .xlsx report needs a file name: -o report.xlsx")
@@ -273,8 +303,12 @@ def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jo
     with _progress(show_progress) as progress:
         run = run_check(
             paths, roles=roles, options=options, jobs=jobs, timeout=timeout,
-            include=include or None, exclude=exclude, progress=progress,
+            include=include or None, exclude=exclude, progress=progress, organisation=organisation,
         )
+    if config.path is not None:  # the report says which file set our organisation or options
+        from dataclasses import replace
+
+        run = replace(run, settings={**run.settings, "config": str(config.path)})
     annotated = _annotate_all(run, annotate_dir, force) if annotate_dir is not None else True
     options_for = {"quiet": quiet} if fmt == "terminal" and quiet else {}
     colour = fmt == "terminal" and output is None and sys.stdout.isatty()
@@ -288,6 +322,17 @@ def check(paths, role_assignments, options, fmt, output, annotate_dir, force, jo
         write_atomic(output, data, force=force)
         click.echo(f"wrote {output}", err=True)
     sys.exit(run.exit_code if annotated else EXIT_USAGE)
+
+
+def _user_config(path: Path | None, no_config: bool):
+    """The configuration file named by --config, else the one found (none with --no-config)."""
+    from contractkit.config import NO_CONFIG, discover_config, load_config
+
+    if path is not None and no_config:
+        raise UsageFailure("--config and --no-config contradict each other; give one of them")
+    if path is not None:
+        return load_config(path)
+    return NO_CONFIG if no_config else discover_config()
 
 
 def _parse_roles(assignments) -> dict[str, list[str]]:
@@ -313,7 +358,7 @@ class _progress:
 
     def update(self, report) -> None:
         self.done += 1
-        mark = "✗" if report.status == "error" else "✓"
+        mark = {"error": "✗", "roles-unknown": "?"}.get(report.status, "✓")
         click.echo(f"\r{mark} {self.done} checked: {_shown(report.path.name)[:60]:<60}", err=True, nl=False)
 
     def __exit__(self, *exc):
@@ -386,20 +431,23 @@ def _unique_name(path: Path, used: set[str]) -> str:
               help="A folder with labels.json and SOURCES.tsv (e.g. ../shared/dev-corpus).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--mistakes", is_flag=True, help="Also list every disagreement with the labels.")
+@click.option("--as-provider-from-labels", "as_provider", is_flag=True,
+              help="Also measure roles with --as: the provider's organisation name from the labels, "
+                   "on the contracts whose text contains it.")
 @_fail_cleanly
-def evaluate(samples_dir, labelled_dir, fmt, mistakes):
-    """Measure the checker on labelled contracts: precision and recall per requirement."""
+def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
+    """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
-    from contractkit.evaluation import evaluate as run, format_table, load_labelled_corpus, load_samples
+    from contractkit.evaluation import evaluate as run, format_roles, format_table, load_labelled_corpus, load_samples
 
     if not samples_dir and not labelled_dir:
         raise UsageFailure("give --samples DIR and/or --labelled DIR")
     results = []
     if samples_dir:
-        results.append(run(str(samples_dir), load_samples(samples_dir)))
+        results.append(run(str(samples_dir), load_samples(samples_dir), as_provider=as_provider))
     if labelled_dir:
-        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir)))
+        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir), as_provider=as_provider))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
@@ -407,6 +455,7 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes):
         click.echo(format_table(result))
         if mistakes:
             click.echo("\n".join(result.mistakes) + "\n")
+        click.echo(format_roles(result, details=mistakes))
 
 
 # ---------------------------------------------------------------- rules

@@ -1,40 +1,56 @@
-"""Measure the checker on labelled contracts: precision and recall per requirement.
+"""Measure the checker on labelled contracts: precision and recall per requirement,
+and how often it gives each party the right roles.
 
 Two label formats are read:
 
 - ``*.expected.yaml`` beside each contract (``samples/contracts``): the true
   roles and, per requirement, the status a lawyer gives it;
 - ``labels.json`` + ``SOURCES.tsv`` (``../shared/dev-corpus``): per contract,
-  which party sides exist and whether each item E1…E8 is present; items map to
-  requirements through ``corpora/evaluation/dev-corpus-items.yaml``.
+  which party sides exist, the roles of each party label and whether each item
+  E1…E8 is present; items map to requirements through
+  ``corpora/evaluation/dev-corpus-items.yaml``.
 
 "Found" means satisfied or partial. Precision and recall are of *found*;
-for per-status labels the exact-status agreement is reported as well.
+for per-status labels the exact-status agreement is reported as well. Items
+are judged with the roles given, so they measure the rules alone.
+
+Role accuracy is measured with no roles given: each labelled party label must
+be carried (as label, alias or name) by a reported party with exactly the
+labelled roles, and no other reported party may hold a role. Optionally it is
+measured again with our organisation named (``--as``), as a provider's lawyer
+would run it.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import yaml
 
 from contractkit import resources
 
 FOUND = {"satisfied", "partial"}
+ROLE_OUTCOMES = ("exact", "partly", "none")
+# A label ending so names an organisation (上海七牛信息技术有限公司, 重庆邮电大学) …
+ORGANISATION_ENDINGS = ("公司", "集团", "大学", "学院", "学校", "医院", "研究院", "研究所", "中心",
+                        "委员会", "局", "厅", "银行")
+# … one ending so only says which side a party is on (甲方, 被许可人, 供应商, 承担单位, 业主, 您).
+DESIGNATION_ENDINGS = ("方", "人", "商", "单位", "机构", "业主", "用户", "客户", "您")
 
 
 @dataclass(frozen=True)
 class LabelledContract:
     path: Path
-    roles: dict[str, list[str]]
+    roles: dict[str, list[str]]  # given to the checker when judging items
     options: tuple[str, ...]
     expected: dict[str, str]  # key (requirement id or item) -> status, or "present"/"absent"
     items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # item -> requirement ids
-    pairs: tuple[str, ...] = ()
+    role_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # party label -> its true roles
 
 
 def load_samples(folder: Path) -> list[LabelledContract]:
@@ -47,7 +63,7 @@ def load_samples(folder: Path) -> list[LabelledContract]:
                 roles={k: list(v) for k, v in data["roles"].items()},
                 options=tuple(data.get("options") or ()),
                 expected={rid: entry["status"] for rid, entry in data["results"].items()},
-                pairs=tuple(data.get("pairs") or ()),
+                role_labels={k: tuple(v) for k, v in data["roles"].items()},
             )
         )
     return contracts
@@ -77,7 +93,7 @@ def load_labelled_corpus(folder: Path) -> list[LabelledContract]:
                 options=(),
                 expected={item: "present" if v["present"] else "absent" for item, v in entry["items"].items()},
                 items={item: tuple(ids) for item, ids in mapping["items"].items()},
-                pairs=(f"provider-{partner_role}",),
+                role_labels={label: tuple(r) for label, r in (entry.get("roles") or {}).items()},
             )
         )
     return contracts
@@ -111,12 +127,113 @@ class Tally:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
+# ---------------------------------------------------------------- roles
+@dataclass(frozen=True)
+class LabelOutcome:
+    """One labelled party label: the roles it should have and those the checker gave it."""
+
+    label: str
+    expected: tuple[str, ...]
+    got: tuple[str, ...] | None  # None: no reported party goes by this label
+
+    @property
+    def right(self) -> bool:
+        return self.got is not None and set(self.got) == set(self.expected)
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "expected": list(self.expected),
+                "got": None if self.got is None else list(self.got), "right": self.right}
+
+
+@dataclass(frozen=True)
+class RoleOutcome:
+    """How the checker's roles for one contract compare with the labels."""
+
+    document: str
+    status: str  # the report's: ok, roles-unknown, error
+    labels: tuple[LabelOutcome, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (party, roles) holding a role no label names
+    organisation: str | None = None  # the name given as our organisation (--as), if any
+
+    @property
+    def outcome(self) -> str:
+        right = sum(label.right for label in self.labels)
+        if self.status != "ok" or not right:
+            return "none"
+        return "exact" if right == len(self.labels) and not self.extras else "partly"
+
+    def as_dict(self) -> dict:
+        data = {
+            "document": self.document,
+            "outcome": self.outcome,
+            "status": self.status,
+            "labels": [label.as_dict() for label in self.labels],
+            "extra": [{"party": party, "roles": list(roles)} for party, roles in self.extras],
+        }
+        if self.organisation is not None:
+            data["as"] = self.organisation
+        return data
+
+
+def role_outcome(document: str, labelled: Mapping[str, Sequence[str]], report, organisation: str | None = None
+                 ) -> RoleOutcome:
+    """Compare the parties of a ``DocumentReport`` with the labelled roles of each party label."""
+    parties = report.parties  # shown even when roles-unknown; the outcome is then "none" anyway
+
+    def names(party) -> set[str]:
+        return {party.label, *party.aliases} | ({party.name} if party.name else set())
+
+    def carrying(label):
+        return (next((p for p in parties if p.label == label), None)
+                or next((p for p in parties if label in names(p)), None))
+
+    labels = tuple(
+        LabelOutcome(label, tuple(expected), None if party is None else tuple(party.roles))
+        for label, expected in labelled.items()
+        for party in [carrying(label)]
+    )
+    extras = tuple(
+        (f"{p.label}（{p.name}）" if p.name and p.name != p.label else p.label, tuple(p.roles))
+        for p in parties
+        if p.roles and not names(p) & set(labelled)
+    )
+    return RoleOutcome(document, report.status, labels, extras, organisation)
+
+
+def role_totals(outcomes: Sequence[RoleOutcome]) -> dict[str, int]:
+    """How many contracts came out exact, partly and none, of how many."""
+    counts = Counter(o.outcome for o in outcomes)
+    return {**{name: counts[name] for name in ROLE_OUTCOMES}, "of": len(outcomes)}
+
+
+def organisation_name(labelled: Mapping[str, Sequence[str]]) -> str | None:
+    """The name a provider's lawyer would give as ``--as``: the provider's longest label that
+    names an organisation (…有限公司, …大学), else its first label that is more than a side
+    (腾讯云, not 甲方 or 业主); None when it has no such label."""
+    providers = [label for label, roles in labelled.items() if "provider" in roles]
+    named = [label for label in providers if label.endswith(ORGANISATION_ENDINGS)]
+    if named:
+        return max(named, key=len)
+    return next((label for label in providers if not label.endswith(DESIGNATION_ENDINGS)), None)
+
+
+def _appears_in(name: str, path: Path) -> bool:
+    from contractkit.reading import read_document
+    from contractkit.reading.errors import ReadError
+
+    try:
+        return name in read_document(path).text
+    except ReadError:
+        return False
+
+
 @dataclass
 class EvaluationResult:
     name: str
     per_key: dict[str, Tally]
-    role_inference: tuple[int, int]  # contracts whose pairs were inferred right, of all
     mistakes: list[str]
+    roles: list[RoleOutcome] = field(default_factory=list)  # no roles given
+    roles_as: list[RoleOutcome] | None = None  # our organisation named (--as), eligible contracts only
 
     def overall(self) -> Tally:
         total = Tally()
@@ -130,24 +247,44 @@ class EvaluationResult:
             return {"tp": t.tp, "fp": t.fp, "fn": t.fn, "tn": t.tn, "precision": t.precision,
                     "recall": t.recall, "exact_status": t.exact, "labelled": t.total}
 
+        def roles(outcomes: list[RoleOutcome]) -> dict:
+            return {"documents": [o.as_dict() for o in outcomes], "totals": role_totals(outcomes)}
+
+        role_accuracy = roles(self.roles)
+        if self.roles_as is not None:
+            role_accuracy["with_as"] = {"eligible": len(self.roles_as), "of": len(self.roles), **roles(self.roles_as)}
         return {
             "corpus": self.name,
             "overall": row(self.overall()),
             "per_requirement": {k: row(v) for k, v in sorted(self.per_key.items())},
-            "role_inference": {"correct": self.role_inference[0], "of": self.role_inference[1]},
+            "role_accuracy": role_accuracy,
             "mistakes": self.mistakes,
         }
 
 
-def evaluate(name: str, contracts: list[LabelledContract], engine=None) -> EvaluationResult:
+def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provider: bool = False
+             ) -> EvaluationResult:
+    """Judge items with the labelled roles given; measure roles with none given and, with
+    ``as_provider``, with the provider's organisation name from the labels given as ``--as``."""
     from contractkit.checker import Checker, CheckSettings
+    from contractkit.organisation import Organisation
     from contractkit.understanding.nlp import SpacyJiebaEngine
 
     engine = engine or SpacyJiebaEngine()
     per_key: dict[str, Tally] = defaultdict(Tally)
     mistakes: list[str] = []
-    roles_right = 0
+    roles: list[RoleOutcome] = []
+    roles_as: list[RoleOutcome] | None = [] if as_provider else None
+    unaided = Checker(CheckSettings(suggestions=False), engine=engine)
     for contract in contracts:
+        if contract.role_labels:
+            document, labelled = contract.path.name, contract.role_labels
+            roles.append(role_outcome(document, labelled, unaided.check_path(contract.path)))
+            ours = organisation_name(labelled) if as_provider else None
+            if ours and _appears_in(ours, contract.path):
+                settings = CheckSettings(suggestions=False, organisation=Organisation(names=(ours,), role="provider"))
+                report = Checker(settings, engine=engine).check_path(contract.path)
+                roles_as.append(role_outcome(document, labelled, report, organisation=ours))
         extra = tuple(sorted({r for ids in contract.items.values() for r in ids}))
         settings = CheckSettings(
             roles={k: tuple(v) for k, v in contract.roles.items()},
@@ -160,13 +297,6 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None) -> Evalu
             mistakes.append(f"{contract.path.name}: {report.error.message}")
             continue
         statuses = {f.requirement: f.status.value for f in report.findings}
-        inferred = Checker(CheckSettings(suggestions=False), engine=engine).check_path(contract.path)
-        if set(inferred.pairs) == set(contract.pairs):
-            roles_right += 1
-        else:
-            mistakes.append(
-                f"{contract.path.name}: inferred pairs {list(inferred.pairs)}, expected {list(contract.pairs)}"
-            )
         for key, expected in contract.expected.items():
             tally = per_key[key]
             if contract.items:
@@ -185,9 +315,10 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None) -> Evalu
             tally.add(want, found)
             if contract.items and want != found:
                 mistakes.append(f"{contract.path.name}: {key} expected {expected}, checker {'found' if found else 'did not find'} it")
-    return EvaluationResult(name, dict(per_key), (roles_right, len(contracts)), mistakes)
+    return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as)
 
 
+# ---------------------------------------------------------------- formatting
 def format_table(result: EvaluationResult) -> str:
     def pct(value) -> str:
         return "   —" if value is None else f"{value * 100:4.0f}%"
@@ -199,5 +330,46 @@ def format_table(result: EvaluationResult) -> str:
     o = result.overall()
     exact = f"{o.exact}/{o.total}" if o.total else ""
     lines.append(f"{'overall':<36} {pct(o.precision)} {pct(o.recall)}  {o.tp:2} {o.fp:2} {o.fn:2} {o.tn:2}  {exact}")
-    lines.append(f"role inference: {result.role_inference[0]}/{result.role_inference[1]} contracts' pairs inferred right")
     return "\n".join(lines) + "\n"
+
+
+def format_totals(outcomes: Sequence[RoleOutcome]) -> str:
+    t = role_totals(outcomes)
+    return f"{t['exact']}/{t['of']} exact, {t['partly']} partly, {t['none']} none"
+
+
+def format_roles(result: EvaluationResult, details: bool = False) -> str:
+    """Role accuracy per document, then the totals; with ``details`` each wrong document label by label."""
+    lines = [f"{result.name}: roles, none given"]
+    lines += _role_rows(result.roles, details)
+    lines.append(f"roles: {format_totals(result.roles)}")
+    if result.roles_as is not None:
+        lines += ["", f"{result.name}: roles with --as (the provider's name from the labels)"]
+        lines += _role_rows(result.roles_as, details)
+        lines.append(
+            f"roles with --as: {format_totals(result.roles_as)} "
+            f"({len(result.roles_as)} of {len(result.roles)} contracts eligible: "
+            "a provider with an organisation name that appears in the text)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _role_rows(outcomes: Sequence[RoleOutcome], details: bool) -> list[str]:
+    def roles(values) -> str:
+        return "not found" if values is None else ",".join(values) or "no role"
+
+    width = max((len(o.document) for o in outcomes), default=0)
+    lines = []
+    for o in outcomes:
+        named = f"  (--as {o.organisation})" if o.organisation else ""
+        lines.append(f"  {o.document:<{width}}  {o.outcome:<6}{named}".rstrip())
+        if not details or o.outcome == "exact":
+            continue
+        if o.status != "ok":
+            lines.append(f"      status {o.status}")
+        for label in o.labels:
+            mark = "ok" if label.right else "WRONG"
+            lines.append(f"      {label.label}: expected {roles(label.expected)}, got {roles(label.got)}  {mark}")
+        for party, got in o.extras:
+            lines.append(f"      {party}: not a labelled party, got {roles(got)}  WRONG")
+    return lines

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
+from contractkit.organisation import Organisation
 from contractkit.reading.errors import ERROR_ADVICE
 from contractkit.results.model import DocumentError, DocumentReport
 
@@ -39,12 +40,20 @@ class PoolSettings:
 
 @dataclass(frozen=True)
 class Task:
-    """One file to check; ``roles``/``options`` replace the pool checker's own settings."""
+    """One file to check; ``roles``/``options``/``organisation`` replace the pool checker's own settings.
+
+    ``organisation`` is a 1-tuple when given, so that "check without our organisation"
+    (``(None,)``) differs from "as the pool's checker is set up" (``None``).
+    """
 
     path: Path
     roles: Mapping[str, tuple[str, ...]] | None = None
     options: tuple[str, ...] | None = None
+    organisation: "tuple[Organisation | None] | None" = None
     future: Future = field(default_factory=Future, compare=False)
+
+
+_KEEP = object()  # submit(): the pool checker's own organisation
 
 
 def error_report(path: Path, code: str, detail: str, seconds: float = 0.0) -> DocumentReport:
@@ -66,14 +75,19 @@ class CheckPool:
         self._supervisor.start()
 
     # ------------------------------------------------------------ public
-    def submit(self, path: str | Path, *, roles=None, options=None) -> Future:
-        """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file)."""
+    def submit(self, path: str | Path, *, roles=None, options=None, organisation=_KEEP) -> Future:
+        """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file).
+
+        ``organisation``: whose side we are on for this file (None: nobody's); by default the
+        pool checker's own.
+        """
         if self._closed.is_set():
             raise RuntimeError("the checking pool is closed")
         task = Task(
             Path(path),
             {label: tuple(r) for label, r in roles.items()} if roles is not None else None,
             tuple(options) if options is not None else None,
+            None if organisation is _KEEP else (organisation,),
         )
         task.future.set_running_or_notify_cancel()
         self._queue.put(task)
@@ -181,7 +195,9 @@ class _Worker:
 
     def start(self, task: Task) -> None:
         self.task, self.started = task, time.monotonic()
-        self.connection.send((str(task.path), dict(task.roles) if task.roles is not None else None, task.options))
+        self.connection.send(
+            (str(task.path), dict(task.roles) if task.roles is not None else None, task.options, task.organisation)
+        )
 
     def replace(self) -> "_Worker":
         self.stop()
@@ -209,11 +225,11 @@ def _worker_main(connection, checker_factory, max_memory_mb) -> None:
             return
         if task is None:
             return
-        path, roles, options = task
+        path, roles, options, organisation = task
         started = time.monotonic()
         try:
             base = base or checker_factory()
-            checker = _with_overrides(base, roles, options)
+            checker = _with_overrides(base, roles, options, organisation)
         except Exception as exc:
             report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0])
         else:
@@ -223,9 +239,12 @@ def _worker_main(connection, checker_factory, max_memory_mb) -> None:
         connection.send(report)
 
 
-def _with_overrides(base, roles, options):
-    """The pool's checker, or a sibling sharing its pipeline with other roles/options."""
-    if roles is None and options is None:
+def _with_overrides(base, roles, options, organisation=None):
+    """The pool's checker, or a sibling sharing its pipeline with other roles/options/organisation."""
+    own = getattr(getattr(base, "settings", None), "organisation", None)
+    if organisation is not None and organisation[0] == own:
+        organisation = None  # the same as the pool's own: nothing to replace
+    if roles is None and options is None and organisation is None:
         return base
     from contractkit.checker import Checker
 
@@ -233,6 +252,7 @@ def _with_overrides(base, roles, options):
         base.settings,
         roles=roles if roles is not None else base.settings.roles,
         options=frozenset(options) if options is not None else base.settings.options,
+        organisation=organisation[0] if organisation is not None else base.settings.organisation,
     )
     return Checker(settings, engine=base.engine, catalogue=base.catalogue)
 

@@ -65,7 +65,8 @@ def database_url(request, tmp_path):
         return
     engine = create_database_engine(POSTGRES_URL)
     with engine.begin() as db:  # a clean schema for each test
-        db.execute(sa.text("DROP TABLE IF EXISTS documents, reviews, alembic_version CASCADE"))
+        db.execute(sa.text(
+            "DROP TABLE IF EXISTS documents, reviews, organisation_settings, alembic_version CASCADE"))
     engine.dispose()
     yield POSTGRES_URL
 
@@ -77,7 +78,7 @@ def test_migrations_create_the_schema_the_code_expects(database_url):
     engine = create_database_engine(database_url)
     migrate(engine)
     migrate(engine)  # idempotent on an up-to-date database
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []

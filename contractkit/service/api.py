@@ -12,13 +12,17 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from contractkit import __version__
+from contractkit.organisation import Organisation
 
 from .app import ServiceError
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .downloads import attachment, file_response, finished_reports, report_response, stem
 from .generating import GenerateRequest, GenerationProblems, generate_file
 from .history import ReviewRecord
-from .schemas import ERRORS, DocumentDetail, DocumentSummary, Health, Review, ReviewList
+from .organisation import OrganisationProblems, StoredOrganisation, organisation_from
+from .schemas import (
+    ERRORS, DocumentDetail, DocumentSummary, Health, OrganisationSettings, OrganisationValue, Review, ReviewList,
+)
 from .storage import IncomingFile, UploadError, display_name
 
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
@@ -80,12 +84,21 @@ async def create_review(
     options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],
     wait: Annotated[bool, Query(description="等全部文件检查完再返回")] = False,
     user: str | None = Depends(current_user),
+    as_names: Annotated[str | None, Form(description=(
+        "我方名称（全称、简称），每行一个或以逗号分隔：该方取我方角色，对方角色由合同内容推断。"
+        "不传时使用组织设置；传空值表示不使用我方名称，仅凭合同推断"))] = None,
+    as_role: Annotated[str | None, Form(description="我方角色（角色 id，如 provider、om），默认取组织设置，否则 provider")] = None,
 ) -> Review:
     s = services(request)
     if len(files) > s.settings.max_files:
         raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
+    # FastAPI reads an empty field as absent; here empty means "without our names", absent "the settings'".
+    names_given = "as_names" in await request.form()
+    organisation = await run_in_threadpool(review_organisation, s, (as_names or "") if names_given else None, as_role)
     incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
-    review = await run_in_threadpool(_start, s, incoming, user or _clean(uploader) or "匿名", options)
+    review = await run_in_threadpool(
+        _start, s, incoming, user or _clean(uploader) or "匿名", options, organisation
+    )
     if wait:
         await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
         await asyncio.sleep(0)  # let the result callbacks finish writing
@@ -93,17 +106,60 @@ async def create_review(
     return _review(review)
 
 
-def _start(s, incoming, uploader, options) -> ReviewRecord:
+def review_organisation(s, as_names: str | None, as_role: str | None) -> Organisation | None:
+    """A review's organisation: the names given (empty: none), else the team's settings; the role
+    given, else the settings' role. Raises ServiceError naming the field at fault."""
+    stored = s.organisation.get() if s.organisation else StoredOrganisation(None)
+    names = as_names if as_names is not None else stored.names
+    if as_names is None and not names and (as_role or "").strip():
+        raise ServiceError(422, "invalid-organisation", "as_role: 请同时填写我方名称（as_names）",
+                           {"as_names": "请填写我方名称，或不选我方角色"})
+    try:
+        return organisation_from(names, (as_role or "").strip() or stored.role)
+    except OrganisationProblems as exc:
+        fields = {f"as_{key}": message for key, message in exc.fields.items()}
+        raise ServiceError(422, "invalid-organisation", _joined(fields), fields) from None
+
+
+def _joined(fields: dict[str, str]) -> str:
+    return "；".join(f"{name}: {message}" for name, message in fields.items())
+
+
+def _start(s, incoming, uploader, options, organisation=None) -> ReviewRecord:
     from contractkit.catalogue import UnknownName
 
     try:
-        return s.reviews.start(incoming, uploader=uploader, options=options)
+        return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation)
     except UploadError as exc:
         raise ServiceError(exc.status, "bad-upload", exc.message) from None
     except UnknownName as exc:
         raise ServiceError(422, "invalid-request", f"未知选项：{exc}") from None
     except OSError as exc:  # a full disk, a read-only data folder
         raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
+
+
+@router.get("/settings/organisation", summary="组织设置：我方名称与角色")
+def get_organisation(request: Request) -> OrganisationSettings:
+    return _settings_out(services(request).organisation.get())
+
+
+@router.put("/settings/organisation", summary="修改组织设置（names 为空表示清除）")
+def put_organisation(
+    request: Request, body: OrganisationValue, user: str | None = Depends(current_user)
+) -> OrganisationSettings:
+    try:
+        organisation = organisation_from(body.names, body.role)
+    except OrganisationProblems as exc:
+        raise ServiceError(422, "invalid-organisation", _joined(exc.fields), exc.fields) from None
+    return _settings_out(services(request).organisation.put(organisation, user or "匿名"))
+
+
+def _settings_out(stored: StoredOrganisation) -> OrganisationSettings:
+    from .history import _iso
+
+    return OrganisationSettings(
+        names=stored.names, role=stored.role, updated_at=_iso(stored.updated_at), updated_by=stored.updated_by,
+    )
 
 
 @router.get("/reviews", summary="审查历史（最新在前）")
@@ -131,7 +187,8 @@ def delete_review(request: Request, review_id: str) -> Response:
 @router.get("/reviews/{review_id}/report.{fmt}", summary="整次审查的报告（json、html、csv、xlsx）")
 def review_report(request: Request, review_id: str, fmt: str) -> Response:
     review = review_or_404(request, review_id)
-    return report_response(finished_reports(review.documents), fmt, stem(review.title), review.options)
+    return report_response(finished_reports(review.documents), fmt, stem(review.title), review.options,
+                           review.organisation)
 
 
 @router.get("/documents/{document_id}", summary="一个文件的完整检查结果")
@@ -161,7 +218,8 @@ def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummar
 def document_report(request: Request, document_id: str, fmt: str) -> Response:
     document = document_or_404(request, document_id)
     review = review_or_404(request, document.review_id)
-    return report_response(finished_reports([document]), fmt, stem(document.original_name), review.options)
+    return report_response(finished_reports([document]), fmt, stem(document.original_name), review.options,
+                           review.organisation)
 
 
 @router.get("/documents/{document_id}/annotated.docx", summary="带批注和修订建议的合同副本")

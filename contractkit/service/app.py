@@ -20,6 +20,7 @@ from .settings import ServiceSettings
 
 if TYPE_CHECKING:
     from .history import History
+    from .organisation import OrganisationSettings
     from .reviews import ReviewService
     from .security import Access
 
@@ -35,13 +36,15 @@ class Services:
     reviews: "ReviewService"
     access: "Access"
     database: str  # dialect name, for /api/health
+    organisation: "OrganisationSettings | None" = None  # the team's 组织设置
 
 
 class ServiceError(Exception):
-    """A request the service refuses, with a stable code and a message for the user (in Chinese)."""
+    """A request the service refuses, with a stable code and a message for the user (in Chinese);
+    ``fields`` names the form fields at fault, with a message each, for showing next to them."""
 
-    def __init__(self, status: int, code: str, message: str):
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
+        self.status, self.code, self.message, self.fields = status, code, message, fields
         super().__init__(message)
 
 
@@ -79,6 +82,7 @@ async def _lifespan(app: FastAPI):
 
     from .database import create_database_engine, migrate
     from .history import History
+    from .organisation import OrganisationSettings
     from .reviews import ReviewService
     from .security import Access
     from .storage import UploadStore
@@ -95,7 +99,9 @@ async def _lifespan(app: FastAPI):
     resumed = reviews.resume()
     if resumed:
         log.info("queued again %d document(s) left unfinished by the last run", resumed)
-    app.state.services = Services(settings, history, reviews, Access(settings.auth), engine.dialect.name)
+    app.state.services = Services(
+        settings, history, reviews, Access(settings.auth), engine.dialect.name, OrganisationSettings(engine)
+    )
     try:
         yield
     finally:
@@ -110,14 +116,17 @@ def _error_handlers(app: FastAPI) -> None:
     def wants_html(request: Request) -> bool:
         return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
-    def respond(request: Request, status: int, code: str, message: str, headers=None):
+    def respond(request: Request, status: int, code: str, message: str, headers=None, fields=None):
         if wants_html(request):
             return error_page(request, status, message, headers)
-        return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+        error = {"code": code, "message": message}
+        if fields:
+            error["fields"] = [{"field": name, "message": text} for name, text in fields.items()]
+        return JSONResponse({"error": error}, status, headers=headers)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
-        return respond(request, exc.status, exc.code, exc.message)
+        return respond(request, exc.status, exc.code, exc.message, fields=exc.fields)
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, exc: NotAuthenticated):

@@ -22,7 +22,20 @@ reviews = sa.Table(
     sa.Column("uploader", sa.String(200), nullable=False),
     sa.Column("title", sa.String(500), nullable=False),
     sa.Column("options", sa.Text, nullable=False),  # JSON list of catalogue option ids
+    # JSON {"names": [...], "role": role id}: whose side the review is on; NULL: inferred without it
+    sa.Column("organisation", sa.Text),
     sa.Index("ix_reviews_created_at", "created_at"),
+)
+
+# The team's own organisation (组织设置): one row, id 1; the upload form starts from it.
+organisation_settings = sa.Table(
+    "organisation_settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("names", sa.Text, nullable=False),  # JSON list: full name first, then short names
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
 documents = sa.Table(
@@ -35,7 +48,7 @@ documents = sa.Table(
     sa.Column("stored_name", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # queued | done | error
+    sa.Column("status", sa.String(16), nullable=False),  # queued | done | roles-unknown | error (free text)
     sa.Column("roles", sa.Text),  # JSON {label: [role ids]} given by the reviewer, or NULL
     sa.Column("report", sa.Text),  # JSON DocumentReport.as_dict()
     sa.Column("error_code", sa.String(32)),

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi.responses import FileResponse, Response
 
 from contractkit.formatters import FORMATS, formatter_for
+from contractkit.formatters.common import ROLES_ADVICE_WEB
 from contractkit.results.model import CheckRun, DocumentReport
 
 from .app import ServiceError
@@ -31,13 +32,20 @@ def finished_reports(documents: tuple[DocumentRecord, ...] | list[DocumentRecord
     return [report for d in documents if d.finished for report in [d.report()] if report is not None]
 
 
-def report_response(reports: list[DocumentReport], fmt: str, name: str, options: list[str]) -> Response:
+def report_response(
+    reports: list[DocumentReport], fmt: str, name: str, options: list[str], organisation=None
+) -> Response:
     if fmt not in REPORT_FORMATS:
         raise ServiceError(404, "not-found", f"没有 {fmt} 格式的报告；可选：{'、'.join(REPORT_FORMATS)}")
     if not reports:
         raise ServiceError(409, "not-ready", "还没有检查完成的文件，请稍后再下载报告")
-    formatter = formatter_for(fmt)
-    run = CheckRun(documents=tuple(reports), settings={"options": options})
+    formatter = formatter_for(fmt, roles_advice=ROLES_ADVICE_WEB)  # the advice in the browser's terms, no flags
+    settings = {"options": options}
+    if organisation is not None:  # whose side the review was on, as contractkit check --as reports it
+        from contractkit.api import organisation_summary
+
+        settings["organisation"] = organisation_summary(organisation)
+    run = CheckRun(documents=tuple(reports), settings=settings)
     return Response(
         formatter.render(run), media_type=formatter.media_type,
         headers=attachment(f"{name}.report{formatter.extension}"),

@@ -9,11 +9,18 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from contractkit.results.model import DocumentReport
+from contractkit.organisation import Organisation
+from contractkit.results.model import OK, ROLES_UNKNOWN, DocumentReport
 
 from .database import documents, reviews
+from .organisation import as_dict as organisation_dict, from_json as organisation_from_json
+from .organisation import to_json as organisation_json
 
+# A document's state. ROLES_UNKNOWN ("roles-unknown", as the report says it): read, but no party's
+# role could be determined, so nothing was judged: neither done (a pass) nor an error; the
+# reviewer chooses the roles and checks again.
 QUEUED, DONE, ERROR = "queued", "done", "error"
+FINISHED = (DONE, ROLES_UNKNOWN, ERROR)
 COUNTED = ("satisfied", "partial", "missing", "contrary")
 
 
@@ -37,7 +44,7 @@ class DocumentRecord:
 
     @property
     def finished(self) -> bool:
-        return self.status in (DONE, ERROR)
+        return self.status in FINISHED
 
     def report(self) -> DocumentReport | None:
         return DocumentReport.from_dict(json.loads(self.report_json)) if self.report_json else None
@@ -70,6 +77,7 @@ class ReviewRecord:
     title: str
     options: list[str]
     documents: tuple[DocumentRecord, ...] = ()
+    organisation: Organisation | None = None  # whose side the review is on; None: inferred without it
 
     @property
     def finished(self) -> bool:
@@ -81,6 +89,7 @@ class ReviewRecord:
         totals["documents"] = len(self.documents)
         totals["finished"] = sum(d.finished for d in self.documents)
         totals["errors"] = sum(d.status == ERROR for d in self.documents)
+        totals["roles_unknown"] = sum(d.status == ROLES_UNKNOWN for d in self.documents)
         return totals
 
     def summary(self) -> dict:
@@ -90,6 +99,7 @@ class ReviewRecord:
             "uploader": self.uploader,
             "title": self.title,
             "options": self.options,
+            "organisation": organisation_dict(self.organisation),
             "finished": self.finished,
             "totals": self.totals(),
         }
@@ -117,6 +127,7 @@ class History:
             db.execute(reviews.insert().values(
                 id=review.id, created_at=review.created_at, uploader=review.uploader,
                 title=review.title, options=json.dumps(review.options),
+                organisation=organisation_json(review.organisation),
             ))
             if review.documents:
                 db.execute(documents.insert(), [_document_row(d) for d in review.documents])
@@ -131,7 +142,7 @@ class History:
         """Store a finished check; False if the document was deleted meanwhile."""
         counts = report.counts()
         values = dict(
-            status=DONE if report.status == "ok" else ERROR,
+            status=_state(report),
             report=json.dumps(report.as_dict(), ensure_ascii=False),
             error_code=report.error.code if report.error else None,
             must_problems=len(report.must_problems),
@@ -190,6 +201,12 @@ class History:
         return [_document(r) for r in rows]
 
 
+def _state(report: DocumentReport) -> str:
+    if report.status == OK:
+        return DONE
+    return ROLES_UNKNOWN if report.status == ROLES_UNKNOWN else ERROR
+
+
 def _document_row(d: DocumentRecord) -> dict:
     return dict(
         id=d.id, review_id=d.review_id, position=d.position, original_name=d.original_name,
@@ -214,5 +231,5 @@ def _document(row) -> DocumentRecord:
 def _review(row, docs: tuple[DocumentRecord, ...]) -> ReviewRecord:
     return ReviewRecord(
         id=row.id, created_at=row.created_at, uploader=row.uploader, title=row.title,
-        options=json.loads(row.options), documents=docs,
+        options=json.loads(row.options), documents=docs, organisation=organisation_from_json(row.organisation),
     )

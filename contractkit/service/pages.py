@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from contractkit import __version__
+from contractkit.formatters.common import ROLES_CHOOSE_WEB, ROLES_UNKNOWN_ZH
 from contractkit.reading.errors import ERROR_ADVICE_ZH
-from contractkit.results.model import Status
+from contractkit.results.model import OK, ROLES_UNKNOWN, Status
 
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .highlight import highlighted_blocks
@@ -32,6 +33,8 @@ _env.globals.update(
     status_zh={s.value: s.label_zh for s in Status},
     strength_zh={"must": "应", "should": "宜", "may": "可"},
     error_advice=ERROR_ADVICE_ZH,
+    roles_unknown_zh=ROLES_UNKNOWN_ZH,
+    roles_choose=ROLES_CHOOSE_WEB,
 )
 
 
@@ -56,9 +59,18 @@ def _catalogue():
 # ---------------------------------------------------------------- reviewing
 @router.get("/", dependencies=protected)
 def upload_page(request: Request) -> HTMLResponse:
+    return _upload_page(request)
+
+
+def _upload_page(request: Request, chosen: dict | None = None, problems: dict | None = None,
+                 status: int = 200) -> HTMLResponse:
+    """The upload form; 我方名称 and 我方角色 start from the team's organisation settings."""
     s = services(request)
     recent, _ = s.history.reviews(limit=5)
-    return page(request, "upload.html", catalogue=_catalogue(), recent=recent, limits=s.settings)
+    stored = s.organisation.get()
+    chosen = chosen or {"as_names": "\n".join(stored.names), "as_role": stored.role}
+    return page(request, "upload.html", status, catalogue=_catalogue(), recent=recent, limits=s.settings,
+                chosen=chosen, problems=problems or {})
 
 
 @router.post("/reviews")
@@ -68,11 +80,20 @@ async def upload_form(
     uploader: Annotated[str, Form(max_length=100)] = "",
     options: Annotated[list[str], Form()] = [],
     user: str | None = Depends(current_user),
+    as_names: Annotated[str | None, Form()] = None,
+    as_role: Annotated[str | None, Form()] = None,
 ) -> Response:
     """The form's own target when scripts are off; the page's script posts to /api/reviews."""
+    from .app import ServiceError
     from .api import create_review
 
-    review = await create_review(request, files, uploader, options, False, user)
+    try:
+        review = await create_review(request, files, uploader, options, False, user, as_names, as_role)
+    except ServiceError as exc:
+        if not exc.fields:
+            raise
+        chosen = {"as_names": as_names or "", "as_role": as_role or ""}
+        return _upload_page(request, chosen, exc.fields, status=exc.status)
     return RedirectResponse(f"/reviews/{review.id}", 303)
 
 
@@ -103,7 +124,8 @@ def document_page(request: Request, document_id: str, problem: str | None = None
     document = document_or_404(request, document_id)
     review = review_or_404(request, document.review_id)
     report = document.report()
-    blocks = services(request).reviews.text_blocks(document) if report and report.status == "ok" else ()
+    read = report is not None and report.status in (OK, ROLES_UNKNOWN)  # the text helps choose the roles
+    blocks = services(request).reviews.text_blocks(document) if read else ()
     findings = report.findings if report else ()
     clauses = sorted({f.clause for f in findings}, key=_clause_key)
     return page(
@@ -143,6 +165,32 @@ def _clause_key(clause: str):
     import re
 
     return [int(n) if n.isdigit() else n for n in re.split(r"(\d+)", clause)]
+
+
+# ---------------------------------------------------------------- organisation settings
+@router.get("/settings", dependencies=protected)
+def settings_page(request: Request, saved: bool = False) -> HTMLResponse:
+    stored = services(request).organisation.get()
+    chosen = {"names": "\n".join(stored.names), "role": stored.role}
+    return page(request, "settings.html", catalogue=_catalogue(), stored=stored, chosen=chosen, problems={},
+                saved=saved)
+
+
+@router.post("/settings")
+async def settings_form(request: Request, user: str | None = Depends(current_user)) -> Response:
+    """Names one per line (or separated by commas) and the role; no names clears the setting."""
+    from .organisation import OrganisationProblems, organisation_from
+
+    form = await request.form()
+    chosen = {"names": str(form.get("names", "")), "role": str(form.get("role", ""))}
+    s = services(request)
+    try:
+        organisation = organisation_from(chosen["names"], chosen["role"])
+    except OrganisationProblems as exc:
+        return page(request, "settings.html", 422, catalogue=_catalogue(), stored=s.organisation.get(),
+                    chosen=chosen, problems=exc.fields, saved=False)
+    await run_in_threadpool(s.organisation.put, organisation, user or "匿名")
+    return RedirectResponse("/settings?saved=1", 303)
 
 
 # ---------------------------------------------------------------- generating

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from contractkit.catalogue import default_catalogue
+from contractkit.organisation import Organisation
 from contractkit.reading.model import TextBlock
 from contractkit.results.model import DocumentError, DocumentReport
 from contractkit.workers import CheckPool
@@ -36,8 +37,14 @@ class ReviewService:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ starting reviews
-    def start(self, files: list[IncomingFile], *, uploader: str, options: Iterable[str] = ()) -> ReviewRecord:
-        """Store ``files`` (unpacking folder .zip archives) and queue each for checking."""
+    def start(
+        self, files: list[IncomingFile], *, uploader: str, options: Iterable[str] = (),
+        organisation: Organisation | None = None,
+    ) -> ReviewRecord:
+        """Store ``files`` (unpacking folder .zip archives) and queue each for checking.
+
+        ``organisation``: whose side we are on, kept with the review (None: roles inferred without it).
+        """
         options = sorted(set(options))
         for option in options:
             default_catalogue().condition(option)  # UnknownName names the known options
@@ -47,14 +54,14 @@ class ReviewService:
             records = [self._store(review_id, position, incoming) for position, incoming in enumerate(contracts)]
             review = ReviewRecord(
                 id=review_id, created_at=now(), uploader=uploader, title=_title(files, contracts),
-                options=options, documents=tuple(records),
+                options=options, documents=tuple(records), organisation=organisation,
             )
             self.history.add_review(review)
         except BaseException:
             self.store.delete_review(review_id)
             raise
         for record in records:
-            self._queue(record, options)
+            self._queue(record, review)
         return review
 
     def _store(self, review_id: str, position: int, incoming: IncomingFile) -> DocumentRecord:
@@ -77,23 +84,26 @@ class ReviewService:
         review = self.history.review(document.review_id)
         self.history.requeue(document_id, roles)
         document = replace(document, status=QUEUED, roles=roles)
-        self._queue(document, review.options)
+        self._queue(document, review)
         return document
 
     def resume(self) -> int:
         """Queue again what was queued when the service stopped; returns how many."""
         pending = self.history.unfinished()
-        options = {}
+        reviews: dict[str, ReviewRecord | None] = {}
         for document in pending:
-            if document.review_id not in options:
-                review = self.history.review(document.review_id)
-                options[document.review_id] = review.options if review else []
-            self._queue(document, options[document.review_id])
+            if document.review_id not in reviews:
+                reviews[document.review_id] = self.history.review(document.review_id)
+            self._queue(document, reviews[document.review_id])
         return len(pending)
 
-    def _queue(self, document: DocumentRecord, options: list[str]) -> None:
+    def _queue(self, document: DocumentRecord, review: ReviewRecord | None) -> None:
+        """Check ``document`` with its review's options and organisation."""
         path = self.store.path(document.review_id, document.stored_name)
-        future = self.pool.submit(path, roles=document.roles, options=options or None)
+        future = self.pool.submit(
+            path, roles=document.roles, options=(review.options if review else None) or None,
+            organisation=review.organisation if review else None,
+        )
         with self._lock:
             self._futures[document.id] = future
         future.add_done_callback(lambda f: self._finished(document, path, f))

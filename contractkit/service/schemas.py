@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from contractkit.organisation import DEFAULT_ROLE
+
 
 class ErrorDetail(BaseModel):
     code: str = Field(description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-parameters")
@@ -36,7 +38,10 @@ class DocumentSummary(BaseModel):
     name: str = Field(description="上传时的文件名（压缩包内文件为“压缩包名/内部路径”），仅作显示")
     size: int
     sha256: str
-    status: str = Field(description="queued（排队或检查中）、done、error")
+    status: str = Field(
+        description="queued（排队或检查中）、done（已检查）、roles-unknown（未能确定各方角色，未作审查："
+        "请用 recheck 给出各方角色后重新检查）、error（无法检查）"
+    )
     summary: Counts
     must_problems: int = Field(description="缺失或相反的“应”级要求数")
     pairs: list[str]
@@ -52,6 +57,21 @@ class Totals(Counts):
     documents: int
     finished: int
     errors: int
+    roles_unknown: int = Field(description="未能确定各方角色、因而未作审查的文件数（不计入已检查，也不计入无法检查）")
+
+
+class OrganisationValue(BaseModel):
+    """Whose side we are on: our organisation's names and the role it holds."""
+
+    names: list[str] = Field(description="我方名称：全称在前，其后为简称，如 [\"华云数智科技有限公司\", \"华云\"]")
+    role: str = Field(default=DEFAULT_ROLE, description="我方角色（角色 id，见 GET /api/catalogue）")
+
+
+class OrganisationSettings(OrganisationValue):
+    """The team's organisation settings (组织设置); no names: none stored."""
+
+    updated_at: str | None = Field(default=None, description="最后修改时间")
+    updated_by: str | None = Field(default=None, description="最后修改人")
 
 
 class ReviewSummary(BaseModel):
@@ -60,6 +80,9 @@ class ReviewSummary(BaseModel):
     uploader: str
     title: str
     options: list[str]
+    organisation: OrganisationValue | None = Field(
+        default=None, description="本次审查使用的我方名称与角色；null 表示未使用，各方角色仅凭合同推断",
+    )
     finished: bool
     totals: Totals
 

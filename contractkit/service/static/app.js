@@ -85,6 +85,11 @@ function uploadForm() {
     for (const { file, name } of chosen) data.append("files", file, name);
     data.append("uploader", uploader.value);
     for (const box of form.querySelectorAll("input[name=options]:checked")) data.append("options", box.value);
+    for (const name of ["as_names", "as_role"]) {
+      const field = form.elements.namedItem(name);
+      if (field) data.append(name, field.value);
+    }
+    showFieldErrors(form, []);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/reviews");
     xhr.responseType = "json";
@@ -102,6 +107,7 @@ function uploadForm() {
         window.location.href = `/reviews/${xhr.response.id}`;
       } else {
         const problem = xhr.response && xhr.response.error ? xhr.response.error.message : `上传失败（${xhr.status}）`;
+        if (xhr.response && xhr.response.error) showFieldErrors(form, xhr.response.error.fields || []);
         status.textContent = problem;
         status.className = "field-error";
         button.disabled = false;
@@ -114,6 +120,16 @@ function uploadForm() {
     status.className = "";
     xhr.send(data);
   });
+}
+
+// A message next to each field the service names ([{field, message}]); none clears them.
+function showFieldErrors(form, fields) {
+  for (const label of form.querySelectorAll("[data-field]")) {
+    const problem = fields.find((f) => f.field === label.dataset.field);
+    label.classList.toggle("invalid", Boolean(problem));
+    const slot = label.querySelector("[data-error-for]");
+    if (slot) slot.textContent = problem ? problem.message : "";
+  }
 }
 
 function walk(entry, prefix, out) {
