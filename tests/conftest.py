@@ -10,6 +10,8 @@ SHARED = REPO.parent / "shared"
 
 # Keep jieba's cache inside the project tree even when tests touch it.
 os.environ.setdefault("CONTRACTKIT_CACHE_DIR", str(REPO / ".cache"))
+# A developer's own ~/.config/contractkit/config.toml must not change what the tests see.
+os.environ["XDG_CONFIG_HOME"] = str(REPO / ".cache" / "no-user-config")
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +49,29 @@ FILLED = {
 @pytest.fixture
 def filled_parameters():
     return dict(FILLED)
+
+
+def _databases():
+    from service_support import POSTGRES_URL
+
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="no PostgreSQL test server: run scripts/setup-test-machine.sh"))
+
+
+@pytest.fixture(params=list(_databases()))
+def database_url(request, tmp_path):
+    """The review history's database, once on SQLite and once on the PostgreSQL test server (a clean schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'history.sqlite3'}"
+        return
+    import sqlalchemy as sa
+
+    from contractkit.service.database import create_database_engine
+    from service_support import POSTGRES_URL
+
+    engine = create_database_engine(POSTGRES_URL)
+    with engine.begin() as db:
+        db.execute(sa.text("DROP TABLE IF EXISTS documents, reviews, organisation_settings, alembic_version CASCADE"))
+    engine.dispose()
+    yield POSTGRES_URL

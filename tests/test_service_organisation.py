@@ -184,22 +184,6 @@ def test_a_resumed_queue_uses_the_reviews_organisation(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- the migration
-def _databases():
-    yield pytest.param("sqlite", id="sqlite")
-    yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
-        not POSTGRES_URL, reason="no PostgreSQL test server: run scripts/setup-test-machine.sh"))
-
-
-@pytest.fixture(params=list(_databases()))
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'history.sqlite3'}"
-        return
-    engine = create_database_engine(POSTGRES_URL)
-    with engine.begin() as db:  # a clean schema for each test
-        db.execute(sa.text("DROP TABLE IF EXISTS documents, reviews, organisation_settings, alembic_version CASCADE"))
-    engine.dispose()
-    yield POSTGRES_URL
 
 
 def _downgrade(engine, revision: str) -> None:
