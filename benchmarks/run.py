@@ -136,7 +136,7 @@ class MemorySampler(threading.Thread):
 def floor_and_check(report: Report, work: Path) -> None:
     from lxml import etree
 
-    from contractkit.checker import Checker
+    from contractkit.checking.checker import Checker
     from contractkit.reading import read_document
 
     print("\nper document (30,000-character contracts, steady state)")

@@ -53,7 +53,7 @@ def generate(
     ...                 parameters={"provider_name": "甲云科技有限公司"})
     """
     from contractkit.fileio import write_atomic
-    from contractkit.writers import writer_for
+    from contractkit.generation.writers import writer_for
 
     writer = writer_for(format)
     document = render_document(pair, roles=roles, options=options, kind=kind, parameters=parameters)
@@ -86,9 +86,9 @@ def check(
     >>> run = check("samples/contracts", jobs=2)
     >>> run.exit_code, [d.status for d in run.documents]
     """
-    from contractkit.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
-    from contractkit.workers import check_one
-    from contractkit.checker import Checker, CheckSettings
+    from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
+    from contractkit.checking.workers import check_one
+    from contractkit.checking.checker import Checker, CheckSettings
     from contractkit.results.model import CheckRun
 
     settings = CheckSettings(

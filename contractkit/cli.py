@@ -173,7 +173,7 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
 
     from contractkit.fileio import write_atomic
     from contractkit.generation.render import build_document
-    from contractkit.writers import writer_for
+    from contractkit.generation.writers import writer_for
 
     document = build_document(settings)
     data = writer_for(fmt).write(document)
@@ -199,7 +199,7 @@ def _parse_assignments(assignments) -> dict[str, str]:
 
 
 def _format_from_output(output: Path | None) -> str:
-    from contractkit.writers import format_for_path
+    from contractkit.generation.writers import format_for_path
 
     if output is None or str(output) == "-":
         return "docx" if output is None else "md"
@@ -439,7 +439,7 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
-    from contractkit.evaluation import evaluate as run, format_roles, format_table, load_labelled_corpus, load_samples
+    from contractkit.checking.evaluation import evaluate as run, format_roles, format_table, load_labelled_corpus, load_samples
 
     if not samples_dir and not labelled_dir:
         raise UsageFailure("give --samples DIR and/or --labelled DIR")
@@ -467,7 +467,7 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
 def rules(requirement, pair_ids, fmt):
     """Document the checker's rules: what each requirement needs a contract to say."""
     from contractkit.catalogue import default_catalogue
-    from contractkit.rules.documentation import describe_rules
+    from contractkit.checking.rules.documentation import describe_rules
 
     catalogue = default_catalogue()
     for pair_id in pair_ids:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from contractkit.service.app import create_app
 from contractkit.service.settings import AuthSettings, ServiceSettings
-from contractkit.workers import PoolSettings
+from contractkit.checking.workers import PoolSettings
 
 from conftest import REPO
 

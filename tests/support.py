@@ -19,13 +19,13 @@ def source_from_text(text: str, name: str = "contract.txt") -> SourceDocument:
 @cache
 def checker(roles: tuple[tuple[str, tuple[str, ...]], ...] = (), options: frozenset = frozenset()):
     """One Checker per settings, shared across tests (the NLP pipeline loads once)."""
-    from contractkit.checker import Checker, CheckSettings
+    from contractkit.checking.checker import Checker, CheckSettings
 
     return Checker(CheckSettings(roles=dict(roles), options=options), engine=_engine())
 
 
 @cache
 def _engine():
-    from contractkit.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
 
     return SpacyJiebaEngine()

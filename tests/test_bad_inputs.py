@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.reading.errors import ERROR_ADVICE, ERROR_ADVICE_ZH
-from contractkit.workers import PoolSettings
+from contractkit.checking.workers import PoolSettings
 
 from bad_inputs import BAD_FILES, ODD_NAMES
 from conftest import REPO
@@ -254,7 +254,7 @@ def test_a_very_long_output_name_is_written(tmp_path):
 
 VANISHING = """
 import os, sys
-import contractkit.batch as batch
+import contractkit.checking.batch as batch
 
 collect = batch.collect
 

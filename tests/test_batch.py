@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from contractkit.batch import BatchSettings, collect, run_batch
+from contractkit.checking.batch import BatchSettings, collect, run_batch
 from contractkit.results.model import DocumentReport
 
 

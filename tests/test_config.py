@@ -254,7 +254,7 @@ def test_check_help_documents_whose_side_we_are_on():
 
 # ---------------------------------------------------------------- reaching the checker
 def test_as_reaches_the_check_settings_and_the_json_report(tmp_path, monkeypatch):
-    from contractkit import checker as checker_module
+    from contractkit.checking import checker as checker_module
 
     settings_seen = []
     original = checker_module.Checker.__init__
@@ -287,8 +287,8 @@ def _recording_check_path(self, path):
 
 def test_the_organisation_reaches_the_batch_workers(tmp_path, monkeypatch):
     import contractkit
-    from contractkit.checker import Checker
-    from contractkit.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.checker import Checker
+    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
 
     monkeypatch.setattr(Checker, "check_path", _recording_check_path)  # forked workers inherit it
     monkeypatch.setattr(SpacyJiebaEngine, "warm_up", lambda self: None)
@@ -301,8 +301,8 @@ def test_the_organisation_reaches_the_batch_workers(tmp_path, monkeypatch):
 def test_a_task_can_set_or_clear_the_organisation_of_the_pool(tmp_path, monkeypatch):
     import pickle
 
-    from contractkit.checker import Checker, CheckSettings
-    from contractkit.workers import CheckPool, PoolSettings
+    from contractkit.checking.checker import Checker, CheckSettings
+    from contractkit.checking.workers import CheckPool, PoolSettings
 
     ours = Organisation(("华云",), "provider")
     assert pickle.loads(pickle.dumps(ours)) == ours  # it crosses the pipe to the worker

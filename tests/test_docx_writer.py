@@ -24,8 +24,8 @@ from contractkit.generation.document import (
     Party,
 )
 from contractkit.generation.parameters import Blank
-from contractkit.writers import writer_for
-from contractkit.writers.docx_writer import DocxWriter, read_custom_properties
+from contractkit.generation.writers import writer_for
+from contractkit.generation.writers.docx_writer import DocxWriter, read_custom_properties
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from contractkit.cli import main
-from contractkit.evaluation import (
+from contractkit.checking.evaluation import (
     evaluate,
     load_labelled_corpus,
     organisation_name,

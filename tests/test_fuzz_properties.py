@@ -44,7 +44,7 @@ from reading_fixtures import (
 from support import _engine
 from support import checker as shared_checker_for
 
-from contractkit.checker import Checker, CheckSettings
+from contractkit.checking.checker import Checker, CheckSettings
 from contractkit.formatters.json_formatter import report_schema
 from contractkit.reading import ERROR_ADVICE, ReadError, SourceDocument, read_document
 from contractkit.reading.numbering import format_number

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contractkit.checker import Checker, CheckSettings
+from contractkit.checking.checker import Checker, CheckSettings
 from contractkit.organisation import Organisation
 from contractkit.results.model import PartyResult
 

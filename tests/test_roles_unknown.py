@@ -32,7 +32,7 @@ from contractkit.results.model import (
     PartyResult,
     Status,
 )
-from contractkit.understanding.parties import ROLES_UNKNOWN_NOTE
+from contractkit.checking.understanding.parties import ROLES_UNKNOWN_NOTE
 
 from conftest import REPO
 from service_support import running, sample, settings_for, upload

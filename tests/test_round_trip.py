@@ -9,7 +9,7 @@ import re
 import pytest
 
 import contractkit
-from contractkit.writers import writer_for
+from contractkit.generation.writers import writer_for
 from support import checker
 
 FILLED = {

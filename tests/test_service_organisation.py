@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from contractkit.organisation import Organisation
 from contractkit.service.database import create_database_engine, current_revision, metadata, migrate
-from contractkit.workers import CheckPool
+from contractkit.checking.workers import CheckPool
 
 from service_support import POSTGRES_URL, running, sample, settings_for, upload
 

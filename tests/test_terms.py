@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractkit.understanding.lexicons import default_lexicons
-from contractkit.understanding.terms import TermFinder
+from contractkit.checking.understanding.lexicons import default_lexicons
+from contractkit.checking.understanding.terms import TermFinder
 
 LEXICONS = default_lexicons()
 # Pieces that make lexicon terms, stop phrases and the punctuation the patterns stop at.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.workers import CheckPool, PoolSettings
+from contractkit.checking.workers import CheckPool, PoolSettings
 from test_batch import FakeChecker, _files
 
 
@@ -37,7 +37,7 @@ def test_closing_resolves_what_is_still_queued(tmp_path):
 
 
 def test_roles_given_with_a_task_replace_inference(tmp_path):
-    from contractkit.checker import Checker
+    from contractkit.checking.checker import Checker
 
     contract = Path(__file__).resolve().parent.parent / "samples" / "contracts" / "om-platform-maintenance.docx"
     checker = Checker()

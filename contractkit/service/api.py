@@ -229,7 +229,7 @@ def annotated(request: Request, document_id: str) -> Response:
         path = services(request).reviews.annotated_docx(document)
     except UploadError as exc:
         raise ServiceError(exc.status, "not-annotatable", exc.message) from None
-    from contractkit.writers.docx_writer import DocxWriter
+    from contractkit.generation.writers.docx_writer import DocxWriter
 
     return file_response(path, f"{stem(document.original_name)}.批注版.docx", DocxWriter.media_type)
 

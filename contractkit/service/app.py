@@ -77,8 +77,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    from contractkit.checker import Checker
-    from contractkit.workers import CheckPool
+    from contractkit.checking.checker import Checker
+    from contractkit.checking.workers import CheckPool
 
     from .database import create_database_engine, migrate
     from .history import History

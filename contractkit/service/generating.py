@@ -32,7 +32,7 @@ def generate_file(request: GenerateRequest) -> tuple[bytes, str, str]:
     from contractkit.catalogue import UnknownName, default_catalogue
     from contractkit.generation.parameters import default_parameters
     from contractkit.generation.render import GenerationError
-    from contractkit.writers import writer_for
+    from contractkit.generation.writers import writer_for
 
     catalogue = default_catalogue()
     problems: dict[str, str] = {}

@@ -20,7 +20,7 @@ from contractkit.catalogue import default_catalogue
 from contractkit.organisation import Organisation
 from contractkit.reading.model import TextBlock
 from contractkit.results.model import DocumentError, DocumentReport
-from contractkit.workers import CheckPool
+from contractkit.checking.workers import CheckPool
 
 from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contractkit.workers import PoolSettings
+from contractkit.checking.workers import PoolSettings
 
 
 def default_data_dir() -> Path:

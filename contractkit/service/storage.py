@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractkit.batch import DEFAULT_INCLUDE
+from contractkit.checking.batch import DEFAULT_INCLUDE
 from contractkit.fileio import write_atomic
 from contractkit.reading.errors import ReadError
 from contractkit.reading.safety import ReadLimits, SafeZip

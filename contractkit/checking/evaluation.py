@@ -266,9 +266,9 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
              ) -> EvaluationResult:
     """Judge items with the labelled roles given; measure roles with none given and, with
     ``as_provider``, with the provider's organisation name from the labels given as ``--as``."""
-    from contractkit.checker import Checker, CheckSettings
+    from contractkit.checking.checker import Checker, CheckSettings
     from contractkit.organisation import Organisation
-    from contractkit.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
 
     engine = engine or SpacyJiebaEngine()
     per_key: dict[str, Tally] = defaultdict(Tally)

@@ -246,7 +246,7 @@ def _with_overrides(base, roles, options, organisation=None):
         organisation = None  # the same as the pool's own: nothing to replace
     if roles is None and options is None and organisation is None:
         return base
-    from contractkit.checker import Checker
+    from contractkit.checking.checker import Checker
 
     settings = replace(
         base.settings,

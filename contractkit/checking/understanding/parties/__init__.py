@@ -7,7 +7,7 @@ with their reasons, honouring roles the user gave and our organisation.
 The words behind all of it are data: corpora/lexicons/roles.yaml.
 """
 
-from contractkit.understanding.parties.analysis import (
+from contractkit.checking.understanding.parties.analysis import (
     ROLES_UNKNOWN_NOTE,
     PartyAnalysis,
     UnknownPartyLabel,

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from contractkit.understanding.parties.declarations import Party
-from contractkit.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, PartyLexicon, alternation
+from contractkit.checking.understanding.parties.declarations import Party
+from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, PartyLexicon, alternation
 
 WEIGHT_LABEL = 4.0
 WEIGHT_HINT = 4.0

@@ -10,7 +10,7 @@ import json
 
 from contractkit.catalogue import Requirement, default_catalogue
 from contractkit.catalogue.model import ROLE_KIND_NAMES
-from contractkit.understanding.lexicons import default_lexicons
+from contractkit.checking.understanding.lexicons import default_lexicons
 
 MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
+from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation
 
 PARTY_BLOCK_SCAN = 80  # blocks from the top where the party block is looked for
 SIGNATURE_SCAN = 60  # blocks from the end where the signature block is looked for

@@ -6,7 +6,7 @@ Subclasses say how each part looks; the order of parts lives here once.
 from __future__ import annotations
 
 from contractkit.generation.document import Document, Inline, Matrix, Party
-from contractkit.writers.numbering import article_label, item_label, subitem_label
+from contractkit.generation.writers.numbering import article_label, item_label, subitem_label
 
 
 class LineWriter:

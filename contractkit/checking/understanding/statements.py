@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contractkit.understanding.nlp import Sentence
+from contractkit.checking.understanding.nlp import Sentence
 
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 # Modal kinds that state something about an actor, strongest first when they overlap.

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 from contractkit.organisation import Organisation
 from contractkit.results.model import PartyResult
-from contractkit.understanding.parties.cloud_terms import read_cloud_terms
-from contractkit.understanding.parties.declarations import Party, PartyRegistry, find_parties
-from contractkit.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
-from contractkit.understanding.parties.sides import side_votes
-from contractkit.understanding.parties.subject import SubjectMatter, subject_matter, work_of
-from contractkit.understanding.statements import BOTH_PARTIES
+from contractkit.checking.understanding.parties.cloud_terms import read_cloud_terms
+from contractkit.checking.understanding.parties.declarations import Party, PartyRegistry, find_parties
+from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
+from contractkit.checking.understanding.parties.sides import side_votes
+from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
+from contractkit.checking.understanding.statements import BOTH_PARTIES
 
 if TYPE_CHECKING:
-    from contractkit.understanding.lexicons import Lexicons
+    from contractkit.checking.understanding.lexicons import Lexicons
 
 ROLES_UNKNOWN_NOTE = "未能确定各方在云服务中的角色（云服务客户、云服务提供者或合作者），因此未作审查"
 CUSTOMER, PROVIDER = "customer", "provider"

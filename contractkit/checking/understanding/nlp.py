@@ -18,8 +18,8 @@ from functools import cached_property
 from typing import Protocol, Sequence
 
 from contractkit.resources import cache_dir
-from contractkit.understanding.lexicons import Lexicons, default_lexicons
-from contractkit.understanding.terms import TermFinder
+from contractkit.checking.understanding.lexicons import Lexicons, default_lexicons
+from contractkit.checking.understanding.terms import TermFinder
 
 LEXICON_GROUPS = ("concepts", "modality")  # the span groups, one LexiconMatcher each
 # Sentence ends; a tab separates table cells (Markdown tables are read as tab-separated cells).

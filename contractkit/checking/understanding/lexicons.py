@@ -17,7 +17,7 @@ from contractkit import resources
 from contractkit.catalogue.loader import CatalogueError, load_concept_entries, read_yaml
 
 if TYPE_CHECKING:
-    from contractkit.understanding.parties.lexicon import PartyLexicon
+    from contractkit.checking.understanding.parties.lexicon import PartyLexicon
 
 
 def _alternation(terms, patterns=()) -> re.Pattern:
@@ -72,7 +72,7 @@ def default_lexicons() -> Lexicons:
     concepts = {cid: _alternation(entry["terms"], entry["patterns"]) for cid, entry in entries.items()}
     # Stop phrases are regular expressions: "(合同|协议)…变更" is a contract amendment, not a change.
     concept_stops = {cid: _alternation((), entry["not"]) for cid, entry in entries.items() if entry["not"]}
-    from contractkit.understanding.parties.lexicon import load_party_lexicon
+    from contractkit.checking.understanding.parties.lexicon import load_party_lexicon
 
     parties = load_party_lexicon(folder / "roles.yaml")
     from contractkit.catalogue import default_catalogue

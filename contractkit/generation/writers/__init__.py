@@ -22,9 +22,9 @@ class Writer(Protocol):
 
 # format -> "module:Class", imported on first use so python-docx loads only when needed.
 WRITERS = {
-    "docx": "contractkit.writers.docx_writer:DocxWriter",
-    "md": "contractkit.writers.markdown_writer:MarkdownWriter",
-    "txt": "contractkit.writers.text_writer:TextWriter",
+    "docx": "contractkit.generation.writers.docx_writer:DocxWriter",
+    "md": "contractkit.generation.writers.markdown_writer:MarkdownWriter",
+    "txt": "contractkit.generation.writers.text_writer:TextWriter",
 }
 FORMATS = tuple(WRITERS)
 

@@ -7,7 +7,7 @@ import re
 
 from contractkit.generation.document import Document, Inline, Matrix
 from contractkit.generation.parameters import Blank
-from contractkit.writers.line_writer import LineWriter
+from contractkit.generation.writers.line_writer import LineWriter
 
 # Characters that would start Markdown syntax inside running text.
 SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")

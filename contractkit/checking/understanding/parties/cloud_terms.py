@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from contractkit.understanding.parties.declarations import PartyRegistry, clean_name
-from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
+from contractkit.checking.understanding.parties.declarations import PartyRegistry, clean_name
+from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation
 
 ADDRESSEE_MIN = 3  # 您 at least this often …
 ADDRESSEE_OVER_ORDINALS = 1.0  # … and more often than 甲方 and 乙方 together

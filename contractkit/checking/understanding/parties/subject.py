@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from contractkit.understanding.parties.lexicon import PartyLexicon, alternation
+from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation
 
 TITLE_SCAN = 30  # blocks from the top where the title stands (after a cover or 使用说明)
 TITLE_MAX = 40

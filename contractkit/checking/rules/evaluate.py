@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
 from contractkit.results.model import Evidence, Status
-from contractkit.understanding.nlp import Sentence
-from contractkit.understanding.numerals import parse_number
-from contractkit.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, Mention, Statement
+from contractkit.checking.understanding.nlp import Sentence
+from contractkit.checking.understanding.numerals import parse_number
+from contractkit.checking.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, Mention, Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
 FULFILS = {

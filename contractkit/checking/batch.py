@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from contractkit.results.model import DocumentReport
-from contractkit.workers import CheckPool, PoolSettings
+from contractkit.checking.workers import CheckPool, PoolSettings
 
 DEFAULT_INCLUDE = ("*.docx", "*.doc", "*.wps", "*.pdf", "*.txt", "*.md")
 

@@ -18,11 +18,11 @@ from contractkit.organisation import Organisation
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
 from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
-from contractkit.rules.evaluate import AnalysedSentence, judge, to_evidence
-from contractkit.understanding.lexicons import default_lexicons
-from contractkit.understanding.nlp import NlpEngine, SpacyJiebaEngine
-from contractkit.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
-from contractkit.understanding.statements import (
+from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
+from contractkit.checking.understanding.lexicons import default_lexicons
+from contractkit.checking.understanding.nlp import NlpEngine, SpacyJiebaEngine
+from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
+from contractkit.checking.understanding.statements import (
     find_mentions,
     is_deferred,
     is_heading,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contractkit.generation.document import Document, Inline, Matrix
-from contractkit.writers.line_writer import LineWriter
+from contractkit.generation.writers.line_writer import LineWriter
 
 BLANK = "__________"
 METADATA_HEADING = "【生成信息】"
