@@ -1,52 +1,170 @@
-"""One fixture file per requirement (tests/fixtures/rules/<id>.yaml), sqlfluff-style.
+"""Each rule's examples, sqlfluff-style, and the registry of checks the rules are made of.
 
-Each case is a short contract text and the status the checker must give the
-requirement. Cases are written in varied real-world phrasing, not in the
-generator's wording.
+The examples are one file per requirement (corpora/requirements/examples/<id>.yaml,
+shipped with the package: ``contractkit rules ID`` shows them). Each case is a
+short contract text, the status the checker must give the requirement and,
+optionally, the passage the verdict must rest on. Cases are written in varied
+real-world phrasing, not in the generator's wording.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
-from support import checker, source_from_text
+from contractkit import resources
+from contractkit.catalogue import CatalogueError, load_catalogue
+from contractkit.checking.rules.examples import example_files, read_examples
+from contractkit.checking.rules.registry import CHECKS, SentenceCheck, known_checks, pipeline_for, register
+from contractkit.results.model import Status
+from support import _engine, checker, source_from_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rules"
-DEFAULT_ROLES = {"甲方": ["provider"], "乙方": ["om"]}
+CATALOGUE_FILE = resources.corpora_dir() / "requirements" / "t-ccia-004-2024.yaml"
 
 
 def _cases():
-    for path in sorted(FIXTURES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            roles = case.get("roles") or data.get("roles") or DEFAULT_ROLES
-            # A known gap stays in the fixture as what a lawyer expects; it must keep failing
+    for path in example_files():
+        examples = read_examples(path)
+        for case in examples.cases:
+            # A known gap stays in the examples as what a lawyer expects; it must keep failing
             # (strict) until the checker learns it, so fixing one is noticed.
-            marks = [pytest.mark.xfail(strict=True, reason=case["known_gap"])] if "known_gap" in case else []
+            marks = [pytest.mark.xfail(strict=True, reason=case.known_gap)] if case.known_gap else []
             yield pytest.param(
-                data["requirement"], case, roles, data.get("options", []),
-                id=f"{data['requirement']}::{case['name']}", marks=marks,
+                examples.requirement, case, examples.roles_of(case), examples.options_of(case),
+                id=f"{examples.requirement}::{case.name}", marks=marks,
             )
 
 
-def test_every_requirement_has_a_fixture_file(catalogue):
-    have = {p.stem for p in FIXTURES.glob("*.yaml")}
-    assert {r.id for r in catalogue.requirements} - have == set()
+def test_every_requirement_has_examples_and_every_example_a_requirement(catalogue):
+    have = {p.stem for p in example_files()}
+    ids = {r.id for r in catalogue.requirements}
+    assert ids - have == set()
+    assert have - ids == set()
+
+
+def test_every_requirement_shows_a_satisfied_and_a_failing_example():
+    for path in example_files():
+        satisfied, failing = read_examples(path).shown()
+        assert satisfied is not None and satisfied.expect == "satisfied", path.stem
+        assert failing is not None and failing.expect != "satisfied", path.stem
 
 
 @pytest.mark.parametrize("requirement, case, roles, options", list(_cases()))
 def test_rule_case(requirement, case, roles, options):
     key = tuple(sorted((label, tuple(r)) for label, r in roles.items()))
-    report = checker(key, frozenset(case.get("options", options))).check_document(
-        source_from_text(case["text"])
-    )
+    report = checker(key, frozenset(options)).check_document(source_from_text(case.text))
     findings = {f.requirement: f for f in report.findings}
     assert requirement in findings, f"{requirement} not checked for pairs {report.pairs}"
     finding = findings[requirement]
-    assert finding.status.value == case["expect"], (
-        f"{case['name']}: expected {case['expect']}, got {finding.status.value}: {finding.explanation}\n"
+    assert finding.status.value == case.expect, (
+        f"{case.name}: expected {case.expect}, got {finding.status.value}: {finding.explanation}\n"
         f"evidence: {[e.text for e in finding.evidence]}"
     )
+    if case.evidence is not None:
+        assert finding.evidence, f"{case.name}: no evidence for {finding.status.value}"
+        assert case.evidence in finding.evidence[0].text, (
+            f"{case.name}: the verdict rests on {finding.evidence[0].text!r}, expected a passage with {case.evidence!r}"
+        )
+
+
+# ------------------------------------------------------------------ the registry
+def test_every_requirement_names_registered_checks(catalogue):
+    known = known_checks()
+    for requirement in catalogue.requirements:
+        names = [use.name for use in requirement.detect.checks]
+        assert set(names) <= set(known), requirement.id
+        assert [c.name for c in pipeline_for(requirement.detect).checks] == names
+
+
+def test_special_checks_serve_only_their_requirements(catalogue):
+    users = {
+        name: {r.id for r in catalogue.requirements if r.detect.uses(name)}
+        for name in ("over_limit", "names_party", "listed_breach", "declaration", "weaker_fallback")
+    }
+    assert users == {
+        "over_limit": {"5b1-transfer-depth"},
+        "names_party": {"5d-accept-supervision", "66a1-customer-supervision"},
+        "listed_breach": {"5b1-transfer-depth", "822b-authorization-within-scope"},
+        "declaration": {"5a1-no-responsibility-transfer", "5a3-division", "5c-customer-division"},
+        "weaker_fallback": {"5a3-division", "5c-customer-division"},
+    }
+    # The checker resolves the party kind names_party wants to the contract's parties.
+    assert catalogue.requirement("5d-accept-supervision").detect.mentions == "provider"
+    assert catalogue.requirement("5a3-supervision").detect.mentions is None
+
+
+def _variant(tmp_path, requirement_id, change):
+    data = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    detect = next(r for r in data["requirements"] if r["id"] == requirement_id)["detect"]
+    change(detect)
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _over_limit(detect):
+    return next(c["over_limit"] for c in detect["checks"] if isinstance(c, dict) and "over_limit" in c)
+
+
+@pytest.mark.parametrize(
+    "requirement, change, message",
+    [
+        ("5a3-division", lambda d: d["checks"].append("no_such_check"),
+         r"requirement '5a3-division': unknown check 'no_such_check'; known checks: attribution, contrary, "
+         r"declaration, deferral, listed_breach, names_party, over_limit, partial_element, weaker_fallback"),
+        ("5b1-transfer-depth", lambda d: _over_limit(d).update(max="two"),
+         r"'5b1-transfer-depth': check 'over_limit': max: Input should be a valid integer"),
+        ("5b1-transfer-depth", lambda d: _over_limit(d).update(pattern="不超过两层"),
+         r"check 'over_limit': pattern: .*the pattern needs a group for the number"),
+        ("5a2-not-all-work", lambda d: d["checks"].insert(0, "listed_breach"),
+         r"'5a2-not-all-work': check 'listed_breach': .*needs modality 'prohibition'"),
+        ("5a2-not-all-work", lambda d: d["checks"].append("declaration"),
+         r"check 'declaration': a declaration is nobody's right or duty"),
+        ("5a2-not-all-work", lambda d: d["checks"].append("deferral"), r"check 'deferral' is listed twice"),
+        ("5d-accept-supervision", lambda d: d["checks"].append(d["checks"].pop(0)),
+         r"'5d-accept-supervision': check 'names_party': list it first"),
+        ("5a2-not-all-work", lambda d: d["checks"].append({"deferral": {"days": 3}}), r"takes no parameters"),
+        ("5a3-division", lambda d: d["checks"][-1]["weaker_fallback"]["checks"].append("nothing_here"),
+         r"check 'weaker_fallback': unknown check 'nothing_here'"),
+        ("5a3-division", lambda d: d["checks"][0].update(partial_element=["no_such_concept"]),
+         r"'5a3-division': detection names unknown concepts \['no_such_concept'\]"),
+        ("5a3-division", lambda d: d.pop("checks"), r"5a3-division.detect.checks: Field required"),
+    ],
+)
+def test_bad_checks_are_catalogue_errors_naming_the_requirement(tmp_path, requirement, change, message):
+    with pytest.raises(CatalogueError, match=message):
+        load_catalogue(_variant(tmp_path, requirement, change))
+
+
+@pytest.fixture
+def hook():
+    """A requirement-specific check, registered as a module under rules/checks/ would register it."""
+
+    @register("test_every_complete_sentence")
+    class EveryCompleteSentence(SentenceCheck):
+        needs_all_of = True
+
+        def judge(self, analysed, parties):
+            return self.verdict(Status.SATISFIED, "测试用检查", analysed.spans_of(self.detect.all_of))
+
+        def describe(self, label):
+            return "测试用检查"
+
+    yield EveryCompleteSentence
+    del CHECKS["test_every_complete_sentence"]
+
+
+def test_a_requirement_can_name_its_own_hook(tmp_path, hook):
+    from contractkit.checking.checker import Checker, CheckSettings
+
+    def use_hook(detect):
+        detect["checks"] = ["test_every_complete_sentence"]
+
+    catalogue = load_catalogue(_variant(tmp_path, "5a2-not-all-work", use_hook))
+    settings = CheckSettings(roles={"甲方": ("provider",), "乙方": ("om",)})
+    checking = Checker(settings, engine=_engine(), catalogue=catalogue)
+    # Nobody undertakes anything here: attribution would find nothing, the hook accepts it.
+    report = checking.check_document(source_from_text("保留的实施工作：安全策略制定、高危操作审批。"))
+    finding = next(f for f in report.findings if f.requirement == "5a2-not-all-work")
+    assert finding.status is Status.SATISFIED
+    assert "测试用检查" in finding.explanation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -88,35 +88,39 @@ MARKINGS: dict[str, tuple[str, str]] = {
 }
 
 
-class Limit(Frozen):
-    """A number the contract states that must not exceed the standard's (两层 → 2 ≤ 2)."""
+class CheckUse(Frozen):
+    """One named check a requirement uses, with its parameters.
 
-    pattern: str = Field(description="regular expression; group 1 is the number (Chinese or Arabic)")
-    max: int
-    reason: str
+    The catalogue writes a bare name (``deferral``) or a one-key mapping
+    (``over_limit: {pattern: …, max: 2, reason: …}``, ``partial_element: [data]``).
+    Names and parameters are validated against the checker's registry
+    (``contractkit/checking/rules/``) when the catalogue loads.
+    """
 
-    @field_validator("pattern")
+    name: str
+    params: Any = None
+
+    @model_validator(mode="before")
     @classmethod
-    def _compiles(cls, value: str) -> str:
-        import re
-
-        try:
-            if re.compile(value).groups < 1:
-                raise ValueError("the pattern needs a group for the number")
-        except re.error as exc:
-            raise ValueError(f"bad pattern: {exc}") from None
+    def _name_or_one_key_mapping(cls, value):
+        if isinstance(value, str):
+            return {"name": value}
+        if isinstance(value, dict) and len(value) == 1 and "name" not in value:
+            ((name, params),) = value.items()
+            return {"name": name, "params": params}
         return value
 
 
 class Detection(Frozen):
-    """What a contract must say for the checker to count a requirement as met.
+    """What a contract must say for the checker to count a requirement as met, and how it is judged.
 
-    ``all_of`` is a list of concept groups; a sentence satisfies the
-    requirement when it mentions at least one concept of every group. The
-    ``actor`` is whose right or duty the sentence must state, ``modality``
-    which kind. ``partial`` concepts show the topic is touched on without
-    the required elements; ``contrary`` groups describe sentences that say the
-    opposite.
+    ``all_of`` is a list of concept groups; a sentence holds every element when
+    it mentions at least one concept of every group. The ``actor`` is whose
+    right or duty the sentence must state, ``modality`` which kind. ``checks``
+    are the named checks that judge each sentence, tried in the order listed
+    (the first with a verdict decides the sentence), then any fallback; each
+    check's own data (the contrary groups, the partial elements, a limit) are
+    its parameters. ``contractkit rules ID`` shows them in words.
     """
 
     all_of: tuple[tuple[str, ...], ...] = Field(min_length=1)
@@ -124,36 +128,21 @@ class Detection(Frozen):
     # right / duty / prohibition; "any" accepts each (乙方应持续维护 or 乙方不得终止维护);
     # unset accepts a right or a duty.
     modality: Literal["duty", "right", "prohibition", "any"] | None = None
-    # Concepts showing the topic is touched on without the required elements: a flat list is
-    # "any of these", a list of lists is "each group at least once" (like all_of).
-    partial: tuple[str, ...] | tuple[tuple[str, ...], ...] = ()
-    contrary: tuple[tuple[str, ...], ...] = ()
-    # Most requirements need someone to undertake something in the sentence (应/有权/不得…);
-    # declarations such as "安全责任不因此转移" or a division table do not.
-    statement_needed: bool = True
-    # A stated number above the standard's limit makes the clause contrary (不超过三层).
-    limit: Limit | None = None
-    # The sentence must also name this party (接受甲方的监督: whose supervision it is).
-    mentions: RoleKind | None = None
-    # A looser description whose match makes the requirement partial (e.g. duties assigned
-    # to named parties, but no explicit division of the security work), with the reason shown.
-    weaker: "Detection | None" = None
-    reason: str | None = Field(default=None, description="why a match of this (weaker) spec is only partial")
+    checks: tuple[CheckUse, ...] = Field(min_length=1)
 
-    def partial_groups(self) -> tuple[tuple[str, ...], ...]:
-        if not self.partial:
-            return ()
-        if all(isinstance(p, str) for p in self.partial):
-            return (tuple(self.partial),)
-        return tuple(tuple(g) for g in self.partial)
+    def uses(self, name: str) -> CheckUse | None:
+        return next((use for use in self.checks if use.name == name), None)
 
-    def concept_ids(self) -> set[str]:
-        ids = {c for group in self.all_of for c in group}
-        ids.update(c for group in self.partial_groups() for c in group)
-        ids.update(c for group in self.contrary for c in group)
-        if self.weaker:
-            ids |= self.weaker.concept_ids()
-        return ids
+    @property
+    def mentions(self) -> RoleKind | None:
+        """The role kind the ``names_party`` check wants named in the sentence (接受甲方的监督).
+
+        The checker resolves it to the contract's parties before judging.
+        """
+        use = self.uses("names_party")
+        if use is None:
+            return None
+        return use.params.get("party") if isinstance(use.params, dict) else use.params
 
 
 class Requirement(Frozen):

@@ -1,7 +1,9 @@
 """The rules document themselves: what each requirement needs a contract to say.
 
-Everything here is derived from the catalogue and the lexicons, so the
-``rules`` command can never drift from what the checker does.
+Everything here is derived from the catalogue, the check registry, the
+lexicons and the rules' examples, so the ``rules`` command can never drift
+from what the checker does: the checks are the ones it runs, the examples the
+ones the tests run.
 """
 
 from __future__ import annotations
@@ -9,20 +11,29 @@ from __future__ import annotations
 import json
 
 from contractkit.catalogue import Requirement, default_catalogue
-from contractkit.catalogue.model import ROLE_KIND_NAMES
+from contractkit.checking.rules.examples import ExampleCase, RuleExamples, load_examples
+from contractkit.checking.rules.registry import pipeline_for
+from contractkit.checking.rules.wording import duty_zh, groups_zh
 from contractkit.checking.understanding.lexicons import default_lexicons
-
-MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
+from contractkit.results.model import Status
 
 
 def rule_record(req: Requirement) -> dict:
     lexicons = default_lexicons()
+    pipeline = pipeline_for(req.detect)
 
-    def group(concepts) -> list[dict]:
+    def label(concept: str) -> str:
+        return lexicons.concept_labels[concept]
+
+    def groups(gs) -> list[list[dict]]:
         return [
-            {"concept": c, "label": lexicons.concept_labels[c], "terms": list(lexicons.concept_terms[c])}
-            for c in concepts
+            [{"concept": c, "label": label(c), "terms": list(lexicons.concept_terms[c])} for c in g]
+            for g in gs
         ]
+
+    def params_groups(name: str) -> list[list[dict]]:
+        check = next((c for c in pipeline.checks if c.name == name), None)
+        return groups(check.params.groups) if check else []
 
     return {
         "id": req.id,
@@ -31,35 +42,60 @@ def rule_record(req: Requirement) -> dict:
         "summary": req.summary,
         "pairs": list(req.pairs),
         "option": req.condition,
-        "needs_in_one_sentence": [group(g) for g in req.detect.all_of],
+        "needs_in_one_sentence": groups(req.detect.all_of),
         "actor": req.detect.actor,
         "modality": req.detect.modality,
-        "partial_when_only": group(req.detect.partial),
-        "contrary_when": [group(g) for g in req.detect.contrary],
+        "looks_for": _looks_for(req, label),
+        "partial_when_only": params_groups("partial_element"),
+        "contrary_when": params_groups("contrary"),
+        "checks": [
+            {"name": c.name, "description": c.describe(label), "params": _plain(use.params)}
+            for c, use in zip(pipeline.checks, req.detect.checks)
+        ],
         "consequence": req.consequence,
-        "example": _example(req),
+        "example": _generated_clause(req),
+        "examples": _examples(load_examples(req.id)),
     }
 
 
-def _example(req: Requirement) -> str:
+def _looks_for(req: Requirement, label) -> str:
+    text = f"同一句中须有：{groups_zh(req.detect.all_of, label)}"
+    if req.detect.actor:
+        text += f"；须为{duty_zh(req.detect.actor, req.detect.modality)}"
+    return text
+
+
+def _plain(params):
+    """Catalogue parameters as JSON can hold them (tuples become lists)."""
+    if isinstance(params, dict):
+        return {k: _plain(v) for k, v in params.items()}
+    if isinstance(params, (list, tuple)):
+        return [_plain(v) for v in params]
+    return params
+
+
+def _examples(examples: RuleExamples | None) -> dict:
+    if examples is None:
+        return {}
+
+    def shown(case: ExampleCase | None) -> dict | None:
+        if case is None:
+            return None
+        roles = {label: list(r) for label, r in examples.roles_of(case).items()}
+        return {"name": case.name, "expect": case.expect, "text": case.text.strip(), "roles": roles,
+                "options": list(examples.options_of(case))}
+
+    satisfied, failing = examples.shown()
+    return {"satisfied": shown(satisfied), "failing": shown(failing)}
+
+
+def _generated_clause(req: Requirement) -> str:
     from contractkit.generation.parameters import default_parameters
     from contractkit.generation.render import render_requirement
 
     catalogue = default_catalogue()
     item = render_requirement(req, [catalogue.pair(req.pairs[-1])], default_parameters().resolve({}))
     return item.text.plain()
-
-
-def _explain(record: dict) -> str:
-    def groups(gs) -> str:
-        return " 且 ".join("（" + "或".join(c["label"] for c in g) + "）" for g in gs)
-
-    text = f"同一句中须有：{groups(record['needs_in_one_sentence'])}"
-    if record["actor"]:
-        text += f"；须为{ROLE_KIND_NAMES.get(record['actor'], '任一当事人')}的{MODALITY_ZH.get(record['modality'], '约定')}"
-    if record["contrary_when"]:
-        text += f"；相反约定：{groups(record['contrary_when'])}"
-    return text
 
 
 def describe_rules(requirements: list[Requirement], fmt: str) -> str:
@@ -72,6 +108,15 @@ def _json(records) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
+def _roles(example: dict, comma: str) -> str:
+    roles = comma.join(f"{label}={'+'.join(r)}" for label, r in example["roles"].items())
+    return roles + "".join(f"{comma}--option {o}" for o in example["options"])
+
+
+def _indented(text: str, indent: str) -> str:
+    return text.replace("\n", "\n" + indent)
+
+
 def _markdown(records) -> str:
     lines = []
     for r in records:
@@ -81,11 +126,18 @@ def _markdown(records) -> str:
             r["summary"],
             "",
             f"- 适用：{', '.join(r['pairs'])}" + (f"（选项 {r['option']}）" if r["option"] else ""),
-            f"- 检查：{_explain(r)}",
+            f"- 检查：{r['looks_for']}",
         ]
+        lines += [f"  - `{c['name']}`：{c['description']}" for c in r["checks"]]
         if r["consequence"]:
             lines.append(f"- 后果：{r['consequence']}")
-        lines += [f"- 示例条款：{r['example']}", ""]
+        lines.append(f"- 示例条款：{r['example']}")
+        for key, title in (("satisfied", "满足的例子"), ("failing", "不满足的例子")):
+            example = r["examples"].get(key)
+            if example:
+                status = Status(example["expect"]).label_zh
+                lines.append(f"- {title}（{status}；{_roles(example, '，')}）：{_indented(example['text'], '  ')}")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -96,10 +148,17 @@ def _text(records) -> str:
             f"{r['id']}  [{r['clause']}] {r['strength']}" + (f"  option: {r['option']}" if r["option"] else ""),
             f"  {r['summary']}",
             f"  pairs: {', '.join(r['pairs'])}",
-            f"  checks: {_explain(r)}",
+            f"  looks for: {r['looks_for']}",
+            "  checks, in order (the first that applies decides a sentence):",
         ]
+        block += [f"    {c['name']}: {c['description']}" for c in r["checks"]]
         if r["consequence"]:
             block.append(f"  consequence: {r['consequence']}")
-        block.append(f"  example: {r['example']}")
+        block.append(f"  generated clause: {r['example']}")
+        for key, title in (("satisfied", "satisfied example"), ("failing", "failing example")):
+            example = r["examples"].get(key)
+            if example:
+                block.append(f"  {title} ({example['expect']}; {_roles(example, ', ')}):")
+                block.append(f"    {_indented(example['text'], '    ')}")
         blocks.append("\n".join(block))
     return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,128 @@
+"""Checks on whose right or duty a complete sentence states (attribution), or that it declares (declaration)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from contractkit.checking.rules.model import AnalysedSentence
+from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.wording import KIND_ZH, duty_zh
+
+# Which statement kinds fulfil a requirement's modality, and which say the opposite.
+FULFILS = {
+    "right": {"right", "duty"},
+    "duty": {"duty"},
+    "prohibition": {"prohibition"},
+    "any": {"right", "duty", "prohibition"},  # 乙方应持续维护 and 乙方不得终止维护 both do
+    None: {"right", "duty"},
+}
+OPPOSES = {
+    "right": {"prohibition", "refusal"},
+    "duty": {"refusal"},
+    "prohibition": {"permission_unlimited"},
+    "any": {"refusal"},
+    None: set(),  # without a modality, only the catalogue's contrary groups say "the opposite"
+}
+
+
+def _read_statements(analysed: AnalysedSentence, modality: str | None):
+    """The sentence's statements, and the kinds that fulfil or oppose the modality."""
+    statements = analysed.statements
+    fulfils, opposes = set(FULFILS[modality]), OPPOSES[modality]
+    if modality in ("prohibition", "any"):
+        # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
+        # "未经甲方同意，乙方可以…" is the opposite.
+        fulfils |= {s.kind for s in statements if s.conditional_consent and s.kind in ("right", "duty")}
+        statements = tuple(
+            dataclasses.replace(s, kind="permission_unlimited") if s.without_consent and s.kind == "right" else s
+            for s in statements
+        )
+        opposes = opposes | {"permission_unlimited"}
+    return statements, fulfils, opposes
+
+
+class _ClauseCheck(SentenceCheck):
+    """Judges a sentence that holds every element of ``all_of``."""
+
+    needs_all_of = True
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        verdict = self._judge(analysed, parties)
+        # No undertaking here, or only a condition (…拒绝…的；) that names a breach: nothing provided.
+        if verdict is None or verdict.status == "contrary" and analysed.hypothetical:
+            return self.says_nothing()
+        return verdict
+
+    def _judge(self, analysed: AnalysedSentence, parties):
+        raise NotImplementedError
+
+
+@register("attribution")
+class Attribution(_ClauseCheck):
+    """The sentence states the requirement's actor's right, duty or prohibition (its ``modality``).
+
+    Another party's: partial; the actor's, negated: contrary; a rule with no
+    party (…须经甲方审批后方可实施) binds whoever does the work. Without an
+    ``actor``, anyone must undertake something in the sentence.
+    """
+
+    def _judge(self, analysed: AnalysedSentence, parties):
+        from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+
+        detect = self.detect
+        statements, fulfils, opposes = _read_statements(analysed, detect.modality)
+        spans = analysed.spans_of(detect.all_of)
+        kind = KIND_ZH[detect.modality]
+        if detect.actor is None:
+            if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
+                return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
+            if not any(s.kind in fulfils for s in statements):
+                return None  # the words occur (a heading, a table row), but nothing is undertaken
+            return self.verdict("satisfied", "该句包含所需要素", spans)
+        # 双方应… binds each party to a duty; it grants no one party a right.
+        both_counts = detect.modality in (None, "duty")
+        own = [
+            s for s in statements
+            if s.actor in parties.actor_parties
+            or s.actor == BOTH_PARTIES and both_counts
+            or detect.actor == "any" and s.actor
+        ]
+        if any(s.kind in fulfils for s in own):
+            return self.verdict("satisfied", f"该句约定为{parties.actor_label}的{kind}", spans)
+        if any(s.kind in opposes for s in own):
+            return self.verdict("contrary", f"该句否定了{parties.actor_label}的{kind}", spans)
+        others = [s for s in statements if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties]
+        if others:
+            who = parties.party_labels.get(others[0].actor, others[0].actor)
+            return self.verdict("partial", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
+        if any(s.kind in fulfils and s.actor is None for s in statements):
+            return self.verdict("satisfied", f"该句以一般规则的方式约定{kind}", spans)
+        return None  # the words occur, but nobody undertakes anything
+
+    def describe(self, label) -> str:
+        if self.detect.actor is None:
+            return f"须有人作出{KIND_ZH[self.detect.modality]}；以否定或免除方式约定：相反约定"
+        return f"须为{duty_zh(self.detect.actor, self.detect.modality)}；约定为他方的：部分满足；被否定：相反约定"
+
+
+@register("declaration")
+class Declaration(_ClauseCheck):
+    """The sentence declares the requirement (安全责任不因此转移, a division table): nobody need
+    undertake anything, but a declaration turned round (该表不得…明确…) declares nothing."""
+
+    def problems(self) -> list[str]:
+        if self.detect.actor is not None:
+            return ["a declaration is nobody's right or duty: needs no actor (use 'attribution')"]
+        return []
+
+    def _judge(self, analysed: AnalysedSentence, parties):
+        statements, fulfils, opposes = _read_statements(analysed, self.detect.modality)
+        spans = analysed.spans_of(self.detect.all_of)
+        if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
+            return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
+        if any(s.kind in ("prohibition", "refusal") for s in statements):
+            return None
+        return self.verdict("satisfied", "该句包含所需要素", spans)
+
+    def describe(self, label) -> str:
+        return "声明即可，无须有人作出承诺；以否定或免除方式约定：相反约定"

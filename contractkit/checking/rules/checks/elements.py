@@ -1,0 +1,119 @@
+"""Checks on what a sentence holds: the party it must name, the elements it has, what it defers."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from contractkit.catalogue.model import Frozen, RoleKind
+from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups
+from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.wording import actor_zh, groups_zh
+
+
+class PartyParams(Frozen):
+    party: RoleKind
+
+
+@register("names_party")
+class NamesParty(SentenceCheck):
+    """The sentence must also name a party of this kind (接受甲方的监督: whose supervision it is).
+
+    A sentence that names none says nothing for the requirement. The checker
+    finds the contract's parties of the kind (``Detection.mentions``); list it
+    first, so that no other check judges such a sentence.
+    """
+
+    Params = PartyParams
+    shorthand = "party"
+
+    def problems(self) -> list[str]:
+        if self.detect.checks[0].name != self.name:
+            return ["list it first: a sentence that names no such party must reach no other check"]
+        return []
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+
+        wanted = parties.mentioned_parties
+        if wanted is None:
+            return None
+        if any(m.party in wanted or m.party == BOTH_PARTIES for m in analysed.mentions):
+            return None
+        return self.says_nothing()
+
+    def describe(self, label) -> str:
+        return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
+
+
+class PartialParams(Frozen):
+    # A flat list is one group ("any of these"); a list of lists is "each group at least once".
+    groups: ConceptGroups = Field(min_length=1)
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _flat_list_is_one_group(cls, value):
+        if isinstance(value, (list, tuple)) and value and all(isinstance(c, str) for c in value):
+            return [value]
+        return value
+
+
+@register("partial_element")
+class PartialElement(SentenceCheck):
+    """Some elements are there (the topic, in the given groups) and someone undertakes something, but
+    not every group of ``all_of``: partial, naming what is missing."""
+
+    Params = PartialParams
+    shorthand = "groups"
+
+    def concepts(self) -> set[str]:
+        return {c for group in self.params.groups for c in group}
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        if analysed.has_each(self.detect.all_of):
+            return None  # every element is there: for the checks that judge a whole clause
+        groups = self.params.groups
+        if analysed.has_each(groups) and self._undertakes(analysed, parties.actor_parties):
+            return self.verdict("partial", self._missing(analysed, parties.concept_labels), analysed.spans_of(groups))
+        return None
+
+    def _undertakes(self, analysed: AnalysedSentence, actor_parties) -> bool:
+        """Does the right party (anyone, if the requirement names none) undertake something here?
+
+        A topic word in a heading, a definition or a table row is not a partial clause.
+        """
+        from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+
+        if analysed.deferred:
+            return True
+        return any(
+            self.detect.actor in (None, "any") or s.actor in actor_parties or s.actor in (None, BOTH_PARTIES)
+            for s in analysed.statements
+        )
+
+    def _missing(self, analysed: AnalysedSentence, concept_labels: dict[str, str]) -> str:
+        s = analysed.sentence
+        found = [c for group in self.params.groups for c in group if s.has(c)]
+        missing = [
+            "或".join(concept_labels[c] for c in group)
+            for group in self.detect.all_of
+            if not any(s.has(c) for c in group)
+        ]
+        return f"提及了“{'、'.join(concept_labels[c] for c in found)}”，但未约定“{'”“'.join(missing)}”"
+
+    def describe(self, label) -> str:
+        return f"仅有{groups_zh(self.params.groups, label)}、缺少其他要素，且有人作出约定：部分满足"
+
+
+@register("deferral")
+class Deferral(SentenceCheck):
+    """Every element is there, but the content is left to a later agreement (具体…由双方另行协商确定)."""
+
+    needs_all_of = True
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        if analysed.deferred:
+            return self.verdict("partial", "该句将具体内容留待双方另行约定", analysed.spans_of(self.detect.all_of))
+        return None
+
+    def describe(self, label) -> str:
+        return "要素齐全但具体内容留待另行约定：部分满足"

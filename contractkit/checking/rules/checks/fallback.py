@@ -1,0 +1,43 @@
+"""Checks that run when no sentence met the requirement: a looser match makes it partial."""
+
+from __future__ import annotations
+
+from contractkit.catalogue.model import Detection
+from contractkit.checking.rules.model import Judgement
+from contractkit.checking.rules.registry import FallbackCheck, detection_problems, pipeline_for, register
+from contractkit.checking.rules.wording import duty_zh, groups_zh
+
+
+class WeakerDetection(Detection):
+    """A looser description of the requirement, with the reason a match of it is only partial."""
+
+    reason: str
+
+
+@register("weaker_fallback")
+class WeakerFallback(FallbackCheck):
+    """Nothing met the requirement, but its looser description is satisfied (duties assigned to named
+    parties, but no explicit division of the security work): partial, with the catalogue's reason."""
+
+    Params = WeakerDetection
+
+    def problems(self) -> list[str]:
+        return detection_problems(self.params)
+
+    def concepts(self) -> set[str]:
+        return set(pipeline_for(self.params).concepts)
+
+    def fallback(self, sentences, parties):
+        from contractkit.checking.rules.evaluate import judge_detection
+        from contractkit.results.model import Status
+
+        looser = judge_detection(self.params, sentences, parties)
+        if looser.status is Status.SATISFIED:
+            return Judgement(Status.PARTIAL, looser.evidence, self.params.reason, self.name)
+        return None
+
+    def describe(self, label) -> str:
+        looser = f"同一句中有{groups_zh(self.params.all_of, label)}"
+        if self.params.actor:
+            looser += f"，为{duty_zh(self.params.actor, self.params.modality)}"
+        return f"以上均未找到时，若{looser}：部分满足（{self.params.reason}）"

@@ -1,0 +1,126 @@
+"""Checks that find a sentence saying the opposite of the requirement, or sanctioning its act."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+
+from contractkit.catalogue.model import Frozen
+from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups
+from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.wording import groups_zh
+from contractkit.checking.understanding.numerals import parse_number
+
+
+class ConceptGroupsParams(Frozen):
+    groups: ConceptGroups = Field(min_length=1)
+
+
+@register("contrary")
+class Contrary(SentenceCheck):
+    """The catalogue's contrary groups meet in a sentence the contract provides (乙方不接受任何审计)."""
+
+    Params = ConceptGroupsParams
+    shorthand = "groups"
+
+    def concepts(self) -> set[str]:
+        return {c for group in self.params.groups for c in group}
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act; it provides nothing.
+        if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
+            return None
+        return self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
+
+    def describe(self, label) -> str:
+        return f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
+
+
+def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+    """All groups meet in the sentence, and nothing negates the last of them."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK  # see registry.py: kept light
+
+    s = analysed.sentence
+    if not analysed.has_each(groups):
+        return False
+    decisive = [m.start for m in s.concepts if m.label in groups[-1]]
+    negations = [m.end for m in s.modals if m.label == "negation"]
+    for position in decisive:
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text, 0, position)])
+        # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round.
+        if any(clause_start <= end <= position for end in negations):
+            continue
+        # "不得以任何理由免除" forbids the opposite: a prohibition before it in the sentence cancels it,
+        # and so does a double negative read as a duty (不得拒绝).
+        if any(st.kind == "prohibition" and st.end <= position for st in analysed.statements):
+            continue
+        if any(st.kind == "duty" and st.start <= position < st.end for st in analysed.statements):
+            continue
+        if s.text[max(0, position - 1):position] in ("不", "非", "无"):
+            continue
+        return True
+    return False
+
+
+@register("listed_breach")
+class ListedBreach(SentenceCheck):
+    """The prohibited act is listed among breaches or grounds for termination (…擅自转包、分包的；).
+
+    The contract sanctions the act, though it does not plainly bar it: partial.
+    The act is the first group of ``all_of``.
+    """
+
+    def problems(self) -> list[str]:
+        if self.detect.modality != "prohibition":
+            return ["only a prohibited act can be sanctioned as a breach: needs modality 'prohibition'"]
+        return []
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        act = self.detect.all_of[:1]
+        if analysed.hypothetical and analysed.has_each(act):
+            return self.verdict(
+                "partial", "合同将该行为列为违约或解除情形，但未明确约定禁止或限制", analysed.spans_of(act)
+            )
+        return None
+
+    def describe(self, label) -> str:
+        return f"{groups_zh(self.detect.all_of[:1], label)}仅被列为违约或解除情形：部分满足"
+
+
+class LimitParams(Frozen):
+    """A number the contract states that must not exceed the standard's (两层 → 2 ≤ 2)."""
+
+    pattern: str = Field(description="regular expression; group 1 is the number (Chinese or Arabic)")
+    max: int
+    reason: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            if re.compile(value).groups < 1:
+                raise ValueError("the pattern needs a group for the number")
+        except re.error as exc:
+            raise ValueError(f"bad pattern: {exc}") from None
+        return value
+
+
+@register("over_limit")
+class OverLimit(SentenceCheck):
+    """A sentence about the act (the first group of ``all_of``) states a number above the standard's limit."""
+
+    Params = LimitParams
+
+    def judge(self, analysed: AnalysedSentence, parties):
+        if not analysed.has_each(self.detect.all_of[:1]):
+            return None
+        for match in re.finditer(self.params.pattern, analysed.sentence.text):
+            number = parse_number(match.group(1))
+            if number is not None and number > self.params.max:
+                reason = f"该句约定为{number}，超过{self.params.reason}"
+                return self.verdict("contrary", reason, analysed.spans_of(self.detect.all_of))
+        return None
+
+    def describe(self, label) -> str:
+        return f"所约定的数字超过 {self.params.max}（{self.params.reason}）：相反约定"

@@ -1,0 +1,72 @@
+"""What the checks read (an analysed sentence, the contract's parties) and what they return.
+
+A check says a ``Verdict`` of one sentence; the evaluation gathers the
+verdicts of all sentences into one ``Judgement`` of the requirement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the catalogue imports the checks to validate their names: keep that import light
+    from contractkit.checking.understanding.nlp import Sentence
+    from contractkit.checking.understanding.statements import Mention, Statement
+    from contractkit.results.model import Status
+
+Spans = tuple[tuple[int, int], ...]  # offsets within the sentence text
+ConceptGroups = tuple[tuple[str, ...], ...]  # each group is met by any one of its concepts
+
+
+@dataclass(frozen=True)
+class AnalysedSentence:
+    sentence: Sentence
+    mentions: tuple[Mention, ...]
+    statements: tuple[Statement, ...]
+    hypothetical: bool = False  # a listed breach (…拒绝…的；), not something the contract provides
+    deferred: bool = False  # the content is left to a later agreement (另行协商)
+    heading: bool = False  # a heading or title: names a topic, says nothing about it
+
+    def has_each(self, groups: ConceptGroups) -> bool:
+        """At least one concept of every group occurs in the sentence."""
+        return all(any(self.sentence.has(c) for c in group) for group in groups)
+
+    def spans_of(self, groups: ConceptGroups) -> Spans:
+        """Where the groups' concepts occur: the evidence a reader sees highlighted."""
+        wanted = {c for group in groups for c in group}
+        return tuple(sorted(set(self.sentence.spans_of(wanted))))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one check says of one sentence.
+
+    ``status`` None settles the sentence as saying nothing for the requirement
+    (a listed breach that only names the act, a sentence in which nobody
+    undertakes anything): no later check looks at it.
+    """
+
+    status: Status | None
+    check: str
+    reason: str = ""
+    spans: Spans = ()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: Status
+    evidence: tuple[tuple[AnalysedSentence, Spans], ...]
+    reason: str
+    check: str = ""  # the check whose verdict decided it ("" when nothing was found)
+
+
+@dataclass(frozen=True)
+class ContractParties:
+    """The contract's side of a judgement: whose right or duty counts, and how to name it in reasons."""
+
+    actor_parties: frozenset[str] | set[str]  # the party keys holding the requirement's actor role
+    actor_label: str  # 合作者（乙方）
+    concept_labels: dict[str, str]
+    party_labels: dict[str, str]
+    # The party keys a ``names_party`` check wants named (None: the requirement names no party).
+    mentioned_parties: frozenset[str] | set[str] | None = None

@@ -1,0 +1,23 @@
+"""How checks and the ``rules`` command put a requirement's terms into words for a reviewer."""
+
+from __future__ import annotations
+
+from contractkit.catalogue.model import ROLE_KIND_NAMES
+from contractkit.checking.rules.model import ConceptGroups
+
+KIND_ZH = {"right": "权利", "duty": "义务", "prohibition": "禁止性义务", "any": "约定", None: "约定"}
+MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
+
+
+def groups_zh(groups: ConceptGroups, label) -> str:
+    """（再委托或转包） 且 （经同意或层级限制）"""
+    return " 且 ".join("（" + "或".join(label(c) for c in group) + "）" for group in groups)
+
+
+def actor_zh(actor: str | None) -> str:
+    return ROLE_KIND_NAMES.get(actor, "任一当事人")
+
+
+def duty_zh(actor: str | None, modality: str | None) -> str:
+    """合作者的不得（禁止）"""
+    return f"{actor_zh(actor)}的{MODALITY_ZH.get(modality, '约定')}"
