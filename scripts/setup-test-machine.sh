@@ -2,6 +2,8 @@
 # What the test suite needs from Debian besides Python packages, installed and started:
 #   * chromium    – the browser the end-to-end tests drive through Playwright (no browser download)
 #   * postgresql  – a local server, so the review history is tested on PostgreSQL as well as SQLite
+#   * libreoffice-writer-nogui (+ fonts-noto-cjk) – soffice, to prove .odt reading and a Word-compatible
+#     round trip of the generated .docx (tests/test_odt.py, tests/test_docx_metadata.py)
 # Idempotent: run it as often as you like (as root, or as a user with sudo).
 set -euo pipefail
 
@@ -9,10 +11,11 @@ DB_URL="postgresql://contractkit:contractkit@127.0.0.1:5432/contractkit_test"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
-if ! dpkg -s chromium postgresql >/dev/null 2>&1; then
-  echo "setup: installing chromium and postgresql from Debian" >&2
+PACKAGES=(chromium postgresql libreoffice-writer-nogui fonts-noto-cjk)
+if ! dpkg -s "${PACKAGES[@]}" >/dev/null 2>&1; then
+  echo "setup: installing ${PACKAGES[*]} from Debian" >&2
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
 fi
 
 # Start every PostgreSQL cluster that is down (a fresh install creates one, 'main').
@@ -32,4 +35,4 @@ fi
 if [ "$(as_postgres psql -qAtc "select 1 from pg_database where datname='contractkit_test'")" != "1" ]; then
   as_postgres psql -qc "create database contractkit_test owner contractkit"
 fi
-echo "setup: chromium at $(command -v chromium); PostgreSQL test database at $DB_URL" >&2
+echo "setup: chromium at $(command -v chromium); soffice at $(command -v soffice); PostgreSQL test database at $DB_URL" >&2

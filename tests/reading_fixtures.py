@@ -2,6 +2,9 @@
 
 * :func:`docx_bytes` — a minimal WordprocessingML package written by hand
   (full control over numbering, tracked changes, DOCTYPEs, …);
+* :func:`odt_bytes` — a minimal OpenDocument text package (mimetype, manifest,
+  content.xml, styles.xml), with :func:`odt_content` and :func:`list_style`;
+* :func:`soffice_convert` — a real conversion by LibreOffice (skips without it);
 * :func:`cfb_bytes` — a minimal, valid OLE2 compound file with named streams
   (legacy .doc, .wps, encrypted OOXML);
 * :func:`pdf_bytes` — a tiny PDF with a hand-written content stream.
@@ -10,9 +13,14 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import signal
 import struct
+import subprocess
 import zipfile
 import zlib
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -166,6 +174,135 @@ def set_declared_size(package: bytes, member: str, size: int) -> bytes:
     else:  # pragma: no cover
         raise AssertionError("member not in central directory")
     return bytes(data)
+
+
+# ------------------------------------------------------------------ OpenDocument text
+
+ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
+ODF_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" '
+    'office:version="1.3"'
+)
+
+
+def odt_content(body: str, *, automatic_styles: str = "", prolog: str = "", kind: str = "text") -> bytes:
+    """content.xml: ``body`` is the raw XML inside office:text (or office:``kind``)."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<office:document-content {ODF_NAMESPACES}>'
+            f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
+            f"<office:body><office:{kind}>{body}</office:{kind}></office:body>"
+            "</office:document-content>").encode("utf-8")
+
+
+def odt_styles(styles: str = "", automatic_styles: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {ODF_NAMESPACES}>'
+            f"<office:styles>{styles}</office:styles>"
+            f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
+            "</office:document-styles>").encode("utf-8")
+
+
+def list_style(name: str, levels: list[dict[str, str]], *, outline: bool = False) -> str:
+    """A text:list-style (or the text:outline-style); each level a dict of attributes.
+
+    Keys: num-format, num-prefix, num-suffix (style:), display-levels, start-value
+    (text:), num-list-format (loext:), followed-by (label-followed-by), bullet (any value).
+    """
+    out = ['<text:outline-style style:name="Outline">' if outline else f'<text:list-style style:name="{name}">']
+    for number, level in enumerate(levels, start=1):
+        if "bullet" in level:
+            out.append(f'<text:list-level-style-bullet text:level="{number}" text:bullet-char="•"/>')
+            continue
+        attributes = [f'text:level="{number}"']
+        for key, value in level.items():
+            if key == "followed-by":
+                continue
+            prefix = {"display-levels": "text", "start-value": "text", "num-list-format": "loext"}.get(key, "style")
+            attributes.append(f'{prefix}:{key}="{escape(value, {chr(34): "&quot;"})}"')
+        tag = "text:outline-level-style" if outline else "text:list-level-style-number"
+        alignment = (f'<style:list-level-properties><style:list-level-label-alignment '
+                     f'text:label-followed-by="{level.get("followed-by", "listtab")}"/></style:list-level-properties>')
+        out.append(f'<{tag} {" ".join(attributes)}>{alignment}</{tag}>')
+    out.append("</text:outline-style>" if outline else "</text:list-style>")
+    return "".join(out)
+
+
+def manifest_xml(*, encrypted: bool = False, media_type: str = ODT_MIMETYPE) -> bytes:
+    encryption = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+                  '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+                  '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:iteration-count="1024" '
+                  'manifest:salt="AAAA"/></manifest:encryption-data>') if encrypted else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{media_type}"/>'
+            f'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{encryption}'
+            '</manifest:file-entry>'
+            '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>").encode("utf-8")
+
+
+def odt_bytes(content: bytes | None, *, styles: bytes | None = None, meta: bytes | None = None,
+              manifest: bytes | None = None, mimetype: str | None = ODT_MIMETYPE,
+              extra: dict[str, bytes] | None = None) -> bytes:
+    """An .odt package: the mimetype entry first and stored, as ODF requires; ``content=None`` leaves it out."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        if mimetype is not None:
+            zf.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest if manifest is not None else manifest_xml(media_type=mimetype or ODT_MIMETYPE))
+        if content is not None:
+            zf.writestr("content.xml", content)
+        zf.writestr("styles.xml", styles if styles is not None else odt_styles())
+        if meta is not None:
+            zf.writestr("meta.xml", meta)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ LibreOffice
+
+SOFFICE_SECONDS = 120
+
+
+def soffice_convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Path:
+    """``soffice --headless --convert-to`` into ``outdir``; the converted file.
+
+    ``profile`` is this conversion's own user installation (and HOME), so runs
+    in parallel do not share LibreOffice's profile lock. Without soffice the
+    calling test is skipped, unless CONTRACTKIT_REQUIRE_SERVICES=1 (CI): then it fails.
+    """
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        reason = "soffice not found: scripts/setup-test-machine.sh installs Debian's libreoffice-writer-nogui"
+        if os.environ.get("CONTRACTKIT_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason}; CONTRACTKIT_REQUIRE_SERVICES=1 says the LibreOffice tests must run", pytrace=False)
+        pytest.skip(reason)
+    profile.mkdir(parents=True, exist_ok=True)
+    command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+               "--convert-to", target_format, "--outdir", str(outdir), str(source)]
+    process = subprocess.Popen(command, env={**os.environ, "HOME": str(profile)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=SOFFICE_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # soffice's own children too
+        process.communicate()
+        pytest.fail(f"soffice took over {SOFFICE_SECONDS} s to convert {source.name}", pytrace=False)
+    target = outdir / f"{source.stem}.{target_format.split(':')[0]}"
+    if process.returncode != 0 or not target.exists():
+        pytest.fail(f"soffice did not convert {source.name} (exit {process.returncode}): "
+                    f"{output.decode(errors='replace')[-500:]}", pytrace=False)
+    return target
 
 
 # ------------------------------------------------------------------ OLE2 / CFB

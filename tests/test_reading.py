@@ -445,6 +445,63 @@ def test_encrypted_pdf(tmp_path):
     assert read_error(write(tmp_path, "locked.pdf", buf.getvalue())).code == "encrypted"
 
 
+# ------------------------------------------------------------------ the name messages use
+
+
+STORED = "uploads/0123456789abcdef0123456789abcdef/fedcba9876543210fedcba9876543210"
+
+
+@pytest.mark.parametrize("suffix, data, code", [
+    (".docx", None, "not-found"),
+    (".docx", b"", "empty"),
+    (".docx", b"PK\x03\x04 truncated", "corrupt"),
+    (".doc", "legacy", "legacy-doc"),
+    (".docx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "unsupported"),
+    (".pdf", pdf_bytes([None]), "no-text"),
+    (".txt", "   \n", "empty"),
+], ids=["missing", "empty", "corrupt", "legacy-doc", "image", "scan", "blank-text"])
+def test_display_name_is_what_every_message_names(tmp_path, suffix, data, code):
+    path = tmp_path / (STORED + suffix)
+    path.parent.mkdir(parents=True)
+    if data == "legacy":
+        data = cfb_bytes({"WordDocument": b"\0" * 600, "1Table": b"\0" * 600})
+    if data is not None:
+        write(path.parent, path.name, data)
+    with pytest.raises(ReadError) as info:
+        read_document(path, display_name="合同（终稿）.docx")
+    err = info.value
+    assert err.code == code
+    assert str(err).startswith("合同（终稿）.docx: ") and "uploads" not in str(err)
+    assert err.path == path and err.display_name == "合同（终稿）.docx"
+
+
+def test_display_name_defaults_to_the_path_and_leaves_the_document_alone(tmp_path):
+    path = write(tmp_path, "stored.txt", "第一条 正文")
+    assert read_document(path, display_name="合同.txt").path == path
+    with pytest.raises(ReadError) as info:
+        read_document(tmp_path / "missing.txt")
+    assert str(info.value).startswith(f"{tmp_path / 'missing.txt'}: ")
+
+
+def test_display_name_reaches_the_checkers_reports(tmp_path):
+    from contractkit.checking.workers import check_one, error_report
+
+    from support import checker
+
+    missing = tmp_path / (STORED.replace("/", "-") + ".docx")
+    report = check_one(checker(), missing, display_name="合同.docx")
+    assert report.error.code == "not-found" and report.error.message.startswith("合同.docx: ")
+
+    class Crashing:
+        def check_path(self, path, display_name=None):
+            raise RuntimeError("a bug of ours")
+
+    crashed = check_one(Crashing(), missing, display_name="合同.docx").error
+    assert crashed.code == "crashed" and crashed.message.startswith("合同.docx: ") and "uploads" not in crashed.message
+    timed_out = error_report(missing, "timeout", "no result after 1 s", display_name="合同.docx").error
+    assert timed_out.message.startswith("合同.docx: no result")
+
+
 # ------------------------------------------------------------------ files that are not there or not files
 
 

@@ -1,7 +1,7 @@
 """Reading contracts: a file from a stranger -> text blocks that keep their location.
 
     from contractkit.reading import read_document, ReadError
-    doc = read_document("合同.docx")
+    doc = read_document("合同.docx")  # or .odt, .pdf, .txt, .md
     for block in doc.blocks:
         print(block.location.describe(), block.text)
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import ERROR_ADVICE, ReadError
 from .model import Location, SourceDocument, TextBlock
-from .safety import ReadLimits
+from .safety import ReadLimits, SafeZip
 
 __all__ = [
     "ERROR_ADVICE",
@@ -33,25 +33,43 @@ __all__ = [
 DEFAULT_LIMITS = ReadLimits()
 
 
-def read_document(path: str | os.PathLike[str], limits: ReadLimits | None = None) -> SourceDocument:
-    """Read a .docx, .pdf, .txt or .md contract into located text blocks.
+def read_document(
+    path: str | os.PathLike[str], limits: ReadLimits | None = None, display_name: str | None = None,
+) -> SourceDocument:
+    """Read a .docx, .odt, .pdf, .txt or .md contract into located text blocks.
 
-    Raises ReadError (and nothing else) for any file that cannot be read.
+    Raises ReadError (and nothing else) for any file that cannot be read. Its
+    message names the file as ``display_name`` (default: the path), e.g. the
+    name a user uploaded it under rather than where it is stored.
     """
-    limits = limits or DEFAULT_LIMITS
     path = Path(path)
+    try:
+        return _read(path, limits or DEFAULT_LIMITS)
+    except ReadError as exc:
+        if display_name is None:
+            raise
+        raise exc.shown_as(display_name) from exc.__cause__
+
+
+def _read(path: Path, limits: ReadLimits) -> SourceDocument:
     data = _load(path, limits)
 
-    from .sniff import classify_ole, sniff
+    from .sniff import classify_ole, package_kind, sniff
 
     try:
         kind = sniff(data, path)
         if kind == "ole":
             raise classify_ole(data, path)
-        if kind == "docx":
-            from .docx_reader import read_docx
+        if kind == "zip":
+            package = SafeZip(data, path, limits)
+            if package_kind(package, path) == "odt":
+                from .odt_reader import read_odt
 
-            document = read_docx(data, path, limits)
+                document = read_odt(package, path, limits)
+            else:
+                from .docx_reader import read_docx
+
+                document = read_docx(package, path, limits)
         elif kind == "pdf":
             from .pdf_reader import read_pdf
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from .clauses import ClauseTracker
+from .docx_metadata import package_metadata
 from .errors import ReadError
 from .model import Location, SourceDocument, TextBlock
 from .numbering import NumberingDefinitions, NumberingState, parse_numbering
@@ -34,10 +35,7 @@ W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-CUSTOM_PROPS_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/customProperties}"
 
-CUSTOM_PART = "docProps/custom.xml"
 _HEADING_PREFIXES = ("heading", "标题", "title")
 _OFF = ("0", "false", "off", "none")
 
@@ -72,9 +70,8 @@ class _Tags:
         self.del_ = w + "del"
 
 
-def read_docx(data: bytes, path: Path, limits: ReadLimits) -> SourceDocument:
-    package = SafeZip(data, path, limits)
-    main = _main_part(package, path)
+def read_docx(package: SafeZip, path: Path, limits: ReadLimits) -> SourceDocument:
+    main = main_part(package, path)
     root = parse_xml(package.read(main), path, main)
     ns = etree.QName(root).namespace
     if ns not in (W_TRANSITIONAL, W_STRICT) or etree.QName(root).localname != "document":
@@ -89,11 +86,11 @@ def read_docx(data: bytes, path: Path, limits: ReadLimits) -> SourceDocument:
     numbering_part = rels.get("numbering", _sibling(main, "numbering.xml"))
     styles = _read_styles(package, path, styles_part, tags)
     numbering = _read_numbering(package, path, numbering_part, tags)
-    properties = _read_custom_properties(package, path)
+    properties, metadata_parts = package_metadata(package, path, main)
     # The parts parsed above had their prologs checked in full by parse_xml;
     # every other XML part in the package gets the prefix check.
     refuse_doctype_parts(package, path, skip={main, "_rels/.rels", rels_part, styles_part, numbering_part,
-                                              CUSTOM_PART})
+                                              *metadata_parts})
 
     blocks = _walk_body(body, tags, styles, numbering, path, limits)
     if not blocks:
@@ -104,7 +101,8 @@ def read_docx(data: bytes, path: Path, limits: ReadLimits) -> SourceDocument:
 # ------------------------------------------------------------------ the package
 
 
-def _main_part(package: SafeZip, path: Path) -> str:
+def main_part(package: SafeZip, path: Path) -> str:
+    """The main document part's name (from the package relationships); ReadError if there is none."""
     target = None
     if package.has("_rels/.rels"):
         root = parse_xml(package.read("_rels/.rels"), path, "_rels/.rels")
@@ -124,8 +122,6 @@ def _not_word(package: SafeZip, path: Path, detail: str = "is a zip archive with
         raise ReadError(path, "unsupported", "is an Excel workbook, not a Word document")
     if package.has("ppt/presentation.xml"):
         raise ReadError(path, "unsupported", "is a PowerPoint presentation, not a Word document")
-    if package.has("content.xml") and package.has("mimetype"):
-        raise ReadError(path, "unsupported", "is an OpenDocument file; save it as .docx")
     if package.has("OFD.xml"):
         raise ReadError(path, "unsupported", "is an OFD document; export it as PDF or .docx")
     raise ReadError(path, "corrupt", detail)
@@ -253,21 +249,6 @@ def _read_numbering(package: SafeZip, path: Path, part: str, tags: _Tags) -> Num
     if data is None:
         return NumberingDefinitions()
     return _cached("numbering", tags.w, data, lambda: parse_numbering(parse_xml(data, path, part), tags.w))
-
-
-def _read_custom_properties(package: SafeZip, path: Path) -> dict[str, str]:
-    part = CUSTOM_PART
-    data = package.read(part)
-    if data is None:
-        return {}
-    root = parse_xml(data, path, part)
-    props: dict[str, str] = {}
-    for ns in (CUSTOM_PROPS, CUSTOM_PROPS_STRICT):
-        for prop in root.iter(ns + "property"):
-            name = prop.get("name")
-            if name:
-                props[name] = "".join(prop.itertext()).strip()
-    return props
 
 
 def _int(value: str | None) -> int | None:

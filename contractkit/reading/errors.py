@@ -10,7 +10,7 @@ ERROR_ADVICE: dict[str, str] = {
     "unreadable": "check the file's permissions",
     "too-large": "split the file or raise the size limit",
     "empty": "the file has no content; check that the upload or export finished",
-    "unsupported": "convert it to .docx, .pdf, .txt or .md",
+    "unsupported": "convert it to .docx, .odt, .pdf, .txt or .md",
     "legacy-doc": "open it in Word or WPS and save it as .docx",
     "wps": "open it in WPS and save it as .docx",
     "encrypted": "remove the password (Word: File > Info > Protect Document) and save again",
@@ -32,7 +32,7 @@ ERROR_ADVICE_ZH: dict[str, str] = {
     "unreadable": "文件无法读取，请检查文件权限",
     "too-large": "文件过大，请拆分文件或提高大小上限",
     "empty": "文件没有内容，请确认上传或导出已完成",
-    "unsupported": "不支持的文件类型，请转换为 .docx、.pdf、.txt 或 .md",
+    "unsupported": "不支持的文件类型，请转换为 .docx、.odt、.pdf、.txt 或 .md",
     "legacy-doc": "这是旧版 Word（.doc）文件，请用 Word 或 WPS 另存为 .docx",
     "wps": "这是 WPS 文件，请用 WPS 另存为 .docx",
     "encrypted": "文件设有密码，请取消密码保护后重新保存",
@@ -49,13 +49,22 @@ ERROR_ADVICE_ZH: dict[str, str] = {
 
 
 class ReadError(Exception):
-    """A file the checker cannot read. ``code`` is stable (see ERROR_ADVICE)."""
+    """A file the checker cannot read. ``code`` is stable (see ERROR_ADVICE).
 
-    def __init__(self, path: str | Path, code: str, detail: str):
+    ``path`` is the file that was read; the message names it as ``display_name``
+    (default: the path), e.g. the name a user uploaded it under.
+    """
+
+    def __init__(self, path: str | Path, code: str, detail: str, display_name: str | None = None):
         if code not in ERROR_ADVICE:
             raise ValueError(f"undocumented read error code {code!r}")
         self.path, self.code, self.detail = Path(path), code, detail
-        super().__init__(f"{path}: {detail} — {ERROR_ADVICE[code]}")
+        self.display_name = str(path) if display_name is None else display_name
+        super().__init__(f"{self.display_name}: {detail} — {ERROR_ADVICE[code]}")
+
+    def shown_as(self, display_name: str) -> "ReadError":
+        """The same error, its message naming the file ``display_name``."""
+        return ReadError(self.path, self.code, self.detail, display_name)
 
     @property
     def message(self) -> str:

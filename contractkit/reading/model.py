@@ -57,9 +57,11 @@ class TextBlock:
 @dataclass(frozen=True)
 class SourceDocument:
     path: Path
-    format: Literal["docx", "txt", "md", "pdf"]
+    format: Literal["docx", "odt", "txt", "md", "pdf"]
     blocks: tuple[TextBlock, ...]
-    properties: dict[str, str] = field(default_factory=dict)  # custom document properties
+    # Document properties by name: .docx custom properties and contractkit's generation
+    # record (reading.docx_metadata); .odt user-defined metadata.
+    properties: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

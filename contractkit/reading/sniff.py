@@ -2,6 +2,9 @@
 
 The extension is consulted only to tell two things apart that the bytes
 cannot: a WPS document from a Word 97 one, and Markdown from plain text.
+A zip archive is told apart by its entries (:func:`package_kind`): an
+OpenDocument package by its ``mimetype`` entry, anything else is taken for
+an Office Open XML one.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import struct
 from pathlib import Path
 
 from .errors import ReadError
+from .safety import SafeZip
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a normal archive, an empty one
@@ -25,13 +29,19 @@ _IMAGES = {
 }
 _HTML = re.compile(rb"<(?:html|!doctype\s+html)[\s>]", re.I)
 _WORD_XML = re.compile(rb"<w:wordDocument|progid=\"Word\.Document\"|<pkg:package", re.I)
+_FLAT_ODF = re.compile(rb"<office:document[\s>]")
+
+ODF_TEXT = ("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")
+_ODF_PREFIX = "application/vnd.oasis.opendocument."
+_ODF_OTHER = {"spreadsheet": "an OpenDocument spreadsheet (.ods)", "presentation": "an OpenDocument presentation (.odp)",
+              "graphics": "an OpenDocument drawing (.odg)", "text-master": "an OpenDocument master document (.odm)"}
 
 
 def sniff(data: bytes, path: Path) -> str:
-    """Return 'docx', 'pdf', 'ole' or 'text'; raise ReadError for formats known to be unsupported."""
+    """Return 'zip', 'pdf', 'ole' or 'text'; raise ReadError for formats known to be unsupported."""
     head = data[:8192]
     if head.startswith(ZIP_MAGICS):
-        return "docx"
+        return "zip"
     if head.startswith(OLE_MAGIC):
         return "ole"
     if b"%PDF-" in head[:1024]:
@@ -46,9 +56,31 @@ def sniff(data: bytes, path: Path) -> str:
         raise ReadError(path, "unsupported", "is a web archive (MHT), not a Word document")
     if stripped.startswith(b"<?xml") and _WORD_XML.search(head):
         raise ReadError(path, "unsupported", "is a Word XML (2003 / flat OPC) document")
+    if stripped.startswith(b"<?xml") and _FLAT_ODF.search(head):
+        raise ReadError(path, "unsupported", "is a flat OpenDocument XML file (.fodt); save it as .odt")
     if path.suffix.lower() in {".doc", ".docx", ".wps", ".htm", ".html", ".mht"} and _HTML.search(head[:2048]):
         raise ReadError(path, "unsupported", "is an HTML page, not a Word document")
     return "text"
+
+
+def package_kind(package: SafeZip, path: Path) -> str:
+    """'odt' for an OpenDocument text package, else 'docx'; ReadError for other OpenDocument packages.
+
+    ODF puts its media type in a ``mimetype`` entry (first, stored); a writer
+    that leaves it out still writes ``content.xml`` and ``META-INF/manifest.xml``.
+    """
+    if package.has("mimetype"):
+        head, _ = package.read_prefix("mimetype", 200)
+        media_type = head.decode("ascii", errors="replace").strip()
+        if media_type in ODF_TEXT:
+            return "odt"
+        if media_type.startswith(_ODF_PREFIX):
+            kind = media_type[len(_ODF_PREFIX):].removesuffix("-template")
+            what = _ODF_OTHER.get(kind, f"an OpenDocument file of type {kind!r}"[:120])
+            raise ReadError(path, "unsupported", f"is {what}, not a text document")
+    elif package.has("content.xml") and package.has("META-INF/manifest.xml") and not package.has("[Content_Types].xml"):
+        return "odt"
+    return "docx"
 
 
 def classify_ole(data: bytes, path: Path) -> ReadError:

@@ -58,7 +58,7 @@ def display_name(raw: str | None) -> str:
 
 
 def is_folder_archive(data: bytes) -> bool:
-    """A .zip of files, as opposed to a .docx (also a zip, but with [Content_Types].xml)."""
+    """A .zip of files, as opposed to a .docx or .odt (also zips: with [Content_Types].xml, or a mimetype entry)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     import io
@@ -68,7 +68,7 @@ def is_folder_archive(data: bytes) -> bool:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return False  # a damaged zip: let the reader say what is wrong with it
-    return "[Content_Types].xml" not in names
+    return not {"[Content_Types].xml", "mimetype"} & set(names)
 
 
 def expand_archives(files: list[IncomingFile], max_files: int, limits: ReadLimits = ReadLimits()) -> list[IncomingFile]:

@@ -11,8 +11,11 @@ parts python-docx has no API for written as WordprocessingML directly:
   is reliable with);
 * a footer "第 X 页 共 Y 页" from PAGE / NUMPAGES fields;
 * the responsibility matrix with a repeated header row;
-* the generation metadata as custom document properties (``docProps/custom.xml``),
-  read back by :func:`read_custom_properties` without python-docx.
+* the generation metadata — the request and the requirement ids — in a customXml
+  part (``customXml/itemN.xml``; Word limits custom property values to 255
+  characters), the values that fit also as custom properties (``docProps/custom.xml``);
+  the format is ``contractkit.reading.docx_metadata``'s, and :func:`read_metadata`
+  reads it back without python-docx.
 
 Output is deterministic when ``SOURCE_DATE_EPOCH`` is set (the core properties'
 created/modified dates and the zip entries' timestamps come from it); otherwise
@@ -46,6 +49,7 @@ from lxml import etree
 
 from contractkit.generation.document import Document, Inline, Matrix, Party
 from contractkit.generation.parameters import Blank
+from contractkit.reading.docx_metadata import item_props_xml, request_xml, short_properties
 
 # -- typography ---------------------------------------------------------------
 BODY_FONT = "宋体"  # East Asian body font (SimSun)
@@ -102,11 +106,12 @@ HEADER_FILL = "D9D9D9"
 MATRIX_FIXED_COLUMNS = ("序号", "标准条款", "实施工作")
 NO_MARK = "—"  # a party with no part in a row (an empty cell would look forgotten)
 
-# -- custom document properties ------------------------------------------------
+# -- generation metadata: custom document properties and the customXml request --
 CUSTOM_PROPERTIES_URI = "/docProps/custom.xml"
+REQUEST_URI = "/customXml/item%d.xml"  # where Word keeps customXml items (the template has one already)
+REQUEST_PROPS_URI = "/customXml/itemProps%d.xml"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CORE_TEXT_LIMIT = 255  # python-docx (and Word) limit core property strings to 255 characters
 
@@ -159,7 +164,8 @@ class _Builder:
         self._matrix(model.matrix)
 
         self._core_properties()
-        _add_custom_properties(self.doc, model.metadata.as_properties())
+        _add_custom_properties(self.doc, short_properties(model.metadata.as_properties()))
+        _add_request(self.doc, request_xml(model.metadata))
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return _normalise_zip(buffer.getvalue(), self.timestamp)
@@ -656,6 +662,16 @@ def _add_custom_properties(doc, properties: dict[str, str]) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
+def _add_request(doc, item: bytes) -> None:
+    """The request as a customXml item related from the document, with its itemProps (as Word writes them)."""
+    package = doc.part.package
+    name = package.next_partname(REQUEST_URI)
+    request = Part(name, CT.XML, item, package)
+    props = PackURI(REQUEST_PROPS_URI % name.idx)
+    request.relate_to(Part(props, CT.OFC_CUSTOM_XML_PROPERTIES, item_props_xml(item), package), RT.CUSTOM_XML_PROPS)
+    doc.part.relate_to(request, RT.CUSTOM_XML)
+
+
 def _normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
     """Rewrite the package with one fixed timestamp on every entry (reproducible bytes)."""
     date_time = max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
@@ -674,30 +690,27 @@ def _normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
 # =============================================================================
 
 
-def read_custom_properties(path_or_bytes: Union[str, os.PathLike, bytes, bytearray, IO[bytes]]) -> dict[str, str]:
-    """The custom document properties of a .docx, name -> text value.
+def read_metadata(path_or_bytes: Union[str, os.PathLike, bytes, bytearray, IO[bytes]]) -> dict[str, str]:
+    """The generation metadata of a .docx, name -> text value (``contractkit.*``, as ``Metadata.as_properties``).
 
-    Uses only zipfile and lxml (no python-docx), finding the part through the
-    package relationships. A document without custom properties gives ``{}``.
+    The customXml request where there is one (this version on), overlaid on the
+    custom properties (all a document of an earlier version has). Reads with
+    the checker's hardened reader, without python-docx; a document with
+    neither gives ``{}``. Raises ``ReadError`` for a file that is not a readable package.
     """
-    source = io.BytesIO(bytes(path_or_bytes)) if isinstance(path_or_bytes, (bytes, bytearray)) else path_or_bytes
-    if isinstance(source, os.PathLike):
-        source = Path(source)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    with zipfile.ZipFile(source) as package:
-        names = set(package.namelist())
-        target = None
-        if "_rels/.rels" in names:
-            rels = etree.fromstring(package.read("_rels/.rels"), parser)
-            for rel in rels.iter(f"{{{PACKAGE_RELS_NS}}}Relationship"):
-                if rel.get("Type") == RT.CUSTOM_PROPERTIES and rel.get("TargetMode") != "External":
-                    target = rel.get("Target", "").lstrip("/")
-                    break
-        if target is None or target not in names:
-            return {}
-        root = etree.fromstring(package.read(target), parser)
-    result: dict[str, str] = {}
-    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
-        value = next(iter(prop), None)
-        result[prop.get("name", "")] = "" if value is None else (value.text or "")
-    return result
+    from contractkit.reading.docx_metadata import package_metadata
+    from contractkit.reading.docx_reader import main_part
+    from contractkit.reading.safety import ReadLimits, SafeZip
+
+    if isinstance(path_or_bytes, (bytes, bytearray)):
+        data, name = bytes(path_or_bytes), Path("<bytes>")
+    elif isinstance(path_or_bytes, (str, os.PathLike)):
+        name = Path(path_or_bytes)
+        data = name.read_bytes()
+    else:
+        data, name = path_or_bytes.read(), Path(getattr(path_or_bytes, "name", "<stream>"))
+    package = SafeZip(data, name, ReadLimits())
+    return package_metadata(package, name, main_part(package, name))[0]
+
+
+read_custom_properties = read_metadata  # the name before the request moved to customXml
