@@ -25,6 +25,7 @@ from contractkit.results.model import (
     Evidence,
     Finding,
     PartyResult,
+    SkippedFile,
     Status,
 )
 
@@ -432,3 +433,85 @@ def test_every_format_renders_an_empty_run_and_a_document_without_findings():
     header, *rows = _csv_rows(CheckRun(documents=(bare,)))
     assert len(rows) == 1 and rows[0][header.index("说明")] == "未能推断出任何云服务角色。"
     assert "未能推断出任何云服务角色。" in _render("terminal", CheckRun(documents=(bare,))).decode("utf-8")
+
+
+# ------------------------------------------------------------------ files of a folder that were skipped
+SKIPPED_NAME = "合同\u202excod.exe.wps"  # a file name meant to reorder the line a reader sees
+SKIPPED_SHOWN = "合同\ufffdxcod.exe.wps"  # as a terminal or spreadsheet shows it
+SKIPPED = (
+    SkippedFile(Path("合同") / SKIPPED_NAME, "WPS 文字文件：请用 WPS 另存为 .docx 后再检查", "unsupported"),
+    SkippedFile(Path("合同/~$云平台运维服务合同.docx"), "=HYPERLINK(\"x\") 临时锁文件<b>", "lock-file"),
+)
+
+
+@pytest.fixture
+def skipping(run) -> CheckRun:
+    return CheckRun(documents=run.documents, settings=run.settings, skipped=SKIPPED)
+
+
+def test_json_lists_skipped_files_only_when_there_are_some(run, skipping, validator):
+    assert "skipped" not in json.loads(_render("json", run))  # a run without: the report as it always was
+    data = json.loads(_render("json", skipping))
+    assert not list(validator.iter_errors(data))
+    assert list(data) == ["schema", "standard", "settings", "documents", "skipped"]
+    assert data["skipped"][0] == {"path": str(Path("合同") / SKIPPED_NAME),
+                                  "reason": SKIPPED[0].reason, "code": "unsupported"}
+    data["skipped"][0]["code"] = "made-up"
+    assert list(validator.iter_errors(data))
+
+
+def test_terminal_lists_skipped_files_and_counts_them_apart(run, skipping):
+    text = _render("terminal", skipping).decode("utf-8")
+    assert "\u202e" not in text
+    heading = text.index("跳过的文件（2 个，未检查）")
+    assert text.index("已满足") < heading < text.index("共检查 2 份文件")  # after the documents, before the summary
+    assert "[unsupported] WPS 文字文件：请用 WPS 另存为 .docx 后再检查" in text
+    assert "[lock-file]" in text and "~$云平台运维服务合同.docx" in text
+    assert text.rstrip().endswith("。") and "共检查 2 份文件，另有 2 个文件未检查（见“跳过的文件”）" in text
+    assert "跳过" not in _render("terminal", run).decode("utf-8")
+    quiet = formatter_for("terminal", quiet=True).render(skipping).decode("utf-8").rstrip("\n").splitlines()
+    assert len(quiet) == 5 and "跳过 [unsupported]" in quiet[2] and "跳过 [lock-file]" in quiet[3]
+    coloured = formatter_for("terminal").render(skipping, colour=True).decode("utf-8")
+    assert "\x1b[33m另有 2 个文件未检查" in coloured  # amber, never the green of a clean run
+
+
+def test_csv_has_one_row_per_skipped_file(run, skipping):
+    header, *rows = _csv_rows(skipping)
+    assert len(rows) == len(_csv_rows(run)) - 1 + 2
+    wps, lock = rows[-2:]
+    assert wps[header.index("文件")] == str(Path("合同") / SKIPPED_SHOWN)
+    assert (wps[header.index("文件状态")], wps[header.index("错误代码")]) == ("已跳过", "unsupported")
+    assert wps[header.index("说明")] == SKIPPED[0].reason
+    assert lock[header.index("说明")].startswith("'=HYPERLINK")  # never a formula
+
+
+def test_html_lists_skipped_files_escaped(run, skipping):
+    text, parser = _html(skipping)
+    assert not parser.stack
+    assert 'id="skipped"' in text and 'href="#skipped"' in text
+    section = text[text.index('id="skipped"'):text.index("<footer>")]
+    assert "跳过的文件" in section and "（2 个，未检查）" in section
+    assert "WPS 文字文件：请用 WPS 另存为 .docx 后再检查" in section and "<code>lock-file</code>" in section
+    assert "临时锁文件&lt;b&gt;" in section and "\u202e" not in section
+    assert 'id="skipped"' not in _html(run)[0]
+
+
+def test_xlsx_lists_skipped_files_in_both_sheets(run, skipping):
+    from contractkit.formatters.xlsx_formatter import SKIPPED_FILL
+
+    workbook = _workbook(skipping)
+    results = workbook["结果"]
+    values = [[cell.value or "" for cell in row] for row in results.iter_rows()]
+    assert values == _csv_rows(skipping)
+    last = results[results.max_row]
+    assert last[1].value == "已跳过" and last[1].fill.fgColor.rgb[-6:] == SKIPPED_FILL
+    summary = workbook["汇总"]
+    column = [cell.value for (cell,) in summary.iter_rows(min_col=1, max_col=1)]
+    heading = column.index("跳过的文件（2 个，未检查）")
+    assert column[heading + 1] == str(Path("合同") / SKIPPED_SHOWN)
+    reason = summary.cell(row=heading + 2, column=2).value
+    assert reason == "[unsupported] WPS 文字文件：请用 WPS 另存为 .docx 后再检查"
+    assert summary.cell(row=heading + 3, column=2).value.startswith("[lock-file] =HYPERLINK")  # a string
+    assert summary.cell(row=heading + 3, column=2).data_type != "f"
+    assert "合计：共检查 2 份文件，另有 2 个文件未检查（见“跳过的文件”）" in column[heading - 2]
+    assert column.index("图例") > heading + 2  # the legend follows, not overwritten

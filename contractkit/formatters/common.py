@@ -27,6 +27,9 @@ ROLE_NAMES = {
 SOURCE_ZH = {"inferred": "推断", "given": "指定"}
 ROLES_UNKNOWN_ZH = "未能确定角色"
 DOCUMENT_STATUS_ZH = {OK: "已检查", ROLES_UNKNOWN: ROLES_UNKNOWN_ZH, ERROR: "无法读取"}
+# A file found in a folder but not checked (CheckRun.skipped): never silently left out.
+SKIPPED_ZH = "已跳过"  # the file status column of the spreadsheets
+SKIPPED_TITLE_ZH = "跳过的文件"
 
 # What to do about a document whose roles could not be determined (nothing was judged), in the
 # terms of the interface the report is read in. The one place this advice is written.
@@ -139,6 +142,7 @@ class Totals:
     documents_with_must_problems: int
     counts: dict[str, int]  # findings per status value over all documents
     roles_unknown: int = 0  # read, but no role determined: nothing judged (neither ok nor error)
+    skipped: int = 0  # files of the folders that were not checked (not documents)
 
     @property
     def judged(self) -> int:
@@ -159,14 +163,18 @@ def totals(run: CheckRun) -> Totals:
         documents_with_must_problems=sum(1 for d in run.documents if d.must_problems),
         counts=counts,
         roles_unknown=documents[ROLES_UNKNOWN],
+        skipped=len(run.skipped),
     )
 
 
 def summary_parts(total: Totals) -> list[tuple[str, str]]:
-    """The run's summary sentence as (text, tone) parts, tone one of plain/error/unknown/problem/ok;
+    """The run's summary sentence as (text, tone) parts, tone one of plain/error/unknown/skipped/problem/ok;
     each format joins them with "，" and colours the tones its own way. Documents whose roles could
-    not be determined are counted on their own and never make the run look clean."""
+    not be determined are counted on their own and never make the run look clean; files that were
+    skipped are counted apart from the documents."""
     parts = [(f"共检查 {total.documents} 份文件", "plain")]
+    if total.skipped:
+        parts.append((f"另有 {total.skipped} 个文件未检查（见“{SKIPPED_TITLE_ZH}”）", "skipped"))
     parts.append((f"{total.errors} 份无法读取", "error" if total.errors else "plain"))
     if total.roles_unknown:
         parts.append((f"{total.roles_unknown} 份{ROLES_UNKNOWN_ZH}（未作审查）", "unknown"))
@@ -179,6 +187,11 @@ def summary_parts(total: Totals) -> list[tuple[str, str]]:
     elif total.judged:
         parts.append((f"其余 {total.judged} 份无应级（must）问题", "plain"))
     return parts
+
+
+def skipped_rows(run: CheckRun) -> list[tuple[str, str, str]]:
+    """(path, code, reason) of each skipped file, safe to print."""
+    return [(printable(str(s.path)), s.code, printable(s.reason)) for s in run.skipped]
 
 
 def summary_text(total: Totals) -> str:

@@ -17,12 +17,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
+    SKIPPED_TITLE_ZH,
     STATUS_ORDER,
     EvidenceView,
     evidence_view,
     findings_by_status,
     pair_name,
     role_name,
+    skipped_rows,
     source_zh,
     strength_zh,
     summary_text,
@@ -129,6 +131,8 @@ class HtmlFormatter:
             roles_advice=self.roles_advice,
             overall=[(s.value, s.label_zh, total.counts[s.value]) for s in STATUS_ORDER],
             settings=[(str(key), _setting(value)) for key, value in run.settings.items()],
+            skipped=skipped_rows(run),  # (path, code, reason) of the files of the folders not checked
+            skipped_title=SKIPPED_TITLE_ZH,
         )
 
 

@@ -1,8 +1,10 @@
 """Machine-readable output: exactly ``CheckRun.as_dict()``, described by a JSON Schema.
 
-The schema ships with the package (``schema/check-report.schema.json``); its
-``$id`` names the version in the report's ``schema`` field, and it changes
-only with SCHEMA_VERSION.
+The schema ships with the package (``schema/check-report.schema.json``); it is
+generated from the result objects (``python -m contractkit.results.schema``, see
+that module) and committed, so reading it costs no pydantic. Its ``$id`` names
+the version in the report's ``schema`` field; within a version, fields are only
+ever added as optional (``skipped``), never removed or renamed.
 """
 
 from __future__ import annotations

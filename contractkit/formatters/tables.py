@@ -1,10 +1,11 @@
-"""The rows the spreadsheet formats share: one per contract x requirement, one per unreadable file
-and one per file whose parties' roles could not be determined (nothing judged)."""
+"""The rows the spreadsheet formats share: one per contract x requirement, one per unreadable file,
+one per file whose parties' roles could not be determined (nothing judged) and one per file of the
+folders that was skipped (not checked, with why)."""
 
 from __future__ import annotations
 
-from contractkit.formatters.common import DOCUMENT_STATUS_ZH, ROLES_ADVICE_CLI, printable, strength_zh
-from contractkit.results.model import CheckRun, DocumentReport, Finding
+from contractkit.formatters.common import DOCUMENT_STATUS_ZH, ROLES_ADVICE_CLI, SKIPPED_ZH, printable, strength_zh
+from contractkit.results.model import CheckRun, DocumentReport, Finding, SkippedFile
 
 HEADER = (
     "文件",
@@ -44,7 +45,13 @@ def rows(run: CheckRun, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str,
     out: list[tuple[str, ...]] = []
     for document in run.documents:
         out.extend(document_rows(document, roles_advice))
+    out.extend(skipped_row(skipped) for skipped in run.skipped)
     return out
+
+
+def skipped_row(skipped: SkippedFile) -> tuple[str, ...]:
+    """A file of a folder that was not checked: status 已跳过, its code and the reason."""
+    return _row(str(skipped.path), SKIPPED_ZH, skipped.code, "", explanation=skipped.reason)
 
 
 def document_rows(document: DocumentReport, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str, ...]]:

@@ -12,12 +12,14 @@ import click
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
+    SKIPPED_TITLE_ZH,
     STATUS_ORDER,
     evidence_view,
     ordered_findings,
     pair_name,
     printable,
     role_name,
+    skipped_rows,
     source_zh,
     strength_zh,
     summary_parts,
@@ -36,10 +38,12 @@ INDENT = "    "
 # Amber, never green: a document nobody's role was found for was not judged at all.
 ROLES_UNKNOWN_STYLE = {"fg": "yellow", "bold": True}
 ROLES_UNKNOWN_TEXT = f"{ROLES_UNKNOWN_ZH}（未作审查）"
+SKIPPED_STYLE = {"fg": "yellow"}
 SUMMARY_STYLE = {
     "plain": {},
     "error": {"fg": "red", "bold": True},
     "unknown": ROLES_UNKNOWN_STYLE,
+    "skipped": SKIPPED_STYLE,
     "problem": {"fg": "red", "bold": True},
     "ok": {"fg": "green"},
 }
@@ -77,11 +81,16 @@ class TerminalFormatter:
                 lines.append(self._one_line(document, paint))
             if any(document.roles_unknown for document in run.documents):
                 lines.append(f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
+            for path, code, reason in skipped_rows(run):
+                lines.append(f"{paint(path, bold=True)}  {paint(f'跳过 [{code}]', **SKIPPED_STYLE)} {reason}")
         else:
             lines.append(paint(f"{run.standard} 云服务合同安全责任检查", bold=True))
             for number, document in enumerate(run.documents, 1):
                 lines.append("")
                 lines.extend(self._document(document, number, len(run.documents), paint))
+            if run.skipped:
+                lines.append("")
+                lines.extend(self._skipped(run, paint))
             lines.append("")
         lines.append(self._summary_line(run, paint))
         return "\n".join(lines) + "\n"
@@ -185,6 +194,13 @@ class TerminalFormatter:
             lines.append(f"{INDENT}建议条款：")
             for text in printable(finding.suggestion).splitlines() or [""]:
                 lines.append(paint(f"{INDENT}    {text}", fg="cyan"))
+        return lines
+
+    def _skipped(self, run: CheckRun, paint: _Painter) -> list[str]:
+        title = f"━━ {SKIPPED_TITLE_ZH}（{len(run.skipped)} 个，未检查）"
+        lines = [paint(title, **SKIPPED_STYLE, bold=True)]
+        for path, code, reason in skipped_rows(run):
+            lines.append(f"  {path}  {paint(f'[{code}]', **SKIPPED_STYLE)} {reason}")
         return lines
 
     # ---------------------------------------------------------------- quiet & summary

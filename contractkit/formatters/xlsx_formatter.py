@@ -21,6 +21,8 @@ from contractkit.formatters.common import (
     DOCUMENT_STATUS_ZH,
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
+    SKIPPED_TITLE_ZH,
+    SKIPPED_ZH,
     STATUS_ORDER,
     summary_text,
     totals,
@@ -51,6 +53,9 @@ NOT_APPLICABLE_FILL = "F2F2F2"
 ROLES_UNKNOWN_FILL = "FFD98A"
 ROLES_UNKNOWN_FONT = "7A4100"
 NOT_JUDGED = "未审查"
+# A file of the folders that was not checked (skipped): listed, in a pale amber of its own.
+SKIPPED_FILL = "FFF2CC"
+SKIPPED_FONT = "7F6000"
 ERROR_FILL = "D9D9D9"
 HEADER_FILL = "DDE4EE"
 
@@ -138,6 +143,9 @@ class XlsxFormatter:
                 elif index == document_column and data.value == roles_unknown:
                     data.fill = _fill(ROLES_UNKNOWN_FILL)
                     data.font = Font(color=ROLES_UNKNOWN_FONT, bold=True)
+                elif index == document_column and data.value == SKIPPED_ZH:
+                    data.fill = _fill(SKIPPED_FILL)
+                    data.font = Font(color=SKIPPED_FONT)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{max(sheet.max_row, 1)}"
 
@@ -194,7 +202,23 @@ class XlsxFormatter:
             advice = sheet.cell(row=row + 2, column=1, value=f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
             advice.font = Font(color=ROLES_UNKNOWN_FONT)
             row += 1
+        if run.skipped:
+            row = self._skipped(sheet, row + 3, run) - 2
         self._legend(sheet, row + 3)
+
+    def _skipped(self, sheet, row: int, run: CheckRun) -> int:
+        """The files of the folders that were not checked, from ``row``: path, then code and reason
+        (the cells to their right are empty, so the text shows in full). Returns the next free row."""
+        title = sheet.cell(row=row, column=1, value=f"{SKIPPED_TITLE_ZH}（{len(run.skipped)} 个，未检查）")
+        title.font = Font(bold=True, color=SKIPPED_FONT)
+        for offset, skipped in enumerate(run.skipped, 1):
+            path = sheet.cell(row=row + offset, column=1, value=_text(cell(str(skipped.path))))
+            path.fill = _fill(SKIPPED_FILL)
+            path.border = _BORDER
+            path.alignment = _WRAP
+            reason = sheet.cell(row=row + offset, column=2, value=_text(cell(f"[{skipped.code}] {skipped.reason}")))
+            reason.font = Font(color=SKIPPED_FONT)
+        return row + len(run.skipped) + 1
 
     def _summary_row(self, sheet, row: int, document: DocumentReport, ids, first: int, error_column: int) -> None:
         name = sheet.cell(row=row, column=1, value=_text(cell(str(document.path))))
@@ -275,4 +299,6 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["ERROR_COLUMN", "RESULTS_SHEET", "ROLES_UNKNOWN_FILL", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter"]
+__all__ = [
+    "ERROR_COLUMN", "RESULTS_SHEET", "ROLES_UNKNOWN_FILL", "SKIPPED_FILL", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter",
+]

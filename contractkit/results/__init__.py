@@ -1,1 +1,1 @@
-"""Check results: plain objects every output format reads."""
+"""Check results: typed, frozen objects every output format reads (schema in ``results.schema``)."""

@@ -1,23 +1,82 @@
-"""Plain result objects the checker returns and every formatter reads.
+"""Result objects the checker returns and every formatter reads.
 
 They carry their own explanation (like presidio's recognizer results): each
 finding says which requirement, how strong, what was found where, and why
 that leads to its status.
+
+They are frozen pydantic dataclasses: typed and validated when built (by
+position or keyword, as before), ``dataclasses.replace`` works on them, and
+they serialise themselves to the JSON report (schema ``contractkit.check/1``).
+The docstrings of the classes and the descriptions of the fields below are the
+report's documentation: ``contractkit.results.schema`` generates the JSON
+Schema from them. Values a report must always be able to hold (error codes,
+role ids, offsets) are checked by the schema only, never refused when a result
+is built: an error report must never fail to be made.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
+from typing import Any, Literal
 
-from contractkit.reading.model import Location
+from pydantic import AliasChoices, ConfigDict, Field, PlainSerializer, TypeAdapter, computed_field, model_serializer
+from pydantic.dataclasses import dataclass
+from typing_extensions import Annotated, Required, TypedDict
+
+from contractkit.reading.model import BlockKind, Location
 
 SCHEMA_VERSION = "contractkit.check/1"
 
 # A document's status: read and judged ("ok"), read but nobody's role could be
 # determined so nothing was judged ("roles-unknown"), or not read ("error").
 OK, ROLES_UNKNOWN, ERROR = "ok", "roles-unknown", "error"
+DocumentStatus = Literal["ok", "roles-unknown", "error"]
+Strength = Literal["must", "should", "may"]
+Source = Literal["inferred", "given"]
+# Role ids of the catalogue (tests/test_results_schema.py keeps this in step with it).
+ROLE_IDS = ("customer", "provider", "software", "hardware", "om", "security")
+# Why a file under a folder was not checked (contractkit.checking.batch.collect decides).
+SkipCode = Literal["unsupported", "misnamed", "not-included", "excluded", "hidden", "lock-file", "own-output"]
+
+# Validators and serialisers are built on first use, not at import: importing the results stays cheap.
+_CONFIG = ConfigDict(defer_build=True)
+
+
+def _about(description: str, **schema_only: Any) -> Any:
+    """A field's description, and constraints that go into the JSON Schema without being enforced."""
+    return Field(description=description, json_schema_extra=schema_only or None)
+
+
+class _Result:
+    """What every result object does: turn into the report's JSON data and back."""
+
+    def as_dict(self) -> dict:
+        """The object as the JSON report has it (plain dicts, lists and strings)."""
+        return _adapter(type(self)).dump_python(self, mode="json", by_alias=True)
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """The inverse of ``as_dict`` (a report stored as JSON, e.g. in the review service's history).
+        Keys the object computes (``summary``, ``where``) and unknown keys are ignored."""
+        return _adapter(cls).validate_python(data)
+
+
+@cache
+def _adapter(cls) -> TypeAdapter:
+    return TypeAdapter(cls)
+
+
+def _in_order(data: dict, order: tuple[str, ...], omitted_when_empty: tuple[str, ...] = ()) -> dict:
+    """The serialised fields in the report's order (keys not named keep theirs, at the end)."""
+    ordered = {key: data[key] for key in order if key in data}
+    ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    for key in omitted_when_empty:
+        if not ordered.get(key):
+            ordered.pop(key, None)
+    return ordered
 
 
 class Status(StrEnum):
@@ -37,131 +96,187 @@ class Status(StrEnum):
         return self is not Status.SATISFIED
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """A passage of the contract, with where it is and the span that matters."""
+# ------------------------------------------------------------------ how a Location is written
+class LocationData(TypedDict, total=False):
+    """Where a passage sits in its source file. Keys whose value would be null are left out."""
 
-    text: str  # the sentence or clause quoted
-    location: Location
-    start: int = 0  # offsets of `text` within the block's text
-    end: int = 0
-    highlights: tuple[tuple[int, int], ...] = ()  # spans within `text` (matched terms)
-    context: str = ""  # the whole paragraph the passage sits in (text == context[start:end])
+    # How the report writes a reading.model.Location: one key per field of it, in its order
+    # (tests/test_results_schema.py keeps the two in step; a key missing here would be dropped).
 
-    def as_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "location": self.location.as_dict(),
-            "where": self.location.describe(),
-            "start": self.start,
-            "end": self.end,
-            "highlights": [list(h) for h in self.highlights],
-            "context": self.context,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Evidence":
-        return cls(
-            text=data["text"],
-            location=Location(**data["location"]),
-            start=data.get("start", 0),
-            end=data.get("end", 0),
-            highlights=tuple(tuple(h) for h in data.get("highlights", ())),
-            context=data.get("context", ""),
-        )
+    kind: Required[Annotated[BlockKind, Field(
+        description="paragraph: body text; table-cell: a cell of a table; page: text of a PDF page.")]]
+    paragraph: Required[Annotated[int, Field(
+        description="0-based ordinal of the paragraph in document order. For .docx the index of the w:p among "
+                    "all w:p under w:body (table cells included); for text files the index of the paragraph; "
+                    "for PDF the index of the line in the page sequence.", ge=0)]]
+    table: Annotated[int, Field(description="0-based index of the table (table cells only).", ge=0)]
+    row: Annotated[int, Field(description="0-based row within the table (table cells only).", ge=0)]
+    cell: Annotated[int, Field(description="0-based cell within the row (table cells only).", ge=0)]
+    page: Annotated[int, Field(description="0-based page number (PDF only).", ge=0)]
+    line: Annotated[int, Field(description="0-based line number, where the format has lines.", ge=0)]
+    label: Annotated[str, Field(
+        description="The clause label of the contract in force at this point, e.g. 第十二条 or 3.2.")]
 
 
-@dataclass(frozen=True)
-class Finding:
-    requirement: str  # catalogue id
-    clause: str
-    summary: str
-    strength: str  # must / should / may
-    status: Status
-    explanation: str
-    evidence: tuple[Evidence, ...] = ()
-    suggestion: str | None = None  # clause to add, rendered with the parties' names
-    consequence: str | None = None  # what the standard says follows when it is missing
-
-    def as_dict(self) -> dict:
-        return {
-            "requirement": self.requirement,
-            "clause": self.clause,
-            "summary": self.summary,
-            "strength": self.strength,
-            "status": self.status.value,
-            "explanation": self.explanation,
-            "evidence": [e.as_dict() for e in self.evidence],
-            "suggestion": self.suggestion,
-            "consequence": self.consequence,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
-        return cls(
-            requirement=data["requirement"],
-            clause=data["clause"],
-            summary=data["summary"],
-            strength=data["strength"],
-            status=Status(data["status"]),
-            explanation=data["explanation"],
-            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
-            suggestion=data.get("suggestion"),
-            consequence=data.get("consequence"),
-        )
+def _location_data(location: Location) -> dict:
+    return location.as_dict()
 
 
-@dataclass(frozen=True)
-class PartyResult:
-    label: str  # as the contract writes it: 甲方, 委托方, 采购人 …
-    name: str | None  # the organisation's name when the party block gives it
-    roles: tuple[str, ...]  # role ids (customer, provider, software, hardware, om, security)
-    source: str  # "inferred" | "given"
-    reasons: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
+class StatusCounts(TypedDict):
+    """Number of results per status."""
 
-    def as_dict(self) -> dict:
-        return {
-            "label": self.label,
-            "name": self.name,
-            "roles": list(self.roles),
-            "source": self.source,
-            "reasons": list(self.reasons),
-            "aliases": list(self.aliases),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PartyResult":
-        return cls(
-            label=data["label"],
-            name=data.get("name"),
-            roles=tuple(data.get("roles", ())),
-            source=data.get("source", "inferred"),
-            reasons=tuple(data.get("reasons", ())),
-            aliases=tuple(data.get("aliases", ())),
-        )
+    satisfied: Annotated[int, Field(description="Requirements the contract satisfies.", ge=0)]
+    partial: Annotated[int, Field(description="Requirements the contract addresses only in part.", ge=0)]
+    missing: Annotated[int, Field(description="Requirements the contract does not address.", ge=0)]
+    contrary: Annotated[int, Field(description="Requirements the contract contradicts.", ge=0)]
 
 
-@dataclass(frozen=True)
-class DocumentError:
-    code: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+def _json_values(value: Any) -> Any:
+    """Free-form settings as the report always wrote them (json.dumps with default=str)."""
+    return json.loads(json.dumps(value, default=str))
 
 
-@dataclass(frozen=True)
-class DocumentReport:
-    path: Path
-    status: str  # OK | ROLES_UNKNOWN | ERROR
+# ------------------------------------------------------------------ results
+@dataclass(frozen=True, config=_CONFIG)
+class Evidence(_Result):
+    """A passage of the contract, where it is, and the terms in it that matched."""
+
+    text: Annotated[str, _about("The sentence or clause quoted from the contract.")]
+    location: Annotated[Location, PlainSerializer(_location_data, return_type=LocationData)]
+    start: Annotated[int, _about(
+        "Offset (in characters) of `text` within `context`: text == context[start:end].", minimum=0)] = 0
+    end: Annotated[int, _about("End offset (exclusive) of `text` within `context`.", minimum=0)] = 0
+    highlights: Annotated[
+        tuple[tuple[
+            Annotated[int, _about("start offset within text", minimum=0)],
+            Annotated[int, _about("end offset within text (exclusive)", minimum=0)],
+        ], ...],
+        _about("Spans [start, end) of the matched terms, in characters relative to `text` (not to `context`)."),
+    ] = ()
+    context: Annotated[str, _about("The whole paragraph (or table cell) the passage sits in.")] = ""
+
+    @computed_field(description="The location described for a reader, e.g. 第十二条，第5段 or 表1 第2行 第3列.")
+    @property
+    def where(self) -> str:
+        return self.location.describe()
+
+    _JSON_ORDER = ("text", "location", "where", "start", "end", "highlights", "context")
+
+    @model_serializer(mode="wrap")
+    def _json(self, handler):
+        return _in_order(handler(self), self._JSON_ORDER)
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class Finding(_Result):
+    """Whether the contract meets one requirement of the standard, and why."""
+
+    requirement: Annotated[str, _about(
+        "Stable id of the requirement in contractkit's catalogue; reports and tools key on it.",
+        pattern="^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$",
+        examples=["5a1-no-responsibility-transfer", "65c3-om-authorization-and-change"],
+    )]
+    clause: Annotated[str, _about(
+        "The clause of the standard the requirement comes from, as the standard numbers it.",
+        examples=["5 a) 1)", "6.5 c) 3)", "7.3"],
+    )]
+    summary: Annotated[str, _about("What the requirement asks, in our own words (Chinese).")]
+    strength: Annotated[Strength, _about(
+        "How strongly the standard words the requirement: must 应/不应/不得, should 宜, may 可.")]
+    status: Annotated[Status, _about(
+        "satisfied 已满足: the contract says it; partial 部分满足: it says part of it; missing 缺失: it does not "
+        "say it; contrary 相反约定: it says the opposite.")]
+    explanation: Annotated[str, _about("Why the finding has its status, in plain language.")]
+    evidence: Annotated[tuple[Evidence, ...], _about(
+        "Passages of the contract the status rests on; empty when nothing relevant was found.")] = ()
+    suggestion: Annotated[str | None, _about(
+        "A clause to add or reword so the contract meets the requirement, written with the parties' names; "
+        "null when none is needed.")] = None
+    consequence: Annotated[str | None, _about(
+        "What the standard says follows when the requirement is not met; null when it says nothing.")] = None
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class PartyResult(_Result):
+    """A party of the contract."""
+
+    label: Annotated[str, _about("How the contract refers to the party, e.g. 甲方, 乙方, 委托方, 采购人.")]
+    name: Annotated[str | None, _about("The organisation's name when the party block gives it, else null.")] = None
+    roles: Annotated[tuple[str, ...], _about(
+        "Cloud-service roles of the party under the standard: customer 云服务客户, provider 云服务提供者, "
+        "software 软件提供者, hardware 硬件提供者, om 运维服务提供者, security 安全服务提供者. "
+        "Empty when none could be inferred.",
+        items={"enum": list(ROLE_IDS)},
+    )] = ()
+    source: Annotated[Source, _about(
+        "inferred: the checker deduced the roles from the contract's wording (see reasons); "
+        "given: the user stated them.")] = "inferred"
+    reasons: Annotated[tuple[str, ...], _about(
+        "Why the roles were inferred: the phrases of the contract that led to them.")] = ()
+    aliases: Annotated[tuple[str, ...], _about("Other names the contract uses for the same party.")] = ()
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class DocumentError(_Result):
+    """Why the file could not be read. Present exactly when status is error."""
+
+    # The schema lists the codes of contractkit.reading.errors.ERROR_ADVICE (see results.schema).
+    code: Annotated[str, _about(
+        "Stable machine-readable reason; scripts should branch on this, never on the message. "
+        "not-found: no such file; unreadable: no permission; too-large: above the size limit; empty: no content; "
+        "unsupported: not a format contractkit reads; legacy-doc: old binary Word .doc; wps: WPS document; "
+        "encrypted: password-protected; corrupt: damaged file; zip-bomb: expands to an implausible size; "
+        "doctype: declares a DOCTYPE (possible entity attack); no-text: no text layer (a scan); "
+        "encoding: not decodable text; timeout: took too long; crashed: unexpected failure; "
+        "memory: needed too much memory; unknown-party: a role was given for a party label the contract "
+        "does not use (the message lists the labels it uses).")]
+    message: Annotated[str, _about(
+        "Human-readable message naming the file, what went wrong and what to do about it. "
+        "Wording may change between releases.")]
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class DocumentReport(_Result):
+    """The result for one file: it was read and checked (status ok); it was read but no party's
+    cloud-service role could be determined, so nothing was judged (status roles-unknown); or it
+    could not be read (status error, with `error`)."""
+
+    path: Annotated[Path, _about("The file's path as given to the checker.")]
+    status: Annotated[DocumentStatus, _about(
+        "ok: the file was read and checked; roles-unknown: the file was read, but no party's role in the "
+        "cloud service (customer, provider or partner) could be determined, so no requirement was judged: "
+        "`results` is empty, `parties` lists the parties found so that roles can be given, and `notes` says "
+        "why. It is never a pass (the command line exits with status 1): give the roles (`--role LABEL=ROLE` "
+        "or `--as OUR-NAME` on the command line, `roles` in the review service's recheck request) and check "
+        "again. error: it could not be read or checked (see `error`). An ok document with no results had no "
+        "requirement that applies to its parties (see `notes`).")]
     error: DocumentError | None = None
-    format: str | None = None
-    parties: tuple[PartyResult, ...] = ()
-    pairs: tuple[str, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    notes: tuple[str, ...] = ()  # e.g. "no cloud roles could be inferred"
-    seconds: float = 0.0
+    format: Annotated[str | None, _about(
+        "The file format as read (docx, odt, pdf, txt or md); null when the file could not be identified.",
+        examples=["docx", "odt", "pdf", "txt", "md"],
+    )] = None
+    parties: Annotated[tuple[PartyResult, ...], _about(
+        "The parties of the contract and the cloud-service roles each plays.")] = ()
+    pairs: Annotated[tuple[str, ...], _about(
+        "The agreement relationships (pairs of roles signing with each other) the requirements were chosen "
+        "for, e.g. customer-provider or provider-om.",
+        items={
+            "type": "string",
+            "pattern": "^[a-z]+-[a-z]+$",
+            "examples": ["customer-provider", "provider-software", "provider-hardware", "provider-om",
+                         "provider-security"],
+        },
+    )] = ()
+    findings: Annotated[tuple[Finding, ...], Field(
+        serialization_alias="results",
+        validation_alias=AliasChoices("findings", "results"),
+        description="One finding per requirement that applies to the document's pairs, in catalogue order. "
+                    "Empty for error and roles-unknown documents.",
+    )] = ()
+    notes: Annotated[tuple[str, ...], _about(
+        "Remarks about the check as a whole, in the user's language, e.g. that no cloud roles could be "
+        "inferred.")] = ()  # e.g. "no cloud roles could be inferred"
+    seconds: Annotated[float, Field(exclude=True)] = 0.0  # time taken; not part of the report
 
     @property
     def roles_unknown(self) -> bool:
@@ -182,52 +297,77 @@ class DocumentReport:
             counts[finding.status.value] += 1
         return counts
 
-    def as_dict(self) -> dict:
-        data = {
-            "path": str(self.path),
-            "status": self.status,
-            "format": self.format,
-            "parties": [p.as_dict() for p in self.parties],
-            "pairs": list(self.pairs),
-            "summary": self.counts(),
-            "notes": list(self.notes),
-            "results": [f.as_dict() for f in self.findings],
-        }
-        if self.error:
-            data["error"] = self.error.as_dict()
-        return data
+    @computed_field(description="Number of results per status.")
+    @property
+    def summary(self) -> StatusCounts:
+        return self.counts()
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "DocumentReport":
-        """The inverse of ``as_dict`` (a report stored as JSON, e.g. in the review service's history)."""
-        error = data.get("error")
-        return cls(
-            path=Path(data["path"]),
-            status=data["status"],
-            error=DocumentError(error["code"], error["message"]) if error else None,
-            format=data.get("format"),
-            parties=tuple(PartyResult.from_dict(p) for p in data.get("parties", ())),
-            pairs=tuple(data.get("pairs", ())),
-            findings=tuple(Finding.from_dict(f) for f in data.get("results", ())),
-            notes=tuple(data.get("notes", ())),
-        )
+    _JSON_ORDER = ("path", "status", "format", "parties", "pairs", "summary", "notes", "results", "error")
+    _OMITTED_WHEN_EMPTY = ("error",)
+
+    @model_serializer(mode="wrap")
+    def _json(self, handler):
+        return _in_order(handler(self), self._JSON_ORDER, self._OMITTED_WHEN_EMPTY)
 
 
-@dataclass(frozen=True)
-class CheckRun:
-    """A whole run: one or many documents."""
+@dataclass(frozen=True, config=_CONFIG)
+class SkippedFile(_Result):
+    """A file found in a folder given to the checker that was not checked, and why: a type contractkit
+    does not read, a lock or hidden file, a report contractkit wrote, or one left out by the include and
+    exclude patterns. Files named directly are always checked (an unreadable one is a document with
+    status error)."""
 
-    documents: tuple[DocumentReport, ...]
-    standard: str = "T/CCIA 004-2024"
-    settings: dict = field(default_factory=dict)
+    path: Annotated[Path, _about("The file's path, under the folder given to the checker.")]
+    reason: Annotated[str, _about(
+        "Why the file was not checked and what to do about it, in the user's language, e.g. "
+        "“WPS 文字文件（.wps）：请用 WPS 另存为 .docx 后再检查”. Wording may change between releases.")]
+    code: Annotated[SkipCode, _about(
+        "Stable machine-readable reason. unsupported: a file type contractkit does not read (the reason says "
+        "what to convert it to); misnamed: its content is a format contractkit reads but its extension says "
+        "otherwise (rename it); not-included: a type contractkit reads that the include patterns "
+        "(--include) leave out; excluded: it matches an exclude pattern (--exclude); hidden: a dot file or "
+        "folder (.DS_Store, ._合同.docx, .git, or macOS's __MACOSX; such a folder is not searched, and is "
+        "listed once); lock-file: a lock or temporary "
+        "file an editor keeps beside an open document (~$合同.docx); own-output: a report or annotated copy "
+        "contractkit wrote.")]
 
-    def as_dict(self) -> dict:
-        return {
-            "schema": SCHEMA_VERSION,
-            "standard": self.standard,
-            "settings": self.settings,
-            "documents": [d.as_dict() for d in self.documents],
-        }
+
+@dataclass(frozen=True, config=_CONFIG)
+class CheckRun(_Result):
+    """What `contractkit check --format json` writes: one run of the checker over one or many contracts,
+    each contract checked against the requirements of T/CCIA 004-2024《云计算服务安全责任划分规则及实施指南》.
+    Every finding says which requirement, how strongly the standard words it, whether the contract
+    satisfies it, lacks it or says the opposite, why, and where in the contract the evidence is. The layout
+    is versioned by the top-level `schema` field; fields are never removed or renamed within a version."""
+
+    documents: Annotated[tuple[DocumentReport, ...], _about(
+        "One entry per file checked, in the order the files were given.")]
+    standard: Annotated[str, _about(
+        "Code of the standard the contracts were checked against.", examples=["T/CCIA 004-2024"])] = (
+        "T/CCIA 004-2024"
+    )
+    settings: Annotated[dict[str, Any], PlainSerializer(_json_values, return_type=dict[str, Any])] = Field(
+        default_factory=dict,
+        description="The options the checker ran with (for example roles or pairs given by the user, optional "
+                    "conditions such as cii or multi-cloud). Free-form: keys may be added without a new schema "
+                    "version.",
+    )
+    skipped: Annotated[tuple[SkippedFile, ...], _about(
+        "Files found in the folders given to the checker that were not checked, each with why; left out when "
+        "there are none (reports before it existed never have it).")] = ()
+
+    @computed_field(alias="schema", description=(
+        "Version of this report layout. Consumers should check it before reading the rest."))
+    @property
+    def schema_version(self) -> Literal["contractkit.check/1"]:
+        return SCHEMA_VERSION
+
+    _JSON_ORDER = ("schema", "standard", "settings", "documents", "skipped")
+    _OMITTED_WHEN_EMPTY = ("skipped",)
+
+    @model_serializer(mode="wrap")
+    def _json(self, handler):
+        return _in_order(handler(self), self._JSON_ORDER, self._OMITTED_WHEN_EMPTY)
 
     def status_counts(self) -> dict[str, int]:
         """How many documents were judged (OK), could not be judged for want of roles
@@ -241,9 +381,12 @@ class CheckRun:
     def exit_code(self) -> int:
         """0: every document judged and no must-level item missing or contrary;
         1: some are, or some document's roles could not be determined (nothing judged, not a pass);
-        2: a file could not be read."""
+        2: a file could not be read. Skipped files (``skipped``) were not checked and do not count."""
         if any(d.status == ERROR for d in self.documents):
             return 2
         if any(d.roles_unknown or d.must_problems for d in self.documents):
             return 1
         return 0
+
+
+RESULT_TYPES = (Evidence, Finding, PartyResult, DocumentError, DocumentReport, SkippedFile, CheckRun)

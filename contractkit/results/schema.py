@@ -1,0 +1,178 @@
+"""The JSON Schema of the check report (``contractkit.check/1``), generated from the result objects.
+
+The schema shipped with the package (``contractkit/formatters/schema/check-report.schema.json``)
+is this module's output, committed; a test fails when the two differ. After changing a
+result object or a description in ``contractkit.results.model``, regenerate it::
+
+    python -m contractkit.results.schema > contractkit/formatters/schema/check-report.schema.json
+
+pydantic writes the schema of each object; this module gives it the report's shape:
+the ``$defs`` keep the names the hand-kept schema had (``document``, ``finding`` …),
+enumerations and the per-status counts are written in place, every field the report
+always writes is required, nothing undeclared is allowed, and the error codes are
+those of ``contractkit.reading.errors.ERROR_ADVICE``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+SCHEMA_ID = "urn:contractkit:schema:check-report:1"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+TITLE = "contractkit check report"
+COMMAND = "python -m contractkit.results.schema > contractkit/formatters/schema/check-report.schema.json"
+
+# pydantic's name of each object -> the name under $defs (the names of the hand-kept schema).
+DEF_NAMES = {
+    "DocumentReport": "document",
+    "DocumentError": "error",
+    "PartyResult": "party",
+    "Finding": "finding",
+    "Evidence": "evidence",
+    "LocationData": "location",
+    "SkippedFile": "skipped-file",
+}
+
+# A document has `error` exactly when its status is error, and a document whose roles are
+# unknown has no results.
+DOCUMENT_RULES = [
+    {
+        "if": {"properties": {"status": {"const": "error"}}},
+        "then": {"required": ["error"]},
+        "else": {"not": {"required": ["error"]}},
+    },
+    {
+        "if": {"properties": {"status": {"const": "roles-unknown"}}},
+        "then": {"properties": {"results": {"maxItems": 0}}},
+    },
+]
+
+# Keys first in this order when a schema node is written (readability only).
+_KEY_ORDER = ("$ref", "description", "type", "const", "enum", "pattern", "minimum", "prefixItems", "items",
+              "minItems", "maxItems", "required", "additionalProperties", "properties", "allOf", "examples")
+_DROPPED = ("title", "default", "readOnly")  # pydantic's, not the report's
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``CheckRun.as_dict()``, as shipped."""
+    from pydantic import TypeAdapter
+
+    from contractkit.reading.errors import ERROR_ADVICE
+    from contractkit.results.model import CheckRun, RESULT_TYPES
+
+    generated = TypeAdapter(CheckRun).json_schema(mode="serialization", by_alias=True)
+    pydantic_defs = generated.pop("$defs", {})
+    classes = {cls.__name__: cls for cls in RESULT_TYPES}
+
+    def resolve(node: Any) -> Any:
+        """Rename references, write enumerations and other unnamed definitions in place."""
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: resolve(value) for key, value in node.items()}
+        if len(node.get("allOf", ())) == 1 and "$ref" not in node:  # older pydantic: a reference beside a
+            node = {**node.pop("allOf")[0], **node}  # description; the same as the reference and the description
+        ref = node.get("$ref")
+        if ref:
+            name = ref.rsplit("/", 1)[-1]
+            if name in DEF_NAMES:
+                node["$ref"] = f"#/$defs/{DEF_NAMES[name]}"
+            else:  # e.g. Status, StatusCounts: in place, the field's own description winning
+                del node["$ref"]
+                inlined = resolve(pydantic_defs[name])
+                if inlined.get("type") == "object":
+                    inlined["additionalProperties"] = False
+                node = {**inlined, **node}
+        return node
+
+    def shape(name: str, node: dict) -> dict:
+        """An object's schema as the report writes it."""
+        cls = classes.get(name)
+        properties = node.get("properties", {})
+        omitted = getattr(cls, "_OMITTED_WHEN_EMPTY", ())
+        order = getattr(cls, "_JSON_ORDER", ())
+        if order:
+            properties = {key: properties[key] for key in (*order, *properties) if key in properties}
+        for key in omitted:  # left out rather than written as null
+            if key in properties:
+                properties[key] = _not_null(properties[key])
+        node["properties"] = properties
+        if cls is not None:  # every field is always written, but those left out when empty
+            node["required"] = [key for key in properties if key not in omitted]
+        node["additionalProperties"] = False
+        return node
+
+    defs = {DEF_NAMES[name]: shape(name, resolve(node)) for name, node in pydantic_defs.items() if name in DEF_NAMES}
+    run = shape("CheckRun", resolve(generated))
+    defs["error"]["properties"]["code"]["enum"] = list(ERROR_ADVICE)
+    defs["document"]["allOf"] = DOCUMENT_RULES
+
+    schema = {
+        "$schema": DRAFT,
+        "$id": SCHEMA_ID,
+        "title": TITLE,
+        "description": run["description"],
+        "type": "object",
+        "required": run["required"],
+        "additionalProperties": False,
+        "properties": run["properties"],
+        "$defs": {name: defs[name] for name in DEF_NAMES.values() if name in defs},
+    }
+    return _tidy(schema, top=True)
+
+
+def _not_null(node: dict) -> dict:
+    """``X | None`` as just ``X``."""
+    options = node.get("anyOf")
+    if not options:
+        return node
+    kept = [option for option in options if option != {"type": "null"}]
+    rest = {key: value for key, value in node.items() if key != "anyOf"}
+    return {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _tidy(node: Any, top: bool = False, names: bool = False) -> Any:
+    """Drop pydantic's titles and defaults, write nullable simple types as type lists, order keys."""
+    if isinstance(node, list):
+        return [_tidy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if names:  # the keys of "properties" or "$defs" are names, not keywords
+        return {key: _tidy(value) for key, value in node.items()}
+    node = {
+        key: _tidy(value, names=key in ("properties", "$defs"))
+        for key, value in node.items()
+        if top or key not in _DROPPED
+    }
+    if isinstance(node.get("description"), str):  # docstrings are wrapped; the schema's text is not
+        node["description"] = " ".join(node["description"].split())
+    if node.get("format") == "path":  # pydantic's name for a str path, no JSON Schema format
+        del node["format"]
+    if node.get("additionalProperties") is True:  # the default: the same schema whatever pydantic's version
+        del node["additionalProperties"]
+    if "const" in node:  # a constant says its type itself (newer pydantic adds one, older not)
+        node.pop("type", None)
+    options = node.get("anyOf")
+    if options and all(set(option) == {"type"} and isinstance(option["type"], str) for option in options):
+        del node["anyOf"]
+        node["type"] = [option["type"] for option in options]
+    if top:
+        return node
+    first = [key for key in _KEY_ORDER if key in node]
+    return {key: node[key] for key in (*first, *node) if key in node}
+
+
+def schema_text() -> str:
+    """The schema file's text: what the package ships."""
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> None:
+    sys.stdout.buffer.write(schema_text().encode("utf-8"))
+
+
+if __name__ == "__main__":
+    main()
