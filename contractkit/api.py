@@ -1,72 +1,99 @@
-"""The library calls the CLI is a thin layer over."""
+"""The library calls the CLI is a thin layer over.
+
+Every call builds a request of ``contractkit.requests`` (CheckRequest, GenerateRequest) and so
+refuses a bad option, role or parameter with ``InvalidRequest``, naming every problem at once.
+"""
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from contractkit.generation.document import Document
-from contractkit.generation.settings import DocumentKind, GenerationSettings
-
 if TYPE_CHECKING:
+    from contractkit.generation.document import Document
     from contractkit.organisation import Organisation
+    from contractkit.requests import GenerateRequest, RoleAssignments
 
 
 def render_document(
     pair: str,
     *,
-    roles: Iterable[str] = (),
+    extra_roles: Iterable[str] = (),
     options: Iterable[str] = (),
-    kind: DocumentKind = "agreement",
+    kind: str | None = None,
     parameters: Mapping[str, Any] | None = None,
-) -> Document:
-    """Render the clauses for ``pair`` into a format-neutral Document."""
-    from contractkit.generation.render import build_document
+    roles: Iterable[str] | None = None,
+) -> "Document":
+    """Render the clauses for ``pair`` into a format-neutral Document.
 
-    settings = GenerationSettings(
-        pair=pair,
-        extra_roles=tuple(roles),
-        options=frozenset(options),
-        kind=kind,
-        parameters=parameters or {},
-    )
-    return build_document(settings)
+    ``extra_roles``: further roles the same partner holds (``roles`` is its old name); ``kind``:
+    agreement (the default) or annex.
+    """
+    return render_from(_generate_request(pair, extra_roles, options, kind, parameters, None, roles))
 
 
 def generate(
     pair: str,
     *,
-    roles: Iterable[str] = (),
+    extra_roles: Iterable[str] = (),
     options: Iterable[str] = (),
-    kind: DocumentKind = "agreement",
+    kind: str | None = None,
     parameters: Mapping[str, Any] | None = None,
-    format: str = "docx",
+    format: str | None = None,
     output: str | os.PathLike | None = None,
     force: bool = False,
+    roles: Iterable[str] | None = None,
 ) -> bytes:
-    """Generate an agreement (or clause annex) for ``pair`` as ``format`` bytes.
+    """Generate an agreement (or clause annex) for ``pair`` as ``format`` bytes (default docx).
 
     With ``output``, the bytes are also written there atomically (refusing to
     overwrite an existing file unless ``force``).
 
-    >>> data = generate("provider-om", roles=["security"], format="md",
+    >>> data = generate("provider-om", extra_roles=["security"], format="md",
     ...                 parameters={"provider_name": "甲云科技有限公司"})
     """
+    request = _generate_request(pair, extra_roles, options, kind, parameters, format, roles)
+    return generate_from(request, output=output, force=force)
+
+
+def render_from(request: "GenerateRequest") -> "Document":
+    """The Document a GenerateRequest asks for; raises InvalidRequest."""
+    from contractkit.generation.render import build_document
+
+    return build_document(request.settings())
+
+
+def generate_from(request: "GenerateRequest", *, output: str | os.PathLike | None = None,
+                  force: bool = False) -> bytes:
+    """The bytes of the document a GenerateRequest asks for (also written to ``output``); raises InvalidRequest."""
     from contractkit.fileio import write_atomic
     from contractkit.generation.writers import writer_for
 
-    writer = writer_for(format)
-    document = render_document(pair, roles=roles, options=options, kind=kind, parameters=parameters)
-    data = writer.write(document)
+    document = render_from(request)
+    data = writer_for(request.format).write(document)
     if output is not None:
         write_atomic(output, data, force=force)
     return data
 
 
+def _generate_request(pair, extra_roles, options, kind, parameters, format, roles) -> "GenerateRequest":
+    from contractkit.requests import GenerateRequest
+
+    if roles is not None:
+        warnings.warn("roles= is now called extra_roles=", DeprecationWarning, stacklevel=3)
+        extra_roles = (*extra_roles, *roles)
+    given = {"kind": kind, "format": format, "parameters": parameters}
+    return GenerateRequest.parse({
+        "pair": pair, "extra_roles": tuple(extra_roles), "options": tuple(options),
+        **{name: value for name, value in given.items() if value is not None},
+    })
+
+
 def check(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     *,
-    roles: Mapping[str, Iterable[str]] | None = None,
+    roles: "RoleAssignments | None" = None,
     options: Iterable[str] = (),
     jobs: int | None = None,
     timeout: float | None = None,
@@ -78,6 +105,7 @@ def check(
     """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
 
     ``roles`` overrides role inference, e.g. ``{"甲方": ["provider"], "乙方": ["om"]}``.
+    A bad role, option or organisation raises InvalidRequest before any file is touched.
     ``organisation`` says whose side we are on, e.g. ``Organisation(("华云数智科技有限公司", "华云"),
     "provider")``: the party of that name holds that role, the other side's follows from the contract.
     One file is checked in this process; several go to ``jobs`` worker processes
@@ -88,14 +116,16 @@ def check(
     """
     from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
     from contractkit.checking.workers import check_one
-    from contractkit.checking.checker import Checker, CheckSettings
+    from contractkit.checking.checker import Checker
+    from contractkit.requests import CheckRequest
     from contractkit.results.model import CheckRun
 
-    settings = CheckSettings(
-        roles={label: tuple(r) for label, r in (roles or {}).items()}, options=frozenset(options),
-        organisation=organisation,
-    )
-    checker = Checker(settings)  # validates roles/options before any file is touched
+    settings = CheckRequest.parse({
+        "roles": roles or {}, "options": tuple(options),
+        "organisation_names": organisation.names if organisation else (),
+        "organisation_role": organisation.role if organisation else None,
+    }).settings()
+    checker = Checker(settings)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     files = collect(paths, tuple(include or DEFAULT_INCLUDE), tuple(exclude))
@@ -110,7 +140,7 @@ def check(
     else:
         checker.engine.warm_up()  # forked workers inherit the loaded pipeline
         reports = run_batch(files, lambda: checker, batch, progress)
-    return CheckRun(documents=tuple(reports), settings=settings_summary(settings))
+    return CheckRun(documents=tuple(reports), settings=settings_summary(settings), skipped=files.skipped)
 
 
 def settings_summary(settings) -> dict[str, Any]:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from contractkit import __version__
 from contractkit.organisation import DEFAULT_ROLE
+
+if TYPE_CHECKING:
+    from contractkit.requests import RoleAssignments
 
 EXIT_USAGE = 2
 
@@ -25,14 +29,37 @@ class UsageFailure(click.ClickException):
 
 def _known_errors():
     from contractkit.catalogue import CatalogueError, UnknownName
-    from contractkit.config import ConfigError as UserConfigError, OptionError
+    from contractkit.config import ConfigError as UserConfigError
     from contractkit.fileio import OutputExistsError
     from contractkit.generation.config import ConfigError
     from contractkit.generation.parameters import ParameterError
     from contractkit.generation.render import GenerationError
+    from contractkit.requests import InvalidRequest
 
-    return (CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError, GenerationError,
-            UserConfigError, OptionError)
+    return (InvalidRequest, CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError,
+            GenerationError, UserConfigError)
+
+
+# A request field -> the command-line option that sets it (contractkit.requests names the field at fault).
+_OPTION_FOR_FIELD = {
+    "roles": "--role", "extra_roles": "--role", "options": "--option", "kind": "--kind", "format": "--format",
+    "organisation.names": "--as", "organisation.role": "--as-role",
+}
+
+
+def _usage_failure(exc: Exception) -> UsageFailure:
+    """The error as one line; a request's problems one a line, in English, each after the option that
+    gave it (``--role 甲方: …``)."""
+    from contractkit.requests import InvalidRequest
+
+    if not isinstance(exc, InvalidRequest):
+        return UsageFailure(str(exc))
+    lines = []
+    for error in exc.errors:
+        head, _, label = error.field.partition(".")
+        option = _OPTION_FOR_FIELD.get(error.field) or (f"--role {_shown(label)}" if head == "roles" else None)
+        lines.append(f"{option}: {error.en}" if option else error.en)
+    return UsageFailure("\nError: ".join(lines))
 
 
 def _shown(value) -> str:
@@ -54,7 +81,7 @@ def _fail_cleanly(func):
         except click.ClickException:
             raise
         except _known_errors() as exc:
-            raise UsageFailure(str(exc)) from None
+            raise _usage_failure(exc) from None
         except OSError as exc:
             where = f"{_shown(exc.filename)}: " if exc.filename else ""
             raise UsageFailure(f"{where}{exc.strerror or exc}") from None
@@ -95,12 +122,10 @@ def requirements(pair_ids, options, fmt):
     """List the requirement catalogue (filterable by pair)."""
     from contractkit.catalogue import default_catalogue
     from contractkit.listing import list_requirements
+    from contractkit.requests import raise_if_any, unknown
 
+    raise_if_any([*unknown("pair", pair_ids, "pair"), *unknown("option", options, "options")])
     catalogue = default_catalogue()
-    for pair_id in pair_ids:
-        catalogue.pair(pair_id)
-    for option in options:
-        catalogue.condition(option)
     click.echo(list_requirements(catalogue, set(pair_ids), set(options), fmt), nl=False)
 
 
@@ -108,7 +133,7 @@ def requirements(pair_ids, options, fmt):
 @click.argument("pair", required=False)
 @click.option("--role", "roles", multiple=True, help="A further role the same partner holds.")
 @click.option("--option", "options", multiple=True, help="cii or multi-cloud.")
-@click.option("--kind", type=click.Choice(["agreement", "annex"]), default="agreement", show_default=True)
+@click.option("--kind", type=click.Choice(["agreement", "annex"]), help="[default: agreement]")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "yaml"]), default="table", show_default=True,
     help="yaml prints a config file to fill in and pass to 'generate --config'.",
@@ -122,10 +147,11 @@ def parameters(pair, roles, options, kind, fmt):
     names = None
     if pair:
         from contractkit.generation.render import relevant_parameters
-        from contractkit.generation.settings import GenerationSettings
+        from contractkit.requests import GenerateRequest
 
-        names = relevant_parameters(GenerationSettings(pair, tuple(roles), frozenset(options), kind))
-    settings = {"pair": pair, "roles": list(roles), "options": list(options), "kind": kind}
+        given = {"pair": pair, "extra_roles": roles, "options": options, "kind": kind}
+        names = relevant_parameters(GenerateRequest.parse({k: v for k, v in given.items() if v}).settings())
+    settings = {"pair": pair, "roles": list(roles), "options": list(options), "kind": kind}  # a config file's keys
     click.echo(list_parameters(default_parameters(), names, fmt, settings), nl=False)
 
 
@@ -148,24 +174,19 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
     Unset parameters become blanks (________) in a fill-in draft.
     """
     from contractkit.generation.config import read_config
-    from contractkit.generation.settings import GenerationSettings
+    from contractkit.requests import GenerateRequest
 
     config = read_config(config_path) if config_path else {}
-    pair = pair or config.get("pair")
-    if not pair:
-        raise UsageFailure("name the pair, e.g. 'contractkit generate provider-om' (see 'contractkit pairs')")
-    values = dict(config.get("parameters", {}))
-    values.update(_parse_assignments(assignments))
-    settings = GenerationSettings(
-        pair=pair,
-        extra_roles=tuple(config.get("roles", [])) + tuple(roles),
-        options=frozenset(config.get("options", [])) | set(options),
-        kind=kind or config.get("kind", "agreement"),
-        parameters=values,
-    )
+    given = {  # the command line over the config file; the config file's "roles" are extra roles too
+        "pair": pair or config.get("pair", ""), "extra_roles": (*config.get("roles", ()), *roles),
+        "options": (*config.get("options", ()), *options), "kind": kind or config.get("kind"),
+        "format": fmt or _format_from_output(output),
+        "parameters": {**config.get("parameters", {}), **_parse_assignments(assignments)},
+    }
+    request = GenerateRequest.parse({name: value for name, value in given.items() if value is not None})
+    settings, fmt = request.settings(), request.format
     if interactive:
         settings = _ask_parameters(settings)
-    fmt = fmt or _format_from_output(output)
     if output is None:
         raise UsageFailure("name the output file with -o FILE (or -o - for standard output)")
     if str(output) == "-" and fmt == "docx":
@@ -198,12 +219,13 @@ def _parse_assignments(assignments) -> dict[str, str]:
     return values
 
 
-def _format_from_output(output: Path | None) -> str:
+def _format_from_output(output: Path | None) -> str | None:
+    """The format -o asks for: Markdown for standard output, else its extension's (None: the default)."""
     from contractkit.generation.writers import format_for_path
 
-    if output is None or str(output) == "-":
-        return "docx" if output is None else "md"
-    return format_for_path(output) or "docx"
+    if output is None:
+        return None
+    return "md" if str(output) == "-" else format_for_path(output)
 
 
 def _ask_parameters(settings):
@@ -263,7 +285,7 @@ def _ask_parameters(settings):
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch [default: CPU count].")
 @click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
-@click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (repeatable) [default: *.docx *.doc *.wps *.pdf *.txt *.md].")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (repeatable) [default: *.docx *.odt *.doc *.wps *.pdf *.txt *.md].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="One line per document.")
 @_fail_cleanly
@@ -286,13 +308,15 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
     determined, 2 for usage errors or when a file could not be read.
     """
     from contractkit.api import check as run_check
-    from contractkit.config import organisation_for
+    from contractkit.config import organisation_request
     from contractkit.formatters import DEFAULT_FORMAT, format_for_path, formatter_for
+    from contractkit.requests import CheckRequest
 
-    roles = _parse_roles(role_assignments)
     config = _user_config(config_path, no_config)
-    organisation = organisation_for(config, as_names, as_role)
-    options = tuple(dict.fromkeys(config.options + tuple(options)))
+    request = CheckRequest.parse({
+        "roles": _parse_roles(role_assignments), "options": (*config.options, *options),
+        **organisation_request(config, as_names, as_role),
+    })
     fmt = fmt or (format_for_path(output) if output else None) or DEFAULT_FORMAT
     if fmt == "xlsx" and output is None:
         raise UsageFailure("an .xlsx report needs a file name: -o report.xlsx")
@@ -302,8 +326,8 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
     show_progress = sys.stderr.isatty()
     with _progress(show_progress) as progress:
         run = run_check(
-            paths, roles=roles, options=options, jobs=jobs, timeout=timeout,
-            include=include or None, exclude=exclude, progress=progress, organisation=organisation,
+            paths, roles=request.roles, options=request.options, jobs=jobs, timeout=timeout,
+            include=include or None, exclude=exclude, progress=progress, organisation=request.organisation,
         )
     if config.path is not None:  # the report says which file set our organisation or options
         from dataclasses import replace
@@ -335,15 +359,15 @@ def _user_config(path: Path | None, no_config: bool):
     return NO_CONFIG if no_config else discover_config()
 
 
-def _parse_roles(assignments) -> dict[str, list[str]]:
-    roles: dict[str, list[str]] = {}
+def _parse_roles(assignments) -> "RoleAssignments":
+    """--role 甲方=provider --role 乙方=om,security as {"甲方": ("provider",), "乙方": ("om", "security")}."""
+    roles: dict[str, tuple[str, ...]] = {}
     for assignment in assignments:
         label, sep, value = assignment.partition("=")
         if not sep or not label.strip() or not value.strip():
             raise UsageFailure(f"--role {assignment!r}: expected LABEL=ROLE, e.g. 甲方=provider")
-        for role in value.split(","):
-            if role.strip():
-                roles.setdefault(label.strip(), []).append(role.strip())
+        given = tuple(role.strip() for role in value.split(",") if role.strip())
+        roles[label.strip()] = roles.get(label.strip(), ()) + given
     return roles
 
 
@@ -465,7 +489,11 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
 @FORMAT_OPTION
 @_fail_cleanly
 def rules(requirement, pair_ids, fmt):
-    """Document the checker's rules: what each requirement needs a contract to say."""
+    """Document the checker's rules: what each requirement needs a contract to say.
+
+    For each requirement: the checks that judge it, in order, and a clause that
+    satisfies it and one that does not (its examples, which the tests run).
+    """
     from contractkit.catalogue import default_catalogue
     from contractkit.checking.rules.documentation import describe_rules
 

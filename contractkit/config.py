@@ -13,7 +13,8 @@ or the nearest folder above it that has one; else the user's own
     role = "provider"              # the role it holds (default: provider)
 
 The command line wins over the file, and the file over the defaults. Cheap to
-import: TOML from the standard library, the catalogue only to validate ids.
+import: TOML from the standard library, the catalogue only to validate ids (with
+contractkit.requests, as every request is).
 """
 
 from __future__ import annotations
@@ -42,10 +43,6 @@ class ConfigError(ValueError):
         self.path, self.problems = Path(path), tuple(problems)
         super().__init__("\n".join(f"{path}: {key}: {problem}" if key else f"{path}: {problem}"
                                    for key, problem in self.problems))
-
-
-class OptionError(ValueError):
-    """A command-line setting that cannot be used; the message names the option."""
 
 
 @dataclass(frozen=True)
@@ -147,21 +144,13 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- validating it
-def _catalogue():
-    from contractkit.catalogue import default_catalogue
+def _known(what: str, values: list[str]) -> None:
+    """A ValueError with the library's message (contractkit.requests) for the first unknown id."""
+    from contractkit.requests import unknown
 
-    return default_catalogue()
-
-
-def role_ids() -> list[str]:
-    return [role.id for role in _catalogue().roles]
-
-
-def _check_role(role: str) -> str:
-    known = role_ids()
-    if role not in known:
-        raise ValueError(f"unknown role {role!r}; valid roles: {', '.join(known)}")
-    return role
+    problems = unknown(what, values, field=what)
+    if problems:
+        raise ValueError(problems[0].en)
 
 
 class _OrganisationTable(BaseModel):
@@ -186,7 +175,8 @@ class _OrganisationTable(BaseModel):
     @field_validator("role")
     @classmethod
     def _known_role(cls, role: str) -> str:
-        return _check_role(role)
+        _known("role", [role])
+        return role
 
 
 class _ConfigFile(BaseModel):
@@ -198,10 +188,7 @@ class _ConfigFile(BaseModel):
     @field_validator("options")
     @classmethod
     def _known_options(cls, options: list[str]) -> list[str]:
-        known = [condition.id for condition in _catalogue().conditions]
-        unknown = [option for option in options if option not in known]
-        if unknown:
-            raise ValueError(f"unknown option {unknown[0]!r}; valid options: {', '.join(known)}")
+        _known("option", options)
         return options
 
 
@@ -237,26 +224,12 @@ def _problem(error: dict, prefix: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- the command line over the file
-def organisation_for(config: UserConfig, names: Sequence[str] = (), role: str | None = None) -> Organisation | None:
-    """Our organisation as the command line (``--as``, ``--as-role``) and then the file say it.
-
-    Names given on the command line replace the file's; the role is the one
-    given, else the file's, else ``DEFAULT_ROLE``. None when no name is known.
-    """
+def organisation_request(config: UserConfig, names: Sequence[str] = (), role: str | None = None) -> dict[str, Any]:
+    """Our organisation's part of a CheckRequest, as the command line (``--as``, ``--as-role``) and then the
+    file say it: names given replace the file's; the role is the one given, else the file's (None: the default).
+    The request, not this, finds what is wrong with them."""
     names = tuple(n.strip() for n in names if n and n.strip())
-    if role is not None:
-        try:
-            _check_role(role)
-        except ValueError as exc:
-            raise OptionError(f"--as-role: {exc}") from None
-    if not names:
-        if config.organisation is None:
-            if role is not None:
-                raise OptionError(
-                    f"--as-role {role} needs our organisation's name: --as NAME, or [organisation] names "
-                    f"in a {CONFIG_FILE}"
-                )
-            return None
-        names = config.organisation.names
-    chosen = role or (config.organisation.role if config.organisation else DEFAULT_ROLE)
-    return Organisation(names, chosen)
+    if config.organisation is not None:
+        names = names or config.organisation.names
+        role = role or config.organisation.role
+    return {"organisation_names": names, "organisation_role": role}

@@ -33,10 +33,6 @@ def templates_dir() -> Path:
     return data_root() / "clause_templates"
 
 
-def default_catalogue_path() -> Path:
-    return corpora_dir() / "requirements" / "t-ccia-004-2024.yaml"
-
-
 def cache_dir() -> Path:
     """A folder the project owns for caches (jieba's dictionary, compiled templates), not the shared /tmp."""
     configured = os.environ.get("CONTRACTKIT_CACHE_DIR")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from contractkit.catalogue import CatalogueError, Strength, load_catalogue
-from contractkit.resources import default_catalogue_path
+from contractkit.standard import default_standard
 
 REQUIRED_IDS = [
     "5a1-no-responsibility-transfer",
@@ -61,7 +61,7 @@ def test_accountability_items_say_who_bears_the_loss(catalogue):
 
 
 def _write_variant(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load(default_catalogue_path().read_text(encoding="utf-8"))
+    data = yaml.safe_load(default_standard().catalogue_path.read_text(encoding="utf-8"))
     mutate(data)
     path = tmp_path / "catalogue.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -13,15 +13,15 @@ from contractkit.cli import main
 from contractkit.config import (
     NO_CONFIG,
     ConfigError,
-    OptionError,
     UserConfig,
     discover_config,
     find_config,
     load_config,
-    organisation_for,
+    organisation_request,
     user_config_path,
 )
 from contractkit.organisation import DEFAULT_ROLE, Organisation
+from contractkit.requests import CheckRequest, InvalidRequest
 
 from conftest import REPO
 
@@ -163,14 +163,19 @@ def test_a_broken_pyproject_that_may_hold_our_table_is_an_error_not_skipped(tmp_
 # ---------------------------------------------------------------- the command line over the file
 def test_command_line_over_config_over_defaults():
     config = UserConfig(path=Path("c.toml"), organisation=Organisation(("华云",), "om"))
+
+    def organisation_for(*args):
+        return CheckRequest.parse(organisation_request(*args)).organisation
+
     assert organisation_for(NO_CONFIG) is None
     assert organisation_for(NO_CONFIG, ["甲云"]) == Organisation(("甲云",), DEFAULT_ROLE)
     assert organisation_for(config) == Organisation(("华云",), "om")
     assert organisation_for(config, ["甲云", " "]) == Organisation(("甲云",), "om")  # the file's role stays
     assert organisation_for(config, (), "security") == Organisation(("华云",), "security")
-    with pytest.raises(OptionError, match="--as-role: unknown role 'landlord'; valid roles: customer"):
+    # What is wrong with them is the request's to say (contractkit.requests), as for every request.
+    with pytest.raises(InvalidRequest, match="unknown role 'landlord'; valid roles: customer"):
         organisation_for(config, (), "landlord")
-    with pytest.raises(OptionError, match="--as-role om needs our organisation's name"):
+    with pytest.raises(InvalidRequest, match="give our organisation's name for its role 'om'"):
         organisation_for(NO_CONFIG, (), "om")
 
 
@@ -223,7 +228,7 @@ def test_the_cli_reads_the_discovered_config_and_the_command_line_wins(tmp_path,
 
 @pytest.mark.parametrize("args, fragment", [
     (("--as-role", "landlord", "--as", "甲云"), "--as-role: unknown role 'landlord'; valid roles: customer"),
-    (("--as-role", "om"), "--as-role om needs our organisation's name"),
+    (("--as-role", "om"), "--as: give our organisation's name for its role 'om'"),
     (("--config", "x.toml", "--no-config"), "--config and --no-config contradict each other"),
 ])
 def test_command_line_mistakes_are_usage_errors(tmp_path, monkeypatch, captured, args, fragment):

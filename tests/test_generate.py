@@ -55,7 +55,7 @@ def test_options_switch_on_their_clauses(catalogue, pair):
 
 
 def test_one_partner_with_two_roles_gets_both_clause_sets_without_duplicates(catalogue):
-    document = contractkit.render_document("provider-om", roles=["security"])
+    document = contractkit.render_document("provider-om", extra_roles=["security"])
     ids = [i.requirement_id for i in _items(document) if i.requirement_id]
     assert len(ids) == len(set(ids))
     assert set(ids) == {r.id for r in catalogue.select({"provider-om", "provider-security"}, set())}
@@ -65,15 +65,15 @@ def test_one_partner_with_two_roles_gets_both_clause_sets_without_duplicates(cat
 
 def test_the_same_role_twice_changes_nothing():
     once = contractkit.render_document("provider-om").metadata.requirement_ids
-    assert contractkit.render_document("provider-om", roles=["om"]).metadata.requirement_ids == once
+    assert contractkit.render_document("provider-om", extra_roles=["om"]).metadata.requirement_ids == once
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
         (lambda: contractkit.render_document("provider-cloud"), "unknown pair 'provider-cloud'"),
-        (lambda: contractkit.render_document("customer-provider", roles=["om"]), "only applies to provider–partner"),
-        (lambda: contractkit.render_document("provider-om", roles=["customer"]), "not a partner role"),
+        (lambda: contractkit.render_document("customer-provider", extra_roles=["om"]), "only applies to provider–partner"),
+        (lambda: contractkit.render_document("provider-om", extra_roles=["customer"]), "not a partner role"),
         (lambda: contractkit.render_document("provider-om", options=["quantum"]), "unknown option 'quantum'"),
         (lambda: contractkit.render_document("provider-om", kind="letter"), "unknown document kind"),
     ],

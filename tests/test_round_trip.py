@@ -45,7 +45,7 @@ def _problems(report):
 
 @pytest.mark.parametrize("pair, roles, options", CASES)
 def test_generated_agreement_checks_clean(tmp_path, pair, roles, options):
-    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    document = contractkit.render_document(pair, extra_roles=roles, options=options, parameters=FILLED)
     report = _check(document, tmp_path, options, fmt="docx")
     assert report.status == "ok"
     assert set(report.pairs) == set(document.metadata.pair_ids)
@@ -105,7 +105,7 @@ KNOWN_GAPS = {
 
 def _mutation_cases(kind):
     for pair, roles, options in CASES[:5] + CASES[5:6]:
-        document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+        document = contractkit.render_document(pair, extra_roles=roles, options=options, parameters=FILLED)
         for requirement_id in document.metadata.requirement_ids:
             case_id = f"{'+'.join((pair,) + roles)}::{requirement_id}"
             gap = KNOWN_GAPS[kind].get(case_id)
@@ -115,14 +115,14 @@ def _mutation_cases(kind):
 
 @pytest.mark.parametrize("pair, roles, options, requirement_id", list(_mutation_cases("delete")))
 def test_deleting_a_clause_flags_exactly_its_requirement(tmp_path, pair, roles, options, requirement_id):
-    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    document = contractkit.render_document(pair, extra_roles=roles, options=options, parameters=FILLED)
     report = _check(_without(document, requirement_id), tmp_path, options)
     assert set(_problems(report)) == {requirement_id}, _problems(report)
 
 
 @pytest.mark.parametrize("pair, roles, options, requirement_id", list(_mutation_cases("negate")))
 def test_negating_a_clause_flags_its_requirement(tmp_path, pair, roles, options, requirement_id):
-    document = contractkit.render_document(pair, roles=roles, options=options, parameters=FILLED)
+    document = contractkit.render_document(pair, extra_roles=roles, options=options, parameters=FILLED)
     negated = _without(document, requirement_id, _negate)
     item = next(i for a in document.articles for i in a.items if i.requirement_id == requirement_id)
     if _negate(item).text == item.text:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -47,7 +46,10 @@ def load_concept_entries(path: Path | None = None) -> dict[str, dict]:
     """Concept id -> {label, terms, patterns}, validated (patterns must compile)."""
     import re
 
-    path = path or resources.corpora_dir() / "lexicons" / "concepts.yaml"
+    if path is None:
+        from contractkit.standard import default_standard
+
+        path = default_standard().concepts_path
     data = read_yaml(path)
     concepts = data.get("concepts")
     if not isinstance(concepts, dict) or not concepts:
@@ -82,7 +84,13 @@ def load_catalogue(
     templates_dir: Path | None = None,
     concepts: dict[str, tuple[str, ...]] | None = None,
 ) -> Catalogue:
-    path = Path(path) if path else resources.default_catalogue_path()
+    if path is None:
+        from contractkit.standard import default_standard
+
+        standard = default_standard()
+        path, templates_dir = standard.catalogue_path, templates_dir or standard.templates_dir
+        concepts = concepts if concepts is not None else load_concepts(standard.concepts_path)
+    path = Path(path)
     data = read_yaml(path)
     try:
         catalogue = Catalogue.model_validate(data)
@@ -91,16 +99,17 @@ def load_catalogue(
     _cross_check(
         catalogue,
         path,
-        templates_dir or resources.templates_dir(),
+        templates_dir or resources.templates_dir(),  # a catalogue file alone: the shipped templates
         concepts if concepts is not None else load_concepts(),
     )
     return catalogue
 
 
-@cache
 def default_catalogue() -> Catalogue:
-    """The shipped catalogue, loaded once per process."""
-    return load_catalogue()
+    """The shipped standard's catalogue, loaded once per process (with the standard)."""
+    from contractkit.standard import default_standard
+
+    return default_standard().catalogue
 
 
 def _describe(exc: ValidationError, data: dict) -> str:
@@ -118,6 +127,10 @@ def _describe(exc: ValidationError, data: dict) -> str:
 
 
 def _cross_check(catalogue: Catalogue, path: Path, templates: Path, concepts) -> None:
+    # The checks a requirement names live with the checker; imported here, when a catalogue is
+    # checked, so that importing the catalogue stays light.
+    from contractkit.checking.rules.registry import CheckError, pipeline_for
+
     def fail(problem: str):
         raise CatalogueError(path, problem)
 
@@ -154,7 +167,11 @@ def _cross_check(catalogue: Catalogue, path: Path, templates: Path, concepts) ->
             fail(f"{where} names unknown article {req.article!r}")
         if not (templates / req.template).is_file():
             fail(f"{where}: template {req.template!r} not found under {templates}")
-        unknown = sorted(req.detect.concept_ids() - set(concepts))
+        try:
+            checks = pipeline_for(req.detect)  # built once here, then reused for every contract
+        except CheckError as exc:
+            fail(f"{where}: {exc}")
+        unknown = sorted(checks.concepts - set(concepts))
         if unknown:
             fail(f"{where}: detection names unknown concepts {unknown}")
         for kind in req.division:

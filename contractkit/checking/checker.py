@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
 from contractkit.catalogue.model import ROLE_KIND_NAMES, Strength
@@ -32,13 +32,14 @@ from contractkit.checking.understanding.statements import (
 
 if TYPE_CHECKING:
     from contractkit.reading import ReadLimits
+    from contractkit.requests import RoleAssignments
 
 
 @dataclass(frozen=True)
 class CheckSettings:
     """How to check (frozen, like black's Mode). Defaults live here only."""
 
-    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # party label -> role ids
+    roles: "RoleAssignments" = field(default_factory=dict)  # party label -> role ids
     options: frozenset[str] = frozenset()
     limits: "ReadLimits | None" = None  # None: the reader's defaults
     suggestions: bool = True
@@ -77,12 +78,13 @@ class Checker:
         if self.settings.organisation and self.settings.organisation.role not in role_ids:
             raise UnknownName("role", self.settings.organisation.role, sorted(role_ids))
 
-    def check_path(self, path: str | Path) -> DocumentReport:
+    def check_path(self, path: str | Path, display_name: str | None = None) -> DocumentReport:
+        """Read and check one file; ``display_name``: how a read error's message names it (default: the path)."""
         from contractkit.reading import read_document
 
         started = time.perf_counter()
         try:
-            source = read_document(path, self.settings.limits)
+            source = read_document(path, self.settings.limits, display_name=display_name)
         except ReadError as exc:
             return DocumentReport(
                 path=Path(path), status="error", error=DocumentError(exc.code, exc.message),

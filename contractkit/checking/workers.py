@@ -20,11 +20,14 @@ import traceback
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable
 
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ERROR_ADVICE
 from contractkit.results.model import DocumentError, DocumentReport
+
+if TYPE_CHECKING:
+    from contractkit.requests import RoleAssignments
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,19 @@ class Task:
     """
 
     path: Path
-    roles: Mapping[str, tuple[str, ...]] | None = None
+    roles: "RoleAssignments | None" = None
     options: tuple[str, ...] | None = None
     organisation: "tuple[Organisation | None] | None" = None
+    display_name: str | None = None  # how error messages name the file (default: the path)
     future: Future = field(default_factory=Future, compare=False)
 
 
 _KEEP = object()  # submit(): the pool checker's own organisation
 
 
-def error_report(path: Path, code: str, detail: str, seconds: float = 0.0) -> DocumentReport:
-    message = f"{path}: {detail} — {ERROR_ADVICE[code]}"
+def error_report(path: Path, code: str, detail: str, seconds: float = 0.0,
+                 display_name: str | None = None) -> DocumentReport:
+    message = f"{path if display_name is None else display_name}: {detail} — {ERROR_ADVICE[code]}"
     return DocumentReport(path=path, status="error", error=DocumentError(code, message), seconds=seconds)
 
 
@@ -75,11 +80,12 @@ class CheckPool:
         self._supervisor.start()
 
     # ------------------------------------------------------------ public
-    def submit(self, path: str | Path, *, roles=None, options=None, organisation=_KEEP) -> Future:
+    def submit(self, path: str | Path, *, roles: "RoleAssignments | None" = None, options=None, organisation=_KEEP,
+               display_name: str | None = None) -> Future:
         """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file).
 
         ``organisation``: whose side we are on for this file (None: nobody's); by default the
-        pool checker's own.
+        pool checker's own. ``display_name``: how error messages name the file (default: the path).
         """
         if self._closed.is_set():
             raise RuntimeError("the checking pool is closed")
@@ -88,6 +94,7 @@ class CheckPool:
             {label: tuple(r) for label, r in roles.items()} if roles is not None else None,
             tuple(options) if options is not None else None,
             None if organisation is _KEEP else (organisation,),
+            display_name,
         )
         task.future.set_running_or_notify_cancel()
         self._queue.put(task)
@@ -162,7 +169,7 @@ class CheckPool:
     def _lose(self, index: int, code: str, detail: str) -> None:
         worker = self._workers[index]
         task = worker.task
-        report = error_report(task.path, code, detail, time.monotonic() - worker.started)
+        report = error_report(task.path, code, detail, time.monotonic() - worker.started, task.display_name)
         worker.task = None
         self._workers[index] = worker.replace()
         task.future.set_result(report)
@@ -170,7 +177,8 @@ class CheckPool:
     def _shutdown(self) -> None:
         for worker in self._workers:
             if worker.task:
-                worker.task.future.set_result(error_report(worker.task.path, "crashed", "the service stopped"))
+                worker.task.future.set_result(error_report(worker.task.path, "crashed", "the service stopped",
+                                                           display_name=worker.task.display_name))
             worker.stop()
         while True:
             try:
@@ -178,7 +186,8 @@ class CheckPool:
             except queue.Empty:
                 break
             if task is not None:
-                task.future.set_result(error_report(task.path, "crashed", "the service stopped"))
+                task.future.set_result(error_report(task.path, "crashed", "the service stopped",
+                                                    display_name=task.display_name))
 
 
 class _Worker:
@@ -196,7 +205,8 @@ class _Worker:
     def start(self, task: Task) -> None:
         self.task, self.started = task, time.monotonic()
         self.connection.send(
-            (str(task.path), dict(task.roles) if task.roles is not None else None, task.options, task.organisation)
+            (str(task.path), dict(task.roles) if task.roles is not None else None, task.options, task.organisation,
+             task.display_name)
         )
 
     def replace(self) -> "_Worker":
@@ -225,15 +235,16 @@ def _worker_main(connection, checker_factory, max_memory_mb) -> None:
             return
         if task is None:
             return
-        path, roles, options, organisation = task
+        path, roles, options, organisation, display_name = task
         started = time.monotonic()
         try:
             base = base or checker_factory()
             checker = _with_overrides(base, roles, options, organisation)
         except Exception as exc:
-            report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0])
+            report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0],
+                                  display_name=display_name)
         else:
-            report = check_one(checker, Path(path), max_memory_mb)
+            report = check_one(checker, Path(path), max_memory_mb, display_name)
         if not report.seconds:
             report = replace(report, seconds=time.monotonic() - started)
         connection.send(report)
@@ -257,16 +268,19 @@ def _with_overrides(base, roles, options, organisation=None):
     return Checker(settings, engine=base.engine, catalogue=base.catalogue)
 
 
-def check_one(checker, path: Path, max_memory_mb: int | None = None) -> DocumentReport:
+def check_one(checker, path: Path, max_memory_mb: int | None = None, display_name: str | None = None) -> DocumentReport:
     """Check one file; an unexpected failure becomes that file's error report."""
     try:
-        return checker.check_path(path)
+        if display_name is None:
+            return checker.check_path(path)
+        return checker.check_path(path, display_name=display_name)
     except MemoryError:
         limit = f"more than {max_memory_mb} MB" if max_memory_mb else "too much memory"
-        return error_report(Path(path), "memory", f"{limit} needed")
+        return error_report(Path(path), "memory", f"{limit} needed", display_name=display_name)
     except Exception as exc:  # one file's bug must not end the batch
         traceback.print_exc()
-        return error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0])
+        return error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0],
+                            display_name=display_name)
 
 
 def _limit_memory(megabytes: int) -> None:

@@ -22,11 +22,12 @@ FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
 
 
 class ParameterError(ValueError):
-    """A bad parameter value or name; ``name`` is the parameter at fault."""
+    """A bad parameter value or name: ``name`` is the parameter at fault, ``code`` the kind of problem
+    (a RequestError code of contractkit.requests), ``problem``/``problem_zh`` what is wrong."""
 
-    def __init__(self, name: str, problem: str, zh: str | None = None):
-        self.name, self.problem = name, problem
-        self.problem_zh = zh or problem  # shown next to the field in the review service's form
+    def __init__(self, name: str, code: str, problem: str, zh: str):
+        self.name, self.code, self.problem = name, code, problem
+        self.problem_zh = zh  # shown next to the field in the review service's form
         super().__init__(f"parameter {_preview(name)}: {problem}")
 
 
@@ -53,7 +54,8 @@ class ParameterSpec(BaseModel):
     def parse(self, raw: Any) -> str | int:
         """Validate one value; return what the templates get (an int or a str)."""
         if isinstance(raw, bool):
-            raise ParameterError(self.name, f"expected {self._expected()}, got a yes/no value", "应填写数值或文字，而不是是/否")
+            raise ParameterError(self.name, "parameter-type", f"expected {self._expected()}, got a yes/no value",
+                                 "应填写数值或文字，而不是是/否")
         if self.type == "integer":
             value = _to_int(self.name, raw)
             self._check_bounds(value)
@@ -64,25 +66,27 @@ class ParameterSpec(BaseModel):
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {_preview(raw)}",
-                                     "应填写百分比数值，如 99.9") from None
-            if not number.is_finite():
-                raise ParameterError(self.name, f"expected a percentage such as 99.9, got {_preview(raw)}",
+                number = None
+            if number is None or not number.is_finite():
+                raise ParameterError(self.name, "parameter-type",
+                                     f"expected a percentage such as 99.9, got {_preview(raw)}",
                                      "应填写百分比数值，如 99.9")
             self._check_bounds(number)
             return f"{number.normalize():f}"
         if self.type == "date":
             if not DATE.match(text):
-                raise ParameterError(self.name, f"expected a date as YYYY-MM-DD, got {_preview(raw)}",
+                raise ParameterError(self.name, "parameter-type", f"expected a date as YYYY-MM-DD, got {_preview(raw)}",
                                      "应填写日期，格式为 YYYY-MM-DD")
             return text
         if not text:
-            raise ParameterError(self.name, "must not be empty (leave it unset for a blank)", "不能只含空白；不填则留作空白横线")
+            raise ParameterError(self.name, "parameter-blank", "must not be empty (leave it unset for a blank)",
+                                 "不能只含空白；不填则留作空白横线")
         if FORBIDDEN.search(text):
-            raise ParameterError(self.name, "contains control or private-use characters", "含有控制字符或私用区字符")
+            raise ParameterError(self.name, "parameter-characters", "contains control or private-use characters",
+                                 "含有控制字符或私用区字符")
         if self.max_length and len(text) > self.max_length:
             raise ParameterError(
-                self.name, f"is {len(text)} characters long; at most {self.max_length} allowed",
+                self.name, "parameter-length", f"is {len(text)} characters long; at most {self.max_length} allowed",
                 f"共 {len(text)} 个字符，最多 {self.max_length} 个",
             )
         return text
@@ -91,7 +95,8 @@ class ParameterSpec(BaseModel):
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
             reason = f" ({self.bounds_reason})" if self.bounds_reason else ""
             raise ParameterError(
-                self.name, f"{_preview(value)} is outside the allowed range {self.min}–{self.max}{reason}",
+                self.name, "parameter-range",
+                f"{_preview(value)} is outside the allowed range {self.min}–{self.max}{reason}",
                 f"{_preview(value)} 超出允许范围 {self.min}–{self.max}{reason}",
             )
 
@@ -106,9 +111,9 @@ def _to_int(name: str, raw: Any) -> int:
         return raw
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?\d+", text):
-        raise ParameterError(name, f"expected a whole number, got {_preview(raw)}", "应填写整数")
+        raise ParameterError(name, "parameter-type", f"expected a whole number, got {_preview(raw)}", "应填写整数")
     if len(text.lstrip("+-0")) > _MAX_DIGITS:  # int() refuses over 4300 digits with a bare ValueError
-        raise ParameterError(name, f"expected a whole number, got one of {len(text)} digits",
+        raise ParameterError(name, "parameter-type", f"expected a whole number, got one of {len(text)} digits",
                              f"数值位数过多（{len(text)} 位）")
     return int(text)
 
@@ -155,7 +160,8 @@ class ParameterSet:
             return self.specs[name]
         except KeyError:
             raise ParameterError(
-                name, f"unknown parameter; known: {', '.join(self.specs)}", "未知参数（见 contractkit parameters）"
+                name, "unknown-parameter", f"unknown parameter; known: {', '.join(self.specs)}",
+                "未知参数（可用的参数见 GET /api/parameters）",
             ) from None
 
     def problems(self, given: Mapping[str, Any]) -> dict[str, ParameterError]:

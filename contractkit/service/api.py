@@ -12,14 +12,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from contractkit import __version__
-from contractkit.organisation import Organisation
+from contractkit.requests import CheckRequest, GenerateRequest, InvalidRequest, RoleAssignments
 
 from .app import ServiceError
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .downloads import attachment, file_response, finished_reports, report_response, stem
-from .generating import GenerateRequest, GenerationProblems, generate_file
+from .generating import generate_file
 from .history import ReviewRecord
-from .organisation import OrganisationProblems, StoredOrganisation, organisation_from
+from .organisation import SETTINGS_FIELDS, StoredOrganisation, organisation_from, split_names
 from .schemas import (
     ERRORS, DocumentDetail, DocumentSummary, Health, OrganisationSettings, OrganisationValue, Review, ReviewList,
 )
@@ -28,10 +28,12 @@ from .storage import IncomingFile, UploadError, display_name
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
 
 Report = dict[str, Any]  # a DocumentReport as in the contractkit.check/1 JSON Schema
+# The upload form's field for each CheckRequest field.
+UPLOAD_FIELDS = {"organisation.names": "as_names", "organisation.role": "as_role"}
 
 
 class Recheck(BaseModel):
-    roles: dict[str, list[str]] | None = Field(
+    roles: RoleAssignments | None = Field(
         default=None, description="当事人标签 → 角色，如 {\"甲方\": [\"provider\"], \"乙方\": [\"om\"]}；null 表示重新推断",
     )
 
@@ -66,13 +68,13 @@ def parameters() -> list[dict]:
     "/generate",
     summary="生成协议或条款附件",
     responses={200: {"content": {"application/octet-stream": {}}, "description": "生成的文件"},
-               422: {"description": "参数错误，fields 按字段列出"}},
+               422: {"description": "请求有误：errors 逐项列出（code、field、message）"}},
 )
 async def generate(body: GenerateRequest) -> Response:
     try:
         data, filename, media_type = await run_in_threadpool(generate_file, body)
-    except GenerationProblems as exc:
-        raise ServiceError(422, "invalid-parameters", str(exc)) from None
+    except InvalidRequest as exc:
+        raise ServiceError.invalid(exc.errors, "invalid-parameters") from None
     return Response(data, media_type=media_type, headers=attachment(filename))
 
 
@@ -94,10 +96,10 @@ async def create_review(
         raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
     # FastAPI reads an empty field as absent; here empty means "without our names", absent "the settings'".
     names_given = "as_names" in await request.form()
-    organisation = await run_in_threadpool(review_organisation, s, (as_names or "") if names_given else None, as_role)
+    check = await run_in_threadpool(review_request, s, options, (as_names or "") if names_given else None, as_role)
     incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
     review = await run_in_threadpool(
-        _start, s, incoming, user or _clean(uploader) or "匿名", options, organisation
+        _start, s, incoming, user or _clean(uploader) or "匿名", check.options, check.organisation
     )
     if wait:
         await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
@@ -106,34 +108,31 @@ async def create_review(
     return _review(review)
 
 
-def review_organisation(s, as_names: str | None, as_role: str | None) -> Organisation | None:
-    """A review's organisation: the names given (empty: none), else the team's settings; the role
-    given, else the settings' role. Raises ServiceError naming the field at fault."""
+def review_request(s, options: list[str], as_names: str | None, as_role: str | None) -> CheckRequest:
+    """What a review checks with: the options; the names given (empty: none), else the team's settings;
+    the role given, else the settings' role. Raises ServiceError naming every field at fault."""
     stored = s.organisation.get() if s.organisation else StoredOrganisation(None)
-    names = as_names if as_names is not None else stored.names
-    if as_names is None and not names and (as_role or "").strip():
-        raise ServiceError(422, "invalid-organisation", "as_role: 请同时填写我方名称（as_names）",
-                           {"as_names": "请填写我方名称，或不选我方角色"})
+    given = split_names(as_names) if as_names is not None else None
+    names = stored.names if given is None else given
+    role = (as_role or "").strip() or None
+    if given == []:
+        role = None  # "without our names": no organisation, so no role to check
+    elif role is None and names:
+        role = stored.role
     try:
-        return organisation_from(names, (as_role or "").strip() or stored.role)
-    except OrganisationProblems as exc:
-        fields = {f"as_{key}": message for key, message in exc.fields.items()}
-        raise ServiceError(422, "invalid-organisation", _joined(fields), fields) from None
-
-
-def _joined(fields: dict[str, str]) -> str:
-    return "；".join(f"{name}: {message}" for name, message in fields.items())
+        return CheckRequest.parse({"options": options, "organisation_names": names, "organisation_role": role})
+    except InvalidRequest as exc:
+        # The codes API clients already know: invalid-organisation when only our organisation is at fault.
+        ours = all(error.field in UPLOAD_FIELDS for error in exc.errors)
+        raise ServiceError.invalid(exc.errors, "invalid-organisation" if ours else "invalid-request",
+                                   UPLOAD_FIELDS) from None
 
 
 def _start(s, incoming, uploader, options, organisation=None) -> ReviewRecord:
-    from contractkit.catalogue import UnknownName
-
     try:
         return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation)
     except UploadError as exc:
         raise ServiceError(exc.status, "bad-upload", exc.message) from None
-    except UnknownName as exc:
-        raise ServiceError(422, "invalid-request", f"未知选项：{exc}") from None
     except OSError as exc:  # a full disk, a read-only data folder
         raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
 
@@ -149,8 +148,8 @@ def put_organisation(
 ) -> OrganisationSettings:
     try:
         organisation = organisation_from(body.names, body.role)
-    except OrganisationProblems as exc:
-        raise ServiceError(422, "invalid-organisation", _joined(exc.fields), exc.fields) from None
+    except InvalidRequest as exc:
+        raise ServiceError.invalid(exc.errors, "invalid-organisation", SETTINGS_FIELDS) from None
     return _settings_out(services(request).organisation.put(organisation, user or "匿名"))
 
 
@@ -202,16 +201,12 @@ def get_document(request: Request, document_id: str) -> DocumentDetail:
 
 @router.post("/documents/{document_id}/recheck", status_code=202, summary="按更正的角色重新检查")
 def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummary:
-    from contractkit.catalogue import UnknownName
-
     document_or_404(request, document_id)
     try:
-        document = services(request).reviews.recheck(document_id, body.roles)
-    except UploadError as exc:
-        raise ServiceError(422, "invalid-request", exc.message) from None
-    except UnknownName as exc:
-        raise ServiceError(422, "invalid-request", f"未知角色：{exc}") from None
-    return document.summary()
+        roles = None if body.roles is None else CheckRequest.parse({"roles": body.roles}).roles
+    except InvalidRequest as exc:
+        raise ServiceError.invalid(exc.errors) from None
+    return services(request).reviews.recheck(document_id, roles).summary()
 
 
 @router.get("/documents/{document_id}/report.{fmt}", summary="一个文件的报告（json、html、csv、xlsx）")

@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +19,8 @@ from contractkit import __version__
 from .settings import ServiceSettings
 
 if TYPE_CHECKING:
+    from contractkit.requests import RequestError
+
     from .history import History
     from .organisation import OrganisationSettings
     from .reviews import ReviewService
@@ -41,11 +43,28 @@ class Services:
 
 class ServiceError(Exception):
     """A request the service refuses, with a stable code and a message for the user (in Chinese);
-    ``fields`` names the form fields at fault, with a message each, for showing next to them."""
+    ``errors`` are the library's request errors (``code``, ``field``, ``message``), one per problem."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
-        self.status, self.code, self.message, self.fields = status, code, message, fields
+    def __init__(self, status: int, code: str, message: str, errors: Iterable[dict[str, str]] = ()):
+        self.status, self.code, self.message, self.errors = status, code, message, list(errors)
         super().__init__(message)
+
+    @classmethod
+    def invalid(cls, problems: Iterable["RequestError"], code: str = "invalid-request",
+                names: Mapping[str, str] | None = None) -> "ServiceError":
+        """422 for the problems contractkit.requests found, in Chinese; ``names`` renames a request field
+        to the endpoint's own (``organisation.role`` → ``as_role``)."""
+        names = names or {}
+        errors = [{**problem.as_dict("zh"), "field": names.get(problem.field, problem.field)} for problem in problems]
+        return cls(422, code, "；".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """A message per field, for showing next to it in a form."""
+        found: dict[str, list[str]] = {}
+        for error in self.errors:
+            found.setdefault(error["field"], []).append(error["message"])
+        return {field: "；".join(messages) for field, messages in found.items()}
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -116,17 +135,18 @@ def _error_handlers(app: FastAPI) -> None:
     def wants_html(request: Request) -> bool:
         return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
-    def respond(request: Request, status: int, code: str, message: str, headers=None, fields=None):
+    def respond(request: Request, status: int, code: str, message: str, headers=None, errors=()):
         if wants_html(request):
             return error_page(request, status, message, headers)
-        error = {"code": code, "message": message}
-        if fields:
-            error["fields"] = [{"field": name, "message": text} for name, text in fields.items()]
-        return JSONResponse({"error": error}, status, headers=headers)
+        body: dict = {"error": {"code": code, "message": message}}
+        if errors:  # each problem: in "errors" with its code, and (as before) in error.fields
+            body["error"]["fields"] = [{"field": e["field"], "message": e["message"]} for e in errors]
+            body["errors"] = errors
+        return JSONResponse(body, status, headers=headers)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
-        return respond(request, exc.status, exc.code, exc.message, fields=exc.fields)
+        return respond(request, exc.status, exc.code, exc.message, errors=exc.errors)
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, exc: NotAuthenticated):
@@ -142,14 +162,14 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        message = "请求不完整或格式有误：" + "；".join(f"{p['field']}: {p['message']}" for p in problems)
-        if wants_html(request):
-            return error_page(request, 422, message)
-        return JSONResponse({"error": {"code": "invalid-request", "message": message, "fields": problems}}, 422)
+        from contractkit.requests import shape_errors
+
+        # FastAPI's locations start with where the value came from (body, query, path): not part of the field
+        # (nor is the position of a JSON syntax error).
+        errors = [{**e, "loc": ("body",) if e["type"] == "json_invalid" else tuple(e["loc"])[1:] or ("body",)}
+                  for e in exc.errors()]
+        refused = ServiceError.invalid(shape_errors(errors))
+        return respond(request, 422, refused.code, "请求不完整或格式有误：" + refused.message, errors=refused.errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

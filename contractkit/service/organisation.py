@@ -21,18 +21,10 @@ from contractkit.organisation import DEFAULT_ROLE, Organisation
 
 from .database import organisation_settings
 
-MAX_NAMES = 20
-MAX_NAME_LENGTH = 200
 _SEPARATORS = re.compile(r"[\n\r,，]+")
 _ROW = 1  # the settings table holds one row
-
-
-class OrganisationProblems(ValueError):
-    """What is wrong with the names or role given, in Chinese, by field (``names``, ``role``)."""
-
-    def __init__(self, fields: dict[str, str]):
-        self.fields = fields
-        super().__init__("；".join(fields.values()))
+# The settings form's and PUT /api/settings/organisation's field for each CheckRequest field.
+SETTINGS_FIELDS = {"organisation.names": "names", "organisation.role": "role"}
 
 
 def split_names(text: str | list[str] | None) -> list[str]:
@@ -45,23 +37,17 @@ def split_names(text: str | list[str] | None) -> list[str]:
 
 
 def organisation_from(names: str | list[str] | None, role: str | None) -> Organisation | None:
-    """Our organisation from user input (None when no name is given); raises OrganisationProblems."""
-    from contractkit.catalogue import default_catalogue
+    """Our organisation from user input (None when no name is given: the role is then moot).
 
-    problems: dict[str, str] = {}
+    Validated as a CheckRequest's organisation; raises InvalidRequest (fields ``organisation.names``,
+    ``organisation.role``: ``SETTINGS_FIELDS`` names them as the settings form does).
+    """
+    from contractkit.requests import CheckRequest
+
     cleaned = split_names(names)
-    if len(cleaned) > MAX_NAMES:
-        problems["names"] = f"最多填写 {MAX_NAMES} 个名称，现有 {len(cleaned)} 个"
-    too_long = [n for n in cleaned if len(n) > MAX_NAME_LENGTH]
-    if too_long:
-        problems["names"] = f"每个名称不超过 {MAX_NAME_LENGTH} 个字：“{too_long[0][:20]}…”过长"
-    roles = default_catalogue().roles
-    role = (role or "").strip() or DEFAULT_ROLE
-    if role not in {r.id for r in roles}:
-        problems["role"] = f"未知角色 {role}；可选：{'、'.join(f'{r.id}（{r.name}）' for r in roles)}"
-    if problems:
-        raise OrganisationProblems(problems)
-    return Organisation(tuple(cleaned), role) if cleaned else None
+    role = (role or "").strip() or None
+    request = CheckRequest.parse({"organisation_names": cleaned, "organisation_role": role if cleaned else None})
+    return request.organisation
 
 
 def as_dict(organisation: Organisation | None) -> dict | None:

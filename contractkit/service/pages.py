@@ -90,7 +90,7 @@ async def upload_form(
     try:
         review = await create_review(request, files, uploader, options, False, user, as_names, as_role)
     except ServiceError as exc:
-        if not exc.fields:
+        if not exc.errors:
             raise
         chosen = {"as_names": as_names or "", "as_role": as_role or ""}
         return _upload_page(request, chosen, exc.fields, status=exc.status)
@@ -179,16 +179,20 @@ def settings_page(request: Request, saved: bool = False) -> HTMLResponse:
 @router.post("/settings")
 async def settings_form(request: Request, user: str | None = Depends(current_user)) -> Response:
     """Names one per line (or separated by commas) and the role; no names clears the setting."""
-    from .organisation import OrganisationProblems, organisation_from
+    from contractkit.requests import InvalidRequest
+
+    from .app import ServiceError
+    from .organisation import SETTINGS_FIELDS, organisation_from
 
     form = await request.form()
     chosen = {"names": str(form.get("names", "")), "role": str(form.get("role", ""))}
     s = services(request)
     try:
         organisation = organisation_from(chosen["names"], chosen["role"])
-    except OrganisationProblems as exc:
+    except InvalidRequest as exc:
+        problems = ServiceError.invalid(exc.errors, names=SETTINGS_FIELDS).fields
         return page(request, "settings.html", 422, catalogue=_catalogue(), stored=s.organisation.get(),
-                    chosen=chosen, problems=exc.fields, saved=False)
+                    chosen=chosen, problems=problems, saved=False)
     await run_in_threadpool(s.organisation.put, organisation, user or "匿名")
     return RedirectResponse("/settings?saved=1", 303)
 
@@ -196,44 +200,51 @@ async def settings_form(request: Request, user: str | None = Depends(current_use
 # ---------------------------------------------------------------- generating
 @router.get("/generate", dependencies=protected)
 def generate_page(request: Request) -> HTMLResponse:
-    return _generate_form(request, {}, {})
+    return _generate_form(request, None, {})
 
 
 @router.post("/generate", dependencies=protected)
 async def generate_form(request: Request) -> Response:
+    """Fields named as GenerateRequest's (parameters as p:<name>); problems come back next to each."""
+    from contractkit.requests import GenerateRequest, InvalidRequest
+
+    from .app import ServiceError
     from .downloads import attachment
-    from .generating import GenerateRequest, GenerationProblems, generate_file
+    from .generating import generate_file
 
     form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    parameters = {k[len("p:"):]: v.strip() for k, v in values.items() if k.startswith("p:")}
+    given = _chosen(form)
+    given["parameters"] = {name: value.strip() for name, value in given.pop("values").items()}
     try:
-        body = GenerateRequest(
-            pair=values.get("pair", ""), roles=form.getlist("roles"), options=form.getlist("options"),
-            kind=values.get("kind") or "agreement", format=values.get("format") or "docx", parameters=parameters,
-        )
+        body = GenerateRequest.parse({name: value for name, value in given.items() if value != ""})
         data, filename, media_type = await run_in_threadpool(generate_file, body)
-    except GenerationProblems as exc:
-        return _generate_form(request, form, exc.fields, status=422)
-    except ValueError as exc:  # pydantic: an unknown kind or format
-        return _generate_form(request, form, {"format": str(exc).splitlines()[0]}, status=422)
+    except InvalidRequest as exc:
+        return _generate_form(request, form, ServiceError.invalid(exc.errors).fields, status=422)
     return Response(data, media_type=media_type, headers=attachment(filename))
 
 
+def _chosen(form) -> dict:
+    """What the generate form says, in GenerateRequest's terms (``values``: the parameters typed)."""
+    texts = {k: v for k, v in form.items() if isinstance(v, str)}
+    return {
+        "pair": texts.get("pair", ""), "extra_roles": form.getlist("extra_roles"), "options": form.getlist("options"),
+        "kind": texts.get("kind", ""), "format": texts.get("format", ""),
+        "values": {k[len("p:"):]: v for k, v in texts.items() if k.startswith("p:")},
+    }
+
+
 def _generate_form(request: Request, form, problems: dict[str, str], status: int = 200) -> HTMLResponse:
+    from starlette.datastructures import FormData
+
     from contractkit.generation.parameters import default_parameters
+    from contractkit.requests import GenerateRequest
 
     groups: dict[str, list] = {}
     for spec in default_parameters():
         groups.setdefault(spec.group, []).append(spec)
-    chosen = {
-        "pair": form.get("pair", "") if form else "",
-        "roles": form.getlist("roles") if form else [],
-        "options": form.getlist("options") if form else [],
-        "kind": form.get("kind", "agreement") if form else "agreement",
-        "format": form.get("format", "docx") if form else "docx",
-        "values": {k[2:]: v for k, v in form.items() if k.startswith("p:")} if form else {},
-    }
+    defaults = GenerateRequest()
+    chosen = _chosen(form or FormData())
+    chosen["kind"], chosen["format"] = chosen["kind"] or defaults.kind, chosen["format"] or defaults.format
     return page(request, "generate.html", status, catalogue=_catalogue(), groups=groups,
                 chosen=chosen, problems=problems)
 

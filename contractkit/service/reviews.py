@@ -14,16 +14,17 @@ import uuid
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from contractkit.catalogue import default_catalogue
 from contractkit.organisation import Organisation
 from contractkit.reading.model import TextBlock
-from contractkit.results.model import DocumentError, DocumentReport
 from contractkit.checking.workers import CheckPool
 
 from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives
+
+if TYPE_CHECKING:
+    from contractkit.requests import RoleAssignments
 
 
 def new_id() -> str:
@@ -43,11 +44,10 @@ class ReviewService:
     ) -> ReviewRecord:
         """Store ``files`` (unpacking folder .zip archives) and queue each for checking.
 
-        ``organisation``: whose side we are on, kept with the review (None: roles inferred without it).
+        ``options`` and ``organisation`` (whose side we are on, kept with the review; None: roles inferred
+        without it) come from a valid contractkit.requests.CheckRequest.
         """
         options = sorted(set(options))
-        for option in options:
-            default_catalogue().condition(option)  # UnknownName names the known options
         contracts = expand_archives(files, self.max_files)
         review_id = new_id()
         try:  # all stored and recorded, or nothing left behind (a full disk, a database refusing)
@@ -74,13 +74,12 @@ class ReviewService:
             must_problems=0, seconds=None, checked_at=None,
         )
 
-    def recheck(self, document_id: str, roles: dict[str, list[str]] | None) -> DocumentRecord:
-        """Check a stored document again, with the reviewer's roles (None: infer them again)."""
+    def recheck(self, document_id: str, roles: "RoleAssignments | None") -> DocumentRecord:
+        """Check a stored document again, with the reviewer's roles (None: infer them again), those of a
+        valid contractkit.requests.CheckRequest."""
         document = self.history.document(document_id)
         if document is None:
             raise KeyError(document_id)
-        if roles is not None:
-            _validate_roles(roles)
         review = self.history.review(document.review_id)
         self.history.requeue(document_id, roles)
         document = replace(document, status=QUEUED, roles=roles)
@@ -102,14 +101,15 @@ class ReviewService:
         path = self.store.path(document.review_id, document.stored_name)
         future = self.pool.submit(
             path, roles=document.roles, options=(review.options if review else None) or None,
-            organisation=review.organisation if review else None,
+            organisation=review.organisation if review else None, display_name=document.original_name,
         )
         with self._lock:
             self._futures[document.id] = future
-        future.add_done_callback(lambda f: self._finished(document, path, f))
+        future.add_done_callback(lambda f: self._finished(document, f))
 
-    def _finished(self, document: DocumentRecord, path: Path, future: Future) -> None:
-        report = _as_uploaded(future.result(), path, document.original_name)
+    def _finished(self, document: DocumentRecord, future: Future) -> None:
+        # Error messages already name the file as uploaded (display_name); the report's path too.
+        report = replace(future.result(), path=Path(document.original_name))
         self.store.derived(document.review_id, document.stored_name, "annotated.docx").unlink(missing_ok=True)
         self.history.record_result(document.id, report)
         with self._lock:
@@ -153,28 +153,6 @@ class ReviewService:
             return read_document(self.original_path(document)).blocks
         except (ReadError, OSError):
             return ()
-
-
-def _validate_roles(roles: dict[str, list[str]]) -> None:
-    from contractkit.catalogue import UnknownName
-
-    known = {r.id for r in default_catalogue().roles}
-    if not isinstance(roles, dict):
-        raise UploadError("roles 应为“当事人标签 → 角色列表”的映射")
-    for label, role_ids in roles.items():
-        if not isinstance(label, str) or not label.strip() or not isinstance(role_ids, list):
-            raise UploadError("roles 应为“当事人标签 → 角色列表”的映射")
-        for role in role_ids:
-            if role not in known:
-                raise UnknownName("role", str(role), sorted(known))
-
-
-def _as_uploaded(report: DocumentReport, stored: Path, name: str) -> DocumentReport:
-    """The report as the user knows the file: by the name they uploaded, never our storage path."""
-    error = report.error
-    if error is not None:
-        error = DocumentError(error.code, error.message.replace(str(stored), name))
-    return replace(report, path=Path(name), error=error)
 
 
 def _title(files: list[IncomingFile], contracts: list[IncomingFile]) -> str:

@@ -10,13 +10,20 @@ from contractkit.organisation import DEFAULT_ROLE
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-parameters")
+    code: str = Field(description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-request、invalid-parameters")
     message: str = Field(description="给用户看的说明（中文）")
-    fields: list[dict[str, str]] | None = Field(default=None, description="请求格式错误时，逐字段的问题")
+    fields: list[dict[str, str]] | None = Field(default=None, description="请求有误时，逐字段的问题（field、message）")
+
+
+class RequestErrorDetail(BaseModel):
+    code: str = Field(description="该问题的稳定代码，如 unknown-option、unknown-role、parameter-range、missing")
+    field: str = Field(description="出错的字段，如 options、as_role、parameters.critical_fix_days、roles.甲方")
+    message: str = Field(description="给用户看的说明（中文）")
 
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+    errors: list[RequestErrorDetail] | None = Field(default=None, description="请求有误时，逐项列出的全部问题")
 
 
 class Health(BaseModel):

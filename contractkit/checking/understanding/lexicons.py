@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contractkit import resources
 from contractkit.catalogue.loader import CatalogueError, load_concept_entries, read_yaml
 
 if TYPE_CHECKING:
+    from contractkit.catalogue import Catalogue
     from contractkit.checking.understanding.parties.lexicon import PartyLexicon
 
 
@@ -63,23 +62,19 @@ def _load_modality(path: Path) -> dict[str, re.Pattern]:
     return compiled
 
 
-@cache
-def default_lexicons() -> Lexicons:
-    folder = resources.corpora_dir() / "lexicons"
-    entries = load_concept_entries(folder / "concepts.yaml")
+def load_lexicons(folder: Path, concepts_path: Path, catalogue: "Catalogue") -> Lexicons:
+    """A standard's lexicons: its concepts, modal words, party labels and roles (checked against its
+    catalogue's roles) and jieba's user dictionary."""
+    from contractkit.checking.understanding.parties.lexicon import load_party_lexicon
+
+    entries = load_concept_entries(concepts_path)
     concept_terms = {cid: entry["terms"] for cid, entry in entries.items()}
     concept_labels = {cid: entry["label"] for cid, entry in entries.items()}
     concepts = {cid: _alternation(entry["terms"], entry["patterns"]) for cid, entry in entries.items()}
     # Stop phrases are regular expressions: "(合同|协议)…变更" is a contract amendment, not a change.
     concept_stops = {cid: _alternation((), entry["not"]) for cid, entry in entries.items() if entry["not"]}
-    from contractkit.checking.understanding.parties.lexicon import load_party_lexicon
-
     parties = load_party_lexicon(folder / "roles.yaml")
-    from contractkit.catalogue import default_catalogue
-
-    catalogue_roles = default_catalogue().roles
-    known_roles = {r.id for r in catalogue_roles}
-    unknown = set(parties.roles) - known_roles
+    unknown = set(parties.roles) - {r.id for r in catalogue.roles}
     if unknown:
         raise CatalogueError(folder / "roles.yaml", f"unknown roles {sorted(unknown)}")
     return Lexicons(
@@ -89,6 +84,13 @@ def default_lexicons() -> Lexicons:
         concept_stops=concept_stops,
         modality=_load_modality(folder / "modality.yaml"),
         parties=parties,
-        partner_roles=tuple(r.id for r in catalogue_roles if r.kind == "partner"),
+        partner_roles=tuple(r.id for r in catalogue.roles if r.kind == "partner"),
         userdict=folder / "jieba_userdict.txt",
     )
+
+
+def default_lexicons() -> Lexicons:
+    """The shipped standard's lexicons (loaded once, with the standard)."""
+    from contractkit.standard import default_standard
+
+    return default_standard().lexicons

@@ -1,0 +1,150 @@
+"""The seam between the code and one standard's data.
+
+A ``Standard`` is everything contractkit knows about one standard: its
+identity (code, title), its requirement catalogue, the checker's concepts and
+lexicons, the generator's clause templates and parameters, and the words the
+products use to speak of it (strengths, statuses, role kinds …). It is loaded
+once from a data folder's manifest (``corpora/standard.yaml``) and passed
+explicitly to the checker, the generator, the formatters and the service. A
+second standard is a second folder with its own manifest: no code changes.
+"""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from contractkit import resources
+
+if TYPE_CHECKING:
+    from contractkit.catalogue import Catalogue, Pair
+    from contractkit.checking.understanding.lexicons import Lexicons
+    from contractkit.generation.parameters import ParameterSet
+
+MANIFEST = "standard.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Word(_Strict):
+    zh: str
+    en: str
+
+
+class Vocabulary(_Strict):
+    """The words every product uses to speak of the standard, in Chinese and English."""
+
+    strengths: dict[str, Word]
+    statuses: dict[str, Word]
+    document_statuses: dict[str, Word]
+    modalities: dict[str, Word]
+    role_kinds: dict[str, Word]
+    sources: dict[str, Word]
+
+    def zh(self, group: str, key: str | None) -> str:
+        """The Chinese word for ``key`` in ``group`` (the key itself when the group does not know it)."""
+        word = getattr(self, group).get(key) if key is not None else None
+        return word.zh if word else str(key)
+
+    def en(self, group: str, key: str | None) -> str:
+        word = getattr(self, group).get(key) if key is not None else None
+        return word.en if word else str(key)
+
+
+class _DataPaths(_Strict):
+    catalogue: str
+    concepts: str
+    lexicons: str
+    templates: str
+    parameters: str
+
+
+class _Manifest(_Strict):
+    code: str
+    title: str
+    version: str
+    data: _DataPaths
+    vocabulary: Vocabulary
+
+
+class StandardError(ValueError):
+    """A standard's manifest that cannot be used; the message names the file and the key."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class Standard:
+    """One standard's data, loaded lazily and once: the checker needs no templates, ``--help`` nothing."""
+
+    def __init__(self, manifest_path: Path):
+        from contractkit.catalogue.loader import read_yaml
+
+        self.manifest_path = Path(manifest_path)
+        try:
+            manifest = _Manifest.model_validate(read_yaml(self.manifest_path, error=StandardError))
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise StandardError(self.manifest_path, f"{where}: {problem['msg']}") from None
+        self.code, self.title, self.version = manifest.code, manifest.title, manifest.version
+        self.vocabulary = manifest.vocabulary
+        folder = self.manifest_path.parent
+        paths = {name: (folder / value).resolve() for name, value in manifest.data.model_dump().items()}
+        for name, path in paths.items():
+            if not path.exists():
+                raise StandardError(self.manifest_path, f"data.{name}: {path} does not exist")
+        self.catalogue_path: Path = paths["catalogue"]
+        self.concepts_path: Path = paths["concepts"]
+        self.lexicons_dir: Path = paths["lexicons"]
+        self.templates_dir: Path = paths["templates"]
+        self.parameters_path: Path = paths["parameters"]
+
+    def __repr__(self) -> str:
+        return f"Standard({self.code!r}, {self.manifest_path})"
+
+    @property
+    def full_title(self) -> str:
+        """T/CCIA 004-2024《云计算服务安全责任划分规则及实施指南》"""
+        return f"{self.code}《{self.title}》"
+
+    @cached_property
+    def catalogue(self) -> "Catalogue":
+        from contractkit.catalogue.loader import load_catalogue, load_concepts
+
+        return load_catalogue(
+            self.catalogue_path, templates_dir=self.templates_dir, concepts=load_concepts(self.concepts_path)
+        )
+
+    @cached_property
+    def lexicons(self) -> "Lexicons":
+        from contractkit.checking.understanding.lexicons import load_lexicons
+
+        return load_lexicons(self.lexicons_dir, self.concepts_path, self.catalogue)
+
+    @cached_property
+    def parameters(self) -> "ParameterSet":
+        from contractkit.generation.parameters import load_parameters
+
+        return load_parameters(self.parameters_path)
+
+    def pair(self, *roles: str) -> "Pair":
+        """The pair these two roles sign as, whatever their order (provider, om) -> provider-om."""
+        return self.catalogue.pair_of(*roles)
+
+
+def load_standard(folder_or_manifest: str | Path) -> Standard:
+    path = Path(folder_or_manifest)
+    return Standard(path / MANIFEST if path.is_dir() else path)
+
+
+@cache
+def default_standard() -> Standard:
+    """The standard shipped with contractkit (T/CCIA 004-2024), loaded once per process."""
+    return load_standard(resources.corpora_dir())
