@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from contractkit.generation.document import Document
     from contractkit.organisation import Organisation
     from contractkit.requests import GenerateRequest, RoleAssignments
+    from contractkit.standard import Standard
 
 
 def render_document(
@@ -57,20 +58,20 @@ def generate(
     return generate_from(request, output=output, force=force)
 
 
-def render_from(request: "GenerateRequest") -> "Document":
-    """The Document a GenerateRequest asks for; raises InvalidRequest."""
+def render_from(request: "GenerateRequest", *, standard: "Standard | None" = None) -> "Document":
+    """The Document a GenerateRequest asks for (under ``standard``, default the shipped one); raises InvalidRequest."""
     from contractkit.generation.render import build_document
 
-    return build_document(request.settings())
+    return build_document(request.settings(), standard)
 
 
 def generate_from(request: "GenerateRequest", *, output: str | os.PathLike | None = None,
-                  force: bool = False) -> bytes:
+                  force: bool = False, standard: "Standard | None" = None) -> bytes:
     """The bytes of the document a GenerateRequest asks for (also written to ``output``); raises InvalidRequest."""
     from contractkit.fileio import write_atomic
     from contractkit.generation.writers import writer_for
 
-    document = render_from(request)
+    document = render_from(request, standard=standard)
     data = writer_for(request.format).write(document)
     if output is not None:
         write_atomic(output, data, force=force)

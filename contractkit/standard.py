@@ -11,6 +11,7 @@ second standard is a second folder with its own manifest: no code changes.
 
 from __future__ import annotations
 
+import copy
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ class _Strict(BaseModel):
 class Word(_Strict):
     zh: str
     en: str
+    meaning: str | None = None  # what the word stands for, where a legend explains it
 
 
 class Vocabulary(_Strict):
@@ -44,6 +46,7 @@ class Vocabulary(_Strict):
     document_statuses: dict[str, Word]
     modalities: dict[str, Word]
     role_kinds: dict[str, Word]
+    markings: dict[str, Word]
     sources: dict[str, Word]
 
     def zh(self, group: str, key: str | None) -> str:
@@ -133,6 +136,12 @@ class Standard:
         from contractkit.generation.parameters import load_parameters
 
         return load_parameters(self.parameters_path)
+
+    def with_catalogue(self, catalogue: "Catalogue") -> "Standard":
+        """The same standard with another catalogue: a variant of its requirements under test."""
+        other = copy.copy(self)
+        other.__dict__["catalogue"] = catalogue
+        return other
 
     def pair(self, *roles: str) -> "Pair":
         """The pair these two roles sign as, whatever their order (provider, om) -> provider-om."""

@@ -79,8 +79,10 @@ def _first(data, req_id):
          "5b1-transfer-depth.*does not match the standard's wording"),
         (lambda d: _first(d, "5a3-division").update(pairs=["provider-cloud"]),
          "requirement '5a3-division' names unknown pair 'provider-cloud'"),
-        (lambda d: _first(d, "5a3-division").update(template="clauses/none.j2"),
-         "template 'clauses/none.j2' not found"),
+        # The template is found by convention (clauses/<pair or general>/<id>.j2): a requirement
+        # without one is refused.
+        (lambda d: _first(d, "5a3-division").update(id="5a3-no-such-clause"),
+         "template 'clauses/general/5a3-no-such-clause.j2' not found"),
         (lambda d: d["requirements"].append(dict(_first(d, "5a3-division"))),
          "duplicate requirement id '5a3-division'"),
         (lambda d: _first(d, "5a3-division").update(id="Division"),

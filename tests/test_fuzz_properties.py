@@ -724,7 +724,7 @@ def test_random_contract_blocks_check_cleanly(checker, contract, settings, given
         roles = {label: tuple(data.draw(st.lists(st.sampled_from(ROLE_IDS), min_size=1, max_size=2)))
                  for label in contract.labels}
         settings = CheckSettings(roles=roles, options=settings.options, suggestions=settings.suggestions)
-    this = Checker(settings, engine=_engine(), catalogue=checker.catalogue)
+    this = Checker(settings, engine=_engine(), standard=checker.standard)
     report = check(this.check_document, source)
     assert_report_invariants(report, source)
     if given_roles and report.status != "error":

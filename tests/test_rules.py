@@ -156,13 +156,14 @@ def hook():
 
 def test_a_requirement_can_name_its_own_hook(tmp_path, hook):
     from contractkit.checking.checker import Checker, CheckSettings
+    from contractkit.standard import default_standard
 
     def use_hook(detect):
         detect["checks"] = ["test_every_complete_sentence"]
 
     catalogue = load_catalogue(_variant(tmp_path, "5a2-not-all-work", use_hook))
     settings = CheckSettings(roles={"甲方": ("provider",), "乙方": ("om",)})
-    checking = Checker(settings, engine=_engine(), catalogue=catalogue)
+    checking = Checker(settings, engine=_engine(), standard=default_standard().with_catalogue(catalogue))
     # Nobody undertakes anything here: attribution would find nothing, the hook accepts it.
     report = checking.check_document(source_from_text("保留的实施工作：安全策略制定、高危操作审批。"))
     finding = next(f for f in report.findings if f.requirement == "5a2-not-all-work")

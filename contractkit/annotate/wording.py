@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from contractkit.results.model import Finding, Status
+from contractkit.standard import default_standard
 
-STANDARD = "T/CCIA 004-2024"
+STANDARD = default_standard().code
 SUPPLEMENT_HEADING = f"补充条款（依 {STANDARD} 建议增加）"
 
-_STRENGTH = {"must": "应（强制性要求）", "should": "宜（推荐性要求）", "may": "可（可选要求）"}
+# What each strength means, beside the standard's own word for it (应（强制性要求）).
+_MEANING = {"must": "强制性要求", "should": "推荐性要求", "may": "可选要求"}
 
 
 def strength_zh(strength: str) -> str:
-    return _STRENGTH.get(strength, strength)
+    word = default_standard().vocabulary.zh("strengths", strength)
+    return f"{word}（{_MEANING[strength]}）" if strength in _MEANING else word
 
 
 def _head(finding: Finding) -> list[str]:

@@ -18,8 +18,6 @@ REQUIREMENT_ID = re.compile(r"^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$")
 PAIR_ID = re.compile(r"^[a-z]+-[a-z]+$")
 
 RoleKind = Literal["customer", "provider", "partner"]
-# How explanations name each kind of role.
-ROLE_KIND_NAMES: dict[str, str] = {"provider": "云服务提供者", "partner": "合作者", "customer": "客户"}
 ActorKind = Literal["customer", "provider", "partner", "any"]
 
 
@@ -32,7 +30,10 @@ class Strength(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"must": "应", "should": "宜", "may": "可"}[self.value]
+        """The standard's own word (应/宜/可), from its vocabulary."""
+        from contractkit.standard import default_standard
+
+        return default_standard().vocabulary.zh("strengths", self.value)
 
 
 class Frozen(BaseModel):
@@ -78,14 +79,6 @@ class Condition(Frozen):
 
 
 Marking = Literal["implement", "supervise", "approve", "cooperate", "responsible"]
-# How each marking reads in the responsibility matrix of a generated agreement: (label, meaning).
-MARKINGS: dict[str, tuple[str, str]] = {
-    "responsible": ("负责", "承担该项安全责任"),
-    "implement": ("实施", "承担该项具体实施工作"),
-    "supervise": ("监督", "对实施工作进行监督检查"),
-    "approve": ("审批", "对实施方案、授权或变更进行审批"),
-    "cooperate": ("配合", "提供必要的配合与支持"),
-}
 
 
 class CheckUse(Frozen):
@@ -152,10 +145,8 @@ class Requirement(Frozen):
     strength: Strength
     wording: str = Field(description="the modal word the standard uses, e.g. 应, 不应, 宜")
     pairs: tuple[str, ...] = Field(min_length=1)
-    obligor: RoleKind = Field(description="whose duty or right the clause states")
     condition: str | None = None
     article: str = Field(description="id of the agreement article the clause goes in")
-    template: str = Field(description="path under clause_templates/")
     work_item: str = Field(description="row name in the responsibility matrix")
     division: dict[RoleKind, Marking] = Field(default_factory=dict)
     consequence: str | None = Field(
@@ -187,6 +178,13 @@ class Requirement(Frozen):
             )
         return self
 
+    @property
+    def template(self) -> str:
+        """Its clause template under the standard's templates folder: a requirement of one pair
+        lives in that pair's folder, one shared by several pairs in ``general``."""
+        scope = self.pairs[0] if len(self.pairs) == 1 else "general"
+        return f"clauses/{scope}/{self.id}.j2"
+
     def applies_to(self, pair_ids: set[str], conditions: set[str]) -> bool:
         return bool(pair_ids.intersection(self.pairs)) and (
             self.condition is None or self.condition in conditions
@@ -201,9 +199,6 @@ class Article(Frozen):
 
 
 class Catalogue(Frozen):
-    standard_code: str
-    standard_title: str
-    version: str
     roles: tuple[Role, ...]
     pairs: tuple[Pair, ...]
     conditions: tuple[Condition, ...]
@@ -215,6 +210,13 @@ class Catalogue(Frozen):
 
     def pair(self, pair_id: str) -> Pair:
         return _by_id(self.pairs, pair_id, "pair")
+
+    def pair_of(self, first: str, second: str) -> Pair:
+        """The pair two roles sign as, in either order: (provider, om) and (om, provider) -> provider-om."""
+        for pair in self.pairs:
+            if set(pair.roles) == {first, second}:
+                return pair
+        raise UnknownName("pair", f"{first} + {second}", [p.id for p in self.pairs])
 
     def requirement(self, requirement_id: str) -> Requirement:
         return _by_id(self.requirements, requirement_id, "requirement")

@@ -12,14 +12,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from contractkit.catalogue import Catalogue, Requirement, UnknownName, default_catalogue
-from contractkit.catalogue.model import ROLE_KIND_NAMES, Strength
+from contractkit.catalogue import Requirement, UnknownName
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
 from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
+from contractkit.standard import Standard, default_standard
 from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
-from contractkit.checking.understanding.lexicons import default_lexicons
 from contractkit.checking.understanding.nlp import NlpEngine, SpacyJiebaEngine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.statements import (
@@ -59,11 +58,12 @@ class Checker:
         self,
         settings: CheckSettings | None = None,
         engine: NlpEngine | None = None,
-        catalogue: Catalogue | None = None,
+        standard: Standard | None = None,
     ):
         self.settings = settings or CheckSettings()
-        self.catalogue = catalogue or default_catalogue()
-        self.lexicons = default_lexicons()
+        self.standard = standard or default_standard()
+        self.catalogue = self.standard.catalogue
+        self.lexicons = self.standard.lexicons
         self.engine = engine or SpacyJiebaEngine(self.lexicons)
         self._validate_settings()
 
@@ -98,7 +98,7 @@ class Checker:
         sentences = self.engine.analyse(texts)
         given = {label: list(roles) for label, roles in self.settings.roles.items()}
         try:
-            parties = analyse_parties(texts, self.lexicons, given, self.settings.organisation)
+            parties = analyse_parties(texts, self.standard, given, self.settings.organisation)
         except UnknownPartyLabel as exc:
             return DocumentReport(
                 path=source.path, status="error", format=source.format,
@@ -180,12 +180,13 @@ class Checker:
         }
 
     def _actor_label(self, kind: str | None, parties: set[str]) -> str:
-        if not kind or kind not in ROLE_KIND_NAMES:
+        role_kinds = self.standard.vocabulary.role_kinds
+        if not kind or kind not in role_kinds:
             return ""
-        return ROLE_KIND_NAMES[kind] + (f"（{'、'.join(sorted(parties))}）" if parties else "")
+        return role_kinds[kind].zh + (f"（{'、'.join(sorted(parties))}）" if parties else "")
 
     def _explain(self, req: Requirement, status: Status, reason: str, evidence) -> str:
-        strength = {Strength.MUST: "应", Strength.SHOULD: "宜", Strength.MAY: "可"}[req.strength]
+        strength = self.standard.vocabulary.zh("strengths", req.strength.value)
         if status is Status.MISSING:
             text = f"合同中未找到对应约定（标准 {req.clause}，{strength}）：{req.summary}"
         elif status is Status.SATISFIED:
@@ -199,7 +200,6 @@ class Checker:
         return text
 
     def _suggest(self, req: Requirement, parties: PartyAnalysis, options) -> str | None:
-        from contractkit.generation.parameters import default_parameters
         from contractkit.generation.render import render_requirement
 
         pair_ids = [p for p in req.pairs if p in parties.pairs] or list(req.pairs[:1])
@@ -211,18 +211,17 @@ class Checker:
                 labels.setdefault(kind, party.label)
                 if party.name:
                     values.setdefault(f"{kind}_name", party.name)
-        resolved = default_parameters().resolve(_usable(values))
-        item = render_requirement(req, pairs, resolved, labels, options, self.catalogue)
+        parameters = self.standard.parameters
+        resolved = parameters.resolve(_usable(values, parameters))
+        item = render_requirement(req, pairs, resolved, labels, options, self.standard)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
 
 
-def _usable(values: dict[str, str]) -> dict[str, str]:
+def _usable(values: dict[str, str], parameters) -> dict[str, str]:
     """The names a suggestion can carry: one the generator would refuse (a symbol-font character,
     a control character, over-long) is left as a blank in the suggested clause, never an error."""
-    from contractkit.generation.parameters import default_parameters
-
-    refused = default_parameters().problems(values)
+    refused = parameters.problems(values)
     return {name: value for name, value in values.items() if name not in refused}
 
 

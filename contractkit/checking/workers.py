@@ -265,7 +265,7 @@ def _with_overrides(base, roles, options, organisation=None):
         options=frozenset(options) if options is not None else base.settings.options,
         organisation=organisation[0] if organisation is not None else base.settings.organisation,
     )
-    return Checker(settings, engine=base.engine, catalogue=base.catalogue)
+    return Checker(settings, engine=base.engine, standard=base.standard)
 
 
 def check_one(checker, path: Path, max_memory_mb: int | None = None, display_name: str | None = None) -> DocumentReport:

@@ -6,27 +6,16 @@ import re
 from dataclasses import dataclass
 
 from contractkit.results.model import ERROR, OK, ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, Status
+from contractkit.standard import Standard, default_standard
 
 # Problems first, the most serious first: what the user must act on heads the report.
 STATUS_ORDER: tuple[Status, ...] = (Status.CONTRARY, Status.MISSING, Status.PARTIAL, Status.SATISFIED)
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 STRENGTHS = ("must", "should", "may")
-STRENGTH_ZH = {"must": "应", "should": "宜", "may": "可"}
 STRENGTH_RANK = {strength: rank for rank, strength in enumerate(STRENGTHS)}
 
-# Role ids of the catalogue with the names T/CCIA 004-2024 gives them (3.3–3.10).
-ROLE_NAMES = {
-    "customer": "云服务客户",
-    "provider": "云服务提供者",
-    "software": "软件提供者",
-    "hardware": "硬件提供者",
-    "om": "运维服务提供者",
-    "security": "安全服务提供者",
-}
-SOURCE_ZH = {"inferred": "推断", "given": "指定"}
-ROLES_UNKNOWN_ZH = "未能确定角色"
-DOCUMENT_STATUS_ZH = {OK: "已检查", ROLES_UNKNOWN: ROLES_UNKNOWN_ZH, ERROR: "无法读取"}
+ROLES_UNKNOWN_ZH = default_standard().vocabulary.zh("document_statuses", ROLES_UNKNOWN)
 # A file found in a folder but not checked (CheckRun.skipped): never silently left out.
 SKIPPED_ZH = "已跳过"  # the file status column of the spreadsheets
 SKIPPED_TITLE_ZH = "跳过的文件"
@@ -42,21 +31,34 @@ ROLES_CHOOSE_WEB = "请为各方选择角色后重新检查"  # on the review se
 ROLES_ADVICE_WEB = f"{ROLES_CHOOSE_WEB}（在审查服务中打开该文件，于“当事人与角色”处勾选）。"  # its downloads
 
 
-def strength_zh(strength: str) -> str:
-    return STRENGTH_ZH.get(strength, strength)
+class Words:
+    """How a report names what its standard names: strengths, statuses and sources from the
+    standard's vocabulary, roles and pairs from its catalogue. Every format asks this one place."""
 
+    def __init__(self, standard: Standard | None = None):
+        self.standard = standard or default_standard()
+        self.vocabulary = self.standard.vocabulary
 
-def role_name(role: str) -> str:
-    return ROLE_NAMES.get(role, role)
+    def strength(self, strength: str) -> str:
+        return self.vocabulary.zh("strengths", strength)
 
+    def status(self, status: Status | str) -> str:
+        return self.vocabulary.zh("statuses", str(status))
 
-def pair_name(pair: str) -> str:
-    """``provider-om`` -> ``云服务提供者—运维服务提供者``."""
-    return "—".join(role_name(role) for role in pair.split("-"))
+    def document_status(self, status: str) -> str:
+        return self.vocabulary.zh("document_statuses", status)
 
+    def source(self, source: str) -> str:
+        return self.vocabulary.zh("sources", source)
 
-def source_zh(source: str) -> str:
-    return SOURCE_ZH.get(source, source)
+    def role(self, role: str) -> str:
+        known = {r.id: r.name for r in self.standard.catalogue.roles}
+        return known.get(role, role)
+
+    def pair(self, pair: str) -> str:
+        """``provider-om`` -> ``云服务提供者—运维服务提供者``."""
+        known = {p.id: p.roles for p in self.standard.catalogue.pairs}
+        return "—".join(self.role(role) for role in known.get(pair, (pair,)))
 
 
 def ordered_findings(document: DocumentReport) -> list[Finding]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 
-from contractkit.formatters.common import ROLES_ADVICE_CLI
+from contractkit.formatters.common import Words, ROLES_ADVICE_CLI
 from contractkit.formatters.tables import HEADER, rows
+from contractkit.standard import Standard
 from contractkit.results.model import CheckRun
 
 BOM = "\ufeff"
@@ -23,12 +24,13 @@ class CsvFormatter:
     binary = False
     media_type = "text/csv; charset=utf-8"
 
-    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI):
+    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI, standard: Standard | None = None):
         self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
+        self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(HEADER)
-        writer.writerows(rows(run, self.roles_advice))
+        writer.writerows(rows(run, self.roles_advice, self.words))
         return (BOM + buffer.getvalue()).encode("utf-8")

@@ -17,23 +17,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
+    Words,
     SKIPPED_TITLE_ZH,
     STATUS_ORDER,
     EvidenceView,
     evidence_view,
     findings_by_status,
-    pair_name,
-    role_name,
     skipped_rows,
-    source_zh,
-    strength_zh,
     summary_text,
     totals,
 )
+from contractkit.standard import Standard
 from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
 
 TEMPLATE = "report.html.j2"
-STANDARD_TITLES = {"T/CCIA 004-2024": "云计算服务安全责任划分规则及实施指南"}
 
 
 @cache
@@ -107,14 +104,16 @@ class HtmlFormatter:
     binary = False
     media_type = "text/html; charset=utf-8"
 
-    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI):
+    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI, standard: Standard | None = None):
         self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
+        self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         return self.render_text(run).encode("utf-8")
 
     def render_text(self, run: CheckRun) -> str:
-        documents = [_document_view(document, number) for number, document in enumerate(run.documents, 1)]
+        words = self.words
+        documents = [_document_view(document, number, words) for number, document in enumerate(run.documents, 1)]
         total = totals(run)
         title = "合同安全责任检查报告"
         if len(documents) == 1:
@@ -122,14 +121,14 @@ class HtmlFormatter:
         return _environment().get_template(TEMPLATE).render(
             title=title,
             standard=run.standard,
-            standard_title=STANDARD_TITLES.get(run.standard),
+            standard_title=words.standard.title if run.standard == words.standard.code else None,
             schema=SCHEMA_VERSION,
             documents=documents,
             totals=total,
             summary=summary_text(total),
             roles_unknown_zh=ROLES_UNKNOWN_ZH,
             roles_advice=self.roles_advice,
-            overall=[(s.value, s.label_zh, total.counts[s.value]) for s in STATUS_ORDER],
+            overall=[(s.value, words.status(s), total.counts[s.value]) for s in STATUS_ORDER],
             settings=[(str(key), _setting(value)) for key, value in run.settings.items()],
             skipped=skipped_rows(run),  # (path, code, reason) of the files of the folders not checked
             skipped_title=SKIPPED_TITLE_ZH,
@@ -142,7 +141,7 @@ def _setting(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def _document_view(document: DocumentReport, number: int) -> DocumentView:
+def _document_view(document: DocumentReport, number: int, words: Words) -> DocumentView:
     anchor = f"doc-{number}"
     counts = document.counts()
     error = document.error
@@ -155,40 +154,41 @@ def _document_view(document: DocumentReport, number: int) -> DocumentView:
         roles_unknown=document.roles_unknown,
         error_code=error.code if error else ("unknown" if document.status == "error" else None),
         error_message=error.message if error else None,
-        parties=tuple(_party_view(party) for party in document.parties),
-        pairs=tuple((pair, pair_name(pair)) for pair in document.pairs),
-        counts=tuple((s.value, s.label_zh, counts[s.value]) for s in STATUS_ORDER),
+        parties=tuple(_party_view(party, words) for party in document.parties),
+        pairs=tuple((pair, words.pair(pair)) for pair in document.pairs),
+        counts=tuple((s.value, words.status(s), counts[s.value]) for s in STATUS_ORDER),
         must_problems=len(document.must_problems),
         notes=tuple(document.notes),
         groups=tuple(
-            GroupView(status.value, status.label_zh, tuple(_finding_view(f, anchor, i) for i, f in enumerate(findings)))
+            GroupView(status.value, words.status(status),
+                      tuple(_finding_view(f, anchor, i, words) for i, f in enumerate(findings)))
             for status, findings in findings_by_status(document)
         ),
     )
 
 
-def _party_view(party: PartyResult) -> PartyView:
+def _party_view(party: PartyResult, words: Words) -> PartyView:
     return PartyView(
         label=party.label,
         name=party.name,
-        roles=tuple((role, role_name(role)) for role in party.roles),
+        roles=tuple((role, words.role(role)) for role in party.roles),
         source=party.source,
-        source_zh=source_zh(party.source),
+        source_zh=words.source(party.source),
         reasons=tuple(party.reasons),
         aliases=tuple(party.aliases),
     )
 
 
-def _finding_view(finding: Finding, document_anchor: str, index: int) -> FindingView:
+def _finding_view(finding: Finding, document_anchor: str, index: int, words: Words) -> FindingView:
     return FindingView(
         anchor=f"{document_anchor}-{finding.status.value}-{index + 1}",
         requirement=finding.requirement,
         clause=finding.clause,
         summary=finding.summary,
         strength=finding.strength,
-        strength_zh=strength_zh(finding.strength),
+        strength_zh=words.strength(finding.strength),
         status=finding.status.value,
-        status_zh=finding.status.label_zh,
+        status_zh=words.status(finding.status),
         explanation=finding.explanation,
         evidence=tuple(evidence_view(evidence) for evidence in finding.evidence),
         suggestion=finding.suggestion,

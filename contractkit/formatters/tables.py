@@ -4,7 +4,7 @@ folders that was skipped (not checked, with why)."""
 
 from __future__ import annotations
 
-from contractkit.formatters.common import DOCUMENT_STATUS_ZH, ROLES_ADVICE_CLI, SKIPPED_ZH, printable, strength_zh
+from contractkit.formatters.common import ROLES_ADVICE_CLI, SKIPPED_ZH, Words, printable
 from contractkit.results.model import CheckRun, DocumentReport, Finding, SkippedFile
 
 HEADER = (
@@ -40,11 +40,12 @@ def cell(value: str | None) -> str:
     return neutralise(printable(value)) if value else ""
 
 
-def rows(run: CheckRun, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str, ...]]:
+def rows(run: CheckRun, roles_advice: str = ROLES_ADVICE_CLI, words: Words | None = None) -> list[tuple[str, ...]]:
     """The data rows (without HEADER), every cell already made safe."""
+    words = words or Words()
     out: list[tuple[str, ...]] = []
     for document in run.documents:
-        out.extend(document_rows(document, roles_advice))
+        out.extend(document_rows(document, roles_advice, words))
     out.extend(skipped_row(skipped) for skipped in run.skipped)
     return out
 
@@ -54,9 +55,12 @@ def skipped_row(skipped: SkippedFile) -> tuple[str, ...]:
     return _row(str(skipped.path), SKIPPED_ZH, skipped.code, "", explanation=skipped.reason)
 
 
-def document_rows(document: DocumentReport, roles_advice: str = ROLES_ADVICE_CLI) -> list[tuple[str, ...]]:
+def document_rows(
+    document: DocumentReport, roles_advice: str = ROLES_ADVICE_CLI, words: Words | None = None
+) -> list[tuple[str, ...]]:
+    words = words or Words()
     path = str(document.path)
-    status = DOCUMENT_STATUS_ZH.get(document.status, document.status)
+    status = words.document_status(document.status)
     pairs = "; ".join(document.pairs)
     if document.roles_unknown:
         message = "；".join([*document.notes, roles_advice])
@@ -67,10 +71,10 @@ def document_rows(document: DocumentReport, roles_advice: str = ROLES_ADVICE_CLI
         else:
             code, message = "", "；".join(document.notes) or NO_FINDINGS
         return [_row(path, status, code, pairs, explanation=message)]
-    return [_finding_row(path, status, pairs, finding) for finding in document.findings]
+    return [_finding_row(path, status, pairs, finding, words) for finding in document.findings]
 
 
-def _finding_row(path: str, status: str, pairs: str, finding: Finding) -> tuple[str, ...]:
+def _finding_row(path: str, status: str, pairs: str, finding: Finding, words: Words) -> tuple[str, ...]:
     first = finding.evidence[0] if finding.evidence else None
     return _row(
         path,
@@ -80,8 +84,8 @@ def _finding_row(path: str, status: str, pairs: str, finding: Finding) -> tuple[
         requirement=finding.requirement,
         clause=finding.clause,
         summary=finding.summary,
-        strength=strength_zh(finding.strength),
-        result=finding.status.label_zh,
+        strength=words.strength(finding.strength),
+        result=words.status(finding.status),
         explanation=finding.explanation,
         evidence=first.text if first else "",
         where=first.location.describe() if first else "",

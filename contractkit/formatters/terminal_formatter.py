@@ -12,19 +12,17 @@ import click
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
+    Words,
     SKIPPED_TITLE_ZH,
     STATUS_ORDER,
     evidence_view,
     ordered_findings,
-    pair_name,
     printable,
-    role_name,
     skipped_rows,
-    source_zh,
-    strength_zh,
     summary_parts,
     totals,
 )
+from contractkit.standard import Standard
 from contractkit.results.model import CheckRun, DocumentReport, Finding, PartyResult, Status
 
 STATUS_STYLE = {
@@ -66,9 +64,10 @@ class TerminalFormatter:
     binary = False
     media_type = "text/plain; charset=utf-8"
 
-    def __init__(self, quiet: bool = False, roles_advice: str = ROLES_ADVICE_CLI):
+    def __init__(self, quiet: bool = False, roles_advice: str = ROLES_ADVICE_CLI, standard: Standard | None = None):
         self.quiet = quiet  # one line per document, then the batch summary line
         self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
+        self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         return self.render_text(run, colour=colour).encode("utf-8")
@@ -116,7 +115,7 @@ class TerminalFormatter:
         else:
             lines.append("  当事方：未识别")
         if document.pairs:
-            pairs = "；".join(f"{pair}（{pair_name(pair)}）" for pair in document.pairs)
+            pairs = "；".join(f"{pair}（{self.words.pair(pair)}）" for pair in document.pairs)
             lines.append(f"  协议关系：{pairs}")
         else:
             lines.append("  协议关系：无")
@@ -143,15 +142,18 @@ class TerminalFormatter:
                     where = paint(f"  [{printable(finding.evidence[0].location.describe())}]", dim=True)
                 lines.append(
                     f"    {paint.status(Status.SATISFIED, STATUS_MARK[Status.SATISFIED])} "
-                    f"{_strength(finding.strength)} {finding.requirement}  {finding.clause}  "
+                    f"{self._strength(finding.strength)} {finding.requirement}  {finding.clause}  "
                     f"{printable(finding.summary)}{where}"
                 )
         return lines
 
+    def _strength(self, strength: str) -> str:
+        return f"{self.words.strength(strength)}/{strength}"
+
     def _party(self, party: PartyResult, paint: _Painter) -> list[str]:
         name = f" {printable(party.name)}" if party.name else ""
-        roles = "、".join(role_name(role) for role in party.roles) or "角色未识别"
-        source = source_zh(party.source)
+        roles = "、".join(self.words.role(role) for role in party.roles) or "角色未识别"
+        source = self.words.source(party.source)
         line = f"    {paint(printable(party.label), bold=True)}{name}：{roles}（{source}）"
         lines = [line]
         if party.aliases:
@@ -171,7 +173,7 @@ class TerminalFormatter:
 
     def _problem(self, finding: Finding, paint: _Painter) -> list[str]:
         mark = STATUS_MARK[finding.status]
-        strength = _strength(finding.strength)
+        strength = self._strength(finding.strength)
         if finding.strength == "must":
             strength = paint(strength, bold=True)
         lines = [
@@ -219,5 +221,4 @@ class TerminalFormatter:
         return "，".join(paint(text, **SUMMARY_STYLE[tone]) for text, tone in parts) + "。"
 
 
-def _strength(strength: str) -> str:
-    return f"{strength_zh(strength)}/{strength}"
+

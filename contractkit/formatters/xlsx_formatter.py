@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from contractkit.formatters.common import (
-    DOCUMENT_STATUS_ZH,
+    Words,
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
     SKIPPED_TITLE_ZH,
@@ -28,6 +28,7 @@ from contractkit.formatters.common import (
     totals,
 )
 from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, rows
+from contractkit.standard import Standard
 from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Status
 
 RESULTS_SHEET = "结果"
@@ -99,8 +100,9 @@ class XlsxFormatter:
     binary = True
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI):
+    def __init__(self, roles_advice: str = ROLES_ADVICE_CLI, standard: Standard | None = None):
         self.roles_advice = roles_advice  # what to do when a document's roles could not be determined
+        self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         workbook = Workbook()
@@ -122,8 +124,8 @@ class XlsxFormatter:
         result_column = HEADER.index("结果") + 1
         document_column = HEADER.index("文件状态") + 1
         status_by_label = {status.label_zh: status for status in Status}
-        roles_unknown = DOCUMENT_STATUS_ZH[ROLES_UNKNOWN]
-        for row in rows(run, self.roles_advice):
+        roles_unknown = self.words.document_status(ROLES_UNKNOWN)
+        for row in rows(run, self.roles_advice, self.words):
             sheet.append([_text(value) for value in row])
         for index, title in enumerate(HEADER, 1):
             sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(title, 14)

@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from contractkit import resources
 
 ParameterType = Literal["text", "integer", "percent", "date"]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -192,10 +190,9 @@ class ParameterSet:
         return values
 
 
-def load_parameters(path: Path | None = None) -> ParameterSet:
+def load_parameters(path: Path) -> ParameterSet:
     from contractkit.catalogue.loader import CatalogueError, read_yaml
 
-    path = path or resources.templates_dir() / "parameters.yaml"
     data = read_yaml(path)
     entries = data.get("parameters")
     if not isinstance(entries, dict) or not entries:
@@ -214,6 +211,8 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
     return ParameterSet(specs, path)
 
 
-@cache
 def default_parameters() -> ParameterSet:
-    return load_parameters()
+    """The shipped standard's parameters (loaded once, with the standard)."""
+    from contractkit.standard import default_standard
+
+    return default_standard().parameters

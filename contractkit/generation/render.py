@@ -9,8 +9,7 @@ import jinja2
 from jinja2 import meta
 
 from contractkit import __version__, resources
-from contractkit.catalogue import Catalogue, Pair, Requirement, default_catalogue
-from contractkit.catalogue.model import MARKINGS
+from contractkit.catalogue import Catalogue, Pair, Requirement
 from contractkit.generation.document import (
     Article,
     Document,
@@ -21,8 +20,9 @@ from contractkit.generation.document import (
     Metadata,
     Party,
 )
-from contractkit.generation.parameters import Blank, ParameterSet, default_parameters
+from contractkit.generation.parameters import Blank
 from contractkit.generation.settings import GenerationSettings
+from contractkit.standard import Standard, default_standard
 
 PARTY_LABELS = ("甲方", "乙方")
 SCOPE_TEMPLATE = "documents/scope.j2"
@@ -45,9 +45,10 @@ class TemplateRenderError(GenerationError):
 
 
 @cache
-def template_environment(templates_dir: Path | None = None) -> jinja2.Environment:
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    """The Jinja environment of one standard's templates folder (one per folder, cached)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir or resources.templates_dir())),
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -70,7 +71,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def template_variables(name: str, env: jinja2.Environment | None = None) -> set[str]:
     """Names a template reads from its context (found statically)."""
-    env = env or template_environment()
+    env = env or template_environment(default_standard().templates_dir)
     source = env.loader.get_source(env, name)[0]
     return meta.find_undeclared_variables(env.parse(source))
 
@@ -91,19 +92,16 @@ def resolve_pairs(settings: GenerationSettings, catalogue: Catalogue) -> list[Pa
                 + ", ".join(r.id for r in catalogue.roles if r.kind == "partner")
             )
         if role_id != first.partner_role:
-            pairs.append(catalogue.pair(f"provider-{role_id}"))
+            provider = next(r for r in first.roles if catalogue.role(r).kind == "provider")
+            pairs.append(catalogue.pair_of(provider, role_id))
     for option in settings.options:
         catalogue.condition(option)  # unknown options fail with the list of known ones
     return pairs
 
 
-def build_document(
-    settings: GenerationSettings,
-    catalogue: Catalogue | None = None,
-    parameters: ParameterSet | None = None,
-) -> Document:
-    catalogue = catalogue or default_catalogue()
-    parameters = parameters or default_parameters()
+def build_document(settings: GenerationSettings, standard: Standard | None = None) -> Document:
+    standard = standard or default_standard()
+    catalogue, parameters = standard.catalogue, standard.parameters
     pairs = resolve_pairs(settings, catalogue)
     pair_ids = [p.id for p in pairs]
     values = parameters.resolve(settings.parameters)
@@ -112,8 +110,8 @@ def build_document(
 
     customer_side = pairs[0].partner_role == "customer"
     partner_role_name = _partner_role_name(pairs, catalogue)
-    context = template_context(pairs, settings.options, settings.kind, values, catalogue=catalogue)
-    env = template_environment()
+    context = template_context(pairs, settings.options, settings.kind, values, standard=standard)
+    env = template_environment(standard.templates_dir)
 
     def render(template: str) -> str:
         return _render(env, template, context)
@@ -153,12 +151,12 @@ def build_document(
         parties=parties,
         recitals=recitals,
         articles=tuple(articles),
-        matrix=_matrix(requirements, parties, role_kinds),
+        matrix=_matrix(requirements, parties, role_kinds, standard),
         signature_date_label="签订日期：　　　　年　　月　　日",
         sign_place=Inline(("签订地点：", values["sign_place"])),
         metadata=Metadata(
             generator=f"contractkit {__version__}",
-            standard=f"{catalogue.standard_code} {catalogue.standard_title}",
+            standard=f"{standard.code} {standard.title}",
             pair_ids=tuple(pair_ids),
             options=tuple(sorted(settings.options)),
             kind=settings.kind,
@@ -174,7 +172,7 @@ def template_context(
     kind: str,
     values: dict,
     labels: dict[str, str] | None = None,
-    catalogue: Catalogue | None = None,
+    standard: Standard | None = None,
 ) -> dict:
     """What every template sees: parameters, party labels, roles, options.
 
@@ -188,7 +186,7 @@ def template_context(
         roles=set() if customer_side else set(partner_roles),
         options=set(options),
         is_annex=kind == "annex",
-        partner_role=_partner_role_name(pairs, catalogue or default_catalogue()),
+        partner_role=_partner_role_name(pairs, (standard or default_standard()).catalogue),
     )
     kinds = ("customer", "provider") if customer_side else ("provider", "partner")
     for kind_name, default_label in zip(kinds, PARTY_LABELS):
@@ -202,11 +200,12 @@ def render_requirement(
     values: dict,
     labels: dict[str, str] | None = None,
     options=(),
-    catalogue: Catalogue | None = None,
+    standard: Standard | None = None,
 ) -> Item:
     """One requirement's clause, e.g. as the suggestion for a contract that lacks it."""
-    context = template_context(pairs, options, "agreement", values, labels, catalogue)
-    text = _render(template_environment(), requirement.template, context)
+    standard = standard or default_standard()
+    context = template_context(pairs, options, "agreement", values, labels, standard)
+    text = _render(template_environment(standard.templates_dir), requirement.template, context)
     items = _parse_items(text, {}, requirement.id)
     if len(items) != 1:
         raise TemplateRenderError(requirement.template, f"must render exactly one item, rendered {len(items)}")
@@ -239,20 +238,21 @@ def _party(label: str, role_names: str, prefix: str, values: dict, labels: dict)
     )
 
 
-def _matrix(requirements: list[Requirement], parties: tuple[Party, ...], role_kinds) -> Matrix:
+def _matrix(requirements: list[Requirement], parties: tuple[Party, ...], role_kinds, standard: Standard) -> Matrix:
+    markings = standard.vocabulary.markings
     columns = tuple(f"{p.label}（{p.role_names}）" for p in parties)
     rows = tuple(
         MatrixRow(
             clause=req.clause,
             work_item=req.work_item,
             marks=tuple(
-                MARKINGS[req.division[kind]][0] if kind in req.division else "" for kind in role_kinds
+                markings[req.division[kind]].zh if kind in req.division else "" for kind in role_kinds
             ),
             requirement_id=req.id,
         )
         for req in requirements
     )
-    legend = "说明：" + "；".join(f"“{label}”指{meaning}" for label, meaning in MARKINGS.values()) + "。"
+    legend = "说明：" + "；".join(f"“{word.zh}”指{word.meaning}" for word in markings.values()) + "。"
     return Matrix(title="附件：安全责任实施工作划分表", columns=columns, rows=rows, legend=legend)
 
 
@@ -284,23 +284,20 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def relevant_parameters(
-    settings: GenerationSettings,
-    catalogue: Catalogue | None = None,
-    parameters: ParameterSet | None = None,
-) -> list[str]:
+def relevant_parameters(settings: GenerationSettings, standard: Standard | None = None) -> list[str]:
     """The parameters this request's document actually uses, in declaration order.
 
     Found from the templates themselves, so the list never drifts from them;
     the absent party's fields and the annex-only ones are left out.
     """
-    catalogue = catalogue or default_catalogue()
-    parameters = parameters or default_parameters()
+    standard = standard or default_standard()
+    catalogue, parameters = standard.catalogue, standard.parameters
     pairs = resolve_pairs(settings, catalogue)
     requirements = catalogue.select({p.id for p in pairs}, set(settings.options))
+    env = template_environment(standard.templates_dir)
     used: set[str] = set()
     for template in [r.template for r in requirements] + [PREAMBLE_TEMPLATE, SCOPE_TEMPLATE, FINAL_TEMPLATE]:
-        used |= template_variables(template)
+        used |= template_variables(template, env)
     customer_side = pairs[0].partner_role == "customer"
     present = ("customer", "provider") if customer_side else ("provider", "partner")
     used |= {f"{who}_{field}" for who in present for field in ("name", "address", "representative")}

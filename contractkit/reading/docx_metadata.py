@@ -21,12 +21,13 @@ from __future__ import annotations
 import json
 import posixpath
 import uuid
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from lxml import etree
 
-from .safety import PROLOG_PREFIX_BYTES, SafeZip, parse_xml
+from .safety import PROLOG_PREFIX_BYTES, SafeZip, element_text, parse_xml
 
 REQUEST_NS = "urn:contractkit:generation-request:1"
 ITEM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
@@ -46,16 +47,36 @@ _LISTS = {"contractkit.pairs": "pair", "contractkit.options": "option", "contrac
 # ------------------------------------------------------------------ writing
 
 
-def request_xml(metadata: Any) -> bytes:
+class GenerationRecord(Protocol):
+    """What the writer records; ``generation.document.Metadata`` is one (reading does not import generation)."""
+
+    @property
+    def generator(self) -> str: ...
+    @property
+    def standard(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def pair_ids(self) -> Iterable[str]: ...
+    @property
+    def options(self) -> Iterable[str]: ...
+    @property
+    def requirement_ids(self) -> Iterable[str]: ...
+    @property
+    def parameters(self) -> Mapping[str, str | int | None]: ...
+
+
+def request_xml(metadata: GenerationRecord) -> bytes:
     """The customXml item for a ``generation.document.Metadata``."""
-    root = etree.Element(_R + "request", nsmap={None: REQUEST_NS})
-    for element, value in (("generator", metadata.generator), ("standard", metadata.standard),
-                           ("kind", metadata.kind)):
-        etree.SubElement(root, _R + element).text = value
-    for element, values in (("pair", metadata.pair_ids), ("option", metadata.options),
-                            ("requirement", metadata.requirement_ids)):
-        for value in values:
-            etree.SubElement(root, _R + element).text = value
+    # lxml-stubs refuse None, lxml's key for the default namespace
+    root = etree.Element(_R + "request", nsmap={None: REQUEST_NS})  # type: ignore[dict-item]
+    for element, text in (("generator", metadata.generator), ("standard", metadata.standard),
+                          ("kind", metadata.kind)):
+        etree.SubElement(root, _R + element).text = text
+    for element, texts in (("pair", metadata.pair_ids), ("option", metadata.options),
+                           ("requirement", metadata.requirement_ids)):
+        for text in texts:
+            etree.SubElement(root, _R + element).text = text
     for name, value in sorted(metadata.parameters.items()):
         parameter = etree.SubElement(root, _R + "parameter", name=name)
         if value is None:
@@ -101,13 +122,13 @@ def package_metadata(package: SafeZip, path: Path, main: str) -> tuple[dict[str,
         root = parse_xml(data, path, CUSTOM_PART)
         for ns in CUSTOM_PROPS:
             for prop in root.iter(ns + "property"):
-                if prop.get("name"):
-                    properties[prop.get("name")] = "".join(prop.itertext()).strip()
+                if name := prop.get("name"):
+                    properties[name] = element_text(prop).strip()
     for part in _custom_xml_parts(package, path, main, parsed):
         head, _ = package.read_prefix(part, PROLOG_PREFIX_BYTES)
         if REQUEST_NS.encode() not in head:
             continue
-        root = parse_xml(package.read(part), path, part)
+        root = parse_xml(package.read(part) or b"", path, part)  # _custom_xml_parts() has seen the part
         parsed.add(part)
         if root.tag == _R + "request":
             properties.update(parse_request(root))
@@ -123,9 +144,9 @@ def parse_request(root: etree._Element) -> dict[str, str]:
         if not isinstance(child.tag, str) or not child.tag.startswith(_R):
             continue
         name, text = child.tag[len(_R):], child.text or ""
-        if name == "parameter" and child.get("name"):
+        if name == "parameter" and (parameter := child.get("name")):
             kind = child.get("type")
-            parameters[child.get("name")] = None if kind == "unset" else _typed(text, kind)
+            parameters[parameter] = None if kind == "unset" else _typed(text, kind)
         else:
             found.setdefault(name, []).append(text)
     properties = {prop: found[element][0] for prop, element in _SCALARS.items() if element in found}
@@ -146,7 +167,7 @@ def _custom_xml_parts(package: SafeZip, path: Path, main: str, parsed: set[str])
     if data is None:
         return []
     parsed.add(rels_name)
-    parts = []
+    parts: list[str] = []
     for rel in parse_xml(data, path, rels_name).iter(REL + "Relationship"):
         if (rel.get("Type") or "").endswith("/customXml") and rel.get("TargetMode") != "External":
             target = rel.get("Target") or ""

@@ -19,8 +19,10 @@ from __future__ import annotations
 import posixpath
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import NamedTuple, NoReturn, TypeVar, cast
 
 from lxml import etree
 
@@ -34,6 +36,7 @@ from .safety import ReadLimits, SafeZip, parse_xml, refuse_doctype_parts
 W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+FALLBACK = MC + "Fallback"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _HEADING_PREFIXES = ("heading", "标题", "title")
@@ -56,27 +59,63 @@ class _ResolvedStyle:
     ilvl: int | None
 
 
+@dataclass(frozen=True, slots=True)
 class _Tags:
-    """Clark-notation tag names for one WordprocessingML namespace."""
+    """Clark-notation names (``{namespace}local``) of the WordprocessingML tags and attributes we read.
 
-    def __init__(self, ns: str):
-        w = f"{{{ns}}}"
-        self.w = w
-        for name in ("body", "p", "pPr", "pStyle", "numPr", "numId", "ilvl", "outlineLvl",
-                     "tbl", "tr", "tc", "r", "rPr", "t", "tab", "br", "cr", "noBreakHyphen",
-                     "vanish", "moveFrom", "txbxContent", "style", "name", "basedOn",
-                     "styleId", "type", "val"):
-            setattr(self, name, w + name)
-        self.del_ = w + "del"
+    Each field is named after the local name it holds (``del_`` for ``del``);
+    ``w`` is the namespace in braces. :meth:`of` builds them for a namespace.
+    """
+
+    w: str
+    # elements
+    body: str
+    p: str
+    pPr: str
+    pStyle: str
+    numPr: str
+    numId: str
+    ilvl: str
+    outlineLvl: str
+    tbl: str
+    tr: str
+    tc: str
+    r: str
+    t: str
+    tab: str
+    br: str
+    cr: str
+    noBreakHyphen: str
+    vanish: str
+    del_: str
+    moveFrom: str
+    txbxContent: str
+    style: str
+    name: str
+    basedOn: str
+    # attributes
+    styleId: str
+    type: str
+    default: str
+    val: str
+
+    @classmethod
+    def of(cls, namespace: str) -> _Tags:
+        w = f"{{{namespace}}}"
+        return cls(w=w, **{f.name: w + f.name.rstrip("_") for f in fields(cls) if f.name != "w"})
+
+
+# The two namespaces of a Word document: transitional (what Word writes) and strict.
+_TAGS_BY_NAMESPACE = {ns: _Tags.of(ns) for ns in (W_TRANSITIONAL, W_STRICT)}
 
 
 def read_docx(package: SafeZip, path: Path, limits: ReadLimits) -> SourceDocument:
     main = main_part(package, path)
-    root = parse_xml(package.read(main), path, main)
-    ns = etree.QName(root).namespace
-    if ns not in (W_TRANSITIONAL, W_STRICT) or etree.QName(root).localname != "document":
+    root = parse_xml(package.read(main) or b"", path, main)  # main_part() has seen the part
+    qname = etree.QName(root)
+    tags = _TAGS_BY_NAMESPACE.get(qname.namespace or "")
+    if tags is None or qname.localname != "document":
         _not_word(package, path, f"has no WordprocessingML document in {main}")
-    tags = _Tags(ns)
     body = root.find(tags.body)
     if body is None:
         raise ReadError(path, "corrupt", f"has a document without a body ({main})")
@@ -104,8 +143,9 @@ def read_docx(package: SafeZip, path: Path, limits: ReadLimits) -> SourceDocumen
 def main_part(package: SafeZip, path: Path) -> str:
     """The main document part's name (from the package relationships); ReadError if there is none."""
     target = None
-    if package.has("_rels/.rels"):
-        root = parse_xml(package.read("_rels/.rels"), path, "_rels/.rels")
+    package_rels = package.read("_rels/.rels")
+    if package_rels is not None:
+        root = parse_xml(package_rels, path, "_rels/.rels")
         for rel in root.iter(REL + "Relationship"):
             if (rel.get("Type") or "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
                 target = _resolve("", rel.get("Target") or "")
@@ -116,7 +156,7 @@ def main_part(package: SafeZip, path: Path) -> str:
     _not_word(package, path)
 
 
-def _not_word(package: SafeZip, path: Path, detail: str = "is a zip archive without word/document.xml"):
+def _not_word(package: SafeZip, path: Path, detail: str = "is a zip archive without word/document.xml") -> NoReturn:
     """Raise the right error for a zip that holds no WordprocessingML document."""
     if package.has("xl/workbook.xml"):
         raise ReadError(path, "unsupported", "is an Excel workbook, not a Word document")
@@ -158,9 +198,10 @@ _CACHE_MAX_BYTES = 2 * 1024 * 1024
 _CACHE_SLOTS = 16
 _parsed_cache: OrderedDict[tuple[str, str, bytes], object] = OrderedDict()
 _cache_lock = threading.Lock()
+_Parsed = TypeVar("_Parsed")
 
 
-def _cached(kind: str, ns: str, data: bytes, build):
+def _cached(kind: str, ns: str, data: bytes, build: Callable[[], _Parsed]) -> _Parsed:
     if len(data) > _CACHE_MAX_BYTES:
         return build()
     key = (kind, ns, data)
@@ -168,7 +209,7 @@ def _cached(kind: str, ns: str, data: bytes, build):
         hit = _parsed_cache.get(key)
         if hit is not None:
             _parsed_cache.move_to_end(key)
-            return hit
+            return cast(_Parsed, hit)  # a kind is always built by the same function
     value = build()  # outside the lock; raises ReadError for a bad part (never cached)
     with _cache_lock:
         _parsed_cache[key] = value
@@ -195,7 +236,7 @@ def _parse_styles(data: bytes, path: Path, part: str, tags: _Tags) -> dict[str, 
         style_id = el.get(tags.styleId)
         if style_id is None:
             continue
-        if el.get(tags.w + "default") in ("1", "true", "on"):
+        if el.get(tags.default) in ("1", "true", "on"):
             default_id = style_id
         style = _Style()
         for child in el:
@@ -241,7 +282,7 @@ def _parse_styles(data: bytes, path: Path, part: str, tags: _Tags) -> dict[str, 
 
 
 def _is_heading_name(name: str | None) -> bool:
-    return bool(name) and name.lower().startswith(_HEADING_PREFIXES)
+    return name is not None and name.lower().startswith(_HEADING_PREFIXES)
 
 
 def _read_numbering(package: SafeZip, path: Path, part: str, tags: _Tags) -> NumberingDefinitions:
@@ -261,126 +302,253 @@ def _int(value: str | None) -> int | None:
 # ------------------------------------------------------------------ the body
 
 
-def _walk_body(body, tags: _Tags, styles: dict[str, _ResolvedStyle], defs: NumberingDefinitions,
+def _walk_body(body: etree._Element, tags: _Tags, styles: dict[str, _ResolvedStyle], defs: NumberingDefinitions,
                path: Path, limits: ReadLimits) -> list[TextBlock]:
-    P, R, PPR, TAB = tags.p, tags.r, tags.pPr, tags.tab
-    TBL, TR, TC = tags.tbl, tags.tr, tags.tc
-    T, BR, CR, NBH = tags.t, tags.br, tags.cr, tags.noBreakHyphen
-    PSTYLE, NUMPR, OUTLINE, NUMID, ILVL, VAL = (tags.pStyle, tags.numPr, tags.outlineLvl,
-                                                 tags.numId, tags.ilvl, tags.val)
-    FALLBACK = MC + "Fallback"
+    return _blocks(_BodyWalk(body, tags, styles, defs).paragraphs(), path, limits)
 
-    # What would slow the common path down is looked up once, up front.
-    hidden_runs: set = set()
+
+class _Para:
+    """One ``w:p`` as met in the walk: where it is, its list label and the pieces of its text."""
+
+    __slots__ = ("ordinal", "heading", "label", "cell", "parts")
+
+    def __init__(self, ordinal: int, heading: bool, label: tuple[str, str] | None,
+                 cell: tuple[int, int, int] | None):
+        self.ordinal, self.heading, self.label, self.cell = ordinal, heading, label, cell
+        self.parts: list[str] = []
+
+
+class _BodyWalk:
+    """One pre-order pass over the body's paragraphs and the run content that makes their text.
+
+    Paragraphs are numbered and list labels counted in document order, empty
+    paragraphs included; each piece of run content (``w:t``, ``w:tab``, …) goes
+    to the paragraph that holds it.
+    """
+
+    def __init__(self, body: etree._Element, tags: _Tags, styles: dict[str, _ResolvedStyle],
+                 defs: NumberingDefinitions):
+        self.body, self.tags, self.styles = body, tags, styles
+        self.default_style = styles.get("")
+        self.numbering = NumberingState(defs, {sid: s.num_id for sid, s in styles.items() if s.num_id})
+        self.tables = _TablePositions()
+        self.records: list[_Para] = []
+        self.ordinal = -1
+        # What would slow the common path down is looked up once, up front.
+        self.hidden_runs = _hidden_runs(body, tags)
+        self.nested = _has_nested_paragraphs(body, tags)
+        self.by_element: dict[etree._Element, _Para] = {}  # only filled when nested
+        self.current: _Para | None = None
+
+    def paragraphs(self) -> list[_Para]:
+        tags = self.tags
+        p = tags.p
+        for el in self.body.iter(p, tags.t, tags.tab, tags.br, tags.cr, tags.noBreakHyphen):
+            if el.tag == p:
+                self.paragraph(el)
+            else:
+                self.run_content(el)
+        return self.records
+
+    def paragraph(self, p: etree._Element) -> None:
+        self.ordinal += 1
+        container = _container(p, self.body, self.tags)
+        if container.in_fallback:
+            self.current = None  # counted, but its text is a copy of the text box's
+            return
+        cell = self.tables.locate(container) if container.table is not None else None
+        props = _paragraph_properties(p, self.tags)
+        style = self.styles.get(props.style_id) if props.style_id is not None else self.default_style
+        self.current = _Para(self.ordinal, _is_heading(style, props.outline),
+                             _list_label(props, style, self.numbering), cell)
+        self.records.append(self.current)
+        if self.nested:
+            self.by_element[p] = self.current
+
+    def run_content(self, el: etree._Element) -> None:
+        target = self.paragraph_of(el)
+        if target is None or (self.hidden_runs and el.getparent() in self.hidden_runs):
+            return
+        text = _run_content_text(el, self.tags)
+        if text:
+            target.parts.append(text)
+
+    def paragraph_of(self, el: etree._Element) -> _Para | None:
+        """The paragraph whose text a piece of run content is (None: one that is not read)."""
+        if not self.nested:
+            return self.current
+        # Text boxes put w:p inside w:p, and mc:Fallback repeats them: then the
+        # text of a run cannot simply go to the last paragraph seen.
+        owner = _owner(el, self.tags.p)
+        return self.by_element.get(owner) if owner is not None else None
+
+
+# -- run content: what a reader sees, and what is hidden
+
+
+def _hidden_runs(body: etree._Element, tags: _Tags) -> set[etree._Element]:
+    """Runs formatted as hidden (``w:vanish``) and runs of tracked deletions and moves away.
+
+    Tracked insertions need nothing: their runs are read like any other.
+    """
+    hidden: set[etree._Element] = set()
     for vanish in body.iter(tags.vanish):
         rpr = vanish.getparent()
         run = rpr.getparent() if rpr is not None else None
-        if run is not None and run.tag == R and vanish.get(VAL) not in _OFF:
-            hidden_runs.add(run)
+        if run is not None and run.tag == tags.r and vanish.get(tags.val) not in _OFF:
+            hidden.add(run)
     for deleted in body.iter(tags.del_, tags.moveFrom):
-        hidden_runs.update(deleted.iter(R))
-    # Text boxes put w:p inside w:p, and mc:Fallback repeats them: then the
-    # text of a run cannot simply go to the last paragraph seen.
-    nested = (next(body.iter(tags.txbxContent), None) is not None
-              or next(body.iter(FALLBACK), None) is not None)
+        hidden.update(deleted.iter(tags.r))
+    return hidden
 
-    state = NumberingState(defs, {sid: s.num_id for sid, s in styles.items() if s.num_id})
-    default_style = styles.get("")
-    records: list[_Para] = []
-    by_element: dict = {}
-    current: _Para | None = None
-    ordinal = -1
-    table_index = row_index = cell_index = -1
-    last_tbl = last_tr = last_tc = None
 
-    # One pre-order pass over paragraphs and the run content that makes text.
-    for el in body.iter(P, T, TAB, BR, CR, NBH):
-        tag = el.tag
-        if tag != P:
-            target = by_element.get(_owner(el, P)) if nested else current
-            if target is None or (hidden_runs and el.getparent() in hidden_runs):
-                continue
-            if tag == T:
-                text = el.text
-                if text:
-                    target.parts.append(text)
-            elif tag == TAB:
-                run = el.getparent()
-                if run is not None and run.tag == R:  # not a tab stop in w:pPr/w:tabs
-                    target.parts.append("\t")
-            elif tag == NBH:
-                target.parts.append("-")
-            else:
-                target.parts.append("\n")
-            continue
+def _has_nested_paragraphs(body: etree._Element, tags: _Tags) -> bool:
+    """Whether the body has text boxes (w:p inside w:p) or mc:Fallback copies of them."""
+    return (next(body.iter(tags.txbxContent), None) is not None
+            or next(body.iter(FALLBACK), None) is not None)
 
-        ordinal += 1
-        # -- where is it: body, table cell, text box, mc:Fallback copy?
-        parent = el.getparent()
-        outer_tbl = outer_tr = outer_tc = None
-        skip = False
-        if parent is not body:
-            node = parent
-            while node is not None and node is not body:
-                ntag = node.tag
-                if ntag == TC:
-                    outer_tc = node
-                elif ntag == TR:
-                    outer_tr = node
-                elif ntag == TBL:
-                    outer_tbl = node
-                elif ntag == FALLBACK:
-                    skip = True
-                node = node.getparent()
-        if skip:
-            current = None
-            continue
-        if outer_tbl is not None:
-            if outer_tbl is not last_tbl:
-                table_index, row_index, last_tbl, last_tr, last_tc = table_index + 1, -1, outer_tbl, None, None
-            if outer_tr is not last_tr:
-                row_index, cell_index, last_tr, last_tc = row_index + 1, -1, outer_tr, None
-            if outer_tc is not last_tc:
-                cell_index, last_tc = cell_index + 1, outer_tc
 
-        # -- paragraph properties
-        style_id = num_id = None
-        ilvl = outline = None
-        if len(el) and el[0].tag == PPR:
-            for prop in el[0]:
-                ptag = prop.tag
-                if ptag == PSTYLE:
-                    style_id = prop.get(VAL)
-                elif ptag == NUMPR:
-                    for item in prop:
-                        if item.tag == NUMID:
-                            num_id = item.get(VAL)
-                        elif item.tag == ILVL:
-                            ilvl = _int(item.get(VAL))
-                elif ptag == OUTLINE:
-                    outline = _int(prop.get(VAL))
-        style = styles.get(style_id) if style_id is not None else default_style
-        heading = bool(style and style.heading) or (outline is not None and 0 <= outline <= 8)
+def _run_content_text(el: etree._Element, tags: _Tags) -> str | None:
+    """The text of one ``w:t``, ``w:tab``, ``w:br``, ``w:cr`` or ``w:noBreakHyphen``."""
+    tag = el.tag
+    if tag == tags.t:
+        return el.text
+    if tag == tags.tab:
+        run = el.getparent()
+        return "\t" if run is not None and run.tag == tags.r else None  # not a tab stop in w:pPr/w:tabs
+    if tag == tags.noBreakHyphen:
+        return "-"
+    return "\n"  # w:br, w:cr
 
-        # -- list number: counted now, in document order, empty paragraphs included
-        if num_id is None and style is not None and style.num_id is not None:
-            num_id = style.num_id
-            if ilvl is None:
-                ilvl = style.ilvl
-        label = None
-        if num_id is not None and num_id != "0":
-            if ilvl is None and style is not None and style.num_id == num_id:
-                ilvl = style.ilvl
-            if ilvl is None:
-                ilvl = state.level_for_style(num_id, style_id)
-            label = state.next_label(num_id, ilvl)
 
-        current = _Para(ordinal, heading, label,
-                        (table_index, row_index, cell_index) if outer_tbl is not None else None)
-        records.append(current)
-        if nested:
-            by_element[el] = current
+def _owner(el: etree._Element, p_tag: str) -> etree._Element | None:
+    """The nearest ``w:p`` above an element."""
+    node = el.getparent()
+    while node is not None and node.tag != p_tag:
+        node = node.getparent()
+    return node
 
+
+# -- where a paragraph is: body, table cell, text box, mc:Fallback copy
+
+
+class _Container(NamedTuple):
+    in_fallback: bool  # inside an mc:Fallback (the copy of a text box for old readers)
+    # the outermost table, row and cell around the paragraph (a nested table's text is the outer cell's)
+    table: etree._Element | None
+    row: etree._Element | None
+    cell: etree._Element | None
+
+
+_IN_BODY = _Container(False, None, None, None)
+
+
+def _container(p: etree._Element, body: etree._Element, tags: _Tags) -> _Container:
+    parent = p.getparent()
+    if parent is body:
+        return _IN_BODY
+    table: etree._Element | None = None
+    row: etree._Element | None = None
+    cell: etree._Element | None = None
+    node = parent
+    while node is not None and node is not body:
+        tag = node.tag
+        if tag == tags.tc:
+            cell = node
+        elif tag == tags.tr:
+            row = node
+        elif tag == tags.tbl:
+            table = node
+        elif tag == FALLBACK:
+            return _Container(True, None, None, None)
+        node = node.getparent()
+    return _Container(False, table, row, cell)
+
+
+class _TablePositions:
+    """Numbers tables, rows and cells (0-based) in the order their paragraphs are met."""
+
+    def __init__(self) -> None:
+        self.table = self.row = self.cell = -1
+        self.last_table: etree._Element | None = None
+        self.last_row: etree._Element | None = None
+        self.last_cell: etree._Element | None = None
+
+    def locate(self, container: _Container) -> tuple[int, int, int]:
+        if container.table is not self.last_table:
+            self.table, self.row = self.table + 1, -1
+            self.last_table, self.last_row, self.last_cell = container.table, None, None
+        if container.row is not self.last_row:
+            self.row, self.cell = self.row + 1, -1
+            self.last_row, self.last_cell = container.row, None
+        if container.cell is not self.last_cell:
+            self.cell, self.last_cell = self.cell + 1, container.cell
+        return self.table, self.row, self.cell
+
+
+# -- paragraph properties: style, heading, list number
+
+
+class _ParagraphProperties(NamedTuple):
+    style_id: str | None
+    num_id: str | None
+    ilvl: int | None
+    outline: int | None
+
+
+_NO_PROPERTIES = _ParagraphProperties(None, None, None, None)
+
+
+def _paragraph_properties(p: etree._Element, tags: _Tags) -> _ParagraphProperties:
+    """What the paragraph's own ``w:pPr`` says (its style may say more)."""
+    if not len(p) or p[0].tag != tags.pPr:
+        return _NO_PROPERTIES
+    style_id: str | None = None
+    num_id: str | None = None
+    ilvl: int | None = None
+    outline: int | None = None
+    val = tags.val
+    for prop in p[0]:
+        tag = prop.tag
+        if tag == tags.pStyle:
+            style_id = prop.get(val)
+        elif tag == tags.numPr:
+            for item in prop:
+                if item.tag == tags.numId:
+                    num_id = item.get(val)
+                elif item.tag == tags.ilvl:
+                    ilvl = _int(item.get(val))
+        elif tag == tags.outlineLvl:
+            outline = _int(prop.get(val))
+    return _ParagraphProperties(style_id, num_id, ilvl, outline)
+
+
+def _is_heading(style: _ResolvedStyle | None, outline: int | None) -> bool:
+    return bool(style and style.heading) or (outline is not None and 0 <= outline <= 8)
+
+
+def _list_label(props: _ParagraphProperties, style: _ResolvedStyle | None,
+                numbering: NumberingState) -> tuple[str, str] | None:
+    """The paragraph's list number and separator, counted now (in document order, empty paragraphs too)."""
+    num_id, ilvl = props.num_id, props.ilvl
+    if num_id is None and style is not None and style.num_id is not None:
+        num_id = style.num_id
+        if ilvl is None:
+            ilvl = style.ilvl
+    if num_id is None or num_id == "0":
+        return None
+    if ilvl is None and style is not None and style.num_id == num_id:
+        ilvl = style.ilvl
+    if ilvl is None:
+        ilvl = numbering.level_for_style(num_id, props.style_id)
+    return numbering.next_label(num_id, ilvl)
+
+
+# -- the blocks
+
+
+def _blocks(records: list[_Para], path: Path, limits: ReadLimits) -> list[TextBlock]:
+    """One block per paragraph with text (its list label in front), within the text limit."""
     blocks: list[TextBlock] = []
     clauses = ClauseTracker()
     chars = 0
@@ -404,18 +572,3 @@ def _walk_body(body, tags: _Tags, styles: dict[str, _ResolvedStyle], defs: Numbe
         )
         blocks.append(TextBlock(text=text, location=location, heading=rec.heading))
     return blocks
-
-
-class _Para:
-    __slots__ = ("ordinal", "heading", "label", "cell", "parts")
-
-    def __init__(self, ordinal: int, heading: bool, label, cell):
-        self.ordinal, self.heading, self.label, self.cell = ordinal, heading, label, cell
-        self.parts: list[str] = []
-
-
-def _owner(el, p_tag: str):
-    node = el.getparent()
-    while node is not None and node.tag != p_tag:
-        node = node.getparent()
-    return node

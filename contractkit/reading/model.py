@@ -33,7 +33,7 @@ class Location:
         parts = []
         if self.label:
             parts.append(self.label)
-        if self.kind == "table-cell":
+        if self.kind == "table-cell" and self.table is not None and self.row is not None and self.cell is not None:
             parts.append(f"表{self.table + 1} 第{self.row + 1}行 第{self.cell + 1}列")
         elif self.page is not None:
             parts.append(f"第{self.page + 1}页")
@@ -43,7 +43,7 @@ class Location:
             parts.append(f"第{self.paragraph + 1}段")
         return "，".join(parts)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 MAX_LEVELS = 9
 # Word's labels are a few characters. Definitions that would make a huge one
 # (lowerLetter from w:start 10^10 is 400 million letters; a w:lvlText of
@@ -154,16 +156,16 @@ class NumberingDefinitions:
     nums: dict[str, Num] = field(default_factory=dict)
 
 
-def _int(value: str | None, default: int | None = None) -> int | None:
+def _int(value: str | None) -> int | None:
     if value is None:
-        return default
+        return None
     try:
         return int(value)
     except ValueError:
-        return default
+        return None
 
 
-def _level(el, w: str) -> tuple[int, Level] | None:
+def _level(el: etree._Element, w: str) -> tuple[int, Level] | None:
     ilvl = _int(el.get(w + "ilvl"))
     if ilvl is None or not 0 <= ilvl < MAX_LEVELS:
         return None
@@ -172,7 +174,8 @@ def _level(el, w: str) -> tuple[int, Level] | None:
     for child in el:
         tag = child.tag
         if tag == w + "start":
-            level.start = _int(child.get(val), 1)
+            start = _int(child.get(val))
+            level.start = 1 if start is None else start
         elif tag == w + "numFmt":
             level.fmt = child.get(val) or "decimal"
         elif tag == w + "lvlText":
@@ -188,7 +191,7 @@ def _level(el, w: str) -> tuple[int, Level] | None:
     return ilvl, level
 
 
-def parse_numbering(root, w: str) -> NumberingDefinitions:
+def parse_numbering(root: etree._Element, w: str) -> NumberingDefinitions:
     """Read numbering.xml (``w`` is the WordprocessingML namespace in braces)."""
     defs = NumberingDefinitions()
     val = w + "val"
@@ -203,10 +206,10 @@ def parse_numbering(root, w: str) -> NumberingDefinitions:
                     parsed = _level(child, w)
                     if parsed:
                         levels[parsed[0]] = parsed[1]
-                elif child.tag == w + "numStyleLink" and child.get(val):
-                    defs.style_links[abstract_id] = child.get(val)
-                elif child.tag == w + "styleLink" and child.get(val):
-                    defs.link_targets[child.get(val)] = abstract_id
+                elif child.tag == w + "numStyleLink" and (style := child.get(val)):
+                    defs.style_links[abstract_id] = style
+                elif child.tag == w + "styleLink" and (style := child.get(val)):
+                    defs.link_targets[style] = abstract_id
             defs.abstracts[abstract_id] = levels
         elif el.tag == w + "num":
             num_id = el.get(w + "numId")
@@ -241,7 +244,7 @@ class NumberingState:
         self.counters: dict[str, list[int | None]] = {}
         self.seen: set[str] = set()
         self._resolved: dict[str, tuple[str, dict[int, Level], list[int], list[int | None]] | None] = {}
-        self._templates: dict[tuple[str, int], list[str | int]] = {}
+        self._templates: dict[tuple[str, int], list[str]] = {}  # lvlText split at its %N
 
     def _abstract(self, num: Num) -> str:
         abstract = num.abstract
@@ -317,7 +320,7 @@ class NumberingState:
         template = self._templates.get((num_id, ilvl))
         if template is None:
             template = self._templates[(num_id, ilvl)] = _PLACEHOLDER_SPLIT.split(level.text)
-        out = []
+        out: list[str] = []
         size = 0
         for i, piece in enumerate(template):
             if size > MAX_LABEL_CHARS:

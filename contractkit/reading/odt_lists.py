@@ -26,7 +26,10 @@ Formats map onto Word's (``numbering.format_number``), so 一, 二, 三 and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from lxml import etree
 
 from .numbering import MAX_LABEL_CHARS, format_number
 
@@ -59,7 +62,7 @@ class LevelStyle:
 ListStyle = dict[int, LevelStyle]  # level (1-based) -> its style
 
 
-def parse_list_styles(roots) -> tuple[dict[str, ListStyle], ListStyle]:
+def parse_list_styles(roots: Iterable[etree._Element | None]) -> tuple[dict[str, ListStyle], ListStyle]:
     """All list styles by name, and the outline style, from the given style containers (in order)."""
     styles: dict[str, ListStyle] = {}
     outline: ListStyle = {}
@@ -75,7 +78,7 @@ def parse_list_styles(roots) -> tuple[dict[str, ListStyle], ListStyle]:
     return styles, outline
 
 
-def _levels(element) -> ListStyle:
+def _levels(element: etree._Element) -> ListStyle:
     levels: ListStyle = {}
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
@@ -106,7 +109,7 @@ def _format(num_format: str | None) -> str:
     return _CJK_FORMATS.get(num_format[:1], "decimal")
 
 
-def _separator(level) -> str:
+def _separator(level: etree._Element) -> str:
     for alignment in level.iter(STYLE + "list-level-label-alignment"):
         if alignment.get(TEXT + "label-followed-by") == "nothing":
             return ""
@@ -134,7 +137,7 @@ class ListCounters:
         self._counts.append([None] * MAX_LEVELS)
         return len(self._counts) - 1
 
-    def open(self, element, style_name: str | None) -> int:
+    def open(self, element: etree._Element, style_name: str | None) -> int:
         """The count a top-level ``text:list`` uses: a new one, or the one it continues."""
         continued = element.get(TEXT + "continue-list")
         if continued is not None and continued in self._by_id:
@@ -143,8 +146,8 @@ class ListCounters:
             key = self._last_of_style[style_name]
         else:
             key = self._new()
-        if element.get(XML_ID):
-            self._by_id[element.get(XML_ID)] = key
+        if xml_id := element.get(XML_ID):
+            self._by_id[xml_id] = key
         self._last_of_style[style_name] = key
         return key
 
@@ -164,7 +167,8 @@ class ListCounters:
         if start is not None and 0 <= start < _MAX_START:
             counts[level - 1] = start
         else:
-            counts[level - 1] = own.start if counts[level - 1] is None else counts[level - 1] + 1
+            count = counts[level - 1]
+            counts[level - 1] = own.start if count is None else count + 1
         for deeper in range(level, MAX_LEVELS):
             counts[deeper] = None
         if own.fmt is None or level not in style:
@@ -176,12 +180,12 @@ class ListCounters:
 def _render(style: ListStyle, counts: list[int | None], level: int) -> str:
     def number(k: int) -> str:
         shown = style.get(k, LevelStyle())
-        value = counts[k - 1] if counts[k - 1] is not None else shown.start
-        return format_number(value, shown.fmt or "decimal")
+        count = counts[k - 1]
+        return format_number(count if count is not None else shown.start, shown.fmt or "decimal")
 
     own = style[level]
     if own.template is not None:
-        out = []
+        out: list[str] = []
         for i, piece in enumerate(_TEMPLATE_SPLIT.split(own.template[:MAX_LABEL_CHARS])):
             if i % 2 == 0:
                 out.append(piece)

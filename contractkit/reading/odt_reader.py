@@ -26,13 +26,16 @@ DTDs or entities, size caps. An encrypted .odt (a manifest with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+
+from lxml import etree
 
 from .clauses import ClauseTracker
 from .errors import ReadError
 from .model import Location, SourceDocument, TextBlock
 from .odt_lists import STYLE, TEXT, ListCounters, parse_list_styles
-from .safety import ReadLimits, SafeZip, parse_xml, refuse_doctype_parts
+from .safety import ReadLimits, SafeZip, element_text, parse_xml, refuse_doctype_parts
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -98,15 +101,17 @@ def _user_defined(package: SafeZip, path: Path) -> dict[str, str]:
     data = package.read("meta.xml")
     if data is None:
         return {}
-    root = parse_xml(data, path, "meta.xml")
-    return {prop.get(META + "name"): "".join(prop.itertext()).strip()
-            for prop in root.iter(META + "user-defined") if prop.get(META + "name")}
+    properties: dict[str, str] = {}
+    for prop in parse_xml(data, path, "meta.xml").iter(META + "user-defined"):
+        if name := prop.get(META + "name"):
+            properties[name] = element_text(prop).strip()
+    return properties
 
 
 class _Styles:
     """What the walk needs from the styles: headings, hidden text, list styles."""
 
-    def __init__(self, styles_root, content_root):
+    def __init__(self, styles_root: etree._Element | None, content_root: etree._Element):
         roots = [root.find(OFFICE + part) for root in (styles_root, content_root) if root is not None
                  for part in ("styles", "automatic-styles")]
         self.lists, outline = parse_list_styles(roots)
@@ -130,10 +135,10 @@ class _Styles:
                     label = (style.get(STYLE + "display-name") or name).lower()
                     self._heading[name] = (label.startswith(_HEADING_PREFIXES) or name.lower().startswith(
                         _HEADING_PREFIXES) or bool(style.get(STYLE + "default-outline-level")))
-                    if style.get(STYLE + "list-style-name"):
-                        self._list_style[name] = style.get(STYLE + "list-style-name")
+                    if list_style := style.get(STYLE + "list-style-name"):
+                        self._list_style[name] = list_style
 
-    def _chain(self, name: str | None):
+    def _chain(self, name: str | None) -> Iterator[str]:
         seen: set[str] = set()
         while name and name not in seen and len(seen) < 32:
             seen.add(name)
@@ -150,11 +155,16 @@ class _Styles:
 # ------------------------------------------------------------------ the body
 
 
+_Cell = tuple[int, int, int]  # table, row, cell (0-based)
+_ListContext = tuple[int, int, str | None]  # the list's count (ListCounters key), its level, its style
+
+
 class _Para:
     __slots__ = ("ordinal", "heading", "label", "cell", "parts")
 
-    def __init__(self, ordinal: int, heading: bool, cell):
-        self.ordinal, self.heading, self.cell, self.label = ordinal, heading, cell, None
+    def __init__(self, ordinal: int, heading: bool, cell: _Cell | None):
+        self.ordinal, self.heading, self.cell = ordinal, heading, cell
+        self.label: tuple[str, str] | None = None
         self.parts: list[tuple[str, bool]] = []  # (text, literal): XML text collapses its white space
 
 
@@ -164,14 +174,14 @@ class _Walker:
     def __init__(self, styles: _Styles):
         self.styles, self.counters = styles, styles.counters
         self.records: list[_Para] = []
-        self.cell: tuple[int, int, int] | None = None
+        self.cell: _Cell | None = None
         self.tables = -1
 
-    def children(self, element) -> None:
+    def children(self, element: etree._Element) -> None:
         for child in element:
             self.node(child)
 
-    def node(self, element) -> None:
+    def node(self, element: etree._Element) -> None:
         tag = element.tag
         if not isinstance(tag, str) or tag in SKIPPED or element.get(TEXT + "display") == "none":
             return
@@ -185,7 +195,7 @@ class _Walker:
             self.children(element)
 
     # -- lists and tables
-    def list(self, element, outer: tuple[int, int, str | None] | None) -> None:
+    def list(self, element: etree._Element, outer: _ListContext | None) -> None:
         style = element.get(TEXT + "style-name")
         if outer is None:
             context = (self.counters.open(element, style), 1, style)
@@ -206,7 +216,7 @@ class _Walker:
                     self.node(child)
                 numbered = numbered and not isinstance(child.tag, str)  # only the item's first element
 
-    def table(self, element) -> None:
+    def table(self, element: etree._Element) -> None:
         self.tables += 1
         row = -1
         for row_element in _rows(element):
@@ -222,7 +232,8 @@ class _Walker:
         self.cell = None
 
     # -- paragraphs
-    def paragraph(self, element, numbered=None) -> None:
+    def paragraph(self, element: etree._Element,
+                  numbered: tuple[_ListContext, int | None] | None = None) -> None:
         style = element.get(TEXT + "style-name")
         record = _Para(len(self.records), element.tag == H or self.styles.is_heading(style), self.cell)
         self.records.append(record)
@@ -232,11 +243,11 @@ class _Walker:
         elif element.tag == H and element.get(TEXT + "is-list-header") != "true":
             record.label = self.counters.outline_label(_int(element.get(TEXT + "outline-level")) or 1)
         first = next((child for child in element if isinstance(child.tag, str)), None)
-        if first is not None and first.tag == NUMBER and "".join(first.itertext()).strip():
-            record.label = ("".join(first.itertext()).strip(), record.label[1] if record.label else " ")
+        if first is not None and first.tag == NUMBER and element_text(first).strip():
+            record.label = (element_text(first).strip(), record.label[1] if record.label else " ")
         self.inline(element, record)
 
-    def inline(self, element, record: _Para) -> None:
+    def inline(self, element: etree._Element, record: _Para) -> None:
         if element.text:
             record.parts.append((element.text, False))
         for child in element:
@@ -257,7 +268,7 @@ class _Walker:
                 record.parts.append((child.tail, False))
 
 
-def _rows(table):
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
     for child in table:
         if child.tag == ROW:
             yield child
@@ -265,7 +276,7 @@ def _rows(table):
             yield from _rows(child)
 
 
-def _repeat(element, attribute: str) -> int:
+def _repeat(element: etree._Element, attribute: str) -> int:
     return min(max(_int(element.get(TABLE + attribute)) or 1, 1), 100_000)
 
 

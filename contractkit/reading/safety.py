@@ -253,7 +253,8 @@ def check_prolog(data: bytes, *, complete: bool = True) -> tuple[str, str] | Non
 
     i, n = 0, len(buf)
     while True:
-        i = _WS.match(buf, i).end()
+        space = _WS.match(buf, i)  # [ \t\r\n]* always matches
+        i = space.end() if space else i
         if i >= n:
             if complete:
                 return "corrupt", "has no XML root element"
@@ -318,12 +319,13 @@ def _parser() -> etree.XMLParser:
     )
 
 
-_RESOURCE_LIMIT = getattr(etree.ErrorTypes, "ERR_RESOURCE_LIMIT", 114)
+_RESOURCE_LIMIT: int = getattr(etree.ErrorTypes, "ERR_RESOURCE_LIMIT", 114)
 
 
 def _over_parser_limit(exc: etree.XMLSyntaxError) -> bool:
     # libxml2 >= 2.11 reports XML_ERR_RESOURCE_LIMIT; older ones only say so in the message.
-    return exc.code == _RESOURCE_LIMIT or "XML_PARSE_HUGE" in str(exc) or "huge text node" in str(exc)
+    code: int = exc.code  # type: ignore[attr-defined]  # lxml-stubs lack the error's libxml2 code
+    return code == _RESOURCE_LIMIT or "XML_PARSE_HUGE" in str(exc) or "huge text node" in str(exc)
 
 
 def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
@@ -346,7 +348,14 @@ def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
     except ValueError as exc:
         raise ReadError(path, "corrupt", f"has unreadable XML in {part} ({_short(exc)})") from None
     info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:
+    # lxml-stubs lack DocInfo.doctype and .system_url
+    if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:  # type: ignore[union-attr]
         # Belt and braces: the prolog check should already have refused this.
         raise ReadError(path, "doctype", f"declares a DOCTYPE in an XML part ({part})")
     return root
+
+
+def element_text(element: etree._Element) -> str:
+    """All text inside an element, its descendants' included (not its own tail)."""
+    # lxml-stubs type itertext() as str | bytes; a parsed tree's text is always str
+    return "".join(element.itertext())  # type: ignore[arg-type]

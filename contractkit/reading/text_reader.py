@@ -163,7 +163,7 @@ _EMPHASIS = (
 def strip_markdown_inline(text: str) -> str:
     escaped: list[str] = []
 
-    def hide(match: re.Match) -> str:
+    def hide(match: re.Match[str]) -> str:
         escaped.append(match.group(1))
         return f"\uE000{len(escaped) - 1}\uE001"
 

@@ -87,9 +87,10 @@ class Status(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"satisfied": "已满足", "partial": "部分满足", "missing": "缺失", "contrary": "相反约定"}[
-            self.value
-        ]
+        """The word reports use (已满足, 缺失 …), from the standard's vocabulary."""
+        from contractkit.standard import default_standard
+
+        return default_standard().vocabulary.zh("statuses", self.value)
 
     @property
     def is_problem(self) -> bool:
@@ -332,6 +333,12 @@ class SkippedFile(_Result):
         "contractkit wrote.")]
 
 
+def _default_standard_code() -> str:
+    from contractkit.standard import default_standard
+
+    return default_standard().code
+
+
 @dataclass(frozen=True, config=_CONFIG)
 class CheckRun(_Result):
     """What `contractkit check --format json` writes: one run of the checker over one or many contracts,
@@ -343,9 +350,8 @@ class CheckRun(_Result):
     documents: Annotated[tuple[DocumentReport, ...], _about(
         "One entry per file checked, in the order the files were given.")]
     standard: Annotated[str, _about(
-        "Code of the standard the contracts were checked against.", examples=["T/CCIA 004-2024"])] = (
-        "T/CCIA 004-2024"
-    )
+        "Code of the standard the contracts were checked against.", examples=["T/CCIA 004-2024"])] = Field(
+        default_factory=lambda: _default_standard_code())
     settings: Annotated[dict[str, Any], PlainSerializer(_json_values, return_type=dict[str, Any])] = Field(
         default_factory=dict,
         description="The options the checker ran with (for example roles or pairs given by the user, optional "

@@ -45,12 +45,11 @@ def health(request: Request) -> Health:
 
 
 @router.get("/catalogue", summary="当事人组合、角色与可选要求")
-def catalogue() -> dict:
-    from contractkit.catalogue import default_catalogue
-
-    c = default_catalogue()
+def catalogue(request: Request) -> dict:
+    standard = services(request).standard
+    c = standard.catalogue
     return {
-        "standard": "T/CCIA 004-2024",
+        "standard": standard.code,
         "pairs": [{"id": p.id, "name": p.name, "roles": list(p.roles)} for p in c.pairs],
         "roles": [r.model_dump() for r in c.roles],
         "options": [{"id": o.id, "name": o.name, "description": o.description} for o in c.conditions],
@@ -58,10 +57,8 @@ def catalogue() -> dict:
 
 
 @router.get("/parameters", summary="生成协议可用的参数及其校验规则")
-def parameters() -> list[dict]:
-    from contractkit.generation.parameters import default_parameters
-
-    return [spec.model_dump() for spec in default_parameters()]
+def parameters(request: Request) -> list[dict]:
+    return [spec.model_dump() for spec in services(request).standard.parameters]
 
 
 @router.post(
@@ -70,9 +67,9 @@ def parameters() -> list[dict]:
     responses={200: {"content": {"application/octet-stream": {}}, "description": "生成的文件"},
                422: {"description": "请求有误：errors 逐项列出（code、field、message）"}},
 )
-async def generate(body: GenerateRequest) -> Response:
+async def generate(body: GenerateRequest, request: Request) -> Response:
     try:
-        data, filename, media_type = await run_in_threadpool(generate_file, body)
+        data, filename, media_type = await run_in_threadpool(generate_file, body, services(request).standard)
     except InvalidRequest as exc:
         raise ServiceError.invalid(exc.errors, "invalid-parameters") from None
     return Response(data, media_type=media_type, headers=attachment(filename))

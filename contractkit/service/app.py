@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contractkit import __version__
+from contractkit.standard import Standard, default_standard
 
 from .settings import ServiceSettings
 
@@ -39,6 +40,7 @@ class Services:
     access: "Access"
     database: str  # dialect name, for /api/health
     organisation: "OrganisationSettings | None" = None  # the team's 组织设置
+    standard: Standard = field(default_factory=default_standard)  # what the service checks and generates
 
 
 class ServiceError(Exception):
@@ -110,7 +112,8 @@ async def _lifespan(app: FastAPI):
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_database_engine(settings.effective_database_url)
     migrate(engine)
-    checker = Checker()
+    standard = default_standard()
+    checker = Checker(standard=standard)
     checker.engine.warm_up()  # load spaCy and jieba once; the forked workers share them
     pool = CheckPool(lambda: checker, settings.pool)
     history = History(engine)
@@ -119,7 +122,7 @@ async def _lifespan(app: FastAPI):
     if resumed:
         log.info("queued again %d document(s) left unfinished by the last run", resumed)
     app.state.services = Services(
-        settings, history, reviews, Access(settings.auth), engine.dialect.name, OrganisationSettings(engine)
+        settings, history, reviews, Access(settings.auth), engine.dialect.name, OrganisationSettings(engine), standard
     )
     try:
         yield

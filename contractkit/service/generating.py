@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from contractkit.requests import GenerateRequest
+from contractkit.standard import Standard
 
 
-def generate_file(request: GenerateRequest) -> tuple[bytes, str, str]:
+def generate_file(request: GenerateRequest, standard: Standard) -> tuple[bytes, str, str]:
     """(bytes, file name, media type) of the generated document; raises InvalidRequest."""
     from contractkit.api import generate_from
-    from contractkit.catalogue import default_catalogue
     from contractkit.generation.writers import writer_for
 
-    data = generate_from(request)
+    data = generate_from(request, standard=standard)
     writer = writer_for(request.format)
     title = "安全责任条款附件" if request.kind == "annex" else "安全责任协议"
-    return data, f"{default_catalogue().pair(request.pair).name}{title}{writer.extension}", writer.media_type
+    return data, f"{standard.catalogue.pair(request.pair).name}{title}{writer.extension}", writer.media_type

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from contractkit import __version__
-from contractkit.formatters.common import ROLES_CHOOSE_WEB, ROLES_UNKNOWN_ZH
+from contractkit.formatters.common import ROLES_CHOOSE_WEB, ROLES_UNKNOWN_ZH, STRENGTHS, Words
 from contractkit.reading.errors import ERROR_ADVICE_ZH
 from contractkit.results.model import OK, ROLES_UNKNOWN, Status
 
@@ -31,7 +31,7 @@ _env.globals.update(
     version=__version__,
     statuses=[(s.value, s.label_zh) for s in Status],
     status_zh={s.value: s.label_zh for s in Status},
-    strength_zh={"must": "应", "should": "宜", "may": "可"},
+    strength_zh={strength: Words().strength(strength) for strength in STRENGTHS},
     error_advice=ERROR_ADVICE_ZH,
     roles_unknown_zh=ROLES_UNKNOWN_ZH,
     roles_choose=ROLES_CHOOSE_WEB,
@@ -50,10 +50,8 @@ def error_page(request: Request, status: int, message: str, headers=None) -> HTM
     return page(request, "error.html", status, headers, status_code=status, message=message)
 
 
-def _catalogue():
-    from contractkit.catalogue import default_catalogue
-
-    return default_catalogue()
+def _catalogue(request: Request):
+    return services(request).standard.catalogue
 
 
 # ---------------------------------------------------------------- reviewing
@@ -69,7 +67,7 @@ def _upload_page(request: Request, chosen: dict | None = None, problems: dict | 
     recent, _ = s.history.reviews(limit=5)
     stored = s.organisation.get()
     chosen = chosen or {"as_names": "\n".join(stored.names), "as_role": stored.role}
-    return page(request, "upload.html", status, catalogue=_catalogue(), recent=recent, limits=s.settings,
+    return page(request, "upload.html", status, catalogue=_catalogue(request), recent=recent, limits=s.settings,
                 chosen=chosen, problems=problems or {})
 
 
@@ -109,7 +107,7 @@ def history_page(request: Request, page_number: int = 1) -> HTMLResponse:
 @router.get("/reviews/{review_id}", dependencies=protected)
 def review_page(request: Request, review_id: str) -> HTMLResponse:
     review = review_or_404(request, review_id)
-    return page(request, "review.html", review=review, catalogue=_catalogue())
+    return page(request, "review.html", review=review, catalogue=_catalogue(request))
 
 
 @router.post("/reviews/{review_id}/delete", dependencies=protected)
@@ -131,7 +129,7 @@ def document_page(request: Request, document_id: str, problem: str | None = None
     return page(
         request, "document.html", document=document, review=review, report=report,
         findings=findings, clauses=clauses, text=highlighted_blocks(blocks, findings),
-        catalogue=_catalogue(), roles_problem=ROLE_PROBLEMS.get(problem or ""),
+        catalogue=_catalogue(request), roles_problem=ROLE_PROBLEMS.get(problem or ""),
     )
 
 
@@ -172,7 +170,7 @@ def _clause_key(clause: str):
 def settings_page(request: Request, saved: bool = False) -> HTMLResponse:
     stored = services(request).organisation.get()
     chosen = {"names": "\n".join(stored.names), "role": stored.role}
-    return page(request, "settings.html", catalogue=_catalogue(), stored=stored, chosen=chosen, problems={},
+    return page(request, "settings.html", catalogue=_catalogue(request), stored=stored, chosen=chosen, problems={},
                 saved=saved)
 
 
@@ -191,7 +189,7 @@ async def settings_form(request: Request, user: str | None = Depends(current_use
         organisation = organisation_from(chosen["names"], chosen["role"])
     except InvalidRequest as exc:
         problems = ServiceError.invalid(exc.errors, names=SETTINGS_FIELDS).fields
-        return page(request, "settings.html", 422, catalogue=_catalogue(), stored=s.organisation.get(),
+        return page(request, "settings.html", 422, catalogue=_catalogue(request), stored=s.organisation.get(),
                     chosen=chosen, problems=problems, saved=False)
     await run_in_threadpool(s.organisation.put, organisation, user or "匿名")
     return RedirectResponse("/settings?saved=1", 303)
@@ -217,7 +215,7 @@ async def generate_form(request: Request) -> Response:
     given["parameters"] = {name: value.strip() for name, value in given.pop("values").items()}
     try:
         body = GenerateRequest.parse({name: value for name, value in given.items() if value != ""})
-        data, filename, media_type = await run_in_threadpool(generate_file, body)
+        data, filename, media_type = await run_in_threadpool(generate_file, body, services(request).standard)
     except InvalidRequest as exc:
         return _generate_form(request, form, ServiceError.invalid(exc.errors).fields, status=422)
     return Response(data, media_type=media_type, headers=attachment(filename))
@@ -236,16 +234,15 @@ def _chosen(form) -> dict:
 def _generate_form(request: Request, form, problems: dict[str, str], status: int = 200) -> HTMLResponse:
     from starlette.datastructures import FormData
 
-    from contractkit.generation.parameters import default_parameters
     from contractkit.requests import GenerateRequest
 
     groups: dict[str, list] = {}
-    for spec in default_parameters():
+    for spec in services(request).standard.parameters:
         groups.setdefault(spec.group, []).append(spec)
     defaults = GenerateRequest()
     chosen = _chosen(form or FormData())
     chosen["kind"], chosen["format"] = chosen["kind"] or defaults.kind, chosen["format"] or defaults.format
-    return page(request, "generate.html", status, catalogue=_catalogue(), groups=groups,
+    return page(request, "generate.html", status, catalogue=_catalogue(request), groups=groups,
                 chosen=chosen, problems=problems)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from contractkit.catalogue.model import ROLE_KIND_NAMES
 from contractkit.checking.rules.model import ConceptGroups
+from contractkit.standard import default_standard
 
-KIND_ZH = {"right": "权利", "duty": "义务", "prohibition": "禁止性义务", "any": "约定", None: "约定"}
 MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
 
 
@@ -14,8 +13,14 @@ def groups_zh(groups: ConceptGroups, label) -> str:
     return " 且 ".join("（" + "或".join(label(c) for c in group) + "）" for group in groups)
 
 
+def kind_zh(modality: str | None) -> str:
+    """权利, 义务, 禁止性义务 or 约定: the standard's words for what a clause states."""
+    return default_standard().vocabulary.zh("modalities", modality or "any")
+
+
 def actor_zh(actor: str | None) -> str:
-    return ROLE_KIND_NAMES.get(actor, "任一当事人")
+    role_kinds = default_standard().vocabulary.role_kinds
+    return role_kinds[actor].zh if actor in role_kinds else "任一当事人"
 
 
 def duty_zh(actor: str | None, modality: str | None) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 
 from contractkit.checking.rules.model import AnalysedSentence
 from contractkit.checking.rules.registry import SentenceCheck, register
-from contractkit.checking.rules.wording import KIND_ZH, duty_zh
+from contractkit.checking.rules.wording import duty_zh, kind_zh
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
 FULFILS = {
@@ -72,7 +72,7 @@ class Attribution(_ClauseCheck):
         detect = self.detect
         statements, fulfils, opposes = _read_statements(analysed, detect.modality)
         spans = analysed.spans_of(detect.all_of)
-        kind = KIND_ZH[detect.modality]
+        kind = kind_zh(detect.modality)
         if detect.actor is None:
             if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
                 return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
@@ -101,7 +101,7 @@ class Attribution(_ClauseCheck):
 
     def describe(self, label) -> str:
         if self.detect.actor is None:
-            return f"须有人作出{KIND_ZH[self.detect.modality]}；以否定或免除方式约定：相反约定"
+            return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         return f"须为{duty_zh(self.detect.actor, self.detect.modality)}；约定为他方的：部分满足；被否定：相反约定"
 
 

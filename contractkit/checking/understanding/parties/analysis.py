@@ -24,7 +24,9 @@ from contractkit.checking.understanding.parties.subject import SubjectMatter, su
 from contractkit.checking.understanding.statements import BOTH_PARTIES
 
 if TYPE_CHECKING:
+    from contractkit.catalogue import Catalogue
     from contractkit.checking.understanding.lexicons import Lexicons
+    from contractkit.standard import Standard
 
 ROLES_UNKNOWN_NOTE = "未能确定各方在云服务中的角色（云服务客户、云服务提供者或合作者），因此未作审查"
 CUSTOMER, PROVIDER = "customer", "provider"
@@ -58,10 +60,11 @@ class _Decision:
 
 def analyse_parties(
     texts: list[str],
-    lexicons: Lexicons,
+    standard: Standard,
     given_roles: dict[str, list[str]] | None = None,
     organisation: Organisation | None = None,
 ) -> PartyAnalysis:
+    lexicons, catalogue = standard.lexicons, standard.catalogue
     lexicon = lexicons.parties
     registry = find_parties(texts, lexicon)
     cloud = read_cloud_terms(texts, registry, lexicon)
@@ -84,10 +87,10 @@ def analyse_parties(
         else:
             decisions = _inferred(registry, texts, lexicons, subject)
         if organisation:
-            decisions, note = _with_organisation(registry, decisions, organisation, subject, lexicons, bool(cloud))
+            decisions, note = _with_organisation(registry, decisions, organisation, subject, standard, bool(cloud))
             notes += [note] if note else []
     role_of = {p.key: decisions[id(p)].roles for p in registry.parties if id(p) in decisions}
-    pairs = _pairs(role_of, lexicons.partner_roles)
+    pairs = _pairs(role_of, catalogue)
     if not pairs:
         notes.insert(0, ROLES_UNKNOWN_NOTE)
     aliases = {word: party.key for party in registry.parties for word in party.all_names()}
@@ -229,14 +232,17 @@ def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> 
 
 
 # ---------------------------------------------------------------- our organisation
-def _with_organisation(registry, decisions, organisation: Organisation, subject: SubjectMatter, lexicons, cloud):
+def _with_organisation(registry, decisions, organisation: Organisation, subject: SubjectMatter, standard: Standard,
+                       cloud: bool):
+    lexicons = standard.lexicons
     ours = _our_party(registry, organisation)
     if ours is None:
         listed = "、".join(organisation.names)
         return decisions, f"未在合同当事人中找到我方（{listed}），各方角色按合同内容推断"
     inferred, decisions = decisions, dict(decisions)
     shown = ours.name or ours.key
-    decisions[id(ours)] = _Decision((organisation.role,), [f"我方（{shown}），按设置为{_role_name(organisation.role)}"], "given")
+    role_name = standard.catalogue.role(organisation.role).name
+    decisions[id(ours)] = _Decision((organisation.role,), [f"我方（{shown}），按设置为{role_name}"], "given")
     others_decided = any(id(p) in inferred for p in registry.parties if p is not ours)
     for party in registry.parties:
         if party is ours or _is_third_party(party, lexicons):
@@ -248,12 +254,6 @@ def _with_organisation(registry, decisions, organisation: Organisation, subject:
             continue  # a party the contract gives no role to (the customer's own users) stays without one
         decisions[id(party)] = _counterparty(party, organisation.role, subject, lexicons, None, cloud)
     return decisions, None
-
-
-def _role_name(role: str) -> str:
-    from contractkit.catalogue import default_catalogue
-
-    return default_catalogue().role(role).name
 
 
 def _our_party(registry: PartyRegistry, organisation: Organisation) -> Party | None:
@@ -287,17 +287,13 @@ def _counterparty(party, our_role: str, subject: SubjectMatter, lexicons, curren
     return _Decision(roles, ["为我方（云服务提供者）实施工作的合作者"] + reasons)
 
 
-def _pairs(roles_of: dict[str, tuple[str, ...]], partner_roles: tuple[str, ...]) -> tuple[str, ...]:
-    all_roles = [set(r) for r in roles_of.values()]
-    pairs = []
-    provider_present = any(PROVIDER in r for r in all_roles)
-    if provider_present and any(CUSTOMER in r for r in all_roles):
-        pairs.append(f"{CUSTOMER}-{PROVIDER}")
-    if provider_present:
-        for role in partner_roles:
-            if any(role in r and PROVIDER not in r for r in all_roles):
-                pairs.append(f"{PROVIDER}-{role}")
-    return tuple(pairs)
+def _pairs(roles_of: dict[str, tuple[str, ...]], catalogue: "Catalogue") -> tuple[str, ...]:
+    """The catalogue's pairs whose two roles are held by two different parties, in catalogue order."""
+    held = [set(roles) for roles in roles_of.values()]
+    return tuple(
+        pair.id for pair in catalogue.pairs
+        if any(pair.roles[0] in a and pair.roles[1] in b for a in held for b in held if a is not b)
+    )
 
 
 def _quote(text: str, limit: int = 40) -> str:
