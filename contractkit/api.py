@@ -2,19 +2,137 @@
 
 Every call builds a request of ``contractkit.requests`` (CheckRequest, GenerateRequest) and so
 refuses a bad option, role or parameter with ``InvalidRequest``, naming every problem at once.
+
+Programs built on the library (the review service among them) find here, besides the calls, the
+names they need: the requests, the results and their report formats, the check pool, reading and
+annotating a contract, the standard. They are imported from the modules that define them on first
+use, so that importing this module stays cheap; ``__all__`` lists them.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+# For type checkers: the names re-exported (``x as x``), which _LAZY imports at run time on first use,
+# and Document and CheckSettings for the annotations.
 if TYPE_CHECKING:
+    from contractkit.annotate import annotate_docx as annotate_docx
+    from contractkit.checking.batch import DEFAULT_INCLUDE as DEFAULT_INCLUDE
+    from contractkit.checking.checker import CheckSettings
+    from contractkit.checking.workers import CheckPool as CheckPool
+    from contractkit.checking.workers import PoolSettings as PoolSettings
+    from contractkit.fileio import write_atomic as write_atomic
+    from contractkit.formatters import FORMATS as REPORT_FORMATS
+    from contractkit.formatters import formatter_for as formatter_for
+    from contractkit.formatters.common import ROLES_ADVICE_WEB as ROLES_ADVICE_WEB
+    from contractkit.formatters.common import ROLES_CHOOSE_WEB as ROLES_CHOOSE_WEB
+    from contractkit.formatters.common import ROLES_UNKNOWN_ZH as ROLES_UNKNOWN_ZH
+    from contractkit.formatters.common import STRENGTHS as STRENGTHS
+    from contractkit.formatters.common import Words as Words
     from contractkit.generation.document import Document
-    from contractkit.organisation import Organisation
-    from contractkit.requests import GenerateRequest, RoleAssignments
-    from contractkit.standard import Standard
+    from contractkit.generation.writers import writer_for as writer_for
+    from contractkit.organisation import DEFAULT_ROLE as DEFAULT_ROLE
+    from contractkit.organisation import Organisation as Organisation
+    from contractkit.reading import ReadError as ReadError
+    from contractkit.reading import ReadLimits as ReadLimits
+    from contractkit.reading import TextBlock as TextBlock
+    from contractkit.reading import read_document as read_document
+    from contractkit.reading.errors import ERROR_ADVICE_ZH as ERROR_ADVICE_ZH
+    from contractkit.reading.safety import SafeZip as SafeZip
+    from contractkit.requests import CheckRequest as CheckRequest
+    from contractkit.requests import GenerateRequest as GenerateRequest
+    from contractkit.requests import InvalidRequest as InvalidRequest
+    from contractkit.requests import RequestError as RequestError
+    from contractkit.requests import RoleAssignments as RoleAssignments
+    from contractkit.requests import shape_errors as shape_errors
+    from contractkit.results.model import OK as OK
+    from contractkit.results.model import ROLES_UNKNOWN as ROLES_UNKNOWN
+    from contractkit.results.model import CheckRun as CheckRun
+    from contractkit.results.model import DocumentReport as DocumentReport
+    from contractkit.results.model import Finding as Finding
+    from contractkit.results.model import Status as Status
+    from contractkit.standard import Standard as Standard
+    from contractkit.standard import default_standard as default_standard
+
+# name -> (module, its name there): the names above, imported on first use (PEP 562).
+_LAZY: dict[str, tuple[str, str]] = {
+    # the requests, and whose side we are on
+    "CheckRequest": ("contractkit.requests", "CheckRequest"),
+    "GenerateRequest": ("contractkit.requests", "GenerateRequest"),
+    "InvalidRequest": ("contractkit.requests", "InvalidRequest"),
+    "RequestError": ("contractkit.requests", "RequestError"),
+    "RoleAssignments": ("contractkit.requests", "RoleAssignments"),
+    "shape_errors": ("contractkit.requests", "shape_errors"),
+    "DEFAULT_ROLE": ("contractkit.organisation", "DEFAULT_ROLE"),
+    "Organisation": ("contractkit.organisation", "Organisation"),
+    # the standard
+    "Standard": ("contractkit.standard", "Standard"),
+    "default_standard": ("contractkit.standard", "default_standard"),
+    # checking many files: which files of a folder, the pool of worker processes (see check_pool)
+    "DEFAULT_INCLUDE": ("contractkit.checking.batch", "DEFAULT_INCLUDE"),
+    "CheckPool": ("contractkit.checking.workers", "CheckPool"),
+    "PoolSettings": ("contractkit.checking.workers", "PoolSettings"),
+    # reading a contract safely, and what to do when it cannot be read
+    "ReadError": ("contractkit.reading", "ReadError"),
+    "ReadLimits": ("contractkit.reading", "ReadLimits"),
+    "TextBlock": ("contractkit.reading", "TextBlock"),
+    "read_document": ("contractkit.reading", "read_document"),
+    "ERROR_ADVICE_ZH": ("contractkit.reading.errors", "ERROR_ADVICE_ZH"),
+    "SafeZip": ("contractkit.reading.safety", "SafeZip"),
+    # the results
+    "OK": ("contractkit.results.model", "OK"),
+    "ROLES_UNKNOWN": ("contractkit.results.model", "ROLES_UNKNOWN"),
+    "CheckRun": ("contractkit.results.model", "CheckRun"),
+    "DocumentReport": ("contractkit.results.model", "DocumentReport"),
+    "Finding": ("contractkit.results.model", "Finding"),
+    "Status": ("contractkit.results.model", "Status"),
+    # the reports: their formats (formatter_for), and the words they use
+    "REPORT_FORMATS": ("contractkit.formatters", "FORMATS"),
+    "formatter_for": ("contractkit.formatters", "formatter_for"),
+    "ROLES_ADVICE_WEB": ("contractkit.formatters.common", "ROLES_ADVICE_WEB"),
+    "ROLES_CHOOSE_WEB": ("contractkit.formatters.common", "ROLES_CHOOSE_WEB"),
+    "ROLES_UNKNOWN_ZH": ("contractkit.formatters.common", "ROLES_UNKNOWN_ZH"),
+    "STRENGTHS": ("contractkit.formatters.common", "STRENGTHS"),
+    "Words": ("contractkit.formatters.common", "Words"),
+    # the annotated copy of a checked .docx
+    "annotate_docx": ("contractkit.annotate", "annotate_docx"),
+    # generated documents: the writer of each format (extension, media type); writing a file safely
+    "writer_for": ("contractkit.generation.writers", "writer_for"),
+    "write_atomic": ("contractkit.fileio", "write_atomic"),
+}
+
+__all__ = [
+    # the calls
+    "check", "check_pool", "generate", "generate_from", "organisation_summary", "render_document", "render_from",
+    "settings_summary",
+    # the names of _LAZY
+    "CheckRequest", "GenerateRequest", "InvalidRequest", "RequestError", "RoleAssignments", "shape_errors",
+    "DEFAULT_ROLE", "Organisation", "Standard", "default_standard",
+    "DEFAULT_INCLUDE", "CheckPool", "PoolSettings",
+    "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "SafeZip",
+    "OK", "ROLES_UNKNOWN", "CheckRun", "DocumentReport", "Finding", "Status",
+    "REPORT_FORMATS", "formatter_for", "ROLES_ADVICE_WEB", "ROLES_CHOOSE_WEB", "ROLES_UNKNOWN_ZH", "STRENGTHS", "Words",
+    "annotate_docx", "writer_for", "write_atomic",
+]
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead
+
+    def __getattr__(name: str) -> Any:
+        try:
+            module, attribute = _LAZY[name]
+        except KeyError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+        value = getattr(import_module(module), attribute)
+        globals()[name] = value  # the next look-up finds it without coming here
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY})
 
 
 def render_document(
@@ -25,7 +143,7 @@ def render_document(
     kind: str | None = None,
     parameters: Mapping[str, Any] | None = None,
     roles: Iterable[str] | None = None,
-) -> "Document":
+) -> Document:
     """Render the clauses for ``pair`` into a format-neutral Document.
 
     ``extra_roles``: further roles the same partner holds (``roles`` is its old name); ``kind``:
@@ -58,15 +176,15 @@ def generate(
     return generate_from(request, output=output, force=force)
 
 
-def render_from(request: "GenerateRequest", *, standard: "Standard | None" = None) -> "Document":
+def render_from(request: GenerateRequest, *, standard: Standard | None = None) -> Document:
     """The Document a GenerateRequest asks for (under ``standard``, default the shipped one); raises InvalidRequest."""
     from contractkit.generation.render import build_document
 
     return build_document(request.settings(), standard)
 
 
-def generate_from(request: "GenerateRequest", *, output: str | os.PathLike | None = None,
-                  force: bool = False, standard: "Standard | None" = None) -> bytes:
+def generate_from(request: GenerateRequest, *, output: str | os.PathLike | None = None,
+                  force: bool = False, standard: Standard | None = None) -> bytes:
     """The bytes of the document a GenerateRequest asks for (also written to ``output``); raises InvalidRequest."""
     from contractkit.fileio import write_atomic
     from contractkit.generation.writers import writer_for
@@ -78,7 +196,7 @@ def generate_from(request: "GenerateRequest", *, output: str | os.PathLike | Non
     return data
 
 
-def _generate_request(pair, extra_roles, options, kind, parameters, format, roles) -> "GenerateRequest":
+def _generate_request(pair, extra_roles, options, kind, parameters, format, roles) -> GenerateRequest:
     from contractkit.requests import GenerateRequest
 
     if roles is not None:
@@ -94,15 +212,15 @@ def _generate_request(pair, extra_roles, options, kind, parameters, format, role
 def check(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     *,
-    roles: "RoleAssignments | None" = None,
+    roles: RoleAssignments | None = None,
     options: Iterable[str] = (),
     jobs: int | None = None,
     timeout: float | None = None,
     include: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
-    progress=None,
-    organisation: "Organisation | None" = None,
-):
+    progress: Callable[[DocumentReport], None] | None = None,
+    organisation: Organisation | None = None,
+) -> CheckRun:
     """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
 
     ``roles`` overrides role inference, e.g. ``{"甲方": ["provider"], "乙方": ["om"]}``.
@@ -116,8 +234,8 @@ def check(
     >>> run.exit_code, [d.status for d in run.documents]
     """
     from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
-    from contractkit.checking.workers import check_one
     from contractkit.checking.checker import Checker
+    from contractkit.checking.workers import check_one
     from contractkit.requests import CheckRequest
     from contractkit.results.model import CheckRun
 
@@ -129,9 +247,10 @@ def check(
     checker = Checker(settings)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = collect(paths, tuple(include or DEFAULT_INCLUDE), tuple(exclude))
+    files = collect([Path(path) for path in paths], tuple(include or DEFAULT_INCLUDE), tuple(exclude))
+    defaults = BatchSettings()
     batch = BatchSettings(
-        **{k: v for k, v in {"jobs": jobs, "timeout": timeout}.items() if v is not None}
+        jobs=defaults.jobs if jobs is None else jobs, timeout=defaults.timeout if timeout is None else timeout,
     )
     if len(files) <= 1:
         reports = [check_one(checker, f) for f in files]
@@ -144,7 +263,7 @@ def check(
     return CheckRun(documents=tuple(reports), settings=settings_summary(settings), skipped=files.skipped)
 
 
-def settings_summary(settings) -> dict[str, Any]:
+def settings_summary(settings: CheckSettings) -> dict[str, Any]:
     """A CheckSettings as a report's ``settings`` section (``organisation`` only when one was given)."""
     summary: dict[str, Any] = {
         "roles": {k: list(v) for k, v in settings.roles.items()}, "options": sorted(settings.options),
@@ -154,5 +273,21 @@ def settings_summary(settings) -> dict[str, Any]:
     return summary
 
 
-def organisation_summary(organisation: "Organisation") -> dict[str, Any]:
+def organisation_summary(organisation: Organisation) -> dict[str, Any]:
+    """Whose side a check was on, as a report's ``settings.organisation``."""
     return {"names": list(organisation.names), "role": organisation.role}
+
+
+def check_pool(settings: PoolSettings | None = None, *, standard: Standard | None = None) -> CheckPool:
+    """Worker processes that check files under ``standard`` (default: the shipped one), each file within
+    ``settings``' time and memory limits: ``submit(path, roles=…, options=…, organisation=…)`` returns a
+    Future of its DocumentReport (never an exception for a bad file); ``close()`` when done.
+
+    The language pipeline is loaded here, once, so that the forked workers share it.
+    """
+    from contractkit.checking.checker import Checker
+    from contractkit.checking.workers import CheckPool, PoolSettings
+
+    checker = Checker(standard=standard)
+    checker.engine.warm_up()
+    return CheckPool(lambda: checker, settings or PoolSettings())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -12,29 +11,37 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from contractkit import __version__
-from contractkit.requests import CheckRequest, GenerateRequest, InvalidRequest, RoleAssignments
+from contractkit.api import GenerateRequest, InvalidRequest, RoleAssignments, writer_for
 
-from .app import ServiceError
+from . import actions
+from .core import ServiceError
+from .database import iso
 from .dependencies import current_user, document_or_404, review_or_404, services
 from .downloads import attachment, file_response, finished_reports, report_response, stem
 from .generating import generate_file
 from .history import ReviewRecord
-from .organisation import SETTINGS_FIELDS, StoredOrganisation, organisation_from, split_names
+from .organisation import SETTINGS_FIELDS, StoredOrganisation, organisation_from
 from .schemas import (
-    ERRORS, DocumentDetail, DocumentSummary, Health, OrganisationSettings, OrganisationValue, Review, ReviewList,
+    ERRORS,
+    DocumentDetail,
+    DocumentSummary,
+    Health,
+    OrganisationSettings,
+    OrganisationValue,
+    Review,
+    ReviewList,
 )
-from .storage import IncomingFile, UploadError, display_name
+from .storage import UploadError
 
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
 
 Report = dict[str, Any]  # a DocumentReport as in the contractkit.check/1 JSON Schema
-# The upload form's field for each CheckRequest field.
-UPLOAD_FIELDS = {"organisation.names": "as_names", "organisation.role": "as_role"}
 
 
 class Recheck(BaseModel):
     roles: RoleAssignments | None = Field(
-        default=None, description="当事人标签 → 角色，如 {\"甲方\": [\"provider\"], \"乙方\": [\"om\"]}；null 表示重新推断",
+        default=None,
+        description="当事人标签 → 角色，如 {\"甲方\": [\"provider\"], \"乙方\": [\"om\"]}；null 表示重新推断",
     )
 
 
@@ -80,58 +87,27 @@ async def create_review(
     request: Request,
     files: Annotated[list[UploadFile], File(description="合同文件（.docx/.pdf/.txt/.md），或一个文件夹的 .zip")],
     uploader: Annotated[str, Form(max_length=100, description="上传人（启用登录时取登录用户名）")] = "",
-    options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],
+    options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],  # noqa: B006 (FastAPI copies it)
     wait: Annotated[bool, Query(description="等全部文件检查完再返回")] = False,
     user: str | None = Depends(current_user),
     as_names: Annotated[str | None, Form(description=(
         "我方名称（全称、简称），每行一个或以逗号分隔：该方取我方角色，对方角色由合同内容推断。"
         "不传时使用组织设置；传空值表示不使用我方名称，仅凭合同推断"))] = None,
-    as_role: Annotated[str | None, Form(description="我方角色（角色 id，如 provider、om），默认取组织设置，否则 provider")] = None,
+    as_role: Annotated[str | None, Form(
+        description="我方角色（角色 id，如 provider、om），默认取组织设置，否则 provider")] = None,
 ) -> Review:
-    s = services(request)
-    if len(files) > s.settings.max_files:
-        raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
-    # FastAPI reads an empty field as absent; here empty means "without our names", absent "the settings'".
-    names_given = "as_names" in await request.form()
-    check = await run_in_threadpool(review_request, s, options, (as_names or "") if names_given else None, as_role)
-    incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
-    review = await run_in_threadpool(
-        _start, s, incoming, user or _clean(uploader) or "匿名", check.options, check.organisation
+    review = await actions.start_review(
+        request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role
     )
     if wait:
+        s = services(request)
         await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
         await asyncio.sleep(0)  # let the result callbacks finish writing
-        review = s.history.review(review.id)
+        finished = s.history.review(review.id)
+        if finished is None:  # deleted while we waited
+            raise ServiceError(404, "not-found", f"没有找到审查记录 {review.id}（可能已被删除）")
+        review = finished
     return _review(review)
-
-
-def review_request(s, options: list[str], as_names: str | None, as_role: str | None) -> CheckRequest:
-    """What a review checks with: the options; the names given (empty: none), else the team's settings;
-    the role given, else the settings' role. Raises ServiceError naming every field at fault."""
-    stored = s.organisation.get() if s.organisation else StoredOrganisation(None)
-    given = split_names(as_names) if as_names is not None else None
-    names = stored.names if given is None else given
-    role = (as_role or "").strip() or None
-    if given == []:
-        role = None  # "without our names": no organisation, so no role to check
-    elif role is None and names:
-        role = stored.role
-    try:
-        return CheckRequest.parse({"options": options, "organisation_names": names, "organisation_role": role})
-    except InvalidRequest as exc:
-        # The codes API clients already know: invalid-organisation when only our organisation is at fault.
-        ours = all(error.field in UPLOAD_FIELDS for error in exc.errors)
-        raise ServiceError.invalid(exc.errors, "invalid-organisation" if ours else "invalid-request",
-                                   UPLOAD_FIELDS) from None
-
-
-def _start(s, incoming, uploader, options, organisation=None) -> ReviewRecord:
-    try:
-        return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation)
-    except UploadError as exc:
-        raise ServiceError(exc.status, "bad-upload", exc.message) from None
-    except OSError as exc:  # a full disk, a read-only data folder
-        raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
 
 
 @router.get("/settings/organisation", summary="组织设置：我方名称与角色")
@@ -151,10 +127,8 @@ def put_organisation(
 
 
 def _settings_out(stored: StoredOrganisation) -> OrganisationSettings:
-    from .history import _iso
-
     return OrganisationSettings(
-        names=stored.names, role=stored.role, updated_at=_iso(stored.updated_at), updated_by=stored.updated_by,
+        names=stored.names, role=stored.role, updated_at=iso(stored.updated_at), updated_by=stored.updated_by,
     )
 
 
@@ -199,11 +173,7 @@ def get_document(request: Request, document_id: str) -> DocumentDetail:
 @router.post("/documents/{document_id}/recheck", status_code=202, summary="按更正的角色重新检查")
 def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummary:
     document_or_404(request, document_id)
-    try:
-        roles = None if body.roles is None else CheckRequest.parse({"roles": body.roles}).roles
-    except InvalidRequest as exc:
-        raise ServiceError.invalid(exc.errors) from None
-    return services(request).reviews.recheck(document_id, roles).summary()
+    return DocumentSummary(**actions.recheck(services(request), document_id, body.roles).summary())
 
 
 @router.get("/documents/{document_id}/report.{fmt}", summary="一个文件的报告（json、html、csv、xlsx）")
@@ -221,9 +191,7 @@ def annotated(request: Request, document_id: str) -> Response:
         path = services(request).reviews.annotated_docx(document)
     except UploadError as exc:
         raise ServiceError(exc.status, "not-annotatable", exc.message) from None
-    from contractkit.generation.writers.docx_writer import DocxWriter
-
-    return file_response(path, f"{stem(document.original_name)}.批注版.docx", DocxWriter.media_type)
+    return file_response(path, f"{stem(document.original_name)}.批注版.docx", writer_for("docx").media_type)
 
 
 @router.get("/documents/{document_id}/original", summary="上传的原文件")
@@ -235,7 +203,3 @@ def original(request: Request, document_id: str) -> Response:
 
 def _review(review: ReviewRecord) -> Review:
     return Review(**review.summary(), documents=[d.summary() for d in review.documents])
-
-
-def _clean(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()[:100]

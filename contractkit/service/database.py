@@ -7,12 +7,28 @@ by an older release is brought up to date on start rather than re-created.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib.resources import files
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 metadata = sa.MetaData()
+
+
+# ------------------------------------------------------------------ times, as stored (UTC)
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(when: datetime | None) -> str | None:
+    """A stored time as the API shows it (ISO 8601 in UTC, to the second)."""
+    if when is None:
+        return None
+    if when.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
+        when = when.replace(tzinfo=UTC)
+    return when.isoformat(timespec="seconds")
+
 
 reviews = sa.Table(
     "reviews",

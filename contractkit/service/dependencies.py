@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request, Security
 from fastapi.security import HTTPBasic, HTTPBearer
 
-from .app import Services, ServiceError
+from .core import ServiceError, Services
 from .history import DocumentRecord, ReviewRecord
 
 # Declared so the OpenAPI schema documents both ways in; Access does the checking.

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from fastapi.responses import FileResponse, Response
 
-from contractkit.formatters import FORMATS, formatter_for
-from contractkit.formatters.common import ROLES_ADVICE_WEB
-from contractkit.results.model import CheckRun, DocumentReport
+from contractkit.api import (
+    REPORT_FORMATS,
+    ROLES_ADVICE_WEB,
+    CheckRun,
+    DocumentReport,
+    Organisation,
+    formatter_for,
+    organisation_summary,
+)
 
-from .app import ServiceError
+from .core import ServiceError
 from .history import DocumentRecord
 
 # What a user can download a report as (the terminal format is for terminals).
-REPORT_FORMATS = tuple(f for f in FORMATS if f != "terminal")
+DOWNLOAD_FORMATS = tuple(f for f in REPORT_FORMATS if f != "terminal")
 
 
 def attachment(filename: str) -> dict[str, str]:
@@ -28,22 +36,20 @@ def stem(name: str) -> str:
     return PurePosixPath(name).stem or "contract"
 
 
-def finished_reports(documents: tuple[DocumentRecord, ...] | list[DocumentRecord]) -> list[DocumentReport]:
+def finished_reports(documents: Sequence[DocumentRecord]) -> list[DocumentReport]:
     return [report for d in documents if d.finished for report in [d.report()] if report is not None]
 
 
 def report_response(
-    reports: list[DocumentReport], fmt: str, name: str, options: list[str], organisation=None
+    reports: list[DocumentReport], fmt: str, name: str, options: list[str], organisation: Organisation | None = None
 ) -> Response:
-    if fmt not in REPORT_FORMATS:
-        raise ServiceError(404, "not-found", f"没有 {fmt} 格式的报告；可选：{'、'.join(REPORT_FORMATS)}")
+    if fmt not in DOWNLOAD_FORMATS:
+        raise ServiceError(404, "not-found", f"没有 {fmt} 格式的报告；可选：{'、'.join(DOWNLOAD_FORMATS)}")
     if not reports:
         raise ServiceError(409, "not-ready", "还没有检查完成的文件，请稍后再下载报告")
     formatter = formatter_for(fmt, roles_advice=ROLES_ADVICE_WEB)  # the advice in the browser's terms, no flags
-    settings = {"options": options}
+    settings: dict[str, Any] = {"options": options}
     if organisation is not None:  # whose side the review was on, as contractkit check --as reports it
-        from contractkit.api import organisation_summary
-
         settings["organisation"] = organisation_summary(organisation)
     run = CheckRun(documents=tuple(reports), settings=settings)
     return Response(
@@ -52,5 +58,5 @@ def report_response(
     )
 
 
-def file_response(path, filename: str, media_type: str) -> FileResponse:
+def file_response(path: Path, filename: str, media_type: str) -> FileResponse:
     return FileResponse(path, media_type=media_type, headers=attachment(filename))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from contractkit.requests import GenerateRequest
-from contractkit.standard import Standard
+from contractkit.api import GenerateRequest, Standard, generate_from, writer_for
 
 
 def generate_file(request: GenerateRequest, standard: Standard) -> tuple[bytes, str, str]:
     """(bytes, file name, media type) of the generated document; raises InvalidRequest."""
-    from contractkit.api import generate_from
-    from contractkit.generation.writers import writer_for
-
     data = generate_from(request, standard=standard)
     writer = writer_for(request.format)
     title = "安全责任条款附件" if request.kind == "annex" else "安全责任协议"

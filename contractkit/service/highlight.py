@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
-from contractkit.reading.model import TextBlock
-from contractkit.results.model import Finding
+from contractkit.api import Finding, TextBlock
 
 # Which colour wins where passages of several findings overlap.
 _SEVERITY = {"contrary": 3, "missing": 2, "partial": 1, "satisfied": 0}
@@ -61,9 +61,9 @@ def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> tuple[Segmen
         return (Segment(text),)
     cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
     segments = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         covering = [m for m in marks if m[0] <= start and end <= m[1]]
         ids = tuple(dict.fromkeys(m[2] for m in covering))
-        status = max((m[3] for m in covering), key=_SEVERITY.get, default=None)
+        status = max((m[3] for m in covering), key=lambda status: _SEVERITY[status], default=None)
         segments.append(Segment(text[start:end], ids, status))
     return tuple(segments)

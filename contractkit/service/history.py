@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from contractkit.organisation import Organisation
-from contractkit.results.model import OK, ROLES_UNKNOWN, DocumentReport
+from contractkit.api import OK, ROLES_UNKNOWN, DocumentReport, Organisation
 
-from .database import documents, reviews
-from .organisation import as_dict as organisation_dict, from_json as organisation_from_json
+from .database import documents, iso, now, reviews
+from .organisation import as_dict as organisation_dict
+from .organisation import from_json as organisation_from_json
 from .organisation import to_json as organisation_json
 
 # A document's state. ROLES_UNKNOWN ("roles-unknown", as the report says it): read, but no party's
@@ -34,7 +35,7 @@ class DocumentRecord:
     size: int
     sha256: str
     status: str
-    roles: dict[str, list[str]] | None
+    roles: Mapping[str, Sequence[str]] | None  # party label -> role ids the reviewer chose; None: inferred
     report_json: str | None
     error_code: str | None
     counts: dict[str, int]
@@ -65,7 +66,7 @@ class DocumentRecord:
             "error": report.get("error"),
             "roles_given": self.roles,
             "seconds": self.seconds,
-            "checked_at": _iso(self.checked_at),
+            "checked_at": iso(self.checked_at),
         }
 
 
@@ -95,7 +96,7 @@ class ReviewRecord:
     def summary(self) -> dict:
         return {
             "id": self.id,
-            "created_at": _iso(self.created_at),
+            "created_at": iso(self.created_at),
             "uploader": self.uploader,
             "title": self.title,
             "options": self.options,
@@ -103,18 +104,6 @@ class ReviewRecord:
             "finished": self.finished,
             "totals": self.totals(),
         }
-
-
-def _iso(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    if when.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
-        when = when.replace(tzinfo=timezone.utc)
-    return when.isoformat(timespec="seconds")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class History:
@@ -132,7 +121,7 @@ class History:
             if review.documents:
                 db.execute(documents.insert(), [_document_row(d) for d in review.documents])
 
-    def requeue(self, document_id: str, roles: dict[str, list[str]] | None) -> None:
+    def requeue(self, document_id: str, roles: Mapping[str, Sequence[str]] | None) -> None:
         """Queue a document again with the reviewer's roles (None: infer them)."""
         values = {"status": QUEUED, "roles": json.dumps(roles, ensure_ascii=False) if roles is not None else None}
         with self.engine.begin() as db:

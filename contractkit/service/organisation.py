@@ -17,9 +17,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from contractkit.organisation import DEFAULT_ROLE, Organisation
+from contractkit.api import DEFAULT_ROLE, CheckRequest, Organisation
 
-from .database import organisation_settings
+from .database import now, organisation_settings
 
 _SEPARATORS = re.compile(r"[\n\r,，]+")
 _ROW = 1  # the settings table holds one row
@@ -42,8 +42,6 @@ def organisation_from(names: str | list[str] | None, role: str | None) -> Organi
     Validated as a CheckRequest's organisation; raises InvalidRequest (fields ``organisation.names``,
     ``organisation.role``: ``SETTINGS_FIELDS`` names them as the settings form does).
     """
-    from contractkit.requests import CheckRequest
-
     cleaned = split_names(names)
     role = (role or "").strip() or None
     request = CheckRequest.parse({"organisation_names": cleaned, "organisation_role": role if cleaned else None})
@@ -97,8 +95,6 @@ class OrganisationSettings:
 
     def put(self, organisation: Organisation | None, updated_by: str) -> StoredOrganisation:
         """Store the team's organisation (None: no names, clearing it)."""
-        from .history import now
-
         values = dict(
             names=json.dumps(list(organisation.names) if organisation else [], ensure_ascii=False),
             role=organisation.role if organisation else DEFAULT_ROLE,

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import FormData
 
 from contractkit import __version__
-from contractkit.formatters.common import ROLES_CHOOSE_WEB, ROLES_UNKNOWN_ZH, STRENGTHS, Words
-from contractkit.reading.errors import ERROR_ADVICE_ZH
-from contractkit.results.model import OK, ROLES_UNKNOWN, Status
+from contractkit.api import (
+    ERROR_ADVICE_ZH,
+    OK,
+    ROLES_CHOOSE_WEB,
+    ROLES_UNKNOWN,
+    ROLES_UNKNOWN_ZH,
+    STRENGTHS,
+    GenerateRequest,
+    InvalidRequest,
+    Status,
+    Words,
+)
 
+from . import actions
+from .apidocs import operations
+from .core import ServiceError
 from .dependencies import current_user, document_or_404, review_or_404, services
+from .downloads import attachment
+from .generating import generate_file
 from .highlight import highlighted_blocks
+from .organisation import SETTINGS_FIELDS, organisation_from
 from .security import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -76,17 +93,16 @@ async def upload_form(
     request: Request,
     files: Annotated[list[UploadFile], File()],
     uploader: Annotated[str, Form(max_length=100)] = "",
-    options: Annotated[list[str], Form()] = [],
+    options: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
     user: str | None = Depends(current_user),
     as_names: Annotated[str | None, Form()] = None,
     as_role: Annotated[str | None, Form()] = None,
 ) -> Response:
     """The form's own target when scripts are off; the page's script posts to /api/reviews."""
-    from .app import ServiceError
-    from .api import create_review
-
     try:
-        review = await create_review(request, files, uploader, options, False, user, as_names, as_role)
+        review = await actions.start_review(
+            request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role
+        )
     except ServiceError as exc:
         if not exc.errors:
             raise
@@ -148,20 +164,16 @@ async def recheck_form(request: Request, document_id: str) -> Response:
         for key in form.keys():
             if key.startswith("role:"):
                 label = key[len("role:"):].strip()
-                chosen = [r for r in form.getlist(key) if r]
+                chosen = [r for r in form.getlist(key) if isinstance(r, str) and r]
                 if label and chosen:
                     roles[label] = chosen
         if not roles:
             return RedirectResponse(f"/documents/{document_id}?problem=no-roles#parties", 303)
-    from .api import Recheck, recheck
-
-    await run_in_threadpool(recheck, request, document_id, Recheck(roles=roles))
+    await run_in_threadpool(actions.recheck, services(request), document_id, roles)
     return RedirectResponse(f"/documents/{document_id}", 303)
 
 
-def _clause_key(clause: str):
-    import re
-
+def _clause_key(clause: str) -> list[int | str]:
     return [int(n) if n.isdigit() else n for n in re.split(r"(\d+)", clause)]
 
 
@@ -177,11 +189,6 @@ def settings_page(request: Request, saved: bool = False) -> HTMLResponse:
 @router.post("/settings")
 async def settings_form(request: Request, user: str | None = Depends(current_user)) -> Response:
     """Names one per line (or separated by commas) and the role; no names clears the setting."""
-    from contractkit.requests import InvalidRequest
-
-    from .app import ServiceError
-    from .organisation import SETTINGS_FIELDS, organisation_from
-
     form = await request.form()
     chosen = {"names": str(form.get("names", "")), "role": str(form.get("role", ""))}
     s = services(request)
@@ -204,12 +211,6 @@ def generate_page(request: Request) -> HTMLResponse:
 @router.post("/generate", dependencies=protected)
 async def generate_form(request: Request) -> Response:
     """Fields named as GenerateRequest's (parameters as p:<name>); problems come back next to each."""
-    from contractkit.requests import GenerateRequest, InvalidRequest
-
-    from .app import ServiceError
-    from .downloads import attachment
-    from .generating import generate_file
-
     form = await request.form()
     given = _chosen(form)
     given["parameters"] = {name: value.strip() for name, value in given.pop("values").items()}
@@ -221,7 +222,7 @@ async def generate_form(request: Request) -> Response:
     return Response(data, media_type=media_type, headers=attachment(filename))
 
 
-def _chosen(form) -> dict:
+def _chosen(form: FormData) -> dict[str, Any]:
     """What the generate form says, in GenerateRequest's terms (``values``: the parameters typed)."""
     texts = {k: v for k, v in form.items() if isinstance(v, str)}
     return {
@@ -231,11 +232,8 @@ def _chosen(form) -> dict:
     }
 
 
-def _generate_form(request: Request, form, problems: dict[str, str], status: int = 200) -> HTMLResponse:
-    from starlette.datastructures import FormData
-
-    from contractkit.requests import GenerateRequest
-
+def _generate_form(request: Request, form: FormData | None, problems: dict[str, str],
+                   status: int = 200) -> HTMLResponse:
     groups: dict[str, list] = {}
     for spec in services(request).standard.parameters:
         groups.setdefault(spec.group, []).append(spec)
@@ -250,8 +248,6 @@ def _generate_form(request: Request, form, problems: dict[str, str], status: int
 @router.get("/api/docs", dependencies=protected)
 def api_docs(request: Request) -> HTMLResponse:
     """The OpenAPI description as a page of our own (Swagger UI would load from a CDN)."""
-    from .apidocs import operations
-
     return page(request, "api_docs.html", operations=operations(request.app.openapi()))
 
 

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
 
-from contractkit.organisation import Organisation
-from contractkit.reading.model import TextBlock
-from contractkit.checking.workers import CheckPool
+from contractkit.api import CheckPool, DocumentReport, Organisation, RoleAssignments, TextBlock
 
-from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord, now
+from .database import now
+from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives
-
-if TYPE_CHECKING:
-    from contractkit.requests import RoleAssignments
 
 
 def new_id() -> str:
@@ -34,7 +30,7 @@ def new_id() -> str:
 class ReviewService:
     def __init__(self, history: History, store: UploadStore, pool: CheckPool, max_files: int):
         self.history, self.store, self.pool, self.max_files = history, store, pool, max_files
-        self._futures: dict[str, Future] = {}
+        self._futures: dict[str, Future[DocumentReport]] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ starting reviews
@@ -74,7 +70,7 @@ class ReviewService:
             must_problems=0, seconds=None, checked_at=None,
         )
 
-    def recheck(self, document_id: str, roles: "RoleAssignments | None") -> DocumentRecord:
+    def recheck(self, document_id: str, roles: RoleAssignments | None) -> DocumentRecord:
         """Check a stored document again, with the reviewer's roles (None: infer them again), those of a
         valid contractkit.requests.CheckRequest."""
         document = self.history.document(document_id)
@@ -99,15 +95,16 @@ class ReviewService:
     def _queue(self, document: DocumentRecord, review: ReviewRecord | None) -> None:
         """Check ``document`` with its review's options and organisation."""
         path = self.store.path(document.review_id, document.stored_name)
+        roles = None if document.roles is None else {label: tuple(r) for label, r in document.roles.items()}
         future = self.pool.submit(
-            path, roles=document.roles, options=(review.options if review else None) or None,
+            path, roles=roles, options=(review.options if review else None) or None,
             organisation=review.organisation if review else None, display_name=document.original_name,
         )
         with self._lock:
             self._futures[document.id] = future
         future.add_done_callback(lambda f: self._finished(document, f))
 
-    def _finished(self, document: DocumentRecord, future: Future) -> None:
+    def _finished(self, document: DocumentRecord, future: Future[DocumentReport]) -> None:
         # Error messages already name the file as uploaded (display_name); the report's path too.
         report = replace(future.result(), path=Path(document.original_name))
         self.store.derived(document.review_id, document.stored_name, "annotated.docx").unlink(missing_ok=True)
@@ -117,7 +114,7 @@ class ReviewService:
                 del self._futures[document.id]
 
     # ------------------------------------------------------------ waiting, deleting
-    def pending_futures(self, review: ReviewRecord) -> list[Future]:
+    def pending_futures(self, review: ReviewRecord) -> list[Future[DocumentReport]]:
         with self._lock:
             return [self._futures[d.id] for d in review.documents if d.id in self._futures]
 
@@ -133,7 +130,7 @@ class ReviewService:
 
     def annotated_docx(self, document: DocumentRecord) -> Path:
         """The annotated copy (comments and tracked insertions), made once per result."""
-        from contractkit.annotate import annotate_docx
+        from contractkit.api import annotate_docx  # python-docx loads only when a copy is asked for
 
         report = document.report()
         if document.status != DONE or report is None or report.format != "docx":
@@ -146,8 +143,7 @@ class ReviewService:
 
     def text_blocks(self, document: DocumentRecord) -> tuple[TextBlock, ...]:
         """The contract's text as the checker read it, for showing evidence in place."""
-        from contractkit.reading import read_document
-        from contractkit.reading.errors import ReadError
+        from contractkit.api import ReadError, read_document
 
         try:
             return read_document(self.original_path(document)).blocks

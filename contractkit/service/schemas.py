@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from contractkit.organisation import DEFAULT_ROLE
+from contractkit.api import DEFAULT_ROLE
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-request、invalid-parameters")
+    code: str = Field(
+        description="稳定的错误代码，如 not-found、too-large、bad-upload、invalid-request、invalid-parameters")
     message: str = Field(description="给用户看的说明（中文）")
     fields: list[dict[str, str]] | None = Field(default=None, description="请求有误时，逐字段的问题（field、message）")
 
@@ -108,7 +109,7 @@ class DocumentDetail(DocumentSummary):
     report: dict[str, Any] | None = Field(description="contractkit.check/1 格式的单个文件报告（documents[] 的一项）")
 
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         401: "需要登录", 403: "跨站请求被拒绝", 404: "没有该记录", 409: "结果尚未就绪或不适用",

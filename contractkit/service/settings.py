@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contractkit.checking.workers import PoolSettings
+from contractkit.api import PoolSettings
 
 
 def default_data_dir() -> Path:

@@ -16,14 +16,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractkit.checking.batch import DEFAULT_INCLUDE
-from contractkit.fileio import write_atomic
-from contractkit.reading.errors import ReadError
-from contractkit.reading.safety import ReadLimits, SafeZip
+from contractkit.api import DEFAULT_INCLUDE, ReadError, ReadLimits, SafeZip, write_atomic
 
 _ID = re.compile(r"[0-9a-f]{32}")
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 _IGNORED = re.compile(r"(^|/)(__MACOSX|\.[^/]*|~\$[^/]*|Thumbs\.db|desktop\.ini)(/|$)", re.I)
+_LIMITS = ReadLimits()  # the reader's own limits, for a folder .zip as for a contract
 
 
 class UploadError(ValueError):
@@ -71,7 +69,7 @@ def is_folder_archive(data: bytes) -> bool:
     return not {"[Content_Types].xml", "mimetype"} & set(names)
 
 
-def expand_archives(files: list[IncomingFile], max_files: int, limits: ReadLimits = ReadLimits()) -> list[IncomingFile]:
+def expand_archives(files: list[IncomingFile], max_files: int, limits: ReadLimits = _LIMITS) -> list[IncomingFile]:
     """Replace each folder .zip by the contracts inside it (by DEFAULT_INCLUDE), refusing bombs and too many."""
     expanded: list[IncomingFile] = []
     for incoming in files:

@@ -1,0 +1,87 @@
+"""What a request does, the same whether it came to the JSON API or from a page's form: start a review
+from uploaded files, check a document again with corrected roles. Each raises ServiceError for a request
+the service refuses; the routes (``api``, ``pages``) only turn the result into their kind of response."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+from fastapi import Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from contractkit.api import CheckRequest, InvalidRequest, Organisation
+
+from .core import ServiceError, Services
+from .dependencies import services
+from .history import DocumentRecord, ReviewRecord
+from .organisation import split_names
+from .storage import IncomingFile, UploadError, display_name
+
+# The upload form's field for each CheckRequest field.
+UPLOAD_FIELDS = {"organisation.names": "as_names", "organisation.role": "as_role"}
+
+
+async def start_review(
+    request: Request, files: list[UploadFile], *, uploader: str, options: list[str], user: str | None,
+    as_names: str | None, as_role: str | None,
+) -> ReviewRecord:
+    """Store the uploaded ``files`` and queue them for checking (POST /api/reviews and the upload form).
+
+    ``user``: who is signed in (else ``uploader`` as typed, else 匿名); ``as_names``/``as_role``: our
+    organisation as the form gives it (see ``review_request``).
+    """
+    s = services(request)
+    if len(files) > s.settings.max_files:
+        raise ServiceError(413, "too-many-files", f"一次最多上传 {s.settings.max_files} 个文件，本次 {len(files)} 个")
+    # FastAPI reads an empty field as absent; here empty means "without our names", absent "the settings'".
+    names_given = "as_names" in await request.form()
+    check = await run_in_threadpool(review_request, s, options, (as_names or "") if names_given else None, as_role)
+    incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
+    return await run_in_threadpool(
+        _start, s, incoming, user or _clean(uploader) or "匿名", check.options, check.organisation
+    )
+
+
+def review_request(s: Services, options: list[str], as_names: str | None, as_role: str | None) -> CheckRequest:
+    """What a review checks with: the options; the names given (empty: none), else the team's settings;
+    the role given, else the settings' role. Raises ServiceError naming every field at fault."""
+    stored = s.organisation.get()
+    given = split_names(as_names) if as_names is not None else None
+    names = stored.names if given is None else given
+    role = (as_role or "").strip() or None
+    if given == []:
+        role = None  # "without our names": no organisation, so no role to check
+    elif role is None and names:
+        role = stored.role
+    try:
+        return CheckRequest.parse({"options": options, "organisation_names": names, "organisation_role": role})
+    except InvalidRequest as exc:
+        # The codes API clients already know: invalid-organisation when only our organisation is at fault.
+        ours = all(error.field in UPLOAD_FIELDS for error in exc.errors)
+        raise ServiceError.invalid(exc.errors, "invalid-organisation" if ours else "invalid-request",
+                                   UPLOAD_FIELDS) from None
+
+
+def _start(s: Services, incoming: list[IncomingFile], uploader: str, options: Iterable[str],
+           organisation: Organisation | None = None) -> ReviewRecord:
+    try:
+        return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation)
+    except UploadError as exc:
+        raise ServiceError(exc.status, "bad-upload", exc.message) from None
+    except OSError as exc:  # a full disk, a read-only data folder
+        raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
+
+
+def _clean(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()[:100]
+
+
+def recheck(s: Services, document_id: str, roles: Mapping[str, Sequence[str]] | None) -> DocumentRecord:
+    """Check a stored document again with the reviewer's ``roles`` (party label → role ids; None: infer
+    them again). Raises ServiceError for an unknown role."""
+    try:
+        checked = None if roles is None else CheckRequest.parse({"roles": roles}).roles
+    except InvalidRequest as exc:
+        raise ServiceError.invalid(exc.errors) from None
+    return s.reviews.recheck(document_id, checked)
