@@ -58,7 +58,9 @@ def contract_lines(name: str, target_chars: int, seed: int) -> list[str]:
     article = 21  # after the sample's own articles
     extra: list[list[str]] = []
     while size < target_chars:
-        block = [f"第{_article(article)}条　{rng.choice(['价款与支付', '交付与验收', '项目管理', '质量保证', '知识产权', '保密', '人员管理', '服务考核', '不可抗力', '合同变更', '通知与送达', '其他约定'])}"]
+        title = rng.choice(['价款与支付', '交付与验收', '项目管理', '质量保证', '知识产权', '保密', '人员管理',
+                            '服务考核', '不可抗力', '合同变更', '通知与送达', '其他约定'])
+        block = [f"第{_article(article)}条　{title}"]
         for _ in range(rng.randint(2, 5)):
             text = "".join(rng.sample(sentences, rng.randint(1, 2)))
             text = text.format(amount=f"{rng.randint(10, 900) * 10000:,}", amount_zh="壹佰贰拾万元整",
@@ -82,7 +84,8 @@ def _price_table(rng: random.Random) -> list[str]:
     rows = ["|序号|项目名称|规格型号|数量|单价（元）|金额（元）|"]
     for i in range(1, 16):
         quantity, price = rng.randint(1, 40), rng.randint(1, 99) * 1000
-        rows.append(f"|{i}|云平台服务模块{i}|标准版 V{rng.randint(1, 9)}.{rng.randint(0, 9)}|{quantity}|{price}|{quantity * price}|")
+        version = f"V{rng.randint(1, 9)}.{rng.randint(0, 9)}"
+        rows.append(f"|{i}|云平台服务模块{i}|标准版 {version}|{quantity}|{price}|{quantity * price}|")
     return rows
 
 
@@ -163,8 +166,8 @@ def build_folder(folder: Path, count: int = 1000, seed: int = 0) -> dict[str, in
     for i in range(60):
         lines = contract_lines(names[i % len(names)], rng.choice([3_000, 8_000, 15_000, 30_000]), seed * 1000 + i)
         kind = rng.choices(["docx", "txt", "md"], weights=[80, 10, 10])[0]
-        data = {"docx": to_docx, "txt": lambda l: to_text(l).encode("utf-8"),
-                "md": lambda l: to_markdown(l).encode("utf-8")}[kind](lines)
+        data = {"docx": to_docx, "txt": lambda ls: to_text(ls).encode("utf-8"),
+                "md": lambda ls: to_markdown(ls).encode("utf-8")}[kind](lines)
         distinct.append((kind, data))
     broken = [("docx", b"PK\x03\x04broken"), ("docx", b""), ("doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512)]
     kinds: dict[str, int] = {}

@@ -238,9 +238,9 @@ def web(report: Report, work: Path) -> None:
             try:
                 opener.open(f"{base}/api/health", timeout=2).read()
                 break
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("the service did not start")
+                    raise RuntimeError("the service did not start") from exc
                 time.sleep(0.2)
 
         def upload(i: int) -> float:
@@ -265,7 +265,8 @@ def web(report: Report, work: Path) -> None:
         sampler_pss, _ = tree_memory(server.pid)
         report.add("upload + check latency p50", p50, "s")
         report.add("upload + check latency p95", p95, "s", target=2.0,
-                   note=f"max {latencies[-1]:.2f} s; {len(latencies)} uploads; service PSS {sampler_pss / 2**20:.0f} MiB")
+                   note=f"max {latencies[-1]:.2f} s; {len(latencies)} uploads; "
+                        f"service PSS {sampler_pss / 2**20:.0f} MiB")
     finally:
         server.terminate()
         try:

@@ -115,7 +115,8 @@ def pairs(fmt):
 
 @main.command()
 @click.option("--pair", "pair_ids", multiple=True, help="Only requirements of this pair (repeatable).")
-@click.option("--option", "options", multiple=True, help="Include requirements switched on by this option (cii, multi-cloud).")
+@click.option("--option", "options", multiple=True,
+              help="Include requirements switched on by this option (cii, multi-cloud).")
 @FORMAT_OPTION
 @_fail_cleanly
 def requirements(pair_ids, options, fmt):
@@ -158,13 +159,20 @@ def parameters(pair, roles, options, kind, fmt):
 # ---------------------------------------------------------------- generate
 @main.command()
 @click.argument("pair", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write; '-' for standard output (md/txt).")
-@click.option("--format", "fmt", type=click.Choice(["docx", "md", "txt"]), help="Output format [default: from the file extension, else docx].")
-@click.option("--role", "roles", multiple=True, help="A further partner role the same organisation holds, e.g. --role security (repeatable).")
-@click.option("--option", "options", multiple=True, help="cii (关键信息基础设施) or multi-cloud (多云统管); repeatable.")
-@click.option("--kind", type=click.Choice(["agreement", "annex"]), help="A full agreement or a clause annex to an existing contract [default: agreement].")
-@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a parameter (repeatable); see 'contractkit parameters'.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="YAML or TOML file with the request and its parameters.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; '-' for standard output (md/txt).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "txt"]),
+              help="Output format [default: from the file extension, else docx].")
+@click.option("--role", "roles", multiple=True,
+              help="A further partner role the same organisation holds, e.g. --role security (repeatable).")
+@click.option("--option", "options", multiple=True,
+              help="cii (关键信息基础设施) or multi-cloud (多云统管); repeatable.")
+@click.option("--kind", type=click.Choice(["agreement", "annex"]),
+              help="A full agreement or a clause annex to an existing contract [default: agreement].")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="Set a parameter (repeatable); see 'contractkit parameters'.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML or TOML file with the request and its parameters.")
 @click.option("-i", "--interactive", is_flag=True, help="Ask for each parameter that is not set yet.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @_fail_cleanly
@@ -263,7 +271,8 @@ def _ask_parameters(settings):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--role", "role_assignments", multiple=True, metavar="LABEL=ROLE[,ROLE]",
-              help="Give a party's role(s) instead of inferring them, e.g. --role 甲方=provider --role 乙方=om,security.")
+              help="Give a party's role(s) instead of inferring them, "
+                   "e.g. --role 甲方=provider --role 乙方=om,security.")
 @click.option("--option", "options", multiple=True,
               help="cii or multi-cloud: also check the items they switch on (added to the config file's options).")
 @click.option("--as", "as_names", multiple=True, metavar="NAME",
@@ -285,7 +294,8 @@ def _ask_parameters(settings):
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch [default: CPU count].")
 @click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
-@click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (repeatable) [default: *.docx *.odt *.doc *.wps *.pdf *.txt *.md].")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only files matching (repeatable) [default: *.docx *.odt *.doc *.wps *.pdf *.txt *.md].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="One line per document.")
 @_fail_cleanly
@@ -359,7 +369,7 @@ def _user_config(path: Path | None, no_config: bool):
     return NO_CONFIG if no_config else discover_config()
 
 
-def _parse_roles(assignments) -> "RoleAssignments":
+def _parse_roles(assignments) -> RoleAssignments:
     """--role 甲方=provider --role 乙方=om,security as {"甲方": ("provider",), "乙方": ("om", "security")}."""
     roles: dict[str, tuple[str, ...]] = {}
     for assignment in assignments:
@@ -463,7 +473,8 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
-    from contractkit.checking.evaluation import evaluate as run, format_roles, format_table, load_labelled_corpus, load_samples
+    from contractkit.checking.evaluation import evaluate as run
+    from contractkit.checking.evaluation import format_roles, format_table, load_labelled_corpus, load_samples
 
     if not samples_dir and not labelled_dir:
         raise UsageFailure("give --samples DIR and/or --labelled DIR")
@@ -511,8 +522,10 @@ def rules(requirement, pair_ids, fmt):
 @click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only].")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port [default: 8000].")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the history database and uploaded files [default: $CONTRACTKIT_DATA_DIR, else ~/.local/share/contractkit].")
-@click.option("--database-url", metavar="URL", help="postgresql://user@host/db to keep the history in PostgreSQL [default: SQLite in the data folder].")
+              help="Folder for the history database and uploaded files "
+                   "[default: $CONTRACTKIT_DATA_DIR, else ~/.local/share/contractkit].")
+@click.option("--database-url", metavar="URL",
+              help="postgresql://user@host/db to keep the history in PostgreSQL [default: SQLite in the data folder].")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Checking processes [default: CPU count].")
 @click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
 @click.option("--max-upload-mb", type=click.IntRange(min=1), help="Largest upload, all files together [default: 50].")

@@ -22,11 +22,13 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from contractkit.organisation import DEFAULT_ROLE, Organisation
 
@@ -192,14 +194,17 @@ class _ConfigFile(BaseModel):
         return options
 
 
-_TABLE_KEYS = {(): list(_ConfigFile.model_fields), ("organisation",): list(_OrganisationTable.model_fields)}
+# The keys allowed in each table, by its location in pydantic's errors.
+_TABLE_KEYS: dict[tuple[int | str, ...], list[str]] = {
+    (): list(_ConfigFile.model_fields), ("organisation",): list(_OrganisationTable.model_fields),
+}
 _HINTS = {
     "roles": "a party's role is given per contract (check --role 甲方=provider); "
              "to say which party is ours, use [organisation] names and role",
 }
 
 
-def _problem(error: dict, prefix: str) -> tuple[str, str]:
+def _problem(error: ErrorDetails, prefix: str) -> tuple[str, str]:
     """(key, problem) from one pydantic error, in the file's own terms."""
     loc = tuple(error["loc"])
     key = prefix + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")

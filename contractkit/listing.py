@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 
@@ -20,7 +20,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells):
-        return "  ".join(str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)]) + "\n"
 
@@ -32,8 +32,8 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["---"] * len(header)), *map(line, rows)]) + "\n"
 
 
-def _json(records: list[dict]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _render(fmt: str, header: list[str], rows: list[list[str]], records: list[dict]) -> str:
@@ -52,14 +52,14 @@ def list_pairs(catalogue: Catalogue, fmt: str) -> str:
         count = len(catalogue.for_pair(pair.id))
         rows.append([pair.id, pair.name, " / ".join(f"{r.id} ({r.name})" for r in roles), str(count)])
         records.append({"id": pair.id, "name": pair.name, "roles": list(pair.roles), "requirements": count})
-    roles = [[r.id, r.name, r.kind, r.description] for r in catalogue.roles]
+    role_rows = [[r.id, r.name, r.kind, r.description] for r in catalogue.roles]
     if fmt == "json":
         return _json({"pairs": records, "roles": [r.model_dump() for r in catalogue.roles]})
     header = ["pair", "name", "roles", "requirements"]
     return (
         _render(fmt, header, rows, records)
         + "\n"
-        + _render(fmt, ["role", "name", "kind", "description"], roles, [])
+        + _render(fmt, ["role", "name", "kind", "description"], role_rows, [])
     )
 
 
@@ -75,7 +75,10 @@ def list_requirements(catalogue: Catalogue, pair_ids: set[str], options: set[str
         and (r.condition is None or r.condition in options or not pair_ids)
     ]
     rows = [
-        [r.id, r.clause, r.strength.value, ",".join(r.pairs) if len(r.pairs) < 5 else "all", r.condition or "", r.summary]
+        [
+            r.id, r.clause, r.strength.value, ",".join(r.pairs) if len(r.pairs) < 5 else "all", r.condition or "",
+            r.summary,
+        ]
         for r in selected
     ]
     header = ["id", "clause", "strength", "pairs", "option", "summary"]
@@ -108,7 +111,8 @@ def _config_template(specs, settings: dict) -> str:
         lines.append(yaml.safe_dump(request, allow_unicode=True, sort_keys=False).rstrip())
     lines.append("parameters:")
     for spec in specs:
-        lines.append(f"  # {spec.label}：{spec.description}（{spec.type}{'，' + _bounds(spec) if _bounds(spec) else ''}）")
+        bounds = "，" + _bounds(spec) if _bounds(spec) else ""
+        lines.append(f"  # {spec.label}：{spec.description}（{spec.type}{bounds}）")
         value = "" if spec.default is None else yaml.safe_dump(spec.default, allow_unicode=True).splitlines()[0]
         lines.append(f"  {spec.name}: {value}".rstrip())
     return "\n".join(lines) + "\n"

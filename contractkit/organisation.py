@@ -19,7 +19,7 @@ class Organisation:
     names: tuple[str, ...]
     role: str = DEFAULT_ROLE
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         cleaned = tuple(dict.fromkeys(n.strip() for n in self.names if n and n.strip()))
         if not cleaned:
             raise ValueError("an organisation needs at least one name")

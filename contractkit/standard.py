@@ -118,7 +118,7 @@ class Standard:
         return f"{self.code}《{self.title}》"
 
     @cached_property
-    def catalogue(self) -> "Catalogue":
+    def catalogue(self) -> Catalogue:
         from contractkit.catalogue.loader import load_catalogue, load_concepts
 
         return load_catalogue(
@@ -126,24 +126,24 @@ class Standard:
         )
 
     @cached_property
-    def lexicons(self) -> "Lexicons":
+    def lexicons(self) -> Lexicons:
         from contractkit.checking.understanding.lexicons import load_lexicons
 
         return load_lexicons(self.lexicons_dir, self.concepts_path, self.catalogue)
 
     @cached_property
-    def parameters(self) -> "ParameterSet":
+    def parameters(self) -> ParameterSet:
         from contractkit.generation.parameters import load_parameters
 
         return load_parameters(self.parameters_path)
 
-    def with_catalogue(self, catalogue: "Catalogue") -> "Standard":
+    def with_catalogue(self, catalogue: Catalogue) -> Standard:
         """The same standard with another catalogue: a variant of its requirements under test."""
         other = copy.copy(self)
         other.__dict__["catalogue"] = catalogue
         return other
 
-    def pair(self, *roles: str) -> "Pair":
+    def pair(self, *roles: str) -> Pair:
         """The pair these two roles sign as, whatever their order (provider, om) -> provider-om."""
         return self.catalogue.pair_of(*roles)
 

@@ -111,8 +111,9 @@ def make_corpus(folder: Path) -> int:
 @functools.cache
 def inputs():
     """A Hypothesis strategy: seeds damaged at the byte or zip level, and raw bytes."""
-    from fuzz_support import mutated
     from hypothesis import strategies as st
+
+    from fuzz_support import mutated
 
     return st.one_of(
         mutated(seeds()),
@@ -122,8 +123,9 @@ def inputs():
 
 
 def run_hypothesis(examples: int) -> None:
-    from fuzz_support import fuzz_settings
     from hypothesis import given
+
+    from fuzz_support import fuzz_settings
 
     @fuzz_settings(examples, max_examples=examples)
     @given(inputs())

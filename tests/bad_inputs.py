@@ -13,11 +13,11 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from reading_fixtures import cfb_bytes, docx_bytes, document_xml, para, pdf_bytes, set_declared_size
+from reading_fixtures import cfb_bytes, document_xml, docx_bytes, para, pdf_bytes, set_declared_size
 
 MiB = 1024 * 1024
 
@@ -40,7 +40,7 @@ def good_docx(text: str = "第一条 乙方应当遵守甲方的安全管理制�
 def html_renamed_docx() -> bytes:
     # What a web system's "export to Word" often really is.
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>合同</title></head>"
-            "<body><p>第一条 乙方应当遵守甲方的安全管理制度。</p></body></html>").encode("utf-8")
+            "<body><p>第一条 乙方应当遵守甲方的安全管理制度。</p></body></html>").encode()
 
 
 def truncated_zip() -> bytes:

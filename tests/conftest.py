@@ -68,6 +68,7 @@ def database_url(request, tmp_path):
     import sqlalchemy as sa
 
     from contractkit.service.database import create_database_engine
+
     from service_support import POSTGRES_URL
 
     engine = create_database_engine(POSTGRES_URL)

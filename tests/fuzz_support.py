@@ -25,6 +25,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
 from reading_fixtures import (
     custom_xml,
     document_xml,
@@ -197,7 +198,9 @@ def zip_mutations(draw, data: bytes) -> bytes:
         elif op == "store":
             members[at] = (name, content, zipfile.ZIP_STORED)
         elif op == "rename":
-            new = draw(st.sampled_from(["/" + name, name.upper(), name.replace("/", "\\"), name + ".bak", "word/document.xml"]))
+            new = draw(st.sampled_from(
+                ["/" + name, name.upper(), name.replace("/", "\\"), name + ".bak", "word/document.xml"]
+            ))
             members[at] = (new, content, compression)
         else:
             members.append((draw(st.sampled_from(["word/settings.xml", "customXml/item9.xml", "x.rels", "a/../b.xml"])),

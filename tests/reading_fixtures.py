@@ -37,18 +37,18 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
-</Types>"""
+</Types>"""  # noqa: E501 - a package part as Word writes it, one element a line
 
 ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 - a package part as Word writes it, one element a line
 
 DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 - a package part as Word writes it, one element a line
 
 
 # ------------------------------------------------------------------ WordprocessingML
@@ -92,10 +92,12 @@ def table(rows: list[list[str]]) -> str:
 def document_xml(body: str, *, ns: str = W_NS, prolog: str = "") -> bytes:
     namespaces = NAMESPACES.replace(W_NS, ns)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prolog}'
-            f"<w:document {namespaces}><w:body>{body}<w:sectPr/></w:body></w:document>").encode("utf-8")
+            f"<w:document {namespaces}><w:body>{body}<w:sectPr/></w:body></w:document>").encode()
 
 
-def numbering_xml(abstracts: dict[int, list[tuple[str, str, int]]], nums: dict[int, tuple[int, dict[int, int]]]) -> bytes:
+def numbering_xml(
+    abstracts: dict[int, list[tuple[str, str, int]]], nums: dict[int, tuple[int, dict[int, int]]]
+) -> bytes:
     """abstracts: id -> [(numFmt, lvlText, start) per level]; nums: numId -> (abstractId, {ilvl: startOverride})."""
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W_NS}">']
     for abstract_id, levels in abstracts.items():
@@ -132,7 +134,7 @@ def custom_xml(props: dict[str, str]) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"{items}</Properties>").encode("utf-8")
+            f"{items}</Properties>").encode()
 
 
 def docx_bytes(document: bytes | None, *, numbering: bytes | None = None, styles: bytes | None = None,
@@ -199,14 +201,14 @@ def odt_content(body: str, *, automatic_styles: str = "", prolog: str = "", kind
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<office:document-content {ODF_NAMESPACES}>'
             f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
             f"<office:body><office:{kind}>{body}</office:{kind}></office:body>"
-            "</office:document-content>").encode("utf-8")
+            "</office:document-content>").encode()
 
 
 def odt_styles(styles: str = "", automatic_styles: str = "") -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {ODF_NAMESPACES}>'
             f"<office:styles>{styles}</office:styles>"
             f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
-            "</office:document-styles>").encode("utf-8")
+            "</office:document-styles>").encode()
 
 
 def list_style(name: str, levels: list[dict[str, str]], *, outline: bool = False) -> str:
@@ -240,12 +242,13 @@ def manifest_xml(*, encrypted: bool = False, media_type: str = ODT_MIMETYPE) -> 
                   '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:iteration-count="1024" '
                   'manifest:salt="AAAA"/></manifest:encryption-data>') if encrypted else ""
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+            'manifest:version="1.3">'
             f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{media_type}"/>'
             f'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{encryption}'
             '</manifest:file-entry>'
             '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
-            "</manifest:manifest>").encode("utf-8")
+            "</manifest:manifest>").encode()
 
 
 def odt_bytes(content: bytes | None, *, styles: bytes | None = None, meta: bytes | None = None,
@@ -256,7 +259,9 @@ def odt_bytes(content: bytes | None, *, styles: bytes | None = None, meta: bytes
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         if mimetype is not None:
             zf.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("META-INF/manifest.xml", manifest if manifest is not None else manifest_xml(media_type=mimetype or ODT_MIMETYPE))
+        if manifest is None:
+            manifest = manifest_xml(media_type=mimetype or ODT_MIMETYPE)
+        zf.writestr("META-INF/manifest.xml", manifest)
         if content is not None:
             zf.writestr("content.xml", content)
         zf.writestr("styles.xml", styles if styles is not None else odt_styles())
@@ -347,7 +352,8 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
     for i, name in enumerate(names):
         right = i + 2 if i + 1 < len(names) else _NOSTREAM
         directory.append(entry(name, 2, _NOSTREAM, right, _NOSTREAM, starts[i], len(contents[i])))
-    empty = b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", _NOSTREAM, _NOSTREAM, _NOSTREAM) + b"\0" * 48
+    empty = (b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", _NOSTREAM, _NOSTREAM, _NOSTREAM)
+             + b"\0" * 48)
     while len(directory) < dir_sectors * 4:
         directory.append(empty)
 
@@ -357,7 +363,7 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
               + struct.pack("<109I", 0, *([_FREE] * 108)))
     assert len(header) == 512
     body = struct.pack("<128I", *fat) + b"".join(directory) + b"".join(
-        c.ljust(n * _SECTOR, b"\0") for c, n in zip(contents, data_sectors))
+        c.ljust(n * _SECTOR, b"\0") for c, n in zip(contents, data_sectors, strict=True))
     return header + body
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from contractkit.checking.workers import PoolSettings
 from contractkit.service.app import create_app
 from contractkit.service.settings import AuthSettings, ServiceSettings
-from contractkit.checking.workers import PoolSettings
 
 from conftest import REPO
 

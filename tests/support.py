@@ -11,7 +11,7 @@ from contractkit.reading.model import Location, SourceDocument, TextBlock
 def source_from_text(text: str, name: str = "contract.txt") -> SourceDocument:
     """A SourceDocument with one block per non-empty line, as the text reader makes."""
     blocks = []
-    for number, line in enumerate(l for l in text.splitlines() if l.strip()):
+    for number, line in enumerate(line for line in text.splitlines() if line.strip()):
         blocks.append(TextBlock(line.strip(), Location("paragraph", number, line=number)))
     return SourceDocument(Path(name), "txt", tuple(blocks))
 

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import shutil
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -22,7 +22,7 @@ from contractkit.results.model import DocumentReport, Evidence, Finding, Status
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-WHEN = datetime(2024, 6, 1, 8, 30, tzinfo=timezone.utc)
+WHEN = datetime(2024, 6, 1, 8, 30, tzinfo=UTC)
 
 CONTRARY_PASSAGE = "安全责任转移给第三方运维服务商承担"
 PARTIAL_PASSAGE = "服务商应配合客户开展安全检查"
@@ -202,7 +202,7 @@ def test_comment_ranges_enclose_exactly_the_passages(annotated):
     inserted = ranged_text(document, comment_for(comments, "5a3-supervision"))
     assert inserted == SUPERVISION_SUGGESTION
     # the partial passage is inside the table cell
-    start = document.find(".//w:commentRangeStart[@w:id='%s']" % comment_for(comments, "5d-accept-supervision"), NS)
+    start = document.find(f".//w:commentRangeStart[@w:id='{comment_for(comments, '5d-accept-supervision')}']", NS)
     assert start.getparent().getparent().tag == f"{{{W}}}tc"
 
 
@@ -357,7 +357,8 @@ def test_two_findings_on_one_passage_and_a_docx_named_doc(contract, tmp_path):
     named_doc = tmp_path / "合同.doc"
     shutil.copy(contract, named_doc)
     first = Finding(requirement="5a1-no-responsibility-transfer", clause="5 a) 1)", summary="s", strength="must",
-                    status=Status.CONTRARY, explanation="相反约定一", evidence=(evidence(contract, 2, CONTRARY_PASSAGE),))
+                    status=Status.CONTRARY, explanation="相反约定一",
+                    evidence=(evidence(contract, 2, CONTRARY_PASSAGE),))
     inner = evidence(contract, 2, "第三方运维服务商")
     second = Finding(requirement="5a2-not-all-work", clause="5 a) 2)", summary="s", strength="must",
                      status=Status.PARTIAL, explanation="部分满足二", evidence=(inner, copy.copy(inner)))
@@ -385,7 +386,8 @@ def test_existing_revision_and_comment_ids_are_avoided(tmp_path):
     p = d.add_paragraph()
     p.add_run("甲方应当").bold = True
     p.add_run("监督乙方的实施工作。")
-    ins = etree.SubElement(p._p, qn("w:ins"), {qn("w:id"): "0", qn("w:author"): "律师", qn("w:date"): "2024-01-01T00:00:00Z"})
+    ins = etree.SubElement(p._p, qn("w:ins"),
+                           {qn("w:id"): "0", qn("w:author"): "律师", qn("w:date"): "2024-01-01T00:00:00Z"})
     run = etree.SubElement(ins, qn("w:r"))
     etree.SubElement(run, qn("w:t")).text = "（已修订）"
     d.add_comment(p.runs[0], text="原有批注", author="律师")
@@ -424,7 +426,8 @@ def test_suggestion_goes_after_the_enclosing_clause_of_typed_labels(tmp_path):
     d.add_paragraph("5.1 合同生效后10日内支付预付款。")
     d.save(path)
     related = Finding(requirement="5d-accept-supervision", clause="5 d)", summary="s", strength="should",
-                      status=Status.PARTIAL, explanation="部分满足", evidence=(evidence(path, 2, "需方有权对供方的实施工作进行检查"),))
+                      status=Status.PARTIAL, explanation="部分满足",
+                      evidence=(evidence(path, 2, "需方有权对供方的实施工作进行检查"),))
     missing = Finding(requirement="5a3-supervision", clause="5 a) 3)", summary="s", strength="must",
                       status=Status.MISSING, explanation="缺失", suggestion="需方有权监督供方的实施工作。")
     out = tmp_path / "typed.annotated.docx"

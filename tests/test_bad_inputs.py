@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.reading.errors import ERROR_ADVICE, ERROR_ADVICE_ZH
 from contractkit.checking.workers import PoolSettings
+from contractkit.reading.errors import ERROR_ADVICE, ERROR_ADVICE_ZH
 
 from bad_inputs import BAD_FILES, ODD_NAMES
 from conftest import REPO
@@ -527,7 +527,8 @@ def test_over_long_values_are_a_clear_parameter_error(tmp_path, assignment, frag
 
     from contractkit.cli import main
 
-    result = CliRunner().invoke(main, ["generate", "provider-om", "--set", assignment, "-o", str(tmp_path / f"a.{fmt}")])
+    output = str(tmp_path / f"a.{fmt}")
+    result = CliRunner().invoke(main, ["generate", "provider-om", "--set", assignment, "-o", output])
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
     assert fragment in result.output and len(result.output) < 2000  # says which, without echoing 100 KB back

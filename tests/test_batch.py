@@ -11,7 +11,6 @@ import typing
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
 from contractkit.formatters import formatter_for

@@ -33,7 +33,7 @@ def test_every_pair_has_its_clause_6_5_items(catalogue):
     assert any(c.startswith("6.5 a)") for c in by_pair["customer-provider"])
     for pair in PARTNER_PAIRS:
         assert any(c.startswith("6.5 b)") for c in by_pair[pair]), pair
-    for pair, clause in zip(PARTNER_PAIRS, ["6.5 c) 1)", "6.5 c) 2)", "6.5 c) 3)", "6.5 c) 4)"]):
+    for pair, clause in zip(PARTNER_PAIRS, ["6.5 c) 1)", "6.5 c) 2)", "6.5 c) 3)", "6.5 c) 4)"], strict=True):
         assert any(c.startswith(clause) for c in by_pair[pair]), pair
 
 

@@ -13,6 +13,7 @@ import pytest
 from docx import Document as open_docx
 
 import contractkit
+
 from conftest import REPO
 
 SAMPLES = REPO / "samples" / "contracts"

@@ -20,7 +20,7 @@ from contractkit.reading import ReadError, read_document
 from contractkit.reading.docx_metadata import PROPERTY_LIMIT, REQUEST_NS
 
 from conftest import FILLED
-from reading_fixtures import custom_xml, docx_bytes, document_xml, para, soffice_convert
+from reading_fixtures import custom_xml, document_xml, docx_bytes, para, soffice_convert
 
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DS = "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}"
@@ -48,7 +48,9 @@ def parts(data) -> dict[str, bytes]:
 def request_part(parts: dict[str, bytes]) -> str:
     """The name of the customXml item related from the document that holds our request."""
     rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
-    items = [r.get("Target").replace("../", "") for r in rels.iter(REL_NS + "Relationship") if r.get("Type") == CUSTOM_XML]
+    items = [
+        r.get("Target").replace("../", "") for r in rels.iter(REL_NS + "Relationship") if r.get("Type") == CUSTOM_XML
+    ]
     (ours,) = [name for name in items if etree.fromstring(parts[name]).tag == f"{{{REQUEST_NS}}}request"]
     return ours
 
@@ -110,7 +112,8 @@ def test_long_requirement_lists_move_to_the_request_part(document):
     longer = dataclasses.replace(document, metadata=dataclasses.replace(document.metadata, requirement_ids=ids))
     data = DocxWriter().write(longer)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        assert "contractkit.requirements" not in custom_properties({"docProps/custom.xml": package.read("docProps/custom.xml")})
+        properties = custom_properties({"docProps/custom.xml": package.read("docProps/custom.xml")})
+        assert "contractkit.requirements" not in properties
     assert read_metadata(data)["contractkit.requirements"] == ",".join(ids)
 
 

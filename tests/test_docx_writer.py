@@ -63,7 +63,9 @@ def make_document(kind: str = "agreement", requirement_ids: tuple[str, ...] = ("
                         Inline(("实施工作：指为落实安全责任而开展的活动；",)),
                     ),
                 ),
-                Item(Inline(("本协议适用于乙方向甲方提供", Blank("service_description", "服务内容概述"), "的全过程。"))),
+                Item(Inline(
+                    ("本协议适用于乙方向甲方提供", Blank("service_description", "服务内容概述"), "的全过程。")
+                )),
             ),
         ),
         Article(
@@ -306,7 +308,11 @@ def our_abstract_num(parts, num_id: int):
 
 def level(abstract, ilvl: int) -> dict[str, str | None]:
     lvl = abstract.find(f"w:lvl[@w:ilvl='{ilvl}']", NS)
-    value = lambda tag: (lvl.find(f"w:{tag}", NS).get(q("val")) if lvl.find(f"w:{tag}", NS) is not None else None)
+
+    def value(tag: str) -> str | None:
+        element = lvl.find(f"w:{tag}", NS)
+        return element.get(q("val")) if element is not None else None
+
     return {tag: value(tag) for tag in ("start", "numFmt", "lvlText", "lvlRestart", "suff")} | {
         "hanging": lvl.find("w:pPr/w:ind", NS).get(q("hanging")),
     }
@@ -379,7 +385,7 @@ def test_matrix_table_header_and_rows(word, model):
     header = [cell.text for cell in table.rows[0].cells]
     assert header == ["序号", "标准条款", "实施工作", *model.matrix.columns]
     assert len(table.rows) == 1 + len(model.matrix.rows)
-    for number, (row, matrix_row) in enumerate(zip(table.rows[1:], model.matrix.rows), 1):
+    for number, (row, matrix_row) in enumerate(zip(table.rows[1:], model.matrix.rows, strict=True), 1):
         texts = [cell.text for cell in row.cells]
         assert texts[:3] == [str(number), matrix_row.clause, matrix_row.work_item]
         assert texts[3:] == [mark or "—" for mark in matrix_row.marks]

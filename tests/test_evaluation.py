@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contractkit.cli import main
 from contractkit.checking.evaluation import (
     evaluate,
     load_labelled_corpus,
@@ -20,6 +19,7 @@ from contractkit.checking.evaluation import (
     role_outcome,
     role_totals,
 )
+from contractkit.cli import main
 from contractkit.results.model import ROLES_UNKNOWN, DocumentReport, PartyResult
 
 # A provider–O&M contract whose parties, names and work are all plain: roles come out right.
@@ -100,7 +100,9 @@ LABELLED = {"甲方": ["provider"], "华云": ["provider"], "乙方": ["om"]}
 
 
 def test_every_label_right_and_nothing_extra_is_exact():
-    report = _report(_party("甲方", ["provider"], name="华云数智科技有限公司", aliases=("华云",)), _party("乙方", ["om"]))
+    report = _report(
+        _party("甲方", ["provider"], name="华云数智科技有限公司", aliases=("华云",)), _party("乙方", ["om"])
+    )
     outcome = role_outcome("x.txt", LABELLED, report)
     assert outcome.outcome == "exact"
     assert [label.right for label in outcome.labels] == [True, True, True]

@@ -379,7 +379,9 @@ def test_terminal_plain_lists_problems_first(run):
     assert text.index("5a1-no-responsibility-transfer") < text.index("5b1-transfer-depth")
     assert text.index("5b1-transfer-depth") < text.index("65c3-om-service-standards")
     assert text.index("5b1-transfer-depth") < text.index("5a3-division")
-    for expected in ("应/must", "宜/should", "5 a) 1)", "第十二条，第42段", "运维服务提供者", "推断", "指定", "encrypted"):
+    for expected in (
+        "应/must", "宜/should", "5 a) 1)", "第十二条，第42段", "运维服务提供者", "推断", "指定", "encrypted",
+    ):
         assert expected in text
     assert "        甲方的安全责任亦不转移给乙方。" in text  # suggestion indented, line by line
     assert text.rstrip().splitlines()[-1].startswith("共检查 2 份文件，1 份无法读取，应级（must）问题 2 项")

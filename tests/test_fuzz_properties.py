@@ -30,9 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from fuzz_support import REPO, fuzz_settings, mutated, sample_docx_files, seed_files
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
+
+from contractkit.checking.checker import Checker, CheckSettings
+from contractkit.formatters.json_formatter import report_schema
+from contractkit.reading import ERROR_ADVICE, ReadError, SourceDocument, read_document
+from contractkit.reading.numbering import format_number
+from contractkit.results.model import CheckRun, DocumentReport, Status
+
+from fuzz_support import REPO, fuzz_settings, mutated, sample_docx_files, seed_files
 from reading_fixtures import (
     document_xml,
     docx_bytes,
@@ -43,12 +50,6 @@ from reading_fixtures import (
 )
 from support import _engine
 from support import checker as shared_checker_for
-
-from contractkit.checking.checker import Checker, CheckSettings
-from contractkit.formatters.json_formatter import report_schema
-from contractkit.reading import ERROR_ADVICE, ReadError, SourceDocument, read_document
-from contractkit.reading.numbering import format_number
-from contractkit.results.model import CheckRun, DocumentReport, Status
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -134,12 +135,13 @@ OBJECTS = (
     "变更管理", "配合监管部门的检查", "实施工作", "全部安全工作", "责任矩阵", "分工", "整改", "解除合同",
 )
 TAILS = ("不超过{n}层", "不超过{n}个工作日", "{n}小时内", "不少于{n}个月", "在{n}日内通知{party}",
-         "经{party}书面同意", "未经{party}同意", "由{party}负责", "不因此转移", "仍由{party}承担", "并接受{party}的监督",
-         "的", "（见附件{n}）", "")
+         "经{party}书面同意", "未经{party}同意", "由{party}负责", "不因此转移", "仍由{party}承担",
+         "并接受{party}的监督", "的", "（见附件{n}）", "")
 CN_NUMBERS = ("一", "二", "两", "三", "十", "十二", "二十", "一百零一", "贰", "0", "1", "2", "3", "10", "999999999999",
               "-1", "１２", "0.5", "½", "Ⅳ")
 ENDS = ("。", "；", "！", ";", ".", "", "\n", "……", "。。", "；。")
-LABELS = ("", "第{cn}条 ", "第{cn}条", "第 {n} 条　", "{n}.", "{n}. ", "{n}.{m} ", "（{cn}）", "{cn}、", "第{cn}章 ", "附件{cn}：")
+LABELS = ("", "第{cn}条 ", "第{cn}条", "第 {n} 条　", "{n}.", "{n}. ", "{n}.{m} ", "（{cn}）", "{cn}、", "第{cn}章 ",
+          "附件{cn}：")
 
 
 def noise(max_size: int = 12) -> st.SearchStrategy[str]:
@@ -164,7 +166,8 @@ def party_label(draw) -> str:
 
 @st.composite
 def organisation(draw) -> str:
-    stem = draw(st.one_of(st.text(CJK, min_size=1, max_size=6), st.sampled_from(["华云数智", "恒安", "XX云", "星河", "博远信息"])))
+    stem = draw(st.one_of(st.text(CJK, min_size=1, max_size=6),
+                          st.sampled_from(["华云数智", "恒安", "XX云", "星河", "博远信息"])))
     region = draw(st.sampled_from(["", "北京", "杭州", "（杭州）", "上海市"]))
     suffix = draw(st.sampled_from(["云科技有限公司", "信息技术有限公司", "运维服务有限公司", "网络安全股份有限公司",
                                    "大数据发展中心", "集团", "研究院", "科技", ""]))
@@ -194,7 +197,7 @@ def contracts(draw, max_clauses: int = 14) -> Contract:
     if draw(st.booleans()):
         lines.append(draw(st.sampled_from(["云服务安全责任协议", "运维服务合同", "技术服务协议", ""])) + draw(NOISE[4]))
     aliases = []
-    for i, label in enumerate(labels):
+    for label in labels:
         name = draw(organisation())
         form = draw(st.integers(0, 5))
         colon = draw(st.sampled_from(["：", ":", "： ", "：\u3000"]))
@@ -654,14 +657,14 @@ def contract_docx(draw, contract: Contract) -> bytes:
     cells: list[str] = []
     for line in contract.lines:
         cuts = sorted(draw(st.lists(st.integers(0, len(line)), max_size=3)))
-        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
+        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
         kinds = draw(st.lists(st.sampled_from(["text", "bold", "ins", "moveTo", "multi"]),
                               min_size=len(pieces), max_size=len(pieces)))
-        runs_ = [Run(k, _xml_safe(p)) for k, p in zip(kinds, pieces)]
+        runs_ = [Run(k, _xml_safe(p)) for k, p in zip(kinds, pieces, strict=True)]
         if draw(st.integers(0, 4)) == 0:
-            runs_.insert(draw(st.integers(0, len(runs_))), Run(draw(st.sampled_from(sorted(INVISIBLE))),
-                                                              draw(st.sampled_from(["乙方不接受任何审计。", "无需同意即可转包",
-                                                                                    "隐藏"]))))
+            hidden = Run(draw(st.sampled_from(sorted(INVISIBLE))),
+                         draw(st.sampled_from(["乙方不接受任何审计。", "无需同意即可转包", "隐藏"])))
+            runs_.insert(draw(st.integers(0, len(runs_))), hidden)
         xml = para("".join(run_xml(r) for r in runs_), raw=True,
                    style=draw(st.none() | st.sampled_from(sorted(STYLES))),
                    num=draw(st.none() | st.sampled_from([(1, 0), (1, 1), (2, 0), (4, 0)])))
@@ -719,7 +722,8 @@ def test_random_contract_blocks_check_cleanly(checker, contract, settings, given
 
     headings = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
     source = SourceDocument(Path("contract.txt"), "txt", tuple(
-        TextBlock(line, Location("paragraph", i, line=i), heading=h) for i, (line, h) in enumerate(zip(lines, headings))))
+        TextBlock(line, Location("paragraph", i, line=i), heading=h)
+        for i, (line, h) in enumerate(zip(lines, headings, strict=True))))
     if given_roles:
         roles = {label: tuple(data.draw(st.lists(st.sampled_from(ROLE_IDS), min_size=1, max_size=2)))
                  for label in contract.labels}
@@ -829,7 +833,8 @@ PARTY_BLOCK_TAIL = "乙方：恒安运维服务有限公司\n乙方负责云平�
 
 
 @pytest.mark.parametrize("name, data", [
-    pytest.param("control.txt", ("甲方：华云科技有限公司\x08\n" + PARTY_BLOCK_TAIL).encode("utf-8"), id="control-character"),
+    pytest.param("control.txt", ("甲方：华云科技有限公司\x08\n" + PARTY_BLOCK_TAIL).encode("utf-8"),
+                 id="control-character"),
     pytest.param("private-use.docx", docx_bytes(document_xml(
         para("甲方：华云科技有限公司\ue000") + para("乙方：恒安运维服务有限公司") + para("乙方负责云平台运维服务。"))),
         id="private-use-character"),

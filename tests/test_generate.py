@@ -72,7 +72,8 @@ def test_the_same_role_twice_changes_nothing():
     "call, message",
     [
         (lambda: contractkit.render_document("provider-cloud"), "unknown pair 'provider-cloud'"),
-        (lambda: contractkit.render_document("customer-provider", extra_roles=["om"]), "only applies to provider–partner"),
+        (lambda: contractkit.render_document("customer-provider", extra_roles=["om"]),
+         "only applies to provider–partner"),
         (lambda: contractkit.render_document("provider-om", extra_roles=["customer"]), "not a partner role"),
         (lambda: contractkit.render_document("provider-om", options=["quantum"]), "unknown option 'quantum'"),
         (lambda: contractkit.render_document("provider-om", kind="letter"), "unknown document kind"),

@@ -56,7 +56,8 @@ def item(*content: str) -> str:
 
 def text_list(*items: str, style: str | None = None, **attributes: str) -> str:
     attrs = "".join(f' {key.replace("__", ":").replace("_", "-")}="{value}"' for key, value in attributes.items())
-    return f'<text:list{f" text:style-name={chr(34)}{style}{chr(34)}" if style else ""}{attrs}>{"".join(items)}</text:list>'
+    style_name = f' text:style-name="{style}"' if style else ""
+    return f'<text:list{style_name}{attrs}>{"".join(items)}</text:list>'
 
 
 ARTICLES = list_style("Articles", [
@@ -111,7 +112,8 @@ def test_white_space_follows_odf(tmp_path):
 
 
 def test_only_the_text_a_reader_sees(tmp_path):
-    hidden = '<style:style style:name="Hidden" style:family="text"><style:text-properties text:display="none"/></style:style>'
+    hidden = ('<style:style style:name="Hidden" style:family="text">'
+              '<style:text-properties text:display="none"/></style:style>')
     body = (
         '<text:tracked-changes><text:changed-region text:id="c1"><text:deletion>'
         f'{p("已删除的条款")}</text:deletion></text:changed-region></text:tracked-changes>'
@@ -193,7 +195,8 @@ def test_lists_continue_and_restart_as_the_file_says(tmp_path):
 
 def test_display_levels_templates_formats_and_bullets(tmp_path):
     outline = list_style("Outline", [{"num-format": "1"}, {"num-format": "1", "display-levels": "2"}])
-    template = list_style("Template", [{"num-format": "一, 二, 三, ...", "num-prefix": "X", "num-list-format": "第%1%章"}])
+    template = list_style("Template",
+                          [{"num-format": "一, 二, 三, ...", "num-prefix": "X", "num-list-format": "第%1%章"}])
     mixed = list_style("Mixed", [{"num-format": "I", "num-suffix": "."}, {"num-format": "a", "num-prefix": "(",
                                                                           "num-suffix": ")"}])
     bullets = list_style("Bullets", [{"bullet": ""}])

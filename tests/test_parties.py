@@ -128,7 +128,7 @@ def test_parties_and_roles(case, tmp_path):
     # Only the signing parties may hold roles: an address line, a representative or a
     # quoted label made into a role holder is a wrong party.
     for i, party in enumerate(reported):
-        if i not in matched and party.roles and not any(l in _words(party) for l in case.get("no_role") or ()):
+        if i not in matched and party.roles and not any(word in _words(party) for word in case.get("no_role") or ()):
             problems.append(f"unexpected role holder {party.label} ({party.name}) with roles {list(party.roles)}")
 
     assert not problems, (

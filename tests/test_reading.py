@@ -17,8 +17,8 @@ from reading_fixtures import (  # tests/ is on sys.path under pytest
     ROOT_RELS,
     cfb_bytes,
     custom_xml,
-    docx_bytes,
     document_xml,
+    docx_bytes,
     numbering_xml,
     para,
     pdf_bytes,
@@ -136,7 +136,8 @@ def test_docx_numbering_from_style_and_start_value(tmp_path):
         ("Normal", "Normal", ""),
     ])
     body = para("数据安全", style="a1") + para("正文") + para("个人信息", style="a1")
-    doc = read_document(write(tmp_path, "styled.docx", docx_bytes(document_xml(body), numbering=numbering, styles=styles)))
+    data = docx_bytes(document_xml(body), numbering=numbering, styles=styles)
+    doc = read_document(write(tmp_path, "styled.docx", data))
     assert texts(doc) == ["第十一条 数据安全", "正文", "第十二条 个人信息"]
     assert [b.heading for b in doc.blocks] == [True, False, True]
     assert [b.location.label for b in doc.blocks] == ["第十一条", "第十一条", "第十二条"]
@@ -189,7 +190,9 @@ def test_docx_nested_table_is_flattened_into_its_cell(tmp_path):
     body = table([["外层A", "<w:p/>" + inner + para("外层B")], ["第二行"]]) + table([["第二个表"]])
     doc = read_document(write(tmp_path, "nested.docx", docx_bytes(document_xml(body))))
     cells = [(b.text, b.location.table, b.location.row, b.location.cell) for b in doc.blocks]
-    assert cells == [("外层A", 0, 0, 0), ("内层", 0, 0, 1), ("外层B", 0, 0, 1), ("第二行", 0, 1, 0), ("第二个表", 1, 0, 0)]
+    assert cells == [
+        ("外层A", 0, 0, 0), ("内层", 0, 0, 1), ("外层B", 0, 0, 1), ("第二行", 0, 1, 0), ("第二个表", 1, 0, 0),
+    ]
 
 
 def test_docx_custom_properties(tmp_path):
@@ -350,7 +353,9 @@ def test_txt_utf8_one_block_per_line(tmp_path):
     content = "云服务安全责任协议\n\n第一条 定义\n本协议所称云服务……\n  \n第二条 数据安全\r\n乙方应当加密存储。"
     doc = read_document(write(tmp_path, "contract.txt", content))
     assert doc.format == "txt"
-    assert texts(doc) == ["云服务安全责任协议", "第一条 定义", "本协议所称云服务……", "第二条 数据安全", "乙方应当加密存储。"]
+    assert texts(doc) == [
+        "云服务安全责任协议", "第一条 定义", "本协议所称云服务……", "第二条 数据安全", "乙方应当加密存储。",
+    ]
     assert [(b.location.paragraph, b.location.line) for b in doc.blocks] == [(0, 0), (1, 2), (2, 3), (3, 5), (4, 6)]
     assert [b.location.label for b in doc.blocks] == [None, "第一条", "第一条", "第二条", "第二条"]
     assert doc.blocks[4].location.describe() == "第二条，第7行"

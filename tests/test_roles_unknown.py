@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from contractkit.checking.understanding.parties import ROLES_UNKNOWN_NOTE
 from contractkit.formatters import FORMATS, formatter_for
 from contractkit.formatters.common import ROLES_ADVICE_CLI, ROLES_ADVICE_WEB, ROLES_CHOOSE_WEB
 from contractkit.formatters.json_formatter import report_schema
@@ -32,7 +33,6 @@ from contractkit.results.model import (
     PartyResult,
     Status,
 )
-from contractkit.checking.understanding.parties import ROLES_UNKNOWN_NOTE
 
 from conftest import REPO
 from service_support import running, sample, settings_for, upload
@@ -40,7 +40,8 @@ from service_support import running, sample, settings_for, upload
 NOTE = ROLES_UNKNOWN_NOTE  # the neutral note the checker gives such a document
 
 # No party labels at all, nothing about cloud services.
-NO_PARTIES = "会议纪要\n\n一、会议讨论了下季度的培训安排。\n\n二、培训费用由各部门按人数分摊。\n\n三、下次会议时间另行通知。\n"
+NO_PARTIES = ("会议纪要\n\n一、会议讨论了下季度的培训安排。\n\n二、培训费用由各部门按人数分摊。\n\n"
+              "三、下次会议时间另行通知。\n")
 # Two parties named, but nothing that tells their roles in a cloud service.
 NAMED_PARTIES = (
     "办公家具采购合同\n\n"

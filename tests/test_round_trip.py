@@ -10,6 +10,7 @@ import pytest
 
 import contractkit
 from contractkit.generation.writers import writer_for
+
 from support import checker
 
 FILLED = {
@@ -29,7 +30,9 @@ CASES = [
     ("customer-provider", (), ("cii",)),
 ]
 # Each modal word turned into its opposite, in one pass (有权 → 无权, 应当 → 不得, 不得 → 可以 …).
-NEGATIONS = {"有权": "无权", "应当": "不得", "应": "不得", "不得": "可以", "须": "无须", "负责": "不负责", "可以": "不得"}
+NEGATIONS = {
+    "有权": "无权", "应当": "不得", "应": "不得", "不得": "可以", "须": "无须", "负责": "不负责", "可以": "不得",
+}
 NEGATION_PATTERN = re.compile("|".join(sorted(NEGATIONS, key=len, reverse=True)))
 
 
@@ -94,9 +97,12 @@ KNOWN_GAPS = {
     },
     "negate": {
         "customer-provider::66a2-security-controls": "a declaration without a modal word cannot be turned round",
-        "provider-hardware::65c2-hardware-quality": "the negated duty leaves 保证/确保 phrases that still read as duties",
-        "provider-hardware::73-data-erasure": "the clause is a declaration (双方约定…由乙方负责); its negation keeps it",
-        "provider-om+security::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
+        "provider-hardware::65c2-hardware-quality":
+            "the negated duty leaves 保证/确保 phrases that still read as duties",
+        "provider-hardware::73-data-erasure":
+            "the clause is a declaration (双方约定…由乙方负责); its negation keeps it",
+        "provider-om+security::822b-change-authorization":
+            "modality 'any' accepts the prohibition the negation produces",
         "provider-om::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
         "provider-security::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
     },

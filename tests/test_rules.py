@@ -17,6 +17,7 @@ from contractkit.catalogue import CatalogueError, load_catalogue
 from contractkit.checking.rules.examples import example_files, read_examples
 from contractkit.checking.rules.registry import CHECKS, SentenceCheck, known_checks, pipeline_for, register
 from contractkit.results.model import Status
+
 from support import _engine, checker, source_from_text
 
 CATALOGUE_FILE = resources.corpora_dir() / "requirements" / "t-ccia-004-2024.yaml"

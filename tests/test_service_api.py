@@ -80,9 +80,12 @@ def test_document_report_is_the_check_report_schema(service, checked):
     jsonschema.validate(report.json(), report_schema())
 
 
-@pytest.mark.parametrize("fmt, media", [("html", "text/html"), ("csv", "text/csv"), ("xlsx", "application/vnd.openxml")])
+@pytest.mark.parametrize("fmt, media", [
+    ("html", "text/html"), ("csv", "text/csv"), ("xlsx", "application/vnd.openxml"),
+])
 def test_reports_download_in_each_format(service, checked, fmt, media):
-    for url in (f"/api/reviews/{checked['id']}/report.{fmt}", f"/api/documents/{checked['documents'][0]['id']}/report.{fmt}"):
+    document_id = checked["documents"][0]["id"]
+    for url in (f"/api/reviews/{checked['id']}/report.{fmt}", f"/api/documents/{document_id}/report.{fmt}"):
         response = service.get(url)
         assert response.status_code == 200 and response.headers["content-type"].startswith(media)
         assert "attachment" in response.headers["content-disposition"]
@@ -321,7 +324,8 @@ def test_generate_reports_every_bad_field(service, body, fields):
 def test_generate_request_shape_is_validated(service):
     response = service.post("/api/generate", json={"pair": "provider-om", "format": "pdf"})
     assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "format"
-    assert service.post("/api/generate", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+    response = service.post("/api/generate", content=b"not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
 
 
 # ---------------------------------------------------------------- pages

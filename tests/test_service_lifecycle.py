@@ -14,7 +14,7 @@ from contractkit.cli import main
 from contractkit.service.database import create_database_engine, current_revision, metadata, migrate
 from contractkit.service.settings import AuthSettings, ServiceSettings, SettingsError, load_auth
 
-from service_support import POSTGRES_URL, running, sample, settings_for, upload
+from service_support import running, sample, settings_for, upload
 
 GOV = "gov-cloud-service.docx"
 TOKEN = "correct-horse-battery-staple"
@@ -107,7 +107,7 @@ def test_shared_secret(tmp_path):
 
 def test_named_users_are_recorded_as_the_uploader(tmp_path):
     users = AuthSettings(users=(("zhang", "s3cret-pass"),))
-    good = "Basic " + base64.b64encode("zhang:s3cret-pass".encode()).decode()
+    good = "Basic " + base64.b64encode(b"zhang:s3cret-pass").decode()
     with running(settings_for(tmp_path, auth=users)) as client:
         refused = client.get("/", headers={"accept": "text/html"})
         assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic")

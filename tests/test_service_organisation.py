@@ -9,11 +9,11 @@ from importlib.resources import files
 import pytest
 import sqlalchemy as sa
 
+from contractkit.checking.workers import CheckPool
 from contractkit.organisation import Organisation
 from contractkit.service.database import create_database_engine, current_revision, metadata, migrate
-from contractkit.checking.workers import CheckPool
 
-from service_support import POSTGRES_URL, running, sample, settings_for, upload
+from service_support import running, sample, settings_for, upload
 
 TXT = "it-outsourcing-generic.txt"
 HTML = {"accept": "text/html"}

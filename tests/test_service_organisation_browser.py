@@ -7,7 +7,7 @@ import re
 from test_service_browser import REVIEW_URL, SAMPLES, browser, expect, page, server  # noqa: F401 (fixtures)
 
 
-def test_the_team_settings_fill_the_upload_form_and_each_review_keeps_its_own(page):
+def test_the_team_settings_fill_the_upload_form_and_each_review_keeps_its_own(page):  # noqa: F811 (fixture)
     page.goto("/")
     page.get_by_role("navigation").get_by_role("link", name="组织设置").click()
     page.fill("#names", "华云数智科技有限公司\n华云")

@@ -16,6 +16,7 @@ from contractkit.generation.render import build_document
 from contractkit.generation.settings import GenerationSettings
 from contractkit.generation.writers import writer_for
 from contractkit.standard import StandardError, default_standard, load_standard
+
 from support import source_from_text
 
 MINI = Path(__file__).parent / "fixtures" / "standards" / "mini"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.checking.workers import CheckPool, PoolSettings
+
 from test_batch import FakeChecker, _files
 
 

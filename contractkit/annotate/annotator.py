@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from contractkit.fileio import OutputExistsError, write_atomic
@@ -89,7 +89,7 @@ def annotate_docx(
         document,
         author=author,
         initials=initials if initials is not None else _initials(author),
-        date=w3c_date(when or datetime.now(timezone.utc)),
+        date=w3c_date(when or datetime.now(UTC)),
         catalogue=catalogue if catalogue is not None else catalogue_or_none(),
         summary=AnnotationSummary(source=source, destination=destination),
     )
@@ -108,9 +108,12 @@ def _check_request(source: Path, report: DocumentReport, destination: Path) -> N
     if destination.suffix.lower() != ".docx":
         raise ValueError(f"{destination}: the annotated copy must be a .docx file")
     if report.status != "ok":
-        raise ValueError(f"{source}: the report is an error report ({report.error.message if report.error else 'no findings'}); nothing to annotate")
+        reason = report.error.message if report.error else "no findings"
+        raise ValueError(f"{source}: the report is an error report ({reason}); nothing to annotate")
     if report.format not in (None, "docx"):
-        raise ValueError(f"{source}: the report was made from a {report.format} file; annotate the .docx that was checked")
+        raise ValueError(
+            f"{source}: the report was made from a {report.format} file; annotate the .docx that was checked"
+        )
     if source.exists() and destination.exists() and source.resolve() == destination.resolve():
         raise ValueError(f"{destination}: is the original; the annotated copy must be written elsewhere")
 
@@ -219,12 +222,12 @@ class _Annotator:
         if match is not None:
             comment_on_range(self.document, p, match.start, match.end, text, **self.marks)
             if not match.exact:
-                self._approximate(finding, f"{evidence.location.describe()}: only part of the quoted passage was found; "
-                                           f"the comment covers {visible[match.start:match.end]!r}")
+                self._approximate(finding, f"{evidence.location.describe()}: only part of the quoted passage "
+                                           f"was found; the comment covers {visible[match.start:match.end]!r}")
         else:
             comment_on_paragraph(self.document, p, text, **self.marks)
-            self._approximate(finding, f"{evidence.location.describe()}: the quoted passage is not in the paragraph's text; "
-                                       f"the comment covers the whole paragraph")
+            self._approximate(finding, f"{evidence.location.describe()}: the quoted passage is not in the "
+                                       f"paragraph's text; the comment covers the whole paragraph")
         self.summary.comments += 1
 
     # -- tracked insertions for missing items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -39,7 +39,7 @@ OFF_VALUES = ("0", "false", "off", "none")
 def w3c_date(when: datetime) -> str:
     """``2024-05-01T08:30:00Z``: the form Word writes in w:date."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 

@@ -256,9 +256,9 @@ def insertion_point_after(p, body, styles: Styles):
             pending = pending if pending is not None else anchor
             anchor, nxt = nxt, nxt.getnext()
             continue
-        following = typed_label(text)
-        if (following is None or styles.numbering(nxt) or styles.unsuitable(style_of(nxt))
-                or following[0] <= enclosing or (prefix and following[1] and not following[1].startswith(prefix))):
+        typed = typed_label(text)
+        if (typed is None or styles.numbering(nxt) or styles.unsuitable(style_of(nxt))
+                or typed[0] <= enclosing or (prefix and typed[1] and not typed[1].startswith(prefix))):
             break
         anchor, nxt, pending = nxt, nxt.getnext(), None
     return pending if pending is not None else anchor

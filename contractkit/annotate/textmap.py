@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from docx.oxml import OxmlElement
+from lxml import etree
 
 from .ooxml import (
     OFF_VALUES,
@@ -37,7 +38,7 @@ _CONTENT = {W_T: None, W_TAB: "\t", W_BR: "\n", W_CR: "\n", W_NBH: "-"}
 
 @dataclass
 class RunSpan:
-    run: object  # the w:r element
+    run: etree._Element  # the w:r element
     start: int  # offsets of its text within the paragraph's visible text
     end: int
 
@@ -98,7 +99,7 @@ def split_run(run, at: int):
     if rpr is not None:
         new.append(copy.deepcopy(rpr))
     position = 0
-    moving = []
+    moving: list[etree._Element] = []
     for child in run:
         if child.tag == W_RPR:
             continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn, TypedDict
 
 import yaml
 from pydantic import ValidationError
@@ -24,7 +26,14 @@ class CatalogueError(ValueError):
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path, error=CatalogueError) -> dict:
+# A concept of the lexicon, validated. "not": longer phrases in which a term means something else.
+ConceptEntry = TypedDict(
+    "ConceptEntry",
+    {"label": str, "terms": tuple[str, ...], "patterns": tuple[str, ...], "not": tuple[str, ...]},
+)
+
+
+def read_yaml(path: Path, error: Callable[[Path, str], Exception] = CatalogueError) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as handle:
             data = yaml.load(handle, Loader=_SAFE_LOADER)
@@ -42,7 +51,7 @@ def load_concepts(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     return {cid: entry["terms"] for cid, entry in load_concept_entries(path).items()}
 
 
-def load_concept_entries(path: Path | None = None) -> dict[str, dict]:
+def load_concept_entries(path: Path | None = None) -> dict[str, ConceptEntry]:
     """Concept id -> {label, terms, patterns}, validated (patterns must compile)."""
     import re
 
@@ -54,7 +63,7 @@ def load_concept_entries(path: Path | None = None) -> dict[str, dict]:
     concepts = data.get("concepts")
     if not isinstance(concepts, dict) or not concepts:
         raise CatalogueError(path, "'concepts' must be a non-empty mapping")
-    result: dict[str, dict] = {}
+    result: dict[str, ConceptEntry] = {}
     for concept_id, entry in concepts.items():
         if not isinstance(entry, dict):
             raise CatalogueError(path, f"concept {concept_id!r} must be a mapping with terms")
@@ -112,7 +121,7 @@ def default_catalogue() -> Catalogue:
     return default_standard().catalogue
 
 
-def _describe(exc: ValidationError, data: dict) -> str:
+def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
     problems = []
     for err in exc.errors():
         location = list(err["loc"])
@@ -126,12 +135,14 @@ def _describe(exc: ValidationError, data: dict) -> str:
     return "; ".join(problems)
 
 
-def _cross_check(catalogue: Catalogue, path: Path, templates: Path, concepts) -> None:
+def _cross_check(
+    catalogue: Catalogue, path: Path, templates: Path, concepts: dict[str, tuple[str, ...]]
+) -> None:
     # The checks a requirement names live with the checker; imported here, when a catalogue is
     # checked, so that importing the catalogue stays light.
     from contractkit.checking.rules.registry import CheckError, pipeline_for
 
-    def fail(problem: str):
+    def fail(problem: str) -> NoReturn:
         raise CatalogueError(path, problem)
 
     for kind, items in (
@@ -158,9 +169,9 @@ def _cross_check(catalogue: Catalogue, path: Path, templates: Path, concepts) ->
     article_ids = {a.id for a in catalogue.articles}
     for req in catalogue.requirements:
         where = f"requirement {req.id!r}"
-        for pair in req.pairs:
-            if pair not in pair_ids:
-                fail(f"{where} names unknown pair {pair!r}")
+        for pair_id in req.pairs:
+            if pair_id not in pair_ids:
+                fail(f"{where} names unknown pair {pair_id!r}")
         if req.condition and req.condition not in condition_ids:
             fail(f"{where} names unknown option {req.condition!r}")
         if req.article not in article_ids:

@@ -9,8 +9,10 @@ load time, so a malformed catalogue never reaches a user.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -95,7 +97,7 @@ class CheckUse(Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _name_or_one_key_mapping(cls, value):
+    def _name_or_one_key_mapping(cls, value: Any) -> Any:
         if isinstance(value, str):
             return {"name": value}
         if isinstance(value, dict) and len(value) == 1 and "name" not in value:
@@ -162,7 +164,7 @@ class Requirement(Frozen):
         return value
 
     @model_validator(mode="after")
-    def _strength_matches_wording(self) -> "Requirement":
+    def _strength_matches_wording(self) -> Requirement:
         # 应/不应/不得/需 read as must, 宜 as should, 可 as may: keep the two fields honest.
         expected = (
             Strength.SHOULD
@@ -224,7 +226,7 @@ class Catalogue(Frozen):
     def condition(self, condition_id: str) -> Condition:
         return _by_id(self.conditions, condition_id, "option")
 
-    def select(self, pair_ids: set[str], conditions: set[str] = frozenset()) -> list[Requirement]:
+    def select(self, pair_ids: AbstractSet[str], conditions: AbstractSet[str] = frozenset()) -> list[Requirement]:
         """Requirements that apply to any of the pairs, in catalogue order, each once."""
         return [r for r in self.requirements if r.applies_to(set(pair_ids), set(conditions))]
 
@@ -241,7 +243,15 @@ class UnknownName(LookupError):
         super().__init__(f"unknown {kind} {name!r}; known: {', '.join(known)}")
 
 
-def _by_id(items, item_id: str, kind: str):
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_Identified)
+
+
+def _by_id(items: Sequence[_Item], item_id: str, kind: str) -> _Item:
     for item in items:
         if item.id == item_id:
             return item

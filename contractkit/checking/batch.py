@@ -11,13 +11,13 @@ import fnmatch
 import os
 import re
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
-from contractkit.reading.errors import ERROR_ADVICE_ZH
-from contractkit.results.model import DocumentReport, SkippedFile
 from contractkit.checking.workers import CheckPool, PoolSettings
+from contractkit.reading.errors import ERROR_ADVICE_ZH
+from contractkit.results.model import DocumentReport, SkipCode, SkippedFile
 
 DEFAULT_INCLUDE = ("*.docx", "*.odt", "*.doc", "*.wps", "*.pdf", "*.txt", "*.md")
 
@@ -66,10 +66,10 @@ def collect(paths: Iterable[str | Path], include=DEFAULT_INCLUDE, exclude=()) ->
             skipped.extend(sorted(left_out, key=lambda s: s.path))
         else:
             found.append(path)  # named explicitly: always checked, errors reported
-    files = list(dict.fromkeys(found))
-    checked = set(files)
+    to_check = list(dict.fromkeys(found))
+    checked = set(to_check)
     unique = {s.path: s for s in skipped if s.path not in checked}  # e.g. a folder and a file in it
-    return Collection(files, unique.values())
+    return Collection(to_check, unique.values())
 
 
 def _matches(name: str, relative: str, patterns) -> bool:
@@ -114,7 +114,7 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") and not name.startswith("..")
 
 
-def _skipped_folder(name: str) -> tuple[str, str] | None:
+def _skipped_folder(name: str) -> tuple[SkipCode, str] | None:
     if _hidden(name):
         return "hidden", "隐藏文件夹（名称以“.”开头），未搜索其中的文件"
     if name == "__MACOSX":
@@ -122,7 +122,7 @@ def _skipped_folder(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _skipped_file(path: Path, name: str, relative: str, include, exclude) -> tuple[str, str] | None:
+def _skipped_file(path: Path, name: str, relative: str, include, exclude) -> tuple[SkipCode, str] | None:
     """(code, reason) of a file under a folder that is not to be checked; None to check it."""
     for pattern in exclude:
         if _matches(name, relative, (pattern,)):

@@ -7,17 +7,14 @@ catalogue) and is reused for every file a process checks.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement, UnknownName
-from contractkit.organisation import Organisation
-from contractkit.reading.errors import ReadError
-from contractkit.reading.model import SourceDocument
-from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
-from contractkit.standard import Standard, default_standard
 from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
 from contractkit.checking.understanding.nlp import NlpEngine, SpacyJiebaEngine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
@@ -28,8 +25,15 @@ from contractkit.checking.understanding.statements import (
     is_hypothetical,
     statements,
 )
+from contractkit.organisation import Organisation
+from contractkit.reading.errors import ReadError
+from contractkit.reading.model import SourceDocument
+from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
+from contractkit.standard import Standard, default_standard
 
 if TYPE_CHECKING:
+    from contractkit.checking.rules.model import Spans
+    from contractkit.generation.parameters import ParameterSet
     from contractkit.reading import ReadLimits
     from contractkit.requests import RoleAssignments
 
@@ -38,16 +42,16 @@ if TYPE_CHECKING:
 class CheckSettings:
     """How to check (frozen, like black's Mode). Defaults live here only."""
 
-    roles: "RoleAssignments" = field(default_factory=dict)  # party label -> role ids
+    roles: RoleAssignments = field(default_factory=dict)  # party label -> role ids
     options: frozenset[str] = frozenset()
-    limits: "ReadLimits | None" = None  # None: the reader's defaults
+    limits: ReadLimits | None = None  # None: the reader's defaults
     suggestions: bool = True
     # Also judge these requirement ids whatever the pairs (used to measure rules on any contract).
     extra_requirements: tuple[str, ...] = ()
     # Whose side we are on: that party gets our role, the other side's follows from the subject matter.
     organisation: Organisation | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         frozen = {label: tuple(roles) for label, roles in self.roles.items()}
         object.__setattr__(self, "roles", MappingProxyType(frozen))
         object.__setattr__(self, "options", frozenset(self.options))
@@ -145,7 +149,14 @@ class Checker:
         return options, tuple(notes)
 
     # ------------------------------------------------------------ one requirement
-    def _finding(self, req: Requirement, analysed, parties: PartyAnalysis, source, options) -> Finding:
+    def _finding(
+        self,
+        req: Requirement,
+        analysed: list[AnalysedSentence],
+        parties: PartyAnalysis,
+        source: SourceDocument,
+        options: AbstractSet[str],
+    ) -> Finding:
         actor_kind = req.detect.actor
         actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
         labels = {p.label: p.label for p in parties.parties}
@@ -185,7 +196,9 @@ class Checker:
             return ""
         return role_kinds[kind].zh + (f"（{'、'.join(sorted(parties))}）" if parties else "")
 
-    def _explain(self, req: Requirement, status: Status, reason: str, evidence) -> str:
+    def _explain(
+        self, req: Requirement, status: Status, reason: str, evidence: Iterable[tuple[AnalysedSentence, Spans]]
+    ) -> str:
         strength = self.standard.vocabulary.zh("strengths", req.strength.value)
         if status is Status.MISSING:
             text = f"合同中未找到对应约定（标准 {req.clause}，{strength}）：{req.summary}"
@@ -199,12 +212,13 @@ class Checker:
             text += f" 后果：{req.consequence}"
         return text
 
-    def _suggest(self, req: Requirement, parties: PartyAnalysis, options) -> str | None:
+    def _suggest(self, req: Requirement, parties: PartyAnalysis, options: AbstractSet[str]) -> str | None:
         from contractkit.generation.render import render_requirement
 
         pair_ids = [p for p in req.pairs if p in parties.pairs] or list(req.pairs[:1])
         pairs = [self.catalogue.pair(p) for p in pair_ids]
-        labels, values = {}, {}
+        labels: dict[str, str] = {}
+        values: dict[str, str] = {}
         for party in parties.parties:
             for role in party.roles:
                 kind = self.catalogue.role(role).kind
@@ -218,7 +232,7 @@ class Checker:
         return "\n".join(lines)
 
 
-def _usable(values: dict[str, str], parameters) -> dict[str, str]:
+def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:
     """The names a suggestion can carry: one the generator would refuse (a symbol-font character,
     a control character, over-long) is left as a blank in the suggested clause, never an error."""
     refused = parameters.problems(values)

@@ -26,9 +26,9 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import yaml
 
@@ -267,8 +267,8 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
     """Judge items with the labelled roles given; measure roles with none given and, with
     ``as_provider``, with the provider's organisation name from the labels given as ``--as``."""
     from contractkit.checking.checker import Checker, CheckSettings
-    from contractkit.organisation import Organisation
     from contractkit.checking.understanding.nlp import SpacyJiebaEngine
+    from contractkit.organisation import Organisation
 
     engine = engine or SpacyJiebaEngine()
     per_key: dict[str, Tally] = defaultdict(Tally)
@@ -281,7 +281,7 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
             document, labelled = contract.path.name, contract.role_labels
             roles.append(role_outcome(document, labelled, unaided.check_path(contract.path)))
             ours = organisation_name(labelled) if as_provider else None
-            if ours and _appears_in(ours, contract.path):
+            if ours and roles_as is not None and _appears_in(ours, contract.path):
                 settings = CheckSettings(suggestions=False, organisation=Organisation(names=(ours,), role="provider"))
                 report = Checker(settings, engine=engine).check_path(contract.path)
                 roles_as.append(role_outcome(document, labelled, report, organisation=ours))
@@ -294,7 +294,8 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
         )
         report = Checker(settings, engine=engine).check_path(contract.path)
         if report.status != "ok":
-            mistakes.append(f"{contract.path.name}: {report.error.message}")
+            # an error, or roles-unknown (no error: the roles could not be determined, nothing judged)
+            mistakes.append(f"{contract.path.name}: {report.error.message if report.error else report.status}")
             continue
         statuses = {f.requirement: f.status.value for f in report.findings}
         for key, expected in contract.expected.items():
@@ -314,7 +315,8 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
                     mistakes.append(f"{contract.path.name}: {key} expected {expected}, got {predicted[0]}")
             tally.add(want, found)
             if contract.items and want != found:
-                mistakes.append(f"{contract.path.name}: {key} expected {expected}, checker {'found' if found else 'did not find'} it")
+                verdict = "found" if found else "did not find"
+                mistakes.append(f"{contract.path.name}: {key} expected {expected}, checker {verdict} it")
     return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as)
 
 

@@ -17,10 +17,11 @@ import queue
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ERROR_ADVICE
@@ -50,9 +51,9 @@ class Task:
     """
 
     path: Path
-    roles: "RoleAssignments | None" = None
+    roles: RoleAssignments | None = None
     options: tuple[str, ...] | None = None
-    organisation: "tuple[Organisation | None] | None" = None
+    organisation: tuple[Organisation | None] | None = None
     display_name: str | None = None  # how error messages name the file (default: the path)
     future: Future = field(default_factory=Future, compare=False)
 
@@ -80,7 +81,7 @@ class CheckPool:
         self._supervisor.start()
 
     # ------------------------------------------------------------ public
-    def submit(self, path: str | Path, *, roles: "RoleAssignments | None" = None, options=None, organisation=_KEEP,
+    def submit(self, path: str | Path, *, roles: RoleAssignments | None = None, options=None, organisation=_KEEP,
                display_name: str | None = None) -> Future:
         """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file).
 
@@ -108,14 +109,14 @@ class CheckPool:
         self._queue.put(None)
         self._supervisor.join(timeout=10)
 
-    def __enter__(self) -> "CheckPool":
+    def __enter__(self) -> CheckPool:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     # ------------------------------------------------------------ supervising
-    def _new_worker(self) -> "_Worker":
+    def _new_worker(self) -> _Worker:
         return _Worker(self._context, self._factory, self.settings.max_memory_mb)
 
     def _supervise(self) -> None:
@@ -157,18 +158,18 @@ class CheckPool:
                 try:
                     report = worker.connection.recv()
                 except (EOFError, OSError):
-                    self._lose(index, "crashed", "the checking process stopped unexpectedly")
+                    self._lose(index, task, "crashed", "the checking process stopped unexpectedly")
                     continue
                 worker.task = None
                 task.future.set_result(report)
             elif not worker.process.is_alive():
-                self._lose(index, "crashed", "the checking process stopped unexpectedly")
+                self._lose(index, task, "crashed", "the checking process stopped unexpectedly")
             elif now - worker.started > self.settings.timeout:
-                self._lose(index, "timeout", f"no result after {self.settings.timeout:g} s")
+                self._lose(index, task, "timeout", f"no result after {self.settings.timeout:g} s")
 
-    def _lose(self, index: int, code: str, detail: str) -> None:
+    def _lose(self, index: int, task: Task, code: str, detail: str) -> None:
+        """The worker running ``task`` failed: the task gets an error report, the worker is replaced."""
         worker = self._workers[index]
-        task = worker.task
         report = error_report(task.path, code, detail, time.monotonic() - worker.started, task.display_name)
         worker.task = None
         self._workers[index] = worker.replace()
@@ -209,7 +210,7 @@ class _Worker:
              task.display_name)
         )
 
-    def replace(self) -> "_Worker":
+    def replace(self) -> _Worker:
         self.stop()
         return _Worker(self.context, self.factory, self.max_memory_mb)
 

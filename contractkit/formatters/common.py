@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contractkit.results.model import ERROR, OK, ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, Status
+from contractkit.results.model import ERROR, ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, Status
 from contractkit.standard import Standard, default_standard
 
 # Problems first, the most serious first: what the user must act on heads the report.

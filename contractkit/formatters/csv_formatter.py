@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 
-from contractkit.formatters.common import Words, ROLES_ADVICE_CLI
+from contractkit.formatters.common import ROLES_ADVICE_CLI, Words
 from contractkit.formatters.tables import HEADER, rows
-from contractkit.standard import Standard
 from contractkit.results.model import CheckRun
+from contractkit.standard import Standard
 
 BOM = "\ufeff"
 

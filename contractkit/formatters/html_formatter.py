@@ -17,18 +17,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
-    Words,
     SKIPPED_TITLE_ZH,
     STATUS_ORDER,
     EvidenceView,
+    Words,
     evidence_view,
     findings_by_status,
     skipped_rows,
     summary_text,
     totals,
 )
-from contractkit.standard import Standard
 from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
+from contractkit.standard import Standard
 
 TEMPLATE = "report.html.j2"
 

@@ -109,5 +109,8 @@ def _row(
     where: str = "",
     suggestion: str = "",
 ) -> tuple[str, ...]:
-    values = (path, status, code, pairs, requirement, clause, summary, strength, result, explanation, evidence, where, suggestion)
+    values = (
+        path, status, code, pairs, requirement, clause, summary, strength, result, explanation, evidence, where,
+        suggestion,
+    )
     return tuple(cell(value) for value in values)

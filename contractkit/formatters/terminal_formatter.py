@@ -7,14 +7,16 @@ smuggle escape sequences onto the reader's terminal.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 import click
 
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
-    Words,
     SKIPPED_TITLE_ZH,
     STATUS_ORDER,
+    Words,
     evidence_view,
     ordered_findings,
     printable,
@@ -22,10 +24,20 @@ from contractkit.formatters.common import (
     summary_parts,
     totals,
 )
-from contractkit.standard import Standard
 from contractkit.results.model import CheckRun, DocumentReport, Finding, PartyResult, Status
+from contractkit.standard import Standard
 
-STATUS_STYLE = {
+
+class Style(TypedDict, total=False):
+    """click.style's options that the report uses."""
+
+    fg: str
+    bold: bool
+    dim: bool
+    underline: bool
+
+
+STATUS_STYLE: dict[Status, Style] = {
     Status.CONTRARY: {"fg": "red", "bold": True},
     Status.MISSING: {"fg": "magenta", "bold": True},
     Status.PARTIAL: {"fg": "yellow"},
@@ -34,10 +46,11 @@ STATUS_STYLE = {
 STATUS_MARK = {Status.CONTRARY: "✗", Status.MISSING: "✗", Status.PARTIAL: "△", Status.SATISFIED: "✓"}
 INDENT = "    "
 # Amber, never green: a document nobody's role was found for was not judged at all.
-ROLES_UNKNOWN_STYLE = {"fg": "yellow", "bold": True}
+ROLES_UNKNOWN_STYLE: Style = {"fg": "yellow", "bold": True}
 ROLES_UNKNOWN_TEXT = f"{ROLES_UNKNOWN_ZH}（未作审查）"
-SKIPPED_STYLE = {"fg": "yellow"}
-SUMMARY_STYLE = {
+SKIPPED_STYLE: Style = {"fg": "yellow"}
+SKIPPED_TITLE_STYLE: Style = {**SKIPPED_STYLE, "bold": True}
+SUMMARY_STYLE: dict[str, Style] = {
     "plain": {},
     "error": {"fg": "red", "bold": True},
     "unknown": ROLES_UNKNOWN_STYLE,
@@ -51,7 +64,7 @@ class _Painter:
     def __init__(self, colour: bool):
         self.colour = colour
 
-    def __call__(self, text: str, **style) -> str:
+    def __call__(self, text: str, **style: Unpack[Style]) -> str:
         return click.style(text, **style) if self.colour and text else text
 
     def status(self, status: Status, text: str | None = None) -> str:
@@ -200,7 +213,7 @@ class TerminalFormatter:
 
     def _skipped(self, run: CheckRun, paint: _Painter) -> list[str]:
         title = f"━━ {SKIPPED_TITLE_ZH}（{len(run.skipped)} 个，未检查）"
-        lines = [paint(title, **SKIPPED_STYLE, bold=True)]
+        lines = [paint(title, **SKIPPED_TITLE_STYLE)]
         for path, code, reason in skipped_rows(run):
             lines.append(f"  {path}  {paint(f'[{code}]', **SKIPPED_STYLE)} {reason}")
         return lines

@@ -18,18 +18,18 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from contractkit.formatters.common import (
-    Words,
     ROLES_ADVICE_CLI,
     ROLES_UNKNOWN_ZH,
     SKIPPED_TITLE_ZH,
     SKIPPED_ZH,
     STATUS_ORDER,
+    Words,
     summary_text,
     totals,
 )
 from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, rows
-from contractkit.standard import Standard
 from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Status
+from contractkit.standard import Standard
 
 RESULTS_SHEET = "结果"
 SUMMARY_SHEET = "汇总"
@@ -106,7 +106,7 @@ class XlsxFormatter:
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
         workbook = Workbook()
-        results = workbook.active
+        results = workbook.worksheets[0]  # a new workbook's one sheet, the active one
         results.title = RESULTS_SHEET
         self._results(results, run)
         self._summary(workbook.create_sheet(SUMMARY_SHEET), run)
@@ -292,7 +292,9 @@ def _reproducible(data: bytes) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = re.sub(
-                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", content
+                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
+                    rb"\g<1>" + stamp + rb"\g<3>",
+                    content,
                 )
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -302,5 +304,6 @@ def _reproducible(data: bytes) -> bytes:
 
 
 __all__ = [
-    "ERROR_COLUMN", "RESULTS_SHEET", "ROLES_UNKNOWN_FILL", "SKIPPED_FILL", "STATUS_FILLS", "SUMMARY_SHEET", "XlsxFormatter",
+    "ERROR_COLUMN", "RESULTS_SHEET", "ROLES_UNKNOWN_FILL", "SKIPPED_FILL", "STATUS_FILLS", "SUMMARY_SHEET",
+    "XlsxFormatter",
 ]

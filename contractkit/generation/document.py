@@ -8,11 +8,11 @@ bytes. Numbering is not in the text: writers number articles (第X条), items
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from contractkit.generation.parameters import BLANK_MARK, Blank
 
-Span = Union[str, Blank]
+Span = str | Blank
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Inline:
     spans: tuple[Span, ...]
 
     @classmethod
-    def parse(cls, text: str, labels: dict[str, str]) -> "Inline":
+    def parse(cls, text: str, labels: dict[str, str]) -> Inline:
         """Split rendered template text at blank markers."""
         spans: list[Span] = []
         position = 0

@@ -5,13 +5,13 @@ Python are validated here and turned into what the templates see."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 
 ParameterType = Literal["text", "integer", "percent", "date"]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -44,7 +44,7 @@ class ParameterSpec(BaseModel):
     bounds_reason: str | None = Field(default=None, description="why the bounds are what they are")
 
     @model_validator(mode="after")
-    def _default_is_valid(self) -> "ParameterSpec":
+    def _default_is_valid(self) -> ParameterSpec:
         if self.default is not None:
             self.parse(self.default)
         return self

@@ -72,6 +72,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def template_variables(name: str, env: jinja2.Environment | None = None) -> set[str]:
     """Names a template reads from its context (found statically)."""
     env = env or template_environment(default_standard().templates_dir)
+    if env.loader is None:  # template_environment always gives one
+        raise ValueError("the template environment has no loader")
     source = env.loader.get_source(env, name)[0]
     return meta.find_undeclared_variables(env.parse(source))
 
@@ -189,7 +191,7 @@ def template_context(
         partner_role=_partner_role_name(pairs, (standard or default_standard()).catalogue),
     )
     kinds = ("customer", "provider") if customer_side else ("provider", "partner")
-    for kind_name, default_label in zip(kinds, PARTY_LABELS):
+    for kind_name, default_label in zip(kinds, PARTY_LABELS, strict=True):
         context[kind_name] = (labels or {}).get(kind_name, default_label)
     return context
 

@@ -6,9 +6,10 @@ API all build this object.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 DocumentKind = Literal["agreement", "annex"]
 KINDS: tuple[DocumentKind, ...] = ("agreement", "annex")

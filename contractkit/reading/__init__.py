@@ -94,8 +94,8 @@ def _check_blocks(document: SourceDocument, limits: ReadLimits) -> None:
     for block in document.blocks:
         if len(block.text) > limits.max_block_chars:
             raise ReadError(document.path, "too-large",
-                            f"has a paragraph of {len(block.text)} characters (paragraph {block.location.paragraph + 1}; "
-                            f"limit {limits.max_block_chars})")
+                            f"has a paragraph of {len(block.text)} characters "
+                            f"(paragraph {block.location.paragraph + 1}; limit {limits.max_block_chars})")
 
 
 def _load(path: Path, limits: ReadLimits) -> bytes:

@@ -26,11 +26,11 @@ from typing import NamedTuple, NoReturn, TypeVar, cast
 
 from lxml import etree
 
-from .clauses import ClauseTracker
 from .docx_metadata import package_metadata
 from .errors import ReadError
-from .model import Location, SourceDocument, TextBlock
+from .model import SourceDocument, TextBlock
 from .numbering import NumberingDefinitions, NumberingState, parse_numbering
+from .paragraphs import Paragraph, paragraph_blocks
 from .safety import ReadLimits, SafeZip, parse_xml, refuse_doctype_parts
 
 W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -548,27 +548,6 @@ def _list_label(props: _ParagraphProperties, style: _ResolvedStyle | None,
 
 
 def _blocks(records: list[_Para], path: Path, limits: ReadLimits) -> list[TextBlock]:
-    """One block per paragraph with text (its list label in front), within the text limit."""
-    blocks: list[TextBlock] = []
-    clauses = ClauseTracker()
-    chars = 0
-    for rec in records:
-        text = "".join(rec.parts).strip()
-        if rec.label:
-            text = f"{rec.label[0]}{rec.label[1]}{text}" if text else rec.label[0]
-        if not text:
-            continue
-        chars += len(text)
-        if chars > limits.max_text_chars:
-            raise ReadError(path, "too-large", f"has more than {limits.max_text_chars} characters of text")
-        cell = rec.cell
-        location = Location(
-            kind="table-cell" if cell else "paragraph",
-            paragraph=rec.ordinal,
-            table=cell[0] if cell else None,
-            row=cell[1] if cell else None,
-            cell=cell[2] if cell else None,
-            label=clauses.update(text),
-        )
-        blocks.append(TextBlock(text=text, location=location, heading=rec.heading))
-    return blocks
+    return paragraph_blocks(
+        (Paragraph("".join(r.parts).strip(), r.label, r.cell, r.ordinal, r.heading) for r in records), path, limits
+    )

@@ -62,7 +62,7 @@ class ReadError(Exception):
         self.display_name = str(path) if display_name is None else display_name
         super().__init__(f"{self.display_name}: {detail} — {ERROR_ADVICE[code]}")
 
-    def shown_as(self, display_name: str) -> "ReadError":
+    def shown_as(self, display_name: str) -> ReadError:
         """The same error, its message naming the file ``display_name``."""
         return ReadError(self.path, self.code, self.detail, display_name)
 

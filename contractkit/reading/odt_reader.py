@@ -31,10 +31,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .clauses import ClauseTracker
 from .errors import ReadError
-from .model import Location, SourceDocument, TextBlock
+from .model import SourceDocument, TextBlock
 from .odt_lists import STYLE, TEXT, ListCounters, parse_list_styles
+from .paragraphs import Paragraph, paragraph_blocks
 from .safety import ReadLimits, SafeZip, element_text, parse_xml, refuse_doctype_parts
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -302,26 +302,6 @@ def _text(record: _Para) -> str:
 
 
 def _blocks(records: list[_Para], path: Path, limits: ReadLimits) -> list[TextBlock]:
-    blocks: list[TextBlock] = []
-    clauses = ClauseTracker()
-    chars = 0
-    for record in records:
-        text = _text(record)
-        if record.label:
-            text = f"{record.label[0]}{record.label[1]}{text}" if text else record.label[0]
-        if not text:
-            continue
-        chars += len(text)
-        if chars > limits.max_text_chars:
-            raise ReadError(path, "too-large", f"has more than {limits.max_text_chars} characters of text")
-        cell = record.cell
-        location = Location(
-            kind="table-cell" if cell else "paragraph",
-            paragraph=record.ordinal,
-            table=cell[0] if cell else None,
-            row=cell[1] if cell else None,
-            cell=cell[2] if cell else None,
-            label=clauses.update(text),
-        )
-        blocks.append(TextBlock(text=text, location=location, heading=record.heading))
-    return blocks
+    return paragraph_blocks(
+        (Paragraph(_text(r), r.label, r.cell, r.ordinal, r.heading) for r in records), path, limits
+    )

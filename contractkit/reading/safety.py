@@ -18,8 +18,8 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, fields
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from lxml import etree

@@ -33,8 +33,12 @@ _FLAT_ODF = re.compile(rb"<office:document[\s>]")
 
 ODF_TEXT = ("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")
 _ODF_PREFIX = "application/vnd.oasis.opendocument."
-_ODF_OTHER = {"spreadsheet": "an OpenDocument spreadsheet (.ods)", "presentation": "an OpenDocument presentation (.odp)",
-              "graphics": "an OpenDocument drawing (.odg)", "text-master": "an OpenDocument master document (.odm)"}
+_ODF_OTHER = {
+    "spreadsheet": "an OpenDocument spreadsheet (.ods)",
+    "presentation": "an OpenDocument presentation (.odp)",
+    "graphics": "an OpenDocument drawing (.odg)",
+    "text-master": "an OpenDocument master document (.odm)",
+}
 
 
 def sniff(data: bytes, path: Path) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
@@ -54,7 +55,7 @@ class CheckRequest(Request):
     def problems(self) -> list[RequestError]:
         return [*self._role_problems(), *unknown("option", self.options, "options"), *self._organisation_problems()]
 
-    def settings(self) -> "CheckSettings":
+    def settings(self) -> CheckSettings:
         from contractkit.checking.checker import CheckSettings
 
         self.validated()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import AliasChoices, Field, field_validator
 
-from contractkit.generation.settings import KINDS, GenerationSettings
+from contractkit.generation.settings import KINDS, DocumentKind, GenerationSettings
 from contractkit.generation.writers import FORMATS
 
 from .errors import Request, RequestError, preview
@@ -48,8 +48,8 @@ class GenerateRequest(Request):
 
     def settings(self) -> GenerationSettings:
         self.validated()
-        return GenerationSettings(self.pair, self.extra_roles, frozenset(self.options), self.kind,
-                                  self.given_parameters())
+        kind = cast(DocumentKind, self.kind)  # validated() refuses any kind not in KINDS
+        return GenerationSettings(self.pair, self.extra_roles, frozenset(self.options), kind, self.given_parameters())
 
     def _pair_problems(self) -> list[RequestError]:
         if not self.pair:

@@ -3,9 +3,13 @@ for a name that is not among them."""
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .errors import RequestError, preview
+
+if TYPE_CHECKING:
+    from contractkit.catalogue.model import Condition, Pair, Role
 
 # what -> (English, Chinese) for "unknown <what> …" / "未知<what> …"
 _WHAT = {
@@ -19,8 +23,10 @@ def known(what: str) -> list[tuple[str, str]]:
     from contractkit.catalogue import default_catalogue
 
     catalogue = default_catalogue()
-    items = {"pair": catalogue.pairs, "role": catalogue.roles, "option": catalogue.conditions}[what]
-    return [(item.id, item.name) for item in items]
+    items: dict[str, Sequence[Pair | Role | Condition]] = {
+        "pair": catalogue.pairs, "role": catalogue.roles, "option": catalogue.conditions,
+    }
+    return [(item.id, item.name) for item in items[what]]
 
 
 def listed(choices: Sequence[tuple[str, str]], language: str) -> str:

@@ -18,21 +18,31 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal, Required, Self
 
-from pydantic import AliasChoices, ConfigDict, Field, PlainSerializer, TypeAdapter, computed_field, model_serializer
+from pydantic import (
+    AliasChoices,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    computed_field,
+    model_serializer,
+)
 from pydantic.dataclasses import dataclass
-from typing_extensions import Annotated, Required, TypedDict
+from typing_extensions import TypedDict
 
 from contractkit.reading.model import BlockKind, Location
 
-SCHEMA_VERSION = "contractkit.check/1"
+SCHEMA_VERSION: Final = "contractkit.check/1"
 
 # A document's status: read and judged ("ok"), read but nobody's role could be
 # determined so nothing was judged ("roles-unknown"), or not read ("error").
-OK, ROLES_UNKNOWN, ERROR = "ok", "roles-unknown", "error"
+OK: Final = "ok"
+ROLES_UNKNOWN: Final = "roles-unknown"
+ERROR: Final = "error"
 DocumentStatus = Literal["ok", "roles-unknown", "error"]
 Strength = Literal["must", "should", "may"]
 Source = Literal["inferred", "given"]
@@ -53,23 +63,33 @@ def _about(description: str, **schema_only: Any) -> Any:
 class _Result:
     """What every result object does: turn into the report's JSON data and back."""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The object as the JSON report has it (plain dicts, lists and strings)."""
-        return _adapter(type(self)).dump_python(self, mode="json", by_alias=True)
+        data: dict[str, Any] = _adapter(type(self)).dump_python(self, mode="json", by_alias=True)
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict):
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         """The inverse of ``as_dict`` (a report stored as JSON, e.g. in the review service's history).
         Keys the object computes (``summary``, ``where``) and unknown keys are ignored."""
-        return _adapter(cls).validate_python(data)
+        result: Self = _adapter(cls).validate_python(data)
+        return result
 
 
-@cache
-def _adapter(cls) -> TypeAdapter:
-    return TypeAdapter(cls)
+_ADAPTERS: dict[type[_Result], TypeAdapter[Any]] = {}
 
 
-def _in_order(data: dict, order: tuple[str, ...], omitted_when_empty: tuple[str, ...] = ()) -> dict:
+def _adapter(cls: type[_Result]) -> TypeAdapter[Any]:
+    """The pydantic adapter of a result class, built on first use."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+def _in_order(
+    data: dict[str, Any], order: tuple[str, ...], omitted_when_empty: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The serialised fields in the report's order (keys not named keep theirs, at the end)."""
     ordered = {key: data[key] for key in order if key in data}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
@@ -119,7 +139,7 @@ class LocationData(TypedDict, total=False):
         description="The clause label of the contract in force at this point, e.g. 第十二条 or 3.2.")]
 
 
-def _location_data(location: Location) -> dict:
+def _location_data(location: Location) -> dict[str, str | int]:
     return location.as_dict()
 
 
@@ -156,15 +176,18 @@ class Evidence(_Result):
     ] = ()
     context: Annotated[str, _about("The whole paragraph (or table cell) the passage sits in.")] = ""
 
-    @computed_field(description="The location described for a reader, e.g. 第十二条，第5段 or 表1 第2行 第3列.")
+    # mypy does not model a decorator over @property; pydantic documents this ignore for computed fields.
+    @computed_field(description="The location described for a reader, e.g. 第十二条，第5段 or 表1 第2行 第3列.")  # type: ignore[prop-decorator]
     @property
     def where(self) -> str:
         return self.location.describe()
 
     _JSON_ORDER = ("text", "location", "where", "start", "end", "highlights", "context")
 
+    # No return annotation: pydantic would take it for the serialised shape, and the report's JSON Schema
+    # (results.schema) would lose every field.
     @model_serializer(mode="wrap")
-    def _json(self, handler):
+    def _json(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
         return _in_order(handler(self), self._JSON_ORDER)
 
 
@@ -298,16 +321,20 @@ class DocumentReport(_Result):
             counts[finding.status.value] += 1
         return counts
 
-    @computed_field(description="Number of results per status.")
+    @computed_field(description="Number of results per status.")  # type: ignore[prop-decorator]  # as on Evidence.where
     @property
     def summary(self) -> StatusCounts:
-        return self.counts()
+        counts = self.counts()
+        return StatusCounts(
+            satisfied=counts[Status.SATISFIED], partial=counts[Status.PARTIAL], missing=counts[Status.MISSING],
+            contrary=counts[Status.CONTRARY],
+        )
 
     _JSON_ORDER = ("path", "status", "format", "parties", "pairs", "summary", "notes", "results", "error")
     _OMITTED_WHEN_EMPTY = ("error",)
 
     @model_serializer(mode="wrap")
-    def _json(self, handler):
+    def _json(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]  # see Evidence._json
         return _in_order(handler(self), self._JSON_ORDER, self._OMITTED_WHEN_EMPTY)
 
 
@@ -362,7 +389,7 @@ class CheckRun(_Result):
         "Files found in the folders given to the checker that were not checked, each with why; left out when "
         "there are none (reports before it existed never have it).")] = ()
 
-    @computed_field(alias="schema", description=(
+    @computed_field(alias="schema", description=(  # type: ignore[prop-decorator]  # as on Evidence.where
         "Version of this report layout. Consumers should check it before reading the rest."))
     @property
     def schema_version(self) -> Literal["contractkit.check/1"]:
@@ -372,7 +399,7 @@ class CheckRun(_Result):
     _OMITTED_WHEN_EMPTY = ("skipped",)
 
     @model_serializer(mode="wrap")
-    def _json(self, handler):
+    def _json(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]  # see Evidence._json
         return _in_order(handler(self), self._JSON_ORDER, self._OMITTED_WHEN_EMPTY)
 
     def status_counts(self) -> dict[str, int]:

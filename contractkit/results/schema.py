@@ -60,7 +60,7 @@ def build_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     from contractkit.reading.errors import ERROR_ADVICE
-    from contractkit.results.model import CheckRun, RESULT_TYPES
+    from contractkit.results.model import RESULT_TYPES, CheckRun
 
     generated = TypeAdapter(CheckRun).json_schema(mode="serialization", by_alias=True)
     pydantic_defs = generated.pop("$defs", {})
@@ -88,7 +88,7 @@ def build_schema() -> dict[str, Any]:
                 node = {**inlined, **node}
         return node
 
-    def shape(name: str, node: dict) -> dict:
+    def shape(name: str, node: dict[str, Any]) -> dict[str, Any]:
         """An object's schema as the report writes it."""
         cls = classes.get(name)
         properties = node.get("properties", {})
@@ -121,10 +121,11 @@ def build_schema() -> dict[str, Any]:
         "properties": run["properties"],
         "$defs": {name: defs[name] for name in DEF_NAMES.values() if name in defs},
     }
-    return _tidy(schema, top=True)
+    tidy: dict[str, Any] = _tidy(schema, top=True)
+    return tidy
 
 
-def _not_null(node: dict) -> dict:
+def _not_null(node: dict[str, Any]) -> dict[str, Any]:
     """``X | None`` as just ``X``."""
     options = node.get("anyOf")
     if not options:

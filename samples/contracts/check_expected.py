@@ -50,7 +50,7 @@ def contract_paragraphs(path: Path) -> list[str]:
 
 
 def source_lines(name: str) -> list[str]:
-    return [l for l in (HERE / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [line for line in (HERE / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def applicable(catalogue: dict, pairs: set[str], options: set[str]) -> list[str]:
@@ -72,7 +72,7 @@ def check(path: Path, catalogue: dict) -> tuple[list[str], Counter]:
 
     paragraphs = contract_paragraphs(contract)
     lines = source_lines(name)
-    prose = [l for l in lines if not l.startswith("|")]
+    prose = [line for line in lines if not line.startswith("|")]
     if not 40 <= len(prose) <= 120:
         problems.append(f"{name}: {len(prose)} paragraphs, expected 40-120")
     joined = set(paragraphs)

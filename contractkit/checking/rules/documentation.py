@@ -9,29 +9,34 @@ ones the tests run.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from contractkit.catalogue import Requirement, default_catalogue
 from contractkit.checking.rules.examples import ExampleCase, RuleExamples, load_examples
-from contractkit.checking.rules.registry import pipeline_for
+from contractkit.checking.rules.registry import Labeller, pipeline_for
 from contractkit.checking.rules.wording import duty_zh, groups_zh
 from contractkit.checking.understanding.lexicons import default_lexicons
 from contractkit.results.model import Status
 
+# A requirement's record for the ``rules`` command, as its JSON output has it.
+Record = dict[str, Any]
 
-def rule_record(req: Requirement) -> dict:
+
+def rule_record(req: Requirement) -> Record:
     lexicons = default_lexicons()
     pipeline = pipeline_for(req.detect)
 
     def label(concept: str) -> str:
         return lexicons.concept_labels[concept]
 
-    def groups(gs) -> list[list[dict]]:
+    def groups(gs: Iterable[Iterable[str]]) -> list[list[Record]]:
         return [
             [{"concept": c, "label": label(c), "terms": list(lexicons.concept_terms[c])} for c in g]
             for g in gs
         ]
 
-    def params_groups(name: str) -> list[list[dict]]:
+    def params_groups(name: str) -> list[list[Record]]:
         check = next((c for c in pipeline.checks if c.name == name), None)
         return groups(check.params.groups) if check else []
 
@@ -50,7 +55,7 @@ def rule_record(req: Requirement) -> dict:
         "contrary_when": params_groups("contrary"),
         "checks": [
             {"name": c.name, "description": c.describe(label), "params": _plain(use.params)}
-            for c, use in zip(pipeline.checks, req.detect.checks)
+            for c, use in zip(pipeline.checks, req.detect.checks, strict=True)
         ],
         "consequence": req.consequence,
         "example": _generated_clause(req),
@@ -58,14 +63,14 @@ def rule_record(req: Requirement) -> dict:
     }
 
 
-def _looks_for(req: Requirement, label) -> str:
+def _looks_for(req: Requirement, label: Labeller) -> str:
     text = f"同一句中须有：{groups_zh(req.detect.all_of, label)}"
     if req.detect.actor:
         text += f"；须为{duty_zh(req.detect.actor, req.detect.modality)}"
     return text
 
 
-def _plain(params):
+def _plain(params: Any) -> Any:
     """Catalogue parameters as JSON can hold them (tuples become lists)."""
     if isinstance(params, dict):
         return {k: _plain(v) for k, v in params.items()}
@@ -74,11 +79,11 @@ def _plain(params):
     return params
 
 
-def _examples(examples: RuleExamples | None) -> dict:
+def _examples(examples: RuleExamples | None) -> dict[str, Record | None]:
     if examples is None:
         return {}
 
-    def shown(case: ExampleCase | None) -> dict | None:
+    def shown(case: ExampleCase | None) -> Record | None:
         if case is None:
             return None
         roles = {label: list(r) for label, r in examples.roles_of(case).items()}
@@ -104,11 +109,11 @@ def describe_rules(requirements: list[Requirement], fmt: str) -> str:
     return formatters[fmt](records)
 
 
-def _json(records) -> str:
+def _json(records: list[Record]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def _roles(example: dict, comma: str) -> str:
+def _roles(example: Record, comma: str) -> str:
     roles = comma.join(f"{label}={'+'.join(r)}" for label, r in example["roles"].items())
     return roles + "".join(f"{comma}--option {o}" for o in example["options"])
 
@@ -117,7 +122,7 @@ def _indented(text: str, indent: str) -> str:
     return text.replace("\n", "\n" + indent)
 
 
-def _markdown(records) -> str:
+def _markdown(records: list[Record]) -> str:
     lines = []
     for r in records:
         lines += [
@@ -141,7 +146,7 @@ def _markdown(records) -> str:
     return "\n".join(lines)
 
 
-def _text(records) -> str:
+def _text(records: list[Record]) -> str:
     blocks = []
     for r in records:
         block = [

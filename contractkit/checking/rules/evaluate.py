@@ -10,11 +10,17 @@ specific to one requirement or one check.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
 from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Verdict
 from contractkit.checking.rules.registry import Pipeline, pipeline_for
 from contractkit.results.model import Evidence, Status
+
+if TYPE_CHECKING:
+    from contractkit.reading.model import TextBlock
 
 __all__ = ["AnalysedSentence", "Judgement", "judge", "judge_detection", "to_evidence"]
 
@@ -70,7 +76,7 @@ def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: Cont
     return None
 
 
-def to_evidence(judgement: Judgement, blocks) -> tuple[Evidence, ...]:
+def to_evidence(judgement: Judgement, blocks: Sequence[TextBlock]) -> tuple[Evidence, ...]:
     result = []
     for analysed, highlights in judgement.evidence:
         s = analysed.sentence

@@ -39,7 +39,7 @@ class ExampleCase(Frozen):
     evidence: str | None = None
 
     @model_validator(mode="after")
-    def _evidence_needs_a_finding(self) -> "ExampleCase":
+    def _evidence_needs_a_finding(self) -> ExampleCase:
         if self.evidence is not None and self.expect == "missing":
             raise ValueError("a missing requirement has no evidence to compare")
         return self

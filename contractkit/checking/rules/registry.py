@@ -17,17 +17,19 @@ a misspelt name or a bad parameter never reaches a contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 # The catalogue imports the registry and every check module when it loads, to validate the names
 # it uses; generation loads it too. So these modules import only what is light at module level,
 # and the checker's language modules and result objects when they judge.
 if TYPE_CHECKING:
     from contractkit.catalogue.model import Detection
-    from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Verdict
+    from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Spans, Verdict
 
 Labeller = Callable[[str], str]  # concept id -> the words a reader knows it by
 
@@ -39,7 +41,7 @@ class Check:
     Params: ClassVar[type[BaseModel] | None] = None
     shorthand: ClassVar[str | None] = None
 
-    def __init__(self, detect: "Detection", params: Any):
+    def __init__(self, detect: Detection, params: Any):
         self.detect = detect
         self.params = params
 
@@ -73,32 +75,37 @@ class Check:
 class SentenceCheck(Check):
     needs_all_of: ClassVar[bool] = False
 
-    def judge(self, analysed: "AnalysedSentence", parties: "ContractParties") -> "Verdict | None":
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         """A verdict decides the sentence; None leaves it to the next check."""
         raise NotImplementedError
 
-    def verdict(self, status: Literal["satisfied", "partial", "contrary"] | None, reason: str = "", spans=()) -> "Verdict":
+    def verdict(
+        self, status: Literal["satisfied", "partial", "contrary"] | None, reason: str = "", spans: Spans = ()
+    ) -> Verdict:
         from contractkit.checking.rules.model import Verdict
         from contractkit.results.model import Status
 
         return Verdict(Status(status) if status else None, self.name, reason, tuple(spans))
 
-    def says_nothing(self) -> "Verdict":
+    def says_nothing(self) -> Verdict:
         return self.verdict(None)
 
 
 class FallbackCheck(Check):
-    def fallback(self, sentences: list["AnalysedSentence"], parties: "ContractParties") -> "Judgement | None":
+    def fallback(self, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement | None:
         raise NotImplementedError
 
 
 CHECKS: dict[str, type[Check]] = {}
 
 
-def register(name: str):
+_CheckClass = TypeVar("_CheckClass", bound=type[Check])
+
+
+def register(name: str) -> Callable[[_CheckClass], _CheckClass]:
     """Class decorator: make the check known under ``name`` to the catalogue."""
 
-    def decorate(cls: type[Check]) -> type[Check]:
+    def decorate(cls: _CheckClass) -> _CheckClass:
         if CHECKS.get(name, cls) is not cls:
             raise ValueError(f"check {name!r} is registered twice ({CHECKS[name].__module__}, {cls.__module__})")
         cls.name = name
@@ -118,7 +125,7 @@ def known_checks() -> dict[str, type[Check]]:
 class Pipeline:
     """A requirement's checks, built: what the evaluation runs over a contract's sentences."""
 
-    detect: "Detection"
+    detect: Detection
     checks: tuple[Check, ...]  # in the order the requirement lists them
     sentence_checks: tuple[SentenceCheck, ...]
     fallbacks: tuple[FallbackCheck, ...]
@@ -130,12 +137,12 @@ class CheckError(ValueError):
     """A requirement's checks cannot be built; the message lists every problem."""
 
 
-def detection_problems(detect: "Detection") -> list[str]:
+def detection_problems(detect: Detection) -> list[str]:
     """Unknown check names, bad parameters and unmet needs, each naming the check."""
     return _build(detect)[1]
 
 
-def build_pipeline(detect: "Detection") -> Pipeline:
+def build_pipeline(detect: Detection) -> Pipeline:
     pipeline, problems = _build(detect)
     if problems:
         raise CheckError("; ".join(problems))
@@ -144,17 +151,17 @@ def build_pipeline(detect: "Detection") -> Pipeline:
 
 # Built once per detection: a checker judges every requirement of every contract with them.
 # Keyed by id(); the detection is kept alongside so its id cannot be reused while cached.
-_PIPELINES: dict[int, tuple["Detection", Pipeline]] = {}
+_PIPELINES: dict[int, tuple[Detection, Pipeline]] = {}
 
 
-def pipeline_for(detect: "Detection") -> Pipeline:
+def pipeline_for(detect: Detection) -> Pipeline:
     cached = _PIPELINES.get(id(detect))
     if cached is None or cached[0] is not detect:
         cached = _PIPELINES[id(detect)] = (detect, build_pipeline(detect))
     return cached[1]
 
 
-def _build(detect: "Detection") -> tuple[Pipeline, list[str]]:
+def _build(detect: Detection) -> tuple[Pipeline, list[str]]:
     registry = known_checks()
     built, problems = [], []
     for use in detect.checks:
@@ -185,6 +192,6 @@ def _build(detect: "Detection") -> tuple[Pipeline, list[str]]:
     return pipeline, problems
 
 
-def _pydantic_problem(err: dict) -> str:
+def _pydantic_problem(err: ErrorDetails) -> str:
     where = ".".join(str(part) for part in err["loc"])
     return f"{where}: {err['msg']}" if where else err["msg"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contractkit.checking.rules.model import ConceptGroups
+from contractkit.checking.rules.registry import Labeller
 from contractkit.standard import default_standard
 
-MODALITY_ZH = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
+MODALITY_ZH: dict[str | None, str] = {"right": "有权（权利）", "duty": "应当（义务）", "prohibition": "不得（禁止）"}
 
 
-def groups_zh(groups: ConceptGroups, label) -> str:
+def groups_zh(groups: ConceptGroups, label: Labeller) -> str:
     """（再委托或转包） 且 （经同意或层级限制）"""
     return " 且 ".join("（" + "或".join(label(c) for c in group) + "）" for group in groups)
 

@@ -31,7 +31,7 @@ class Lexicons:
     concept_labels: dict[str, str]  # concept id -> its Chinese label, for explanations
     concept_stops: dict[str, re.Pattern]  # concept id -> phrases in which its terms mean something else
     modality: dict[str, re.Pattern]
-    parties: "PartyLexicon"  # party labels, sides and the words of each role
+    parties: PartyLexicon  # party labels, sides and the words of each role
     partner_roles: tuple[str, ...]  # the catalogue's partner role ids, in catalogue order
     userdict: Path
 
@@ -62,7 +62,7 @@ def _load_modality(path: Path) -> dict[str, re.Pattern]:
     return compiled
 
 
-def load_lexicons(folder: Path, concepts_path: Path, catalogue: "Catalogue") -> Lexicons:
+def load_lexicons(folder: Path, concepts_path: Path, catalogue: Catalogue) -> Lexicons:
     """A standard's lexicons: its concepts, modal words, party labels and roles (checked against its
     catalogue's roles) and jieba's user dictionary."""
     from contractkit.checking.understanding.parties.lexicon import load_party_lexicon

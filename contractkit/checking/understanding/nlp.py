@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol, Sequence
+from typing import Protocol
 
-from contractkit.resources import cache_dir
 from contractkit.checking.understanding.lexicons import Lexicons, default_lexicons
 from contractkit.checking.understanding.terms import TermFinder
+from contractkit.resources import cache_dir
 
 LEXICON_GROUPS = ("concepts", "modality")  # the span groups, one LexiconMatcher each
 # Sentence ends; a tab separates table cells (Markdown tables are read as tab-separated cells).

@@ -170,7 +170,7 @@ def _negated_away(modals, sentence: Sentence):
 def _double_negatives(modals, text: str):
     """不得拒绝 / 不得以任何理由拒绝 is a duty to accept, not a refusal."""
     result, skip = [], False
-    for current, following in zip(modals, modals[1:] + [None]):
+    for current, following in zip(modals, modals[1:] + [None], strict=False):  # no modals: nothing to pair
         if skip:
             skip = False
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Sequence
+from collections.abc import Sequence
 
 Term = tuple[str, int, int]  # label, start, end within its paragraph
 

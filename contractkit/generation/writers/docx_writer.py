@@ -29,8 +29,9 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Iterable, Union
+from typing import IO
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -42,8 +43,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.table import _Cell
 from docx.shared import Twips
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -359,7 +360,8 @@ class _Builder:
         return num_id
 
     def _number(self, paragraph: Paragraph, level: int) -> None:
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        # python-docx makes get_or_add_numPr at runtime (ZeroOrOne) but, unlike get_or_add_ind, does not declare it.
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
         num_pr.get_or_add_ilvl().val = level
         num_pr.get_or_add_numId().val = self.num_id
 
@@ -399,7 +401,7 @@ class _Builder:
 
         rows = table.rows
         _fill_row(rows[0], header, widths, header_row=True)
-        for number, (row, matrix_row) in enumerate(zip(rows[1:], matrix.rows), 1):
+        for number, (row, matrix_row) in enumerate(zip(rows[1:], matrix.rows, strict=True), 1):
             marks = [mark or NO_MARK for mark in matrix_row.marks]
             cells = [str(number), matrix_row.clause, matrix_row.work_item, *marks]
             # A row with fewer marks than columns still gets every cell.
@@ -417,9 +419,9 @@ class _Builder:
         width = TEXT_WIDTH // columns
         _fix_table_layout(table, [width] * columns)
         _plain_table(table)
-        for row, chunk in zip(table.rows, chunks):
+        for row, chunk in zip(table.rows, chunks, strict=True):
             _row_properties(row, cant_split=True)
-            for cell, party in zip(row.cells, chunk):
+            for cell, party in zip(row.cells, chunk, strict=False):  # the last row may have one party
                 cell.width = Twips(width)
                 first = cell.paragraphs[0]
                 first.style = self.doc.styles[STYLE_SIGNATURE]
@@ -457,7 +459,10 @@ class _Builder:
 
 def _w(xml: str):
     """Parse a WordprocessingML fragment written with the w: prefix."""
-    name_end = re.match(r"<[\w:]+", xml).end()
+    start_tag = re.match(r"<[\w:]+", xml)
+    if start_tag is None:
+        raise ValueError(f"not a WordprocessingML element: {xml[:40]!r}")
+    name_end = start_tag.end()
     return parse_xml(xml[:name_end] + f" {nsdecls('w')}" + xml[name_end:])
 
 
@@ -557,7 +562,7 @@ def _fix_table_layout(table, widths: list[int]) -> None:
     successors = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
                   "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
     tbl_pr.insert_element_before(tbl_w, *successors)
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
 
 
@@ -590,7 +595,7 @@ def _fill_row(row, texts: list[str], widths: list[int], header_row: bool) -> Non
     # row.cells rebuilds the whole table's cell grid on every call (quadratic in the rows);
     # the matrix has no merged cells, so each <w:tc> of the row is one cell.
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]
-    for column, (cell, text, width) in enumerate(zip(cells, texts, widths)):
+    for column, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
         cell.width = Twips(width)
         if header_row:
             cell._tc.get_or_add_tcPr().insert_element_before(
@@ -615,9 +620,9 @@ def _fill_row(row, texts: list[str], widths: list[int], header_row: bool) -> Non
 def _timestamp() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     else:
-        moment = dt.datetime.now(tz=dt.timezone.utc)
+        moment = dt.datetime.now(tz=dt.UTC)
     # python-docx writes naive datetimes as UTC ("Z").
     return moment.replace(microsecond=0, tzinfo=None)
 
@@ -643,7 +648,8 @@ def _drop_relationships(rels, reltype: str) -> None:
 
 
 def _custom_properties_xml(properties: dict[str, str]) -> bytes:
-    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    # A default namespace is keyed None, which lxml-stubs' nsmap type does not allow.
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})  # type: ignore[dict-item]
     for pid, (name, value) in enumerate(properties.items(), start=2):
         prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=PROPERTY_FMTID, pid=str(pid), name=name)
         etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
@@ -690,7 +696,7 @@ def _normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
 # =============================================================================
 
 
-def read_metadata(path_or_bytes: Union[str, os.PathLike, bytes, bytearray, IO[bytes]]) -> dict[str, str]:
+def read_metadata(path_or_bytes: str | os.PathLike | bytes | bytearray | IO[bytes]) -> dict[str, str]:
     """The generation metadata of a .docx, name -> text value (``contractkit.*``, as ``Metadata.as_properties``).
 
     The customXml request where there is one (this version on), overlaid on the

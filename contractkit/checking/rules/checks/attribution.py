@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-from contractkit.checking.rules.model import AnalysedSentence
-from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Verdict
+from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import duty_zh, kind_zh
 
+if TYPE_CHECKING:
+    from contractkit.checking.understanding.statements import Statement
+
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
-FULFILS = {
+FULFILS: dict[str | None, set[str]] = {
     "right": {"right", "duty"},
     "duty": {"duty"},
     "prohibition": {"prohibition"},
     "any": {"right", "duty", "prohibition"},  # 乙方应持续维护 and 乙方不得终止维护 both do
     None: {"right", "duty"},
 }
-OPPOSES = {
+OPPOSES: dict[str | None, set[str]] = {
     "right": {"prohibition", "refusal"},
     "duty": {"refusal"},
     "prohibition": {"permission_unlimited"},
@@ -25,7 +29,9 @@ OPPOSES = {
 }
 
 
-def _read_statements(analysed: AnalysedSentence, modality: str | None):
+def _read_statements(
+    analysed: AnalysedSentence, modality: str | None
+) -> tuple[tuple[Statement, ...], set[str], set[str]]:
     """The sentence's statements, and the kinds that fulfil or oppose the modality."""
     statements = analysed.statements
     fulfils, opposes = set(FULFILS[modality]), OPPOSES[modality]
@@ -46,14 +52,14 @@ class _ClauseCheck(SentenceCheck):
 
     needs_all_of = True
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         verdict = self._judge(analysed, parties)
         # No undertaking here, or only a condition (…拒绝…的；) that names a breach: nothing provided.
         if verdict is None or verdict.status == "contrary" and analysed.hypothetical:
             return self.says_nothing()
         return verdict
 
-    def _judge(self, analysed: AnalysedSentence, parties):
+    def _judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         raise NotImplementedError
 
 
@@ -66,7 +72,7 @@ class Attribution(_ClauseCheck):
     ``actor``, anyone must undertake something in the sentence.
     """
 
-    def _judge(self, analysed: AnalysedSentence, parties):
+    def _judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
 
         detect = self.detect
@@ -91,15 +97,17 @@ class Attribution(_ClauseCheck):
             return self.verdict("satisfied", f"该句约定为{parties.actor_label}的{kind}", spans)
         if any(s.kind in opposes for s in own):
             return self.verdict("contrary", f"该句否定了{parties.actor_label}的{kind}", spans)
-        others = [s for s in statements if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties]
+        others = [
+            s.actor for s in statements if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties
+        ]
         if others:
-            who = parties.party_labels.get(others[0].actor, others[0].actor)
+            who = parties.party_labels.get(others[0], others[0])
             return self.verdict("partial", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
         if any(s.kind in fulfils and s.actor is None for s in statements):
             return self.verdict("satisfied", f"该句以一般规则的方式约定{kind}", spans)
         return None  # the words occur, but nobody undertakes anything
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         if self.detect.actor is None:
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         return f"须为{duty_zh(self.detect.actor, self.detect.modality)}；约定为他方的：部分满足；被否定：相反约定"
@@ -115,7 +123,7 @@ class Declaration(_ClauseCheck):
             return ["a declaration is nobody's right or duty: needs no actor (use 'attribution')"]
         return []
 
-    def _judge(self, analysed: AnalysedSentence, parties):
+    def _judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         statements, fulfils, opposes = _read_statements(analysed, self.detect.modality)
         spans = analysed.spans_of(self.detect.all_of)
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
@@ -124,5 +132,5 @@ class Declaration(_ClauseCheck):
             return None
         return self.verdict("satisfied", "该句包含所需要素", spans)
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return "声明即可，无须有人作出承诺；以否定或免除方式约定：相反约定"

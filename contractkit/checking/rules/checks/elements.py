@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+from typing import Any
+
 from pydantic import Field, field_validator
 
 from contractkit.catalogue.model import Frozen, RoleKind
-from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups
-from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
+from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
 
 
@@ -25,13 +28,14 @@ class NamesParty(SentenceCheck):
 
     Params = PartyParams
     shorthand = "party"
+    params: PartyParams
 
     def problems(self) -> list[str]:
         if self.detect.checks[0].name != self.name:
             return ["list it first: a sentence that names no such party must reach no other check"]
         return []
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
 
         wanted = parties.mentioned_parties
@@ -41,7 +45,7 @@ class NamesParty(SentenceCheck):
             return None
         return self.says_nothing()
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
 
 
@@ -51,7 +55,7 @@ class PartialParams(Frozen):
 
     @field_validator("groups", mode="before")
     @classmethod
-    def _flat_list_is_one_group(cls, value):
+    def _flat_list_is_one_group(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)) and value and all(isinstance(c, str) for c in value):
             return [value]
         return value
@@ -64,11 +68,12 @@ class PartialElement(SentenceCheck):
 
     Params = PartialParams
     shorthand = "groups"
+    params: PartialParams
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if analysed.has_each(self.detect.all_of):
             return None  # every element is there: for the checks that judge a whole clause
         groups = self.params.groups
@@ -76,7 +81,7 @@ class PartialElement(SentenceCheck):
             return self.verdict("partial", self._missing(analysed, parties.concept_labels), analysed.spans_of(groups))
         return None
 
-    def _undertakes(self, analysed: AnalysedSentence, actor_parties) -> bool:
+    def _undertakes(self, analysed: AnalysedSentence, actor_parties: AbstractSet[str]) -> bool:
         """Does the right party (anyone, if the requirement names none) undertake something here?
 
         A topic word in a heading, a definition or a table row is not a partial clause.
@@ -100,7 +105,7 @@ class PartialElement(SentenceCheck):
         ]
         return f"提及了“{'、'.join(concept_labels[c] for c in found)}”，但未约定“{'”“'.join(missing)}”"
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return f"仅有{groups_zh(self.params.groups, label)}、缺少其他要素，且有人作出约定：部分满足"
 
 
@@ -110,10 +115,10 @@ class Deferral(SentenceCheck):
 
     needs_all_of = True
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if analysed.deferred:
             return self.verdict("partial", "该句将具体内容留待双方另行约定", analysed.spans_of(self.detect.all_of))
         return None
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return "要素齐全但具体内容留待另行约定：部分满足"

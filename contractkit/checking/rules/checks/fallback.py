@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from contractkit.catalogue.model import Detection
-from contractkit.checking.rules.model import Judgement
-from contractkit.checking.rules.registry import FallbackCheck, detection_problems, pipeline_for, register
+from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement
+from contractkit.checking.rules.registry import FallbackCheck, Labeller, detection_problems, pipeline_for, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh
 
 
@@ -20,6 +20,7 @@ class WeakerFallback(FallbackCheck):
     parties, but no explicit division of the security work): partial, with the catalogue's reason."""
 
     Params = WeakerDetection
+    params: WeakerDetection
 
     def problems(self) -> list[str]:
         return detection_problems(self.params)
@@ -27,7 +28,7 @@ class WeakerFallback(FallbackCheck):
     def concepts(self) -> set[str]:
         return set(pipeline_for(self.params).concepts)
 
-    def fallback(self, sentences, parties):
+    def fallback(self, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement | None:
         from contractkit.checking.rules.evaluate import judge_detection
         from contractkit.results.model import Status
 
@@ -36,7 +37,7 @@ class WeakerFallback(FallbackCheck):
             return Judgement(Status.PARTIAL, looser.evidence, self.params.reason, self.name)
         return None
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         looser = f"同一句中有{groups_zh(self.params.all_of, label)}"
         if self.params.actor:
             looser += f"，为{duty_zh(self.params.actor, self.params.modality)}"

@@ -7,8 +7,8 @@ import re
 from pydantic import Field, field_validator
 
 from contractkit.catalogue.model import Frozen
-from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups
-from contractkit.checking.rules.registry import SentenceCheck, register
+from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
+from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import groups_zh
 from contractkit.checking.understanding.numerals import parse_number
 
@@ -23,17 +23,18 @@ class Contrary(SentenceCheck):
 
     Params = ConceptGroupsParams
     shorthand = "groups"
+    params: ConceptGroupsParams
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act; it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
         return self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
 
 
@@ -76,7 +77,7 @@ class ListedBreach(SentenceCheck):
             return ["only a prohibited act can be sanctioned as a breach: needs modality 'prohibition'"]
         return []
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         act = self.detect.all_of[:1]
         if analysed.hypothetical and analysed.has_each(act):
             return self.verdict(
@@ -84,7 +85,7 @@ class ListedBreach(SentenceCheck):
             )
         return None
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return f"{groups_zh(self.detect.all_of[:1], label)}仅被列为违约或解除情形：部分满足"
 
 
@@ -111,8 +112,9 @@ class OverLimit(SentenceCheck):
     """A sentence about the act (the first group of ``all_of``) states a number above the standard's limit."""
 
     Params = LimitParams
+    params: LimitParams
 
-    def judge(self, analysed: AnalysedSentence, parties):
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if not analysed.has_each(self.detect.all_of[:1]):
             return None
         for match in re.finditer(self.params.pattern, analysed.sentence.text):
@@ -122,5 +124,5 @@ class OverLimit(SentenceCheck):
                 return self.verdict("contrary", reason, analysed.spans_of(self.detect.all_of))
         return None
 
-    def describe(self, label) -> str:
+    def describe(self, label: Labeller) -> str:
         return f"所约定的数字超过 {self.params.max}（{self.params.reason}）：相反约定"

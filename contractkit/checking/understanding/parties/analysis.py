@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from contractkit.organisation import Organisation
-from contractkit.results.model import PartyResult
 from contractkit.checking.understanding.parties.cloud_terms import read_cloud_terms
 from contractkit.checking.understanding.parties.declarations import Party, PartyRegistry, find_parties
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.checking.understanding.parties.sides import side_votes
 from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
 from contractkit.checking.understanding.statements import BOTH_PARTIES
+from contractkit.organisation import Organisation
+from contractkit.results.model import PartyResult, Source
 
 if TYPE_CHECKING:
     from contractkit.catalogue import Catalogue
@@ -55,7 +55,7 @@ class PartyAnalysis:
 class _Decision:
     roles: tuple[str, ...]
     reasons: list[str]
-    source: str = "inferred"
+    source: Source = "inferred"
 
 
 def analyse_parties(
@@ -141,7 +141,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     # Of two parties, when one side is known the other is the opposite one.
     if len(signers) == 2:
         a, b = signers
-        opposite = {ENTRUSTING: PERFORMING, PERFORMING: ENTRUSTING}
+        opposite: dict[str | None, str] = {ENTRUSTING: PERFORMING, PERFORMING: ENTRUSTING}
         if sides[a] in opposite and sides[b] is None:
             sides[b] = opposite[sides[a]]
         elif sides[b] in opposite and sides[a] is None:
@@ -174,10 +174,10 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
                 roles, reasons = partner, subject_reasons(partner)
                 if len(performers) > 1:  # 乙方 develops, 丙方 operates: each by its own clauses
                     others = [w for j in performers if j != i for w in parties[j].all_names()]
-                    own = work_of(party.all_names(), others, texts, lexicon)
-                    if own.partner_roles(partner_roles):
-                        roles = own.partner_roles(partner_roles)
-                        reasons = [r for role in roles for r in own.reasons.get(role, ())][:3]
+                    work = work_of(party.all_names(), others, texts, lexicon)
+                    if work.partner_roles(partner_roles):
+                        roles = work.partner_roles(partner_roles)
+                        reasons = [r for role in roles for r in work.reasons.get(role, ())][:3]
                 if roles:
                     decisions[id(party)] = _Decision(roles, side_reasons + reasons)
     return decisions
@@ -263,7 +263,9 @@ def _our_party(registry: PartyRegistry, organisation: Organisation) -> Party | N
             return party
     # A name written a little differently: 华云数智科技有限公司 within 北京华云数智科技有限公司.
     for party in registry.parties:
-        if party.name and any(name in party.name or party.name in name for name in organisation.names if len(name) >= 2):
+        if party.name and any(
+            name in party.name or party.name in name for name in organisation.names if len(name) >= 2
+        ):
             return party
     return None
 
@@ -287,7 +289,7 @@ def _counterparty(party, our_role: str, subject: SubjectMatter, lexicons, curren
     return _Decision(roles, ["为我方（云服务提供者）实施工作的合作者"] + reasons)
 
 
-def _pairs(roles_of: dict[str, tuple[str, ...]], catalogue: "Catalogue") -> tuple[str, ...]:
+def _pairs(roles_of: dict[str, tuple[str, ...]], catalogue: Catalogue) -> tuple[str, ...]:
     """The catalogue's pairs whose two roles are held by two different parties, in catalogue order."""
     held = [set(roles) for roles in roles_of.values()]
     return tuple(

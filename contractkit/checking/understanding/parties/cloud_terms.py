@@ -74,7 +74,7 @@ def _addressee(text: str, lexicon: PartyLexicon) -> tuple[str, int]:
     if addressed >= ADDRESSEE_MIN:
         return lexicon.addressee, addressed
     counts = {label: text.count(label) for label in lexicon.customer_labels}
-    label = max(counts, key=counts.get)
+    label = max(counts, key=counts.__getitem__)
     with_words = "|".join(map(re.escape, lexicon.with_words))
     if re.search(rf"(?:{with_words}){re.escape(label)}(?:之间|签订|订立|就)", text):
         return label, counts[label]
@@ -117,4 +117,5 @@ def _provider(registry: PartyRegistry, subjects: Counter, customer_words: set[st
 
 def _products(text: str, lexicon: PartyLexicon) -> list[str]:
     """欢迎您使用腾讯云短信服务: the product the terms are for."""
-    return [m.group(1) for m in re.finditer(rf"欢迎{lexicon.addressee}?使用([^，。！!（(“”*]{{2,16}}?)(?:[！!，。（(]|$)", text)]
+    welcome = rf"欢迎{lexicon.addressee}?使用([^，。！!（(“”*]{{2,16}}?)(?:[！!，。（(]|$)"
+    return [m.group(1) for m in re.finditer(welcome, text)]

@@ -33,7 +33,9 @@ ALIAS_DEFINITION = re.compile(
     r"(?:以下简称|以下称|以下统称|以下合称|下称|简称|或称|也称|亦称|又称)(?:为)?[：:]?\s*"
     rf"(?:{QUOTED}(?:\s*(?:或|、|/)\s*{QUOTED})?|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
 )
-PLACEHOLDER = re.compile(r"[_＿×xX＊*]{2,}|<[^<>]{0,20}>|＜[^＜＞]{0,20}＞|【[^【】]{0,20}】|\[[^\[\]]{0,20}\]|…{1,}|\.{3,}")
+PLACEHOLDER = re.compile(
+    r"[_＿×xX＊*]{2,}|<[^<>]{0,20}>|＜[^＜＞]{0,20}＞|【[^【】]{0,20}】|\[[^\[\]]{0,20}\]|…{1,}|\.{3,}"
+)
 SIGNATURE_MARK = re.compile(r"[（(]\s*(?:盖章|签章|公章|签字|签名|签字或盖章|盖章或签字|章)\s*[）)]|(?:盖章|签章|签字)")
 ORGANISATION_SUFFIX = re.compile(
     r"(?:公司|集团|中心|研究院|研究所|局|委员会|大学|学院|学校|医院|银行|分行|支行|事务所|合作社|协会|厂|站|部|办公室|"
@@ -43,7 +45,7 @@ def looks_like_organisation(name: str | None) -> bool:
     """…有限公司, 重庆邮电大学: an organisation's name, not the bare word 学校 or 公司, nor a phrase
     that runs into one (根据学校)."""
     match = ORGANISATION_SUFFIX.search(name or "")
-    return bool(match) and match.start() >= 2 and not LEADING_FUNCTION_WORD.match(name)
+    return match is not None and match.start() >= 2 and not LEADING_FUNCTION_WORD.match(name or "")
 
 
 LEADING_FUNCTION_WORD = re.compile(r"根据|按照|依据|依照|经|由|在|对|向|与|和|及|供|就|为|将|从|自|同|如|若|当")
@@ -304,7 +306,10 @@ def _aliases_of(match: re.Match, labels: LabelReader) -> list[str]:
     return [w.strip() for w in words if w.strip() and not PLACEHOLDER.search(w)]
 
 
-ENUMERATOR = re.compile(r"^(?:[#>*\-\s]+|(?:[\d０-９]+[.．、]?)+\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)+")
+ENUMERATOR = re.compile(
+    r"^(?:[#>*\-\s]+|(?:[\d０-９]+[.．、]?)+\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
+    r"|第[一二三四五六七八九十百\d]+条)+"
+)
 
 
 DEFINITION_LINE = re.compile(

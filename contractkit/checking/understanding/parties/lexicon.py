@@ -170,7 +170,9 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         provider_verbs=tuple(data.cloud_terms.provider_verbs),
         with_words=tuple(data.cloud_terms.with_words),
         roles={
-            role: RoleWords(role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects))
+            role: RoleWords(
+                role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects)
+            )
             for role, entry in data.roles.items()
         },
     )

@@ -10,11 +10,17 @@ the order of 甲方/乙方 (甲方 usually commissions).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contractkit.checking.understanding.parties.declarations import Party
-from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, PartyLexicon, alternation
+from contractkit.checking.understanding.parties.lexicon import (
+    ENTRUSTING,
+    PERFORMING,
+    THIRD_PARTY,
+    PartyLexicon,
+    alternation,
+)
 
 WEIGHT_LABEL = 4.0
 WEIGHT_HINT = 4.0
@@ -27,9 +33,9 @@ QUOTE = 36
 
 @dataclass
 class SideVotes:
-    votes: Counter = field(default_factory=Counter)
+    votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     reasons: dict[str, list[str]] = field(default_factory=dict)
-    sentence_votes: Counter = field(default_factory=Counter)
+    sentence_votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def add(self, side: str, weight: float, reason: str) -> None:
         self.votes[side] += weight
@@ -89,7 +95,9 @@ def _side_of_phrase(phrase: str, lexicon: PartyLexicon) -> str | None:
     return max(hits)[2]  # the word part nearest the end (…委托监理业务的一方)
 
 
-def _sentence_votes(parties: list[Party], texts: list[str], lexicon: PartyLexicon, votes) -> None:
+def _sentence_votes(
+    parties: list[Party], texts: list[str], lexicon: PartyLexicon, votes: dict[int, SideVotes]
+) -> None:
     words = {word: i for i, party in enumerate(parties) for word in party.all_names()}
     if len(set(words.values())) < 2:
         return
@@ -107,7 +115,8 @@ def _sentence_votes(parties: list[Party], texts: list[str], lexicon: PartyLexico
                 for i, side, verb in ((entrusting, ENTRUSTING, "委托或付款"), (performing, PERFORMING, "受托或供应")):
                     if votes[i].sentence_votes[side] < SENTENCE_CAP:
                         votes[i].sentence_votes[side] += WEIGHT_SENTENCE
-                        votes[i].add(side, WEIGHT_SENTENCE, f"合同约定其{verb}：“{_quote(_sentence_around(text, match))}”")
+                        quoted = _quote(_sentence_around(text, match))
+                        votes[i].add(side, WEIGHT_SENTENCE, f"合同约定其{verb}：“{quoted}”")
 
 
 def _sentence_around(text: str, match: re.Match, lead: int = 24) -> str:

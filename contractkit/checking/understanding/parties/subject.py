@@ -38,7 +38,9 @@ SECOND_ROLE_SHARE = 0.25  # a further role needs this share of the best role's s
 MIN_SCORE = 0.5
 # Sentences of the opening that state what the work is: 双方就乙方为甲方提供安全服务事宜订立本协议,
 # 甲方委托乙方为其云平台提供运维服务和安全服务, 乙方负责…的总体实施，包括：….
-SUBJECT_STATEMENT = re.compile(r"就([^，。；]{2,60}?)(?:事宜|事项)|委托[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}")
+SUBJECT_STATEMENT = re.compile(
+    r"就([^，。；]{2,60}?)(?:事宜|事项)|委托[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
+)
 OPENING_SCAN = 40
 SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
@@ -73,7 +75,9 @@ def title_of(texts: list[str]) -> str:
         if len(line) <= TITLE_MAX and TITLE_END.search(line) and not re.search(r"[：:，。]", line):
             subtitle = lines[index + 1] if index + 1 < len(lines) else ""
             return line + (" " + subtitle if SUBTITLE.fullmatch(subtitle) else "")
-    return next((line for line in lines if line and len(line) <= TITLE_MAX and not re.search(r"[。，；：:,;]", line)), "")
+    return next(
+        (line for line in lines if line and len(line) <= TITLE_MAX and not re.search(r"[。，；：:,;]", line)), ""
+    )
 
 
 def _subject_pattern(words) -> re.Pattern:
@@ -92,7 +96,8 @@ def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
     """(role, term) of the head of each part of the title. The work is the head (网络设备代维服务:
     代维); a thing worked on, or the cloud service bought, is the head only when nothing but
     generic words follow it (服务器采购合同, 政务云服务采购合同, not 专属云资源池建设合同)."""
-    activity, thing = {}, {}
+    activity: dict[str, str] = {}  # term -> role
+    thing: dict[str, str] = {}
     for role, words in lexicon.roles.items():
         for term in words.subject_terms:
             (thing if role == CLOUD_SERVICE else activity).setdefault(term, role)
@@ -128,7 +133,7 @@ def work_of(party_words: list[str], other_words: list[str], texts: list[str], le
 
 def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexicon) -> SubjectMatter:
     heads = _title_heads(title, lexicon)
-    scores: Counter = Counter()
+    scores: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     stated = set()
     for role, words in lexicon.roles.items():
