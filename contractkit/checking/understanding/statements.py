@@ -90,10 +90,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             and sentence.text[clause_end.start() - 1] == "的"
         ):
             continue  # "乙方…需要取得权限的，…": the clause states a condition, not a duty
-        before = [
-            m for m in mentions
-            if clause_start <= m.start and m.end <= modal.start and not _is_object(sentence.text, m)
-        ]
+        before = _subjects(sentence.text, [m for m in mentions if clause_start <= m.start and m.end <= modal.start])
         after = [m for m in mentions if modal.end <= m.start <= modal.end + 1]
         if modal.label == "reference":
             result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
@@ -106,22 +103,55 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 subject = before[-1].party
                 result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
             continue
+        co_subjects: list[str] = []
         if modal.label == "prohibition" and not before and after:
             subject = after[0].party  # 严禁乙方… / 禁止乙方…
         elif before:
             subject = before[-1].party
+            co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
+        elif EACH_PARTY.search(sentence.text, clause_start, modal.start):
+            subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
         elif subject is None:
             earlier = [m for m in mentions if m.end <= modal.start]
             subject = earlier[0].party if earlier else None
-        result.append(Statement(subject, modal.label, modal.start, modal.end, consent, absent))
+        for actor in dict.fromkeys([subject, *co_subjects]):
+            result.append(Statement(actor, modal.label, modal.start, modal.end, consent, absent))
     return result
+
+
+# Words naming every party, or any one of them, as the subject: a statement by them binds each party.
+EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方")
+COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
+
+
+def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:
+    """The mentions that can be the clause's subject: not objects (对乙方, 为甲方), except a party
+    joined by 与/和/及 to a subject right before it (甲方与乙方应…)."""
+    kept: list[Mention] = []
+    for m in clause_mentions:
+        joined = bool(kept) and COORDINATOR.match(text[kept[-1].end : m.start]) is not None
+        if joined or not is_object(text, m):
+            kept.append(m)
+    return kept
+
+
+def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start: int) -> list[str]:
+    """甲方与乙方应…: the parties joined to the subject by 与/和/及/、 share its statement."""
+    joined, current = [], last
+    earlier = [m for m in mentions if clause_start <= m.start and m.end <= current.start]
+    for m in sorted(earlier, key=lambda m: -m.start):
+        if not COORDINATOR.match(text[m.end : current.start]) or is_object(text, m):
+            break
+        joined.append(m.party)
+        current = m
+    return joined
 
 
 # A party right after these is an object or beneficiary (为甲方提供, 经甲方同意), not the actor.
 OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替")
 
 
-def _is_object(text: str, mention: Mention) -> bool:
+def is_object(text: str, mention: Mention) -> bool:
     return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
 
 

@@ -10,6 +10,7 @@ from contractkit.checking.rules.registry import Labeller, SentenceCheck, registe
 from contractkit.checking.rules.wording import duty_zh, kind_zh
 
 if TYPE_CHECKING:
+    from contractkit.checking.rules.model import ConceptGroups
     from contractkit.checking.understanding.statements import Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
@@ -85,23 +86,34 @@ class Attribution(_ClauseCheck):
             if not any(s.kind in fulfils for s in statements):
                 return None  # the words occur (a heading, a table row), but nothing is undertaken
             return self.verdict("satisfied", "该句包含所需要素", spans)
-        # 双方应… binds each party to a duty; it grants no one party a right.
-        both_counts = detect.modality in (None, "duty")
+        if _held_by_regulator(analysed, detect.all_of):
+            return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
+        # 双方应… binds each party to a duty and 双方均有权… gives each a right; 双方应…监督 (a duty
+        # of both) grants no one party a right.
+        both_kinds = {"right", "duty", "prohibition", "refusal"} if detect.modality in (None, "duty") else {"right"}
         own = [
             s for s in statements
             if s.actor in parties.actor_parties
-            or s.actor == BOTH_PARTIES and both_counts
+            or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
         ]
+        holder = parties.actor_label
         if any(s.kind in fulfils for s in own):
-            return self.verdict("satisfied", f"该句约定为{parties.actor_label}的{kind}", spans)
+            if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
+                holder = _both_label(parties)
+            return self.verdict("satisfied", f"该句约定为{holder}的{kind}", spans)
         if any(s.kind in opposes for s in own):
-            return self.verdict("contrary", f"该句否定了{parties.actor_label}的{kind}", spans)
+            return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
+        # Another party's duty to inspect the actor (乙方应对甲方的系统进行巡检) is a service it renders
+        # on the actor's things, not the actor's right given to the wrong party.
         others = [
-            s.actor for s in statements if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties
+            s.actor for s in statements
+            if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties
+            and not (detect.modality == "right" and s.kind != "right" and _actor_is_object(analysed, s, parties))
         ]
         if others:
-            who = parties.party_labels.get(others[0], others[0])
+            first = others[0]
+            who = _both_label(parties) if first == BOTH_PARTIES else parties.party_labels.get(first, first)
             return self.verdict("partial", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
         if any(s.kind in fulfils and s.actor is None for s in statements):
             return self.verdict("satisfied", f"该句以一般规则的方式约定{kind}", spans)
@@ -111,6 +123,57 @@ class Attribution(_ClauseCheck):
         if self.detect.actor is None:
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         return f"须为{duty_zh(self.detect.actor, self.detect.modality)}；约定为他方的：部分满足；被否定：相反约定"
+
+
+def _both_label(parties: ContractParties) -> str:
+    """双方（甲方、乙方）各自: the parties a mutual clause binds, named by their labels."""
+    labels = "、".join(dict.fromkeys(parties.party_labels.values()))
+    return f"双方（{labels}）各自" if labels else "双方各自"
+
+
+def _actor_is_object(analysed: AnalysedSentence, statement: Statement, parties: ContractParties) -> bool:
+    """The actor is what the statement's clause acts on: 乙方应对甲方…进行巡检 (对甲方 after the modal word)."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK
+
+    text = analysed.sentence.text
+    return any(
+        m.party in parties.actor_parties and m.start > statement.end and text[m.start - 1] == "对"
+        and not CLAUSE_BREAK.search(text, statement.end, m.start)
+        for m in analysed.mentions
+    )
+
+
+def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+    """Every occurrence of some element is the act of a regulator the party cooperates with:
+    乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
+    before it in its clause, no party between). Not for requirements about regulators."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK, is_object
+
+    sentence = analysed.sentence
+    if not sentence.has("regulator") or any("regulator" in group for group in groups):
+        return False
+    text = sentence.text
+    regulators = sentence.spans_of({"regulator"})
+
+    def regulators_act(start: int) -> bool:
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+        # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
+        agents = [
+            end for r_start, end in regulators
+            if clause_start <= r_start and end <= start
+            and any(clause_start <= st.start < r_start for st in analysed.statements)
+        ]
+        agents += [
+            m.end for m in analysed.mentions
+            if clause_start <= m.start and m.end <= start and not is_object(text, m)
+        ]
+        last = max(agents, default=None)
+        return last is not None and any(end == last for _, end in regulators)
+
+    return any(
+        (spans := sentence.spans_of(set(group))) and all(regulators_act(start) for start, _ in spans)
+        for group in groups
+    )
 
 
 @register("declaration")
