@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -116,9 +117,67 @@ class Deferral(SentenceCheck):
     needs_all_of = True
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        if analysed.deferred:
-            return self.verdict("partial", "该句将具体内容留待双方另行约定", analysed.spans_of(self.detect.all_of))
+        if analysed.deferred and _defers_the_requirement(analysed, self.concepts_of_all_of()):
+            return self.verdict(
+                "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
+            )
         return None
 
+    def concepts_of_all_of(self) -> set[str]:
+        return {c for group in self.detect.all_of for c in group}
+
     def describe(self, label: Labeller) -> str:
-        return "要素齐全但具体内容留待另行约定：部分满足"
+        return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
+
+
+# Words that say nothing of what is deferred: "具体事宜由双方另行签订补充协议确定" defers the
+# whole clause; what remains once they are gone ("续期价格") is something else.
+_GENERIC = re.compile(
+    r"具体|详细|相关|有关|上述|前述|其他|其余|相应|事项|事宜|内容|细节|细则|办法|方式|安排|标准|要求|条款|"
+    r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
+    r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
+)
+# The commercial side of a duty (its fee, price, payment) is not the duty: "修复所涉费用另行协商".
+_COMMERCIAL = re.compile(r"费用|服务费|价格|价款|报酬|收费|费率|付款|支付|结算|发票|税")
+_CLAUSE = re.compile(r"[，,：:；;]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bool:
+    """Is what the sentence leaves to a later agreement the requirement's matter?
+
+    The subject of the deferral decides (the words before it in its clause, or the clause before
+    when it has none of its own: "安全事件的处置分工，由双方另行约定"): "具体修复时限由双方另行约定"
+    and "具体由双方另行协商确定" defer the requirement; "修复所涉费用由双方另行协商确定", after a
+    complete clause, leaves open only the fee, and "续期价格另行商定" something else again.
+    """
+    from contractkit.checking.understanding.statements import DEFERRED  # see registry.py: kept light
+
+    s = analysed.sentence
+    text = s.text
+    breaks = [b.end() for b in _CLAUSE.finditer(text)]
+    for marker in DEFERRED.finditer(text):
+        starts = [0] + [b for b in breaks if b <= marker.start()]
+        start = starts[-1]
+        following = _CLAUSE.search(text, marker.end())
+        end = following.start() if following else len(text)
+        subject = _without_parties(analysed, start, marker.start())
+        if not _CJK.search(_GENERIC.sub("", subject)) and len(starts) > 1:
+            start = starts[-2]  # "…，由双方另行约定": the clause before names what is deferred
+            subject = _without_parties(analysed, start, marker.start())
+        if _COMMERCIAL.search(subject):
+            continue
+        if any(m.label in concepts and m.start < end and m.end > start for m in s.concepts):
+            return True
+        if not _CJK.search(_GENERIC.sub("", subject)):
+            return True
+    return False
+
+
+def _without_parties(analysed: AnalysedSentence, start: int, end: int) -> str:
+    """The text between start and end with the parties' names blanked: they are generic too."""
+    chars = list(analysed.sentence.text[start:end])
+    for m in analysed.mentions:
+        for i in range(max(m.start, start), min(m.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
