@@ -38,6 +38,9 @@ class Words:
     def __init__(self, standard: Standard | None = None):
         self.standard = standard or default_standard()
         self.vocabulary = self.standard.vocabulary
+        catalogue = self.standard.catalogue
+        self._role_names = {r.id: r.name for r in catalogue.roles}
+        self._pair_roles = {p.id: p.roles for p in catalogue.pairs}
 
     def strength(self, strength: str) -> str:
         return self.vocabulary.zh("strengths", strength)
@@ -52,13 +55,11 @@ class Words:
         return self.vocabulary.zh("sources", source)
 
     def role(self, role: str) -> str:
-        known = {r.id: r.name for r in self.standard.catalogue.roles}
-        return known.get(role, role)
+        return self._role_names.get(role, role)
 
     def pair(self, pair: str) -> str:
         """``provider-om`` -> ``云服务提供者—运维服务提供者``."""
-        known = {p.id: p.roles for p in self.standard.catalogue.pairs}
-        return "—".join(self.role(role) for role in known.get(pair, (pair,)))
+        return "—".join(self.role(role) for role in self._pair_roles.get(pair, (pair,)))
 
 
 def ordered_findings(document: DocumentReport) -> list[Finding]:

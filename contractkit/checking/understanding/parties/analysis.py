@@ -69,8 +69,8 @@ def analyse_parties(
     registry = find_parties(texts, lexicon)
     cloud = read_cloud_terms(texts, registry, lexicon)
     if cloud:
-        customer = registry.add(list(cloud.customer_words), source="云服务协议")
-        provider = registry.add(list(cloud.provider_words), name=cloud.provider_name, source="云服务协议")
+        customer = registry.add(list(cloud.customer_words))
+        provider = registry.add(list(cloud.provider_words), name=cloud.provider_name)
     else:
         registry.fold_into_principals()
     notes: list[str] = []
@@ -122,7 +122,7 @@ def _given(registry: PartyRegistry, given: dict[str, list[str]], notes: list[str
         party = registry.find(label)
         if party is None:
             unmatched.append(label)
-            party = registry.add([label], source="用户指定", as_given=True)
+            party = registry.add([label], as_given=True)
         decisions[id(party)] = _Decision(tuple(dict.fromkeys(roles)), ["由用户指定"], "given")
     left_out = [p.key for p in registry.parties if id(p) not in decisions]
     if unmatched and left_out:
@@ -252,7 +252,7 @@ def _with_organisation(registry, decisions, organisation: Organisation, subject:
             continue  # what the contract says of the other parties stands
         if current is None and others_decided:
             continue  # a party the contract gives no role to (the customer's own users) stays without one
-        decisions[id(party)] = _counterparty(party, organisation.role, subject, lexicons, None, cloud)
+        decisions[id(party)] = _counterparty(organisation.role, subject, lexicons, cloud)
     return decisions, None
 
 
@@ -274,15 +274,13 @@ def _is_third_party(party: Party, lexicons: Lexicons) -> bool:
     return any(lexicons.parties.side_of_label(word) == THIRD_PARTY for word in party.labels + party.hints)
 
 
-def _counterparty(party, our_role: str, subject: SubjectMatter, lexicons, current: _Decision | None, cloud: bool):
+def _counterparty(our_role: str, subject: SubjectMatter, lexicons: Lexicons, cloud: bool) -> _Decision:
     partner_roles = lexicons.partner_roles
     if our_role != PROVIDER:
         return _Decision((PROVIDER,), ["与我方订约的一方，视为云服务提供者"])
     if cloud or subject.is_cloud_service(partner_roles):
         return _Decision((CUSTOMER,), ["向我方（云服务提供者）购买云服务的一方"])
     roles = subject.partner_roles(partner_roles)
-    if current and set(current.roles) <= set(partner_roles) and current.roles:
-        roles = current.roles
     if not roles:
         return _Decision((), [])
     reasons = [r for role in roles for r in subject.reasons.get(role, ())][:3]

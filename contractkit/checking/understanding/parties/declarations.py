@@ -69,8 +69,6 @@ class Party:
     name: str | None = None
     hints: list[str] = field(default_factory=list)  # words qualifying a label: 甲方（需方） -> 需方
     definitions: list[str] = field(default_factory=list)  # the contract's definition of its label
-    sources: list[str] = field(default_factory=list)  # where it was found, for the reasons
-    uses: int = 0  # how often the contract names it
     not_signing: bool = False  # the contract says it is not a party (分包方不是本合同当事人)
 
     @property
@@ -98,7 +96,7 @@ class PartyRegistry:
                 return party
         return None
 
-    def add(self, labels=(), name: str | None = None, source: str = "", hint: str | None = None,
+    def add(self, labels=(), name: str | None = None, hint: str | None = None,
             as_given: bool = False) -> Party | None:
         """``as_given``: the user named this label a party; take it even if it is no label we know."""
         labels = [label for label in labels if label and (as_given or label not in self.lexicon.non_parties)]
@@ -118,8 +116,6 @@ class PartyRegistry:
             party.name = name
         if hint and hint not in party.hints:
             party.hints.append(hint)
-        if source and source not in party.sources:
-            party.sources.append(source)
         return party
 
     def fold_into_principals(self) -> None:
@@ -144,22 +140,20 @@ class PartyRegistry:
         into.name = into.name or other.name
         into.hints += [h for h in other.hints if h not in into.hints]
         into.definitions += other.definitions
-        into.sources += [s for s in other.sources if s not in into.sources]
         self.parties.remove(other)
 
 
 def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
     registry = PartyRegistry(lexicon)
     labels = LabelReader(lexicon)
-    _party_block(texts[:PARTY_BLOCK_SCAN], registry, labels, "当事人信息")
+    _party_block(texts[:PARTY_BLOCK_SCAN], registry, labels)
     _opening_names(texts[:PARTY_BLOCK_SCAN], registry, labels)
     _alias_definitions(texts, registry, labels)
     _label_definitions(texts, registry, labels)
-    _party_block(texts[-SIGNATURE_SCAN:], registry, labels, "签署栏", signature_only=True)
+    _party_block(texts[-SIGNATURE_SCAN:], registry, labels, signature_only=True)
     _parties_by_use(texts, registry, lexicon)
     _label_variants(texts, registry, lexicon)
     _not_signing(texts, registry)
-    _count_uses(texts, registry)
     return registry
 
 
@@ -217,7 +211,7 @@ def _cells(text: str) -> list[str]:
     return [c for c in re.split(r"(?<=\S\S)[ \u3000\t]{2,}(?=\S\S)", text.strip()) if c]
 
 
-def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader, source: str,
+def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
                  signature_only: bool = False) -> None:
     line = re.compile(
         rf"^(?P<a>{labels.label})\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
@@ -230,24 +224,24 @@ def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
     for index, raw in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
         for cell in _cells(raw):
-            previous = _block_cell(_compact(cell), following, previous, registry, labels, source, signature_only,
+            previous = _block_cell(_compact(cell), following, previous, registry, labels, signature_only,
                                    line, name_then_label, described_line)
 
 
-def _block_cell(text, following, previous, registry, labels, source, signature_only, line, name_then_label,
+def _block_cell(text, following, previous, registry, labels, signature_only, line, name_then_label,
                 described_line):
     if len(text) > BLOCK_LINE_MAX:
         return None
     # （甲方） alone under 委托方：＿＿: the line names the party above it.
     lone = re.fullmatch(rf"[（(]\s*({labels.label})\s*[）)]", text)
     if lone and previous is not None and labels.is_label(lone.group(1)):
-        return registry.add([lone.group(1)] + previous.labels, source=source)
+        return registry.add([lone.group(1)] + previous.labels)
     # 厦门海屿云计算有限公司（委托方）
     named = name_then_label.match(text)
     if named and labels.is_label(named.group("label")) and not signature_only:
         name = clean_name(named.group("name"))
         if name and not labels.is_label(name) and looks_like_organisation(name):
-            return registry.add([named.group("label")], name=name, source=source)
+            return registry.add([named.group("label")], name=name)
     match = line.match(text) or described_line.match(text)
     if match and not labels.is_label(match.group("a")) and match.group("b") and labels.is_label(match.group("b")):
         match = described_line.match(text)  # 测评机构（乙方）：X — the label is in the brackets
@@ -268,9 +262,9 @@ def _block_cell(text, following, previous, registry, labels, source, signature_o
         hint = inner
     # 甲方：X, or the name on the next line (甲方 / 甲方： / 委托方（签章）： then 名称：X or X alone).
     name = clean_name(rest) if rest and rest.strip() else _name_on_next_line(following, labels)
-    party = registry.add(found, name=name, source=source, hint=hint)
+    party = registry.add(found, name=name, hint=hint)
     for alias in ALIAS_DEFINITION.finditer(rest or ""):
-        registry.add(party.labels[:1] + _aliases_of(alias, labels), source=source)
+        registry.add(party.labels[:1] + _aliases_of(alias, labels))
     return party
 
 
@@ -295,9 +289,9 @@ def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReade
             # 用能单位（甲方）: two labels of one party; …有限公司（甲方）: a name and its label.
             described = re.split(r"[供与和及就对的向为将在]", name)[-1]
             if labels.is_label(described):
-                registry.add([label, described], source="合同首部")
+                registry.add([label, described])
             elif looks_like_organisation(name):
-                registry.add([label], name=name, source="合同首部")
+                registry.add([label], name=name)
 
 
 # ---------------------------------------------------------------- definitions
@@ -356,16 +350,16 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             party_words = [a for a in aliases if labels.is_label(a) or a in addressed]
             existing = registry.find(owner_label) if owner_label else (registry.find(name) if name else None)
             if existing is not None:
-                registry.add(existing.labels[:1] + aliases, source="简称定义")
+                registry.add(existing.labels[:1] + aliases)
             elif owner_label:
-                registry.add([owner_label] + aliases, source="简称定义")
+                registry.add([owner_label] + aliases)
             elif name and (party_words or STRONG_ORGANISATION.search(name)):
                 # 杭州星河云计算有限公司（以下简称“星河”）; never （以下简称“设备”）, a term.
-                registry.add(aliases, name=name, source="简称定义")
+                registry.add(aliases, name=name)
             elif party_words and not bare:
-                registry.add(party_words, source="简称定义")  # ＿＿＿＿（以下简称“甲方”）: a blank name
+                registry.add(party_words)  # ＿＿＿＿（以下简称“甲方”）: a blank name
             elif len(party_words) >= 2:
-                registry.add(party_words, source="简称定义")  # …的个人或组织，简称为“用户”或“您”
+                registry.add(party_words)  # …的个人或组织，简称为“用户”或“您”
 
 
 LABEL_DEFINITION = re.compile(
@@ -385,10 +379,10 @@ def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             # “我们”或“星垣云”是指星垣数据科技（南京）有限公司: a name given to an organisation.
             name = clean_name(definition)
             if name and name == definition.strip() and STRONG_ORGANISATION.search(name):
-                registry.add(words, name=name, source="合同定义")
+                registry.add(words, name=name)
                 continue
             if label == labels.lexicon.addressee:
-                registry.add(words, source="合同定义")  # “您”是指…
+                registry.add(words)  # “您”是指…
                 continue
             if label in addressed:
                 continue  # “用户”是指… defines a term of the service, not a party of the contract
@@ -396,7 +390,7 @@ def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
                 continue
             if not re.search(r"一方|当事人|法人|公司|单位|组织|个人|机构", definition) and registry.find(label) is None:
                 continue
-            party = registry.add([label], source="合同定义")
+            party = registry.add([label])
             if party is not None:
                 party.definitions.append(definition)
 
@@ -416,7 +410,7 @@ def _parties_by_use(texts: list[str], registry: PartyRegistry, lexicon: PartyLex
         counts.update(m.group(1) for m in pattern.finditer(text))
     for label, count in counts.items():
         if count >= USES_TO_COUNT and not any(label != other and label in other for other in counts):
-            registry.add([label], source="合同用语")
+            registry.add([label])
 
 
 def _label_variants(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> None:
@@ -445,13 +439,3 @@ def _not_signing(texts: list[str], registry: PartyRegistry) -> None:
             for party in registry.parties:
                 if any(before.endswith(word) for word in party.all_names()):
                     party.not_signing = True
-
-
-def _count_uses(texts: list[str], registry: PartyRegistry) -> None:
-    words = {word: party for party in registry.parties for word in party.all_names()}
-    if not words:
-        return
-    pattern = alternation(words)
-    for text in texts:
-        for match in pattern.finditer(text):
-            words[match.group()].uses += 1
