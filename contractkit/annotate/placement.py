@@ -4,7 +4,9 @@
 catalogue (安全责任与实施工作划分, 数据安全与退出 …) that the contract does
 address, i.e. whose finding quotes evidence; the closest is the nearest in
 catalogue order. The suggestion goes after the last paragraph that finding
-quotes. Without one, it goes to a supplement at the end of the document.
+quotes. A missing finding that quotes a near miss of its own (the same clause
+for another party) goes after that clause. Without either, it goes to a
+supplement at the end of the document.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ def catalogue_or_none():
 
 
 def related_evidence(finding: Finding, findings: tuple[Finding, ...], catalogue) -> Evidence | None:
+    if finding.evidence:
+        return max(finding.evidence, key=lambda e: e.location.paragraph)
     if catalogue is None:
         return None
     order = {req.id: i for i, req in enumerate(catalogue.requirements)}

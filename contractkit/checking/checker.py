@@ -202,6 +202,8 @@ class Checker:
         strength = self.standard.vocabulary.zh("strengths", req.strength.value)
         if status is Status.MISSING:
             text = f"合同中未找到对应约定（标准 {req.clause}，{strength}）：{req.summary}"
+            if reason:  # a near miss: the clause is there, for another party
+                text += f" 相近约定：{reason}，不计为满足。"
         elif status is Status.SATISFIED:
             text = f"已约定：{reason}。"
         elif status is Status.PARTIAL:

@@ -4,12 +4,16 @@ The requirement's ``detect`` block (catalogue data) names the checks that
 judge it (``registry.py``, ``checks/``); this module only runs them: each
 sentence gets the verdict of the first check that has one, the verdicts are
 weighed (the opposite outweighs a match, a match a partial one), and when no
-sentence gave any, the requirement's fallbacks are asked. Nothing here is
+sentence gave any, the requirement's fallbacks are asked. A "missing" verdict
+is a near miss (the same clause, but another party's right or duty): it
+credits nothing, but when the requirement stays missing it is quoted, so the
+reader sees what the contract does say. Nothing here is
 specific to one requirement or one check.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +25,14 @@ from contractkit.results.model import Evidence, Status
 
 if TYPE_CHECKING:
     from contractkit.reading.model import TextBlock
+
+# A sentence that limits itself to some cases: caused by a named cause, an exception, a condition.
+CARVE_OUT = re.compile(r"因[^，。；]{1,24}(?:原因|过错|导致|造成|引起)|除外|(?:如果|倘若|若|如)[^，。；]{1,24}[，,]")
+
+
+def is_carve_out(text: str) -> bool:
+    return bool(CARVE_OUT.search(text))
+
 
 __all__ = ["AnalysedSentence", "Judgement", "judge", "judge_detection", "to_evidence"]
 
@@ -44,7 +56,9 @@ def judge(
 
 def judge_detection(detect: Detection, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement:
     pipeline = pipeline_for(detect)
-    found: dict[Status, list[tuple[AnalysedSentence, Verdict]]] = {status: [] for status in PRECEDENCE}
+    found: dict[Status, list[tuple[AnalysedSentence, Verdict]]] = {
+        status: [] for status in (*PRECEDENCE, Status.MISSING)
+    }
     for analysed in sentences:
         # A heading names a topic and says nothing of it; a sentence with none of the checks'
         # concepts can meet none of them (most sentences are such): skip both cheaply.
@@ -53,16 +67,26 @@ def judge_detection(detect: Detection, sentences: list[AnalysedSentence], partie
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
+    # A carve-out (因甲方原因导致的…除外) does not undo an explicit compliant clause elsewhere;
+    # an unconditional opposite (一切安全责任由乙方承担) does.
+    if found[Status.SATISFIED] and all(is_carve_out(a.sentence.text) for a, _ in found[Status.CONTRARY]):
+        found[Status.CONTRARY] = []
     for status in PRECEDENCE:
         if found[status]:
-            first = found[status][0][1]
-            evidence = tuple((analysed, verdict.spans) for analysed, verdict in found[status][:MAX_EVIDENCE])
-            return Judgement(status, evidence, first.reason, first.check)
+            return _judgement(status, found[status])
     for fallback in pipeline.fallbacks:
         judgement = fallback.fallback(sentences, parties)
         if judgement is not None:
             return judgement
+    if found[Status.MISSING]:
+        return _judgement(Status.MISSING, found[Status.MISSING])
     return Judgement(Status.MISSING, (), "")
+
+
+def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]]) -> Judgement:
+    first = verdicts[0][1]
+    evidence = tuple((analysed, verdict.spans) for analysed, verdict in verdicts[:MAX_EVIDENCE])
+    return Judgement(status, evidence, first.reason, first.check)
 
 
 def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
 from contractkit import resources
 from contractkit.catalogue.loader import CatalogueError, read_yaml
@@ -35,14 +35,9 @@ class ExampleCase(Frozen):
     options: tuple[str, ...] | None = None
     # What the checker does not yet see; the test expects it to keep failing until it does.
     known_gap: str | None = None
-    # The first evidence quote, or a part of it: which sentence the verdict rests on.
+    # The first evidence quote, or a part of it: which sentence the verdict rests on (for a
+    # missing requirement, the near miss it quotes: the same clause for another party).
     evidence: str | None = None
-
-    @model_validator(mode="after")
-    def _evidence_needs_a_finding(self) -> ExampleCase:
-        if self.evidence is not None and self.expect == "missing":
-            raise ValueError("a missing requirement has no evidence to compare")
-        return self
 
 
 class RuleExamples(Frozen):

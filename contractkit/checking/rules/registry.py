@@ -80,7 +80,8 @@ class SentenceCheck(Check):
         raise NotImplementedError
 
     def verdict(
-        self, status: Literal["satisfied", "partial", "contrary"] | None, reason: str = "", spans: Spans = ()
+        self, status: Literal["satisfied", "partial", "contrary", "missing"] | None, reason: str = "",
+        spans: Spans = (),
     ) -> Verdict:
         from contractkit.checking.rules.model import Verdict
         from contractkit.results.model import Status

@@ -42,6 +42,30 @@ HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下�
 DEFERRED = re.compile(r"另行(协商|约定|商定|签订|确定)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准")
 
 
+# A clause that carves something out of the sentence (…的除外, 未经有关部门批准, 经…同意): what it
+# names is the exception or the permission's source, not what the sentence provides for.
+_CLAUSE = re.compile(r"[^，,；;：:（）()]+")
+_EXCEPTION = re.compile(r"除外|^\s*(?:但|但是)?(?:未经|非经|除非|经)[^，,；;]*(?:同意|批准|许可|授权|审批|核准)")
+
+
+def exception_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of ``text`` that state an exception or a permission's source."""
+    return [m.span() for m in _CLAUSE.finditer(text) if _EXCEPTION.search(m.group())]
+
+
+def scope(sentence_text: str, statement: Statement, mentions: list[Mention] | tuple[Mention, ...]) -> tuple[int, int]:
+    """What a right or duty governs: from the start of its modal word's clause to the first later
+    clause that has a party of its own as subject (…，乙方在评估后出具报告: 乙方's act, not the
+    right's). A clause before it (经过三次考核，…时，甲方有权解除合同) is its condition."""
+    starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence_text)]
+    start = max(s for s in starts if s <= statement.start)
+    for clause_start in (s for s in starts if s > statement.end):
+        head = [m for m in mentions if clause_start <= m.start <= clause_start + 2]
+        if any(m.party != statement.actor and not is_object(sentence_text, m) for m in head):
+            return start, clause_start
+    return start, len(sentence_text)
+
+
 def is_deferred(text: str) -> bool:
     """The sentence leaves its content to a later agreement (具体…由双方另行协商确定)."""
     return bool(DEFERRED.search(text))

@@ -68,7 +68,8 @@ class _ClauseCheck(SentenceCheck):
 class Attribution(_ClauseCheck):
     """The sentence states the requirement's actor's right, duty or prohibition (its ``modality``).
 
-    Another party's: partial; the actor's, negated: contrary; a rule with no
+    Another party's: still missing, quoted as a near miss (the clause binds the wrong
+    party, so nothing is credited); the actor's, negated: contrary; a rule with no
     party (…须经甲方审批后方可实施) binds whoever does the work. Without an
     ``actor``, anyone must undertake something in the sentence.
     """
@@ -78,6 +79,8 @@ class Attribution(_ClauseCheck):
 
         detect = self.detect
         statements, fulfils, opposes = _read_statements(analysed, detect.modality)
+        if detect.modality == "right":
+            statements = _governing(analysed, statements, detect.all_of[0])
         spans = analysed.spans_of(detect.all_of)
         kind = kind_zh(detect.modality)
         if detect.actor is None:
@@ -114,7 +117,7 @@ class Attribution(_ClauseCheck):
         if others:
             first = others[0]
             who = _both_label(parties) if first == BOTH_PARTIES else parties.party_labels.get(first, first)
-            return self.verdict("partial", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
+            return self.verdict("missing", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
         if any(s.kind in fulfils and s.actor is None for s in statements):
             return self.verdict("satisfied", f"该句以一般规则的方式约定{kind}", spans)
         return None  # the words occur, but nobody undertakes anything
@@ -122,7 +125,25 @@ class Attribution(_ClauseCheck):
     def describe(self, label: Labeller) -> str:
         if self.detect.actor is None:
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
-        return f"须为{duty_zh(self.detect.actor, self.detect.modality)}；约定为他方的：部分满足；被否定：相反约定"
+        duty = duty_zh(self.detect.actor, self.detect.modality)
+        return f"须为{duty}；约定为他方的：仍未满足（引为相近约定）；被否定：相反约定"
+
+
+def _governing(
+    analysed: AnalysedSentence, statements: tuple[Statement, ...], topic: tuple[str, ...]
+) -> tuple[Statement, ...]:
+    """The statements whose scope holds the topic: 甲方有权对…进行审计 holds a right to audit;
+    "经三次考核仍不合格的，甲方有权解除合同" holds a right to terminate after a test."""
+    from contractkit.checking.understanding.statements import scope
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(topic))
+    kept = []
+    for statement in statements:
+        start, end = scope(text, statement, analysed.mentions)
+        if any(start <= s and e <= end for s, e in spans):
+            kept.append(statement)
+    return tuple(kept)
 
 
 def _both_label(parties: ContractParties) -> str:

@@ -78,9 +78,22 @@ class PartialElement(SentenceCheck):
         if analysed.has_each(self.detect.all_of):
             return None  # every element is there: for the checks that judge a whole clause
         groups = self.params.groups
-        if analysed.has_each(groups) and self._undertakes(analysed, parties.actor_parties):
+        if (
+            analysed.has_each(groups)
+            and self._topic_outside_exceptions(analysed)
+            and self._undertakes(analysed, parties.actor_parties)
+        ):
             return self.verdict("partial", self._missing(analysed, parties.concept_labels), analysed.spans_of(groups))
         return None
+
+    def _topic_outside_exceptions(self, analysed: AnalysedSentence) -> bool:
+        """The first group (the topic) is named outside every carve-out: "但法律或监管要求披露的除外"
+        and "未经有关部门批准，不得引用…" mention a regulator, and provide nothing about it."""
+        from contractkit.checking.understanding.statements import exception_spans  # see registry.py: kept light
+
+        carved = exception_spans(analysed.sentence.text)
+        topic = analysed.sentence.spans_of(set(self.params.groups[0]))
+        return any(not any(cs <= s and e <= ce for cs, ce in carved) for s, e in topic)
 
     def _undertakes(self, analysed: AnalysedSentence, actor_parties: AbstractSet[str]) -> bool:
         """Does the right party (anyone, if the requirement names none) undertake something here?
@@ -92,8 +105,8 @@ class PartialElement(SentenceCheck):
         if analysed.deferred:
             return True
         return any(
-            self.detect.actor in (None, "any") or s.actor in actor_parties or s.actor in (None, BOTH_PARTIES)
-            for s in analysed.statements
+            self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES)
+            for actor in (_acting_party(analysed, s) for s in analysed.statements)
         )
 
     def _missing(self, analysed: AnalysedSentence, concept_labels: dict[str, str]) -> str:
@@ -108,6 +121,20 @@ class PartialElement(SentenceCheck):
 
     def describe(self, label: Labeller) -> str:
         return f"仅有{groups_zh(self.params.groups, label)}、缺少其他要素，且有人作出约定：部分满足"
+
+
+_DEMAND = re.compile(r"\s*(?:要求|责令|督促|通知)")
+
+
+def _acting_party(analysed: AnalysedSentence, statement) -> str | None:
+    """Who acts: a right to make another party act (甲方有权要求乙方删除数据) is that party's act."""
+    if statement.kind == "right":
+        demand = _DEMAND.match(analysed.sentence.text, statement.end)
+        if demand is not None:
+            for m in analysed.mentions:
+                if demand.end() <= m.start <= demand.end() + 1 and m.party != statement.actor:
+                    return m.party
+    return statement.actor
 
 
 @register("deferral")

@@ -47,8 +47,14 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
         return False
     decisive = [m.start for m in s.concepts if m.label in groups[-1]]
     negations = [m.end for m in s.modals if m.label == "negation"]
+    breaks = [0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text)]
+    topics = [m.start for m in s.concepts if m.label in groups[0]] if len(groups) > 1 else None
     for position in decisive:
-        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text, 0, position)])
+        clause_start = max(b for b in breaks if b <= position)
+        # The opposite must be said of the requirement's topic: in its clause or the one before
+        # ("…披露您的信息，…，否则将影响您继续使用服务" keeps using the service, not the data).
+        if topics is not None and not any(_near(breaks, t, position) for t in topics):
+            continue
         # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round.
         if any(clause_start <= end <= position for end in negations):
             continue
@@ -62,6 +68,12 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
             continue
         return True
     return False
+
+
+def _near(breaks: list[int], a: int, b: int) -> bool:
+    """Positions in the same clause, or in adjacent ones."""
+    clause = [sum(1 for start in breaks if start <= p) for p in (a, b)]
+    return abs(clause[0] - clause[1]) <= 1
 
 
 @register("listed_breach")
