@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
@@ -12,6 +12,9 @@ from contractkit.catalogue.model import Frozen, RoleKind
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
+
+if TYPE_CHECKING:
+    from contractkit.checking.understanding.statements import Statement
 
 
 class PartyParams(Frozen):
@@ -126,14 +129,14 @@ class PartialElement(SentenceCheck):
 _DEMAND = re.compile(r"\s*(?:要求|责令|督促|通知)")
 
 
-def _acting_party(analysed: AnalysedSentence, statement) -> str | None:
+def _acting_party(analysed: AnalysedSentence, statement: Statement) -> str | None:
     """Who acts: a right to make another party act (甲方有权要求乙方删除数据) is that party's act."""
     if statement.kind == "right":
         demand = _DEMAND.match(analysed.sentence.text, statement.end)
         if demand is not None:
             for m in analysed.mentions:
                 if demand.end() <= m.start <= demand.end() + 1 and m.party != statement.actor:
-                    return m.party
+                    return str(m.party)
     return statement.actor
 
 
