@@ -23,6 +23,7 @@ from contractkit import resources
 if TYPE_CHECKING:
     from contractkit.catalogue import Catalogue, Pair
     from contractkit.checking.understanding.lexicons import Lexicons
+    from contractkit.checking.understanding.tables import TableWords
     from contractkit.generation.parameters import ParameterSet
 
 MANIFEST = "standard.yaml"
@@ -130,6 +131,15 @@ class Standard:
         from contractkit.checking.understanding.lexicons import load_lexicons
 
         return load_lexicons(self.lexicons_dir, self.concepts_path, self.catalogue)
+
+    @cached_property
+    def table_words(self) -> TableWords | None:
+        """How division-of-work tables name their columns (``<lexicons>/tables.yaml``); None: the
+        standard reads no tables."""
+        from contractkit.checking.understanding.tables import load_table_words
+
+        path = self.lexicons_dir / "tables.yaml"
+        return load_table_words(path) if path.is_file() else None
 
     @cached_property
     def parameters(self) -> ParameterSet:

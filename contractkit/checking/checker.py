@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
-from contractkit.checking.understanding.nlp import NlpEngine, SpacyJiebaEngine
+from contractkit.checking.understanding.nlp import NlpEngine, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.statements import (
     find_mentions,
@@ -68,7 +68,7 @@ class Checker:
         self.standard = standard or default_standard()
         self.catalogue = self.standard.catalogue
         self.lexicons = self.standard.lexicons
-        self.engine = engine or SpacyJiebaEngine(self.lexicons)
+        self.engine = engine or make_engine(lexicons=self.lexicons)
         self._validate_settings()
 
     def _validate_settings(self) -> None:
@@ -117,6 +117,7 @@ class Checker:
             for s in block
             for m in [find_mentions(s.text, parties.aliases, parties.pattern)]
         ]
+        analysed += self._table_rows(source, parties)
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
@@ -134,6 +135,30 @@ class Checker:
             findings=findings,
             notes=parties.notes + notes,
         )
+
+    def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
+        """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
+        by their work cell (understanding/tables.py)."""
+        from contractkit.checking.understanding.tables import row_sentences
+
+        words = self.standard.table_words
+        if words is None:
+            return []
+
+        def names_a_party(text: str) -> bool:
+            return bool(find_mentions(text, parties.aliases, parties.pattern))
+
+        rows = row_sentences(source.blocks, words, names_a_party)
+        found = []
+        for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True):
+            anchor = row.anchor
+            for said in sentences:
+                s = replace(said, block=anchor.block, start=anchor.start, end=anchor.end)
+                m = find_mentions(s.text, parties.aliases, parties.pattern)
+                found.append(AnalysedSentence(
+                    s, tuple(m), tuple(statements(s, m)), False, is_deferred(s.text), False, quote=anchor.text,
+                ))
+        return found
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""
@@ -168,7 +193,10 @@ class Checker:
             req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels, mentioned,
         )
         status = judgement.status
-        explanation = self._explain(req, status, judgement.reason, judgement.evidence)
+        reason = judgement.reason
+        if judgement.evidence and judgement.evidence[0][0].quote is not None:
+            reason = reason.replace("该句", "该表格行", 1)  # a division table's row, read as a sentence
+        explanation = self._explain(req, status, reason, judgement.evidence)
         suggestion = None
         if status is not Status.SATISFIED and self.settings.suggestions:
             suggestion = self._suggest(req, parties, options)
@@ -242,6 +270,4 @@ def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:
 
 
 def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:
-    from dataclasses import replace
-
     return replace(report, seconds=seconds)

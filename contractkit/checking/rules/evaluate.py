@@ -107,11 +107,12 @@ def to_evidence(judgement: Judgement, blocks: Sequence[TextBlock]) -> tuple[Evid
         block = blocks[s.block]
         result.append(
             Evidence(
-                text=s.text,
+                text=s.text if analysed.quote is None else analysed.quote,
                 location=block.location,
                 start=s.start,
                 end=s.end,
-                highlights=highlights,
+                # A table row's terms were found in the sentence it was read as, not in its cell.
+                highlights=highlights if analysed.quote is None else (),
                 context=block.text,
             )
         )

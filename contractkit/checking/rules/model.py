@@ -26,6 +26,9 @@ class AnalysedSentence:
     hypothetical: bool = False  # a listed breach (…拒绝…的；), not something the contract provides
     deferred: bool = False  # the content is left to a later agreement (另行协商)
     heading: bool = False  # a heading or title: names a topic, says nothing about it
+    # What to quote as evidence when the sentence is not the document's own words (a table row
+    # said as a sentence: its work cell); None: the sentence itself.
+    quote: str | None = None
 
     def has_each(self, groups: ConceptGroups) -> bool:
         """At least one concept of every group occurs in the sentence."""

@@ -1,0 +1,183 @@
+"""Division-of-work tables read as sentences: a row is an obligation like any clause.
+
+Contracts often divide the work in a table (工作事项 | 实施方 | 时限 | 甲方职责).
+Cell by cell, nothing in it is a sentence with a party and a modal word, so
+the rules would see none of it. A table whose header has a work column and a
+responsible-party column is read row by row as "<实施方>负责<工作事项>，时限为
+<时限>；<甲方>负责<甲方职责>": the rules judge that like a written clause, and
+the evidence quoted is the row's work cell, where it stands in the document.
+
+Word tables arrive as one block per cell (``Location.table/row/cell``);
+Markdown and plain-text tables as one block per row, cells separated by tabs.
+The column words are data: ``corpora/lexicons/tables.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from contractkit.catalogue.loader import CatalogueError, read_yaml
+from contractkit.reading.model import TextBlock
+
+_SENTENCE_MARKS = re.compile(r"[。；;！？!?\n\t]+")
+
+
+class TableWords(BaseModel):
+    """The header words of each column kind, as regular expressions over a whole header cell."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    work: tuple[str, ...] = Field(min_length=1)
+    responsible: tuple[str, ...] = Field(min_length=1)
+    deadline: tuple[str, ...] = ()
+    party_duty: tuple[str, ...] = ()
+
+    @field_validator("work", "responsible", "deadline", "party_duty")
+    @classmethod
+    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad pattern {pattern!r}: {exc}") from None
+        return patterns
+
+    def kind_of(self, header: str) -> str | None:
+        text = re.sub(r"\s+", "", header)
+        for kind in ("responsible", "deadline", "work"):
+            if any(re.fullmatch(p, text) for p in getattr(self, kind)):
+                return kind
+        return None
+
+    def duty_party(self, header: str) -> str | None:
+        """The party whose duties a column lists (甲方职责 → 甲方), if the header says so."""
+        text = re.sub(r"\s+", "", header)
+        for pattern in self.party_duty:
+            match = re.fullmatch(pattern, text)
+            if match and match.groupdict().get("party"):
+                return match.group("party")
+        return None
+
+
+@cache
+def load_table_words(path: Path) -> TableWords:
+    try:
+        return TableWords.model_validate(read_yaml(path))
+    except ValueError as exc:
+        raise CatalogueError(path, str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Cell:
+    block: int  # the block holding the cell
+    start: int  # the cell's offsets within the block text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RowSentence:
+    """A table row said as a sentence; the evidence is its work cell (``anchor``)."""
+
+    text: str
+    anchor: Cell
+
+
+def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
+    """The document's tables, each a list of rows of cells, in document order."""
+    tables: list[list[list[Cell]]] = []
+    word_rows: dict[tuple[int, int], list[Cell]] = {}
+    tab_table: list[list[Cell]] = []
+    for index, block in enumerate(blocks):
+        where = block.location
+        if where.kind == "table-cell" and where.table is not None and where.row is not None:
+            word_rows.setdefault((where.table, where.row), []).append(Cell(index, 0, len(block.text), block.text))
+            continue
+        if "\t" in block.text:
+            tab_table.append(_tab_cells(index, block.text))
+            continue
+        if tab_table:
+            tables.append(tab_table)
+            tab_table = []
+    if tab_table:
+        tables.append(tab_table)
+    by_table: dict[int, list[list[Cell]]] = {}
+    for (table, _row), cells in sorted(word_rows.items()):
+        by_table.setdefault(table, []).append(cells)
+    return list(by_table.values()) + tables
+
+
+def _tab_cells(index: int, text: str) -> list[Cell]:
+    return [Cell(index, m.start(), m.end(), m.group()) for m in re.finditer(r"[^\t]+", text)]
+
+
+def row_sentences(
+    blocks: Sequence[TextBlock], words: TableWords, names_a_party: Callable[[str], bool]
+) -> list[RowSentence]:
+    """Every row of every division-of-work table, as a sentence. ``names_a_party`` tells whether a
+    header's words name a party of the contract (甲方职责 is a duty column; 工作职责 is not)."""
+    found = []
+    for rows in table_rows(blocks):
+        # The header is one of the first rows (a title row may come first).
+        header = next(
+            ((i, columns) for i, row in enumerate(rows[:3]) if (columns := _columns(row, words, names_a_party))),
+            None,
+        )
+        if header is None:
+            continue
+        header_at, columns = header
+        for row in rows[header_at + 1:]:
+            sentence = _say(row, columns)
+            if sentence is not None:
+                found.append(sentence)
+    return found
+
+
+@dataclass(frozen=True)
+class Columns:
+    kinds: dict[str, int]  # work / responsible / deadline -> column index
+    duties: dict[int, str]  # column index -> the party whose duties it lists
+
+
+def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool]) -> Columns | None:
+    """The columns of a division-of-work table's header, or None when the row is no such header."""
+    kinds: dict[str, int] = {}
+    duties: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        party = words.duty_party(cell.text)
+        if party and names_a_party(party):
+            duties[i] = party
+            continue
+        kind = words.kind_of(cell.text)
+        if kind and kind not in kinds:
+            kinds[kind] = i
+    if "work" not in kinds or "responsible" not in kinds:
+        return None
+    return Columns(kinds, duties)
+
+
+def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
+    kinds = columns.kinds
+    if max(kinds.values()) >= len(row):
+        return None  # a merged or short row: not one obligation
+    work, party = row[kinds["work"]], _plain(row[kinds["responsible"]].text)
+    if not _plain(work.text) or not party:
+        return None
+    parts = [f"{party}负责{_plain(work.text)}"]
+    if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
+        parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
+    for i, duty_party in columns.duties.items():
+        if i < len(row) and _plain(row[i].text):
+            parts.append(f"{duty_party}负责{_plain(row[i].text)}")
+    return RowSentence("，".join(parts) + "。", work)
+
+
+def _plain(text: str) -> str:
+    """A cell's text as part of one sentence: its own sentence marks become commas."""
+    return _SENTENCE_MARKS.sub("，", text).strip("， ")

@@ -1,0 +1,92 @@
+"""Division-of-work tables: a row (工作事项 | 实施方 | 时限) counts like a written clause, and the
+evidence is its cell, in Word tables and in Markdown or plain-text tables alike."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+from contractkit.annotate import annotate_docx
+from contractkit.checking.understanding.tables import row_sentences
+from contractkit.standard import default_standard
+from tests.support import checker, source_from_text
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ROLES = (("甲方", ("provider",)), ("乙方", ("om",)))
+PARTIES = "甲方：华东云计算有限公司\n乙方：启明运维服务有限公司\n"
+
+
+def findings(text: str) -> dict:
+    report = checker(ROLES).check_document(source_from_text(PARTIES + text))
+    return {f.requirement: f for f in report.findings}
+
+
+def division_table(path: Path, rows: list[list[str]], header=("工作事项", "实施方", "完成时限", "甲方职责")) -> Path:
+    document = docx.Document()
+    document.add_paragraph("云平台运维服务协议")
+    for line in PARTIES.splitlines():
+        document.add_paragraph(line)
+    document.add_paragraph("双方按下表分工：")
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    for i, words in enumerate([list(header), *rows]):
+        for j, text in enumerate(words):
+            table.cell(i, j).text = text
+    document.add_paragraph("本协议自双方签字盖章之日起生效。")
+    document.save(path)
+    return path
+
+
+def test_a_word_table_row_is_an_obligation_with_its_cell_as_evidence(tmp_path):
+    path = division_table(tmp_path / "协议.docx", [
+        ["云平台安全漏洞修复", "乙方", "发现后24小时内", "确认修复结果"],
+        ["机房巡检", "乙方", "每月一次", "审阅巡检报告"],
+    ])
+    report = checker(ROLES).check_path(path)
+    finding = {f.requirement: f for f in report.findings}["65b-vulnerability-remediation"]
+    assert finding.status.value == "satisfied", finding.explanation
+    evidence = finding.evidence[0]
+    assert evidence.text == "云平台安全漏洞修复"
+    assert evidence.location.kind == "table-cell"
+    assert (evidence.location.table, evidence.location.row, evidence.location.cell) == (0, 1, 0)
+    assert "表1 第2行 第1列" in evidence.location.describe()
+
+    # The annotated copy comments exactly that cell.
+    annotated = tmp_path / "协议.annotated.docx"
+    annotate_docx(path, report, annotated, comment_satisfied=True)
+    with zipfile.ZipFile(annotated) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    commented_cells = [
+        "".join(cell.itertext())
+        for start in body.iter(f"{{{W}}}commentRangeStart")
+        for cell in start.iterancestors(f"{{{W}}}tc")
+    ]
+    assert "云平台安全漏洞修复" in commented_cells
+
+
+def test_a_markdown_table_row_counts_like_a_sentence():
+    found = findings("工作事项\t实施方\t时限\n安全事件处置与报告\t乙方\t发现后1小时内报告甲方\n")
+    assert found["65b-incident-handling"].status.value == "satisfied"
+    assert found["65b-incident-handling"].evidence[0].text == "安全事件处置与报告"
+
+
+def test_a_row_done_by_the_wrong_party_credits_nothing():
+    found = findings("工作事项\t实施方\t时限\n安全漏洞修复\t甲方\t24小时内\n")
+    assert found["65b-vulnerability-remediation"].status.value == "missing"
+
+
+def test_a_price_list_is_not_a_division_of_work():
+    found = findings("序号\t服务名称\t数量\t单价\n1\t安全漏洞修复服务\t1项\t20000元\n")
+    assert found["65b-vulnerability-remediation"].status.value == "missing"
+
+
+def test_header_below_a_title_row_and_party_duty_columns():
+    text = "安全责任分工表\n工作事项\t实施方\t采购人职责\n日志审计\t供应商\t定期审阅审计报告\n"
+    blocks = source_from_text(text).blocks
+    words = default_standard().table_words
+    assert words is not None
+    rows = row_sentences(blocks, words, lambda text: text in ("采购人", "供应商"))
+    assert [r.text for r in rows] == ["供应商负责日志审计，采购人负责定期审阅审计报告。"]
+    assert rows[0].anchor.text == "日志审计"
