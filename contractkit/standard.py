@@ -133,6 +133,13 @@ class Standard:
         return load_lexicons(self.lexicons_dir, self.concepts_path, self.catalogue)
 
     @cached_property
+    def continuing_concepts(self) -> frozenset[str]:
+        """Concepts whose short sentences continue the sentence before (乙方应予配合)."""
+        from contractkit.catalogue.loader import load_concept_entries
+
+        return frozenset(cid for cid, entry in load_concept_entries(self.concepts_path).items() if entry["continues"])
+
+    @cached_property
     def table_words(self) -> TableWords | None:
         """How division-of-work tables name their columns (``<lexicons>/tables.yaml``); None: the
         standard reads no tables."""

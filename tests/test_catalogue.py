@@ -107,3 +107,14 @@ def test_invalid_yaml_is_reported_as_such(tmp_path):
     path.write_text("requirements: [\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not valid YAML"):
         load_catalogue(path)
+
+
+def test_a_concepts_continues_flag_must_be_true_or_false(tmp_path):
+    from contractkit.catalogue.loader import load_concept_entries
+
+    path = tmp_path / "concepts.yaml"
+    path.write_text("concepts:\n  accept: {label: 配合, continues: yes please, terms: [配合]}\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="'continues' must be true or false"):
+        load_concept_entries(path)
+    path.write_text("concepts:\n  accept: {label: 配合, continues: true, terms: [配合]}\n", encoding="utf-8")
+    assert load_concept_entries(path)["accept"]["continues"] is True

@@ -26,10 +26,12 @@ class CatalogueError(ValueError):
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-# A concept of the lexicon, validated. "not": longer phrases in which a term means something else.
+# A concept of the lexicon, validated. "not": longer phrases in which a term means something else;
+# "continues": a short sentence holding only such concepts (乙方应予配合) continues the one before.
 ConceptEntry = TypedDict(
     "ConceptEntry",
-    {"label": str, "terms": tuple[str, ...], "patterns": tuple[str, ...], "not": tuple[str, ...]},
+    {"label": str, "terms": tuple[str, ...], "patterns": tuple[str, ...], "not": tuple[str, ...],
+     "continues": bool},
 )
 
 
@@ -83,8 +85,15 @@ def load_concept_entries(path: Path | None = None) -> dict[str, ConceptEntry]:
             "patterns": tuple(patterns),
             # Longer phrases in which a term means something else (缺陷责任期 for 缺陷).
             "not": tuple(entry.get("not") or ()),
+            "continues": _flag(path, concept_id, entry.get("continues", False)),
         }
     return result
+
+
+def _flag(path: Path, concept_id: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise CatalogueError(path, f"concept {concept_id!r}: 'continues' must be true or false, not {value!r}")
+    return value
 
 
 def load_catalogue(

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
-from contractkit.checking.understanding.nlp import NlpEngine, make_engine
+from contractkit.checking.understanding.continuation import continued
+from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.statements import (
     find_mentions,
@@ -108,15 +109,11 @@ class Checker:
                 path=source.path, status="error", format=source.format,
                 error=DocumentError("unknown-party", str(exc)),
             )
-        analysed = [
-            AnalysedSentence(
-                s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text),
-                source.blocks[s.block].heading or is_heading(s.text),
-            )
-            for block in sentences
-            for s in block
-            for m in [find_mentions(s.text, parties.aliases, parties.pattern)]
-        ]
+        flat = [s for block in sentences for s in block]
+        analysed = [_analyse(s, parties, heading=source.blocks[s.block].heading or is_heading(s.text)) for s in flat]
+        # Read again in context: 乙方应予配合 with the sentence before it, a table row as a sentence.
+        continuing = self.standard.continuing_concepts
+        analysed += [_analyse(s, parties, quote=quote) for s, quote in continued(flat, texts, continuing)]
         analysed += self._table_rows(source, parties)
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)
@@ -149,16 +146,12 @@ class Checker:
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
         rows = row_sentences(source.blocks, words, names_a_party)
-        found = []
-        for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True):
-            anchor = row.anchor
-            for said in sentences:
-                s = replace(said, block=anchor.block, start=anchor.start, end=anchor.end)
-                m = find_mentions(s.text, parties.aliases, parties.pattern)
-                found.append(AnalysedSentence(
-                    s, tuple(m), tuple(statements(s, m)), False, is_deferred(s.text), False, quote=anchor.text,
-                ))
-        return found
+        return [
+            _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
+                     quote=row.anchor.text)
+            for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
+            for said in sentences
+        ]
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""
@@ -260,6 +253,14 @@ class Checker:
         item = render_requirement(req, pairs, resolved, labels, options, self.standard)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
+
+
+def _analyse(s: Sentence, parties: PartyAnalysis, heading: bool = False, quote: str | None = None) -> AnalysedSentence:
+    """A sentence with its parties and statements, as the rules read it."""
+    m = find_mentions(s.text, parties.aliases, parties.pattern)
+    return AnalysedSentence(
+        s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text), heading, quote=quote,
+    )
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:
