@@ -66,6 +66,20 @@ def scope(sentence_text: str, statement: Statement, mentions: list[Mention] | tu
     return start, len(sentence_text)
 
 
+_DEMAND = re.compile(r"\s*(?:要求|责令|督促|通知)")
+
+
+def acting_party(text: str, statement: Statement, mentions: list[Mention] | tuple[Mention, ...]) -> str | None:
+    """Who acts: a right to make another party act (甲方有权要求乙方删除数据) is that party's act."""
+    if statement.kind == "right":
+        demand = _DEMAND.match(text, statement.end)
+        if demand is not None:
+            for m in mentions:
+                if demand.end() <= m.start <= demand.end() + 1 and m.party != statement.actor:
+                    return m.party
+    return statement.actor
+
+
 def is_deferred(text: str) -> bool:
     """The sentence leaves its content to a later agreement (具体…由双方另行协商确定)."""
     return bool(DEFERRED.search(text))

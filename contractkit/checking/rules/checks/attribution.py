@@ -33,8 +33,16 @@ OPPOSES: dict[str | None, set[str]] = {
 def _read_statements(
     analysed: AnalysedSentence, modality: str | None
 ) -> tuple[tuple[Statement, ...], set[str], set[str]]:
-    """The sentence's statements, and the kinds that fulfil or oppose the modality."""
-    statements = analysed.statements
+    """The sentence's statements, and the kinds that fulfil or oppose the modality. A right to make
+    another party act (甲方有权要求乙方删除数据) is read as that party's duty."""
+    from contractkit.checking.understanding.statements import acting_party
+
+    text = analysed.sentence.text
+    statements = tuple(
+        dataclasses.replace(s, actor=actor, kind="duty") if (actor := acting_party(text, s, analysed.mentions))
+        != s.actor else s
+        for s in analysed.statements
+    )
     fulfils, opposes = set(FULFILS[modality]), OPPOSES[modality]
     if modality in ("prohibition", "any"):
         # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
@@ -107,6 +115,9 @@ class Attribution(_ClauseCheck):
             return self.verdict("satisfied", f"该句约定为{holder}的{kind}", spans)
         if any(s.kind in opposes for s in own):
             return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
+        if detect.modality == "duty" and any(s.kind == "right" and s.actor in parties.actor_parties for s in own):
+            # 乙方有权配合监管部门的调查: allowed to, not bound to.
+            return self.verdict("partial", f"该句仅约定为{holder}的权利，而非义务", spans)
         # Another party's duty to inspect the actor (乙方应对甲方的系统进行巡检) is a service it renders
         # on the actor's things, not the actor's right given to the wrong party.
         others = [

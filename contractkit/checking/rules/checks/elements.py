@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -12,9 +12,6 @@ from contractkit.catalogue.model import Frozen, RoleKind
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
-
-if TYPE_CHECKING:
-    from contractkit.checking.understanding.statements import Statement
 
 
 class PartyParams(Frozen):
@@ -103,13 +100,16 @@ class PartialElement(SentenceCheck):
 
         A topic word in a heading, a definition or a table row is not a partial clause.
         """
-        from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+        from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+            BOTH_PARTIES,
+            acting_party,
+        )
 
         if analysed.deferred:
             return True
         return any(
             self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES)
-            for actor in (_acting_party(analysed, s) for s in analysed.statements)
+            for actor in (acting_party(analysed.sentence.text, s, analysed.mentions) for s in analysed.statements)
         )
 
     def _missing(self, analysed: AnalysedSentence, concept_labels: dict[str, str]) -> str:
@@ -124,20 +124,6 @@ class PartialElement(SentenceCheck):
 
     def describe(self, label: Labeller) -> str:
         return f"仅有{groups_zh(self.params.groups, label)}、缺少其他要素，且有人作出约定：部分满足"
-
-
-_DEMAND = re.compile(r"\s*(?:要求|责令|督促|通知)")
-
-
-def _acting_party(analysed: AnalysedSentence, statement: Statement) -> str | None:
-    """Who acts: a right to make another party act (甲方有权要求乙方删除数据) is that party's act."""
-    if statement.kind == "right":
-        demand = _DEMAND.match(analysed.sentence.text, statement.end)
-        if demand is not None:
-            for m in analysed.mentions:
-                if demand.end() <= m.start <= demand.end() + 1 and m.party != statement.actor:
-                    return str(m.party)
-    return statement.actor
 
 
 @register("deferral")
