@@ -170,3 +170,16 @@ def test_a_requirement_can_name_its_own_hook(tmp_path, hook):
     finding = next(f for f in report.findings if f.requirement == "5a2-not-all-work")
     assert finding.status is Status.SATISFIED
     assert "测试用检查" in finding.explanation
+
+
+def test_explanations_name_the_elements_and_the_near_miss():
+    roles = (("甲方", ("provider",)), ("乙方", ("om",)))
+
+    def explain(text: str, requirement: str) -> str:
+        report = checker(roles).check_document(source_from_text(text))
+        return next(f.explanation for f in report.findings if f.requirement == requirement)
+
+    satisfied = explain("乙方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
+    assert "（要素：漏洞、修复" in satisfied
+    near_miss = explain("甲方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
+    assert near_miss.startswith("合同中未找到对应约定") and "相近约定：该句将其约定为甲方的义务" in near_miss

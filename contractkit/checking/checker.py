@@ -226,14 +226,30 @@ class Checker:
             if reason:  # a near miss: the clause is there, for another party
                 text += f" 相近约定：{reason}，不计为满足。"
         elif status is Status.SATISFIED:
-            text = f"已约定：{reason}。"
+            text = f"已约定：{reason}{self._elements(req, evidence)}。"
         elif status is Status.PARTIAL:
             text = f"部分满足：{reason}。标准要求：{req.summary}"
         else:
-            text = f"相反约定：{reason}。标准要求：{req.summary}"
+            text = f"相反约定：{reason}{self._elements(req, evidence)}。标准要求：{req.summary}"
         if status is not Status.SATISFIED and req.consequence:
             text += f" 后果：{req.consequence}"
         return text
+
+    def _elements(self, req: Requirement, evidence: Iterable[tuple[AnalysedSentence, Spans]]) -> str:
+        """（要素：漏洞、修复）: the requirement's elements found in the sentence that decided."""
+        from contractkit.checking.rules.registry import pipeline_for
+
+        first = next(iter(evidence), None)
+        if first is None:
+            return ""
+        analysed, spans = first
+        wanted, concepts = set(spans), pipeline_for(req.detect).concepts
+        labels = self.lexicons.concept_labels
+        found = dict.fromkeys(
+            labels.get(m.label, m.label) for m in analysed.sentence.concepts
+            if (m.start, m.end) in wanted and m.label in concepts
+        )
+        return f"（要素：{'、'.join(found)}）" if found else ""
 
     def _suggest(self, req: Requirement, parties: PartyAnalysis, options: AbstractSet[str]) -> str | None:
         from contractkit.generation.render import render_requirement
