@@ -16,6 +16,7 @@ CLAUSE_BREAK = re.compile(r"[，,：:]")
 # Modal kinds that state something about an actor, strongest first when they overlap.
 MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
 BOTH_PARTIES = "*"  # the key of 双方/各方: a statement by both binds each party
+OUTSIDER = "第三方"  # the key of 第三方/分包商 (roles.yaml outsiders): binds no party of the contract
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def find_mentions(text: str, aliases: dict[str, str], pattern: re.Pattern | None
     """Party mentions in ``text``; ``aliases`` maps every label and name to a party key."""
     if pattern is None:
         return []
-    return [Mention(aliases[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
+    return [Mention(aliases[m.group()], m.start(), m.end()) for m in pattern.finditer(text) if m.group() in aliases]
 
 
 def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
@@ -129,7 +130,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         ):
             continue  # "乙方…需要取得权限的，…": the clause states a condition, not a duty
         before = _subjects(sentence.text, [m for m in mentions if clause_start <= m.start and m.end <= modal.start])
-        after = [m for m in mentions if modal.end <= m.start <= modal.end + 1]
+        # 严禁乙方… names its subject after the modal word; 不得向第三方… names an object there.
+        after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)]
         if modal.label == "reference":
             result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
             continue

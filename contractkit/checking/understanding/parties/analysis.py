@@ -19,7 +19,7 @@ from contractkit.checking.understanding.parties.declarations import Party, Party
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.checking.understanding.parties.sides import side_votes
 from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
-from contractkit.checking.understanding.statements import BOTH_PARTIES
+from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
 from contractkit.organisation import Organisation
 from contractkit.results.model import PartyResult, Source
 
@@ -93,10 +93,14 @@ def analyse_parties(
     pairs = _pairs(role_of, catalogue)
     if not pairs:
         notes.insert(0, ROLES_UNKNOWN_NOTE)
-    aliases = {word: party.key for party in registry.parties for word in party.all_names()}
+    # Outsiders first, so that a signing party of the same name keeps its own mentions.
+    aliases = {word: OUTSIDER for word in lexicon.outsiders}
+    aliases |= {word: party.key for party in registry.parties for word in party.all_names()}
     # 双方/各方 name every party at once; mentions of them bind each party.
     aliases |= {word: BOTH_PARTIES for word in lexicon.both}
-    pattern = alternation(aliases) if aliases else None
+    # Words that only look like a mention (第三方 holds 三方) are matched too, so that they consume
+    # their characters; find_mentions drops them.
+    pattern = alternation({**dict.fromkeys(lexicon.non_parties), **aliases}) if aliases else None
     results = tuple(_result(p, decisions.get(id(p))) for p in registry.parties)
     return PartyAnalysis(results, pairs, aliases, pattern, tuple(notes), role_of)
 

@@ -68,6 +68,7 @@ class _RolesFile(_Strict):
     side_morphemes: _Morphemes
     block_fields: Terms
     non_parties: Terms
+    outsiders: Terms = []
     side_patterns: Terms
     both: Terms
     cloud_terms: _CloudTerms
@@ -114,6 +115,7 @@ class PartyLexicon:
     morphemes: dict[str, tuple[str, ...]]  # side -> word parts
     block_fields: frozenset[str]
     non_parties: frozenset[str]
+    outsiders: tuple[str, ...]  # who does not sign but may be given work (第三方, 分包商)
     side_patterns: tuple[str, ...]  # with {e} and {p} for the entrusting and performing mentions
     both: tuple[str, ...]
     addressee: str
@@ -163,6 +165,7 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         },
         block_fields=frozenset(data.block_fields),
         non_parties=frozenset(data.non_parties),
+        outsiders=tuple(data.outsiders),
         side_patterns=tuple(data.side_patterns),
         both=tuple(data.both),
         addressee=data.cloud_terms.addressee,
