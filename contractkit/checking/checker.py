@@ -19,6 +19,7 @@ from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evid
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
+from contractkit.checking.understanding.sections import with_sections
 from contractkit.checking.understanding.statements import (
     find_mentions,
     is_deferred,
@@ -111,6 +112,15 @@ class Checker:
             )
         flat = [s for block in sentences for s in block]
         analysed = [_analyse(s, parties, heading=source.blocks[s.block].heading or is_heading(s.text)) for s in flat]
+        # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
+        sectioned = with_sections(
+            [(a.sentence.text, a.mentions, a.statements, a.hypothetical) for a in analysed],
+            lambda i: analysed[i].heading,
+        )
+        analysed = [
+            a if a.statements is st else replace(a, statements=st)
+            for a, st in zip(analysed, sectioned, strict=True)
+        ]
         # Read again in context: 乙方应予配合 with the sentence before it, a table row as a sentence.
         continuing = self.standard.continuing_concepts
         analysed += [_analyse(s, parties, quote=quote) for s, quote in continued(flat, texts, continuing)]

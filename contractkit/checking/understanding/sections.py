@@ -1,0 +1,78 @@
+"""Sections that name whose rights or duties they list: "乙方的权利和义务" then "4. 接受甲方的监督。"
+
+Contracts often list each party's duties under a heading of their own, and
+the items then leave the party out ("按期完成…", "接受甲方的监督"). Under such a
+heading, a statement with no party of its own is that party's, and an item
+with no modal word at all is that party's duty (or right, under a heading of
+rights only). The section lasts until the next heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, Mention, Statement
+
+# A short line with no sentence inside it: a heading, or a list's lead-in ("乙方的权利和义务：").
+_HEADING_LIKE = re.compile(r"^[^。；;！？!?，,]{1,40}[：:]?$")
+# "二、乙方的权利和义务", "第二节　承包方的义务", "（１）咨询工程师的责任": whose, then what.
+_SECTION = re.compile(
+    r"^[\s\d０-９.．、（）()一二三四五六七八九十百零〇第条章节款部分]*"
+    r"(?P<who>[^，。；：:的]{1,16})的?(?:主要)?(?P<what>(?:权利|义务|责任|职责)(?:(?:和|与|及|、)(?:权利|义务|责任|职责))?)"
+    r"\s*[：:]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    party: str  # the party key the heading names
+    kind: str  # "duty", or "right" under a heading of rights only
+
+
+def section_of(text: str, mentions: Sequence[Mention]) -> Section | None | bool:
+    """What a heading line starts: a party's section, or (False) a section of no party; True: not a
+    heading, the section goes on."""
+    text = text.strip()
+    if not _HEADING_LIKE.match(text):
+        return True
+    match = _SECTION.match(text)
+    if match is None:
+        return False
+    # The words before 的权利 are the party's name and nothing else ("乙方承担安全责任" is a sentence).
+    named = {
+        m.party for m in mentions
+        if (m.start, m.end) == match.span("who") and m.party not in (BOTH_PARTIES, OUTSIDER)
+    }
+    if len(named) != 1:
+        return False
+    what = match.group("what")
+    return Section(named.pop(), "right" if what == "权利" else "duty")
+
+
+def with_sections(
+    items: Sequence[tuple[str, tuple[Mention, ...], tuple[Statement, ...], bool]],
+    is_heading: Callable[[int], bool],
+) -> list[tuple[Statement, ...]]:
+    """The statements of each sentence (text, mentions, statements, hypothetical), with the party of
+    the section it stands in filled in. ``is_heading(i)``: the reader marked sentence i a heading."""
+    current: Section | None = None
+    result = []
+    for i, (text, mentions, statements, hypothetical) in enumerate(items):
+        started = section_of(text, mentions)
+        if started is not True or is_heading(i):
+            current = started if isinstance(started, Section) else None
+            result.append(statements)
+            continue
+        if current is None or hypothetical:
+            result.append(statements)
+            continue
+        if statements:
+            result.append(tuple(replace(s, actor=current.party) if s.actor is None else s for s in statements))
+        elif not mentions or mentions[0].start > 0:
+            # "4. 接受甲方的监督": no modal word, no subject of its own — the section's party states it.
+            result.append((Statement(current.party, current.kind, 0, 0, False),))
+        else:
+            result.append(statements)
+    return result
