@@ -26,8 +26,12 @@ from contractkit.results.model import Evidence, Status
 if TYPE_CHECKING:
     from contractkit.reading.model import TextBlock
 
-# A sentence that limits itself to some cases: caused by a named cause, an exception, a condition.
-CARVE_OUT = re.compile(r"因[^，。；]{1,24}(?:原因|过错|导致|造成|引起)|除外|(?:如果|倘若|若|如)[^，。；]{1,24}[，,]")
+# A sentence that limits itself to some cases: caused by a named cause, an exception, a condition,
+# another's conduct (对第三方违反…的，不承担责任).
+CARVE_OUT = re.compile(
+    r"因[^，。；]{1,24}(?:原因|过错|导致|造成|引起)|除外|(?:如果|倘若|若|如)[^，。；]{1,24}[，,]"
+    r"|(?:第三方|他人|不可抗力)[^，。；]{0,16}(?:违反|原因|过错|行为|导致|造成)"
+)
 
 
 def is_carve_out(text: str) -> bool:
@@ -69,7 +73,8 @@ def judge_detection(detect: Detection, sentences: list[AnalysedSentence], partie
             found[verdict.status].append((analysed, verdict))
     # A carve-out (因甲方原因导致的…除外) does not undo an explicit compliant clause elsewhere;
     # an unconditional opposite (一切安全责任由乙方承担) does.
-    if found[Status.SATISFIED] and all(is_carve_out(a.sentence.text) for a, _ in found[Status.CONTRARY]):
+    compliant = found[Status.SATISFIED] or found[Status.PARTIAL]
+    if compliant and all(is_carve_out(a.sentence.text) for a, _ in found[Status.CONTRARY]):
         found[Status.CONTRARY] = []
     for status in PRECEDENCE:
         if found[status]:

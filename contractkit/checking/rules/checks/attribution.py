@@ -34,15 +34,8 @@ def _read_statements(
     analysed: AnalysedSentence, modality: str | None
 ) -> tuple[tuple[Statement, ...], set[str], set[str]]:
     """The sentence's statements, and the kinds that fulfil or oppose the modality. A right to make
-    another party act (甲方有权要求乙方删除数据) is read as that party's duty."""
-    from contractkit.checking.understanding.statements import acting_party
-
-    text = analysed.sentence.text
-    statements = tuple(
-        dataclasses.replace(s, actor=actor, kind="duty") if (actor := acting_party(text, s, analysed.mentions))
-        != s.actor else s
-        for s in analysed.statements
-    )
+    another party act (甲方有权要求乙方删除数据) is also that party's duty."""
+    statements = analysed.statements + _demanded_duties(analysed)
     fulfils, opposes = set(FULFILS[modality]), OPPOSES[modality]
     if modality in ("prohibition", "any"):
         # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
@@ -115,7 +108,10 @@ class Attribution(_ClauseCheck):
             return self.verdict("satisfied", f"该句约定为{holder}的{kind}", spans)
         if any(s.kind in opposes for s in own):
             return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
-        if detect.modality == "duty" and any(s.kind == "right" and s.actor in parties.actor_parties for s in own):
+        demands = {(s.start, s.end) for s in _demanded_duties(analysed)}
+        if detect.modality == "duty" and any(
+            s.kind == "right" and s.actor in parties.actor_parties and (s.start, s.end) not in demands for s in own
+        ):
             # 乙方有权配合监管部门的调查: allowed to, not bound to.
             return self.verdict("partial", f"该句仅约定为{holder}的权利，而非义务", spans)
         # Another party's duty to inspect the actor (乙方应对甲方的系统进行巡检) is a service it renders
@@ -138,6 +134,18 @@ class Attribution(_ClauseCheck):
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         duty = duty_zh(self.detect.actor, self.detect.modality)
         return f"须为{duty}；约定为他方的：仍未满足（引为相近约定）；被否定：相反约定"
+
+
+def _demanded_duties(analysed: AnalysedSentence) -> tuple[Statement, ...]:
+    """The duties that rights to demand impose on the demanded party (甲方有权要求乙方…: 乙方's duty)."""
+    from contractkit.checking.understanding.statements import acting_party
+
+    text = analysed.sentence.text
+    return tuple(
+        dataclasses.replace(s, actor=actor, kind="duty")
+        for s in analysed.statements
+        if (actor := acting_party(text, s, analysed.mentions)) != s.actor
+    )
 
 
 def _governing(
