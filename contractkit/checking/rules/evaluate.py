@@ -71,10 +71,11 @@ def judge_detection(detect: Detection, sentences: list[AnalysedSentence], partie
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
-    # A carve-out (因甲方原因导致的…除外) does not undo an explicit compliant clause elsewhere;
-    # an unconditional opposite (一切安全责任由乙方承担) does.
-    compliant = found[Status.SATISFIED] or found[Status.PARTIAL]
-    if compliant and all(is_carve_out(a.sentence.text) for a, _ in found[Status.CONTRARY]):
+    # A carve-out (因甲方原因导致的…除外) or a responsibility shift the catalogue marks as yielding does
+    # not undo an explicit compliant clause elsewhere; any other opposite does.
+    if found[Status.SATISFIED] and all(
+        verdict.yields or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
+    ):
         found[Status.CONTRARY] = []
     for status in PRECEDENCE:
         if found[status]:

@@ -53,6 +53,8 @@ class Verdict:
     check: str
     reason: str = ""
     spans: Spans = ()
+    # A contrary verdict that an explicit compliant clause elsewhere outweighs (a responsibility shift).
+    yields: bool = False
 
 
 @dataclass(frozen=True)

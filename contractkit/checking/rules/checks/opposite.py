@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pydantic import Field, field_validator
 
@@ -17,13 +18,19 @@ class ConceptGroupsParams(Frozen):
     groups: ConceptGroups = Field(min_length=1)
 
 
+class ContraryParams(ConceptGroupsParams):
+    # A shift of responsibility (一切安全责任由乙方承担, a disclaimer of every incident) says the
+    # opposite, but does not override an explicit compliant clause elsewhere in the contract.
+    yields: bool = False
+
+
 @register("contrary")
 class Contrary(SentenceCheck):
     """The catalogue's contrary groups meet in a sentence the contract provides (乙方不接受任何审计)."""
 
-    Params = ConceptGroupsParams
+    Params = ContraryParams
     shorthand = "groups"
-    params: ConceptGroupsParams
+    params: ContraryParams
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
@@ -32,10 +39,12 @@ class Contrary(SentenceCheck):
         # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act; it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
-        return self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
+        verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
+        return replace(verdict, yields=self.params.yields)
 
     def describe(self, label: Labeller) -> str:
-        return f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
+        text = f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
+        return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
