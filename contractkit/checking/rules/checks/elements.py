@@ -44,6 +44,9 @@ class NamesParty(SentenceCheck):
             return None
         if any(m.party in wanted or m.party == BOTH_PARTIES for m in analysed.mentions):
             return None
+        # 任何一方均应接受对方的监督: in a mutual clause 对方 names each party's counterpart.
+        if "对方" in analysed.sentence.text and any(s.actor == BOTH_PARTIES for s in analysed.statements):
+            return None
         return self.says_nothing()
 
     def describe(self, label: Labeller) -> str:
@@ -107,9 +110,12 @@ class PartialElement(SentenceCheck):
 
         if analysed.deferred:
             return True
+        # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it.
+        barred = {"prohibition", "refusal"} if self.detect.modality == "duty" else set()
         return any(
             self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES)
-            for actor in (acting_party(analysed.sentence.text, s, analysed.mentions) for s in analysed.statements)
+            for s in analysed.statements if s.kind not in barred
+            for actor in [acting_party(analysed.sentence.text, s, analysed.mentions)]
         )
 
     def _missing(self, analysed: AnalysedSentence, concept_labels: dict[str, str]) -> str:
