@@ -130,11 +130,12 @@ class Detection(Frozen):
 
     @property
     def mentions(self) -> RoleKind | None:
-        """The role kind the ``names_party`` check wants named in the sentence (接受甲方的监督).
+        """The role kind a party check names: the party ``names_party`` wants named in the sentence
+        (接受甲方的监督), or whose failure ``breach_by`` wants sanctioned (乙方未按约定…的).
 
         The checker resolves it to the contract's parties before judging.
         """
-        use = self.uses("names_party")
+        use = self.uses("names_party") or self.uses("breach_by")
         if use is None:
             return None
         return use.params.get("party") if isinstance(use.params, dict) else use.params

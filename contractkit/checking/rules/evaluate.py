@@ -29,13 +29,18 @@ if TYPE_CHECKING:
 # A sentence that limits itself to some cases: caused by a named cause, an exception, a condition,
 # another's conduct (对第三方违反…的，不承担责任).
 CARVE_OUT = re.compile(
-    r"因[^，。；]{1,24}(?:原因|过错|导致|造成|引起)|除外|(?:如果|倘若|若|如)[^，。；]{1,24}[，,]"
+    r"因[^。；]{1,48}?(?:原因|过错|导致|造成|引起)|除外|(?:如果|倘若|若|如)[^，。；]{1,24}[，,]"
     r"|(?:第三方|他人|不可抗力)[^，。；]{0,16}(?:违反|原因|过错|行为|导致|造成)"
+    r"|不可抗力|控制范围(?:之|以)外|无法控制|不能预见"
 )
 
 
+# …导致的任何安全事件，不承担责任: whatever the causes listed, "any" leaves nothing outside it.
+BLANKET = re.compile(r"(?:任何|一切|所有|全部)[^，。；]{0,12}(?:事件|事故|损失|责任|问题|风险|后果)")
+
+
 def is_carve_out(text: str) -> bool:
-    return bool(CARVE_OUT.search(text))
+    return bool(CARVE_OUT.search(text)) and not BLANKET.search(text)
 
 
 __all__ = ["AnalysedSentence", "Judgement", "judge", "judge_detection", "to_evidence"]
@@ -71,10 +76,11 @@ def judge_detection(detect: Detection, sentences: list[AnalysedSentence], partie
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
-    # A carve-out (因甲方原因导致的…除外) or a responsibility shift the catalogue marks as yielding does
-    # not undo an explicit compliant clause elsewhere; any other opposite does.
-    if found[Status.SATISFIED] and all(
-        verdict.yields or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
+    # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
+    # does a shift the catalogue marks as yielding undo an explicit one; any other opposite does.
+    explicit, relevant = found[Status.SATISFIED], found[Status.SATISFIED] or found[Status.PARTIAL]
+    if relevant and all(
+        (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
     ):
         found[Status.CONTRARY] = []
     for status in PRECEDENCE:

@@ -53,6 +53,61 @@ class NamesParty(SentenceCheck):
         return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
 
 
+_JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
+
+
+class BreachParams(PartyParams):
+    failure: tuple[str, ...] = ("non_performance",)  # the concepts that name a failure to perform
+
+
+@register("breach_by")
+class BreachBy(SentenceCheck):
+    """The consequences must be for this party's failure: "甲方未按时付款的，应支付违约金" and
+    "您违反本协议的，腾讯有权追究您的责任" sanction another party. Such a sentence is a near miss;
+    one whose failing party is not named goes on to the other checks. List it before them."""
+
+    Params = BreachParams
+    shorthand = "party"
+    params: BreachParams
+
+    def concepts(self) -> set[str]:
+        return set(self.params.failure)
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+            BOTH_PARTIES,
+            CLAUSE_BREAK,
+            is_object,
+        )
+
+        wanted = parties.mentioned_parties
+        text = analysed.sentence.text
+        failures = analysed.sentence.spans_of(set(self.params.failure))
+        if not wanted or not failures:
+            return None
+        failing = []
+        for start, _ in failures:
+            clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+            subjects = [
+                m for m in analysed.mentions
+                if clause_start <= m.start and m.end <= start
+                # "，以及开发者违反…": a clause opening with 以及 joins it to the sentence; its party is its subject.
+                and (not is_object(text, m) or text[clause_start:m.start].strip() in _JOINING)
+            ]
+            # "腾讯有权依照违反情况…": the failure is the object of the party's right, not its own.
+            if subjects and not any(
+                st.kind == "right" and subjects[-1].end <= st.start < start for st in analysed.statements
+            ):
+                failing.append(subjects[-1].party)
+        if not failing or any(party in wanted or party == BOTH_PARTIES for party in failing):
+            return None  # whose failure it is, the sentence does not say; or it is the wanted party's
+        who = parties.party_labels.get(failing[0], failing[0])
+        return self.verdict("missing", f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的", failures)
+
+    def describe(self, label: Labeller) -> str:
+        return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
+
+
 class PartialParams(Frozen):
     # A flat list is one group ("any of these"); a list of lists is "each group at least once".
     groups: ConceptGroups = Field(min_length=1)
