@@ -102,7 +102,8 @@ class BreachBy(SentenceCheck):
         if not failing or any(party in wanted or party == BOTH_PARTIES for party in failing):
             return None  # whose failure it is, the sentence does not say; or it is the wanted party's
         who = parties.party_labels.get(failing[0], failing[0])
-        return self.verdict("missing", f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的", failures)
+        reason = f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的"
+        return self.verdict("missing", reason, tuple(failures))
 
     def describe(self, label: Labeller) -> str:
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
