@@ -122,8 +122,10 @@ class Checker:
             for a, st in zip(analysed, sectioned, strict=True)
         ]
         # Read again in context: 乙方应予配合 with the sentence before it, a table row as a sentence.
-        continuing = self.standard.continuing_concepts
-        analysed += [_analyse(s, parties, quote=quote) for s, quote in continued(flat, texts, continuing)]
+        continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
+        replaced = {c.replaces for c in continuations}
+        analysed = [a for i, a in enumerate(analysed) if i not in replaced]
+        analysed += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
         analysed += self._table_rows(source, parties)
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)

@@ -2,16 +2,18 @@
 
 The second sentence accepts what the first grants, but on its own it names no
 topic, so no rule could read it. A sentence that holds only "continuing"
-concepts (``continues: true`` in the concepts lexicon: 配合, 协助, 提供便利) and
-is short is read once more together with the sentence before it, when that
-one has a topic of its own. In the same paragraph the pair is quoted as it
-stands; across a paragraph break the short sentence is quoted alone.
+concepts (``continues: true`` in the concepts lexicon: 配合, 协助, 提供便利), or
+one that leaves the matter before it to a later agreement ("具体时限由双方另行
+约定"), and is short, is read once more together with the sentence before it,
+when that one has a topic of its own. In the same paragraph the pair is quoted
+as it stands and replaces the first sentence (a deferral qualifies what it
+follows); across a paragraph break the short sentence is quoted alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from contractkit.checking.understanding.nlp import Match, Sentence
@@ -19,16 +21,25 @@ from contractkit.checking.understanding.nlp import Match, Sentence
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
 
 
+@dataclass(frozen=True)
+class Continuation:
+    sentence: Sentence  # the two sentences read as one
+    quote: str | None  # what to quote (None: the combined sentence is the document's own text)
+    replaces: int | None  # the index of the sentence before, when the pair stands for it
+
+
 def continued(
-    sentences: Sequence[Sentence], block_texts: Sequence[str], continuing: frozenset[str]
-) -> list[tuple[Sentence, str | None]]:
-    """Each continuation read with the sentence before it, and what to quote for it (None: the
-    combined sentence is the document's own text)."""
-    found: list[tuple[Sentence, str | None]] = []
-    if not continuing:
-        return found
-    for before, this in pairwise(sentences):
-        if len(this.text) > MAX_LENGTH or not this.labels or not this.labels <= continuing:
+    sentences: Sequence[Sentence],
+    block_texts: Sequence[str],
+    continuing: frozenset[str],
+    defers: Callable[[str], bool] = lambda text: False,
+) -> list[Continuation]:
+    """Each continuation read with the sentence before it."""
+    found: list[Continuation] = []
+    for index, (before, this) in enumerate(pairwise(sentences)):
+        if len(this.text) > MAX_LENGTH:
+            continue
+        if not (this.labels and this.labels <= continuing) and not defers(this.text):
             continue
         if not before.labels - continuing:
             continue  # the sentence before has no topic to continue
@@ -39,7 +50,7 @@ def continued(
                 this.block, before.start, this.end, text,
                 before.concepts + _shifted(this.concepts, shift), before.modals + _shifted(this.modals, shift),
             )
-            found.append((combined, None))
+            found.append(Continuation(combined, None, index))
         elif before.block == this.block - 1:
             shift = len(before.text)
             combined = replace(
@@ -47,7 +58,7 @@ def continued(
                 concepts=before.concepts + _shifted(this.concepts, shift),
                 modals=before.modals + _shifted(this.modals, shift),
             )
-            found.append((combined, this.text))
+            found.append(Continuation(combined, this.text, None))
     return found
 
 
