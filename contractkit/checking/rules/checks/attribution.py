@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Verdict
+from pydantic import Field
+
+from contractkit.catalogue.model import Frozen
+from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
-from contractkit.checking.rules.wording import duty_zh, kind_zh
+from contractkit.checking.rules.wording import duty_zh, groups_zh, kind_zh
 
 if TYPE_CHECKING:
-    from contractkit.checking.rules.model import ConceptGroups
     from contractkit.checking.understanding.statements import Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
@@ -237,3 +239,38 @@ class Declaration(_ClauseCheck):
 
     def describe(self, label: Labeller) -> str:
         return "声明即可，无须有人作出承诺；以否定或免除方式约定：相反约定"
+
+
+class DividesParams(Frozen):
+    # What the parts must be about (each group at least once in the sentence), e.g. [[security_topic]].
+    groups: ConceptGroups = Field(min_length=1)
+
+
+@register("divides")
+class Divides(SentenceCheck):
+    """Two parties each take on their own part in one sentence (提供者负责基础设施的安全，客户负责其
+    应用和数据的安全): the sentence divides the work, though it never says 划分."""
+
+    Params = DividesParams
+    shorthand = "groups"
+    params: DividesParams
+
+    def concepts(self) -> set[str]:
+        return {c for group in self.params.groups for c in group}
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
+
+        if not analysed.has_each(self.params.groups) or analysed.hypothetical:
+            return None
+        holders = dict.fromkeys(
+            s.actor for s in analysed.statements
+            if s.kind == "duty" and s.actor not in (None, BOTH_PARTIES, OUTSIDER)
+        )
+        if len(holders) < 2:
+            return None
+        names = "和".join(parties.party_labels.get(h, h) for h in holders if h)
+        return self.verdict("satisfied", f"该句分别约定了{names}各自负责的工作", analysed.spans_of(self.params.groups))
+
+    def describe(self, label: Labeller) -> str:
+        return f"同一句中有{groups_zh(self.params.groups, label)}，且两方各自承担其中一部分：满足"
