@@ -241,6 +241,22 @@ class Declaration(_ClauseCheck):
         return "声明即可，无须有人作出承诺；以否定或免除方式约定：相反约定"
 
 
+_ANSWERS_FOR = ("负责", "承担")
+
+
+def _opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
+    """The statement's party opens its clause (我们负责…，您负责…), not 委托乙方实施 inside one."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK
+
+    text = analysed.sentence.text
+    clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, statement.start)])
+    return any(
+        m.party == statement.actor and m.end <= statement.start
+        and not text[clause_start:m.start].strip(" （）()一二三四五六七八九十0123456789.、")
+        for m in analysed.mentions
+    )
+
+
 class DividesParams(Frozen):
     # What the parts must be about (each group at least once in the sentence), e.g. [[security_topic]].
     groups: ConceptGroups = Field(min_length=1)
@@ -263,9 +279,11 @@ class Divides(SentenceCheck):
 
         if not analysed.has_each(self.params.groups) or analysed.hypothetical:
             return None
+        text = analysed.sentence.text
         holders = dict.fromkeys(
             s.actor for s in analysed.statements
             if s.kind == "duty" and s.actor not in (None, BOTH_PARTIES, OUTSIDER)
+            and text[s.start:s.end] in _ANSWERS_FOR and _opens_its_clause(analysed, s)
         )
         if len(holders) < 2:
             return None
