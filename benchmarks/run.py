@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # everything (about 3 minutes on 2 cores)
     python benchmarks/run.py --only check    # one section: floor/check, batch, cold, web
     python benchmarks/run.py --json out.json # also keep the figures
+    python benchmarks/run.py --only batch --batch-files 10000   # a larger batch (memory flatness)
 
 Inputs are built on the spot (benchmarks/inputs.py): contracts of ~30,000
 Chinese characters in ~300 paragraphs with tables, and a folder of 1,000 mixed
@@ -169,40 +170,98 @@ def floor_and_check(report: Report, work: Path) -> None:
 
 
 def _breakdown(checker, path: Path) -> None:
-    """Where one check's time goes (read, segmentation, terms, rules), to show what stands in the way."""
+    """Where one check's time goes (terms, the jieba word rule, parties, statements and rules)."""
+    from contractkit.checking.understanding.nlp import make_engine
+    from contractkit.checking.understanding.parties import analyse_parties
     from contractkit.reading import read_document
 
     source = read_document(path)
     texts = [b.text for b in source.blocks]
-    nlp = checker.engine.nlp
-    segment = median_seconds(lambda: [nlp.make_doc(t) for t in texts], 7)
+    terms_only = make_engine("terms", checker.lexicons)
+    terms = median_seconds(lambda: terms_only.analyse(texts), 7)
     analyse = median_seconds(lambda: checker.engine.analyse(texts), 7)
+    parties = median_seconds(lambda: analyse_parties(texts, checker.standard, {}, None), 7)
     whole = median_seconds(lambda: checker.check_document(source), 7)
-    print(f"    of which: jieba segmentation + spaCy Doc {segment * 1000:.0f} ms, "
-          f"term matching {(analyse - segment) * 1000:.0f} ms, "
-          f"parties + statements + rules {(whole - analyse) * 1000:.0f} ms")
+    runs = getattr(getattr(checker.engine, "words", None), "runs_segmented", 0)
+    print(f"    of which: terms + sentences {terms * 1000:.0f} ms, "
+          f"jieba word rule {(analyse - terms) * 1000:.0f} ms ({runs} runs segmented in all, each once), "
+          f"parties {parties * 1000:.0f} ms, statements + rules {(whole - analyse - parties) * 1000:.0f} ms")
 
 
-def batch(report: Report, work: Path) -> None:
-    print("\n1,000 mixed contracts, `contractkit check FOLDER` with the default --jobs")
-    folder = work / "folder"
-    kinds = inputs.build_folder(folder, 1000)
-    out = work / "batch.json"
+class ParentMemory(threading.Thread):
+    """The RSS of one process (the batch's parent, not its workers) over time: (seconds, bytes) samples."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, int]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        while not self.stopped.is_set():
+            try:
+                with open(f"/proc/{self.pid}/status") as status:
+                    rss = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+                self.samples.append((time.perf_counter() - started, rss))
+            except (OSError, StopIteration):
+                pass
+            self.stopped.wait(self.interval)
+
+    def growth_per_file(self, files: int) -> float:
+        """Bytes the parent grows by per file checked: the median RSS over the last tenth of the run less
+        that over 15-25 % of it (start-up and the first files left out), over the files between (files
+        are checked at a steady rate)."""
+        if len(self.samples) < 20:
+            return float("nan")
+        end = self.samples[-1][0]
+
+        def around(low: float, high: float) -> tuple[float, float]:
+            window = [(t, r) for t, r in self.samples if low * end <= t <= high * end]
+            return statistics.median(t for t, _ in window), statistics.median(r for _, r in window)
+
+        (t1, r1), (t2, r2) = around(0.15, 0.25), around(0.9, 1.0)
+        return (r2 - r1) / ((t2 - t1) / end * files)
+
+
+def _timed_batch(command: list[str], files: int, **kwargs) -> tuple[float, MemorySampler, ParentMemory]:
     started = time.perf_counter()
-    process = subprocess.Popen(CLI + ["check", str(folder), "--format", "json", "-o", str(out), "--force"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sampler = MemorySampler(process.pid)
-    sampler.start()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    tree, parent = MemorySampler(process.pid), ParentMemory(process.pid)
+    tree.start()
+    parent.start()
     process.wait()
     wall = time.perf_counter() - started
-    sampler.stopped.set()
-    sampler.join()
-    documents = json.loads(out.read_text(encoding="utf-8"))["documents"]
-    errors = sum(d["status"] == "error" for d in documents)
-    report.add("files", len(documents), "files", note=f"{kinds}; {errors} unreadable on purpose")
-    report.add("batch wall time", wall, "s", target=60, note=f"{wall / len(documents) * 1000:.0f} ms a file")
-    report.add("batch peak memory (PSS, process tree)", sampler.peak_pss / 2**20, "MiB", target=1024,
-               note=f"RSS summed {sampler.peak_rss / 2**20:.0f} MiB (counts shared pages once per process)")
+    for sampler in (tree, parent):
+        sampler.stopped.set()
+        sampler.join()
+    return wall, tree, parent
+
+
+def batch(report: Report, work: Path, count: int = 1000, formats: tuple[str, ...] = ("jsonl", "json")) -> None:
+    print(f"\n{count:,} mixed contracts, `contractkit check FOLDER --jobs 2` (the default on 2 cores)")
+    folder = work / "folder"
+    kinds = inputs.build_folder(folder, count)
+    for number, fmt in enumerate(formats):
+        out = work / f"batch.{fmt}"
+        command = CLI + ["check", str(folder), "--jobs", "2", "--format", fmt, "-o", str(out), "--force"]
+        wall, tree, parent = _timed_batch(command, count)
+        text = out.read_text(encoding="utf-8")
+        if fmt == "jsonl":
+            documents = [line["document"] for line in map(json.loads, text.splitlines()) if line["type"] == "document"]
+        else:
+            documents = json.loads(text)["documents"]
+        errors = sum(d["status"] == "error" for d in documents)
+        if not number:
+            report.add("files", len(documents), "files", note=f"{kinds}; {errors} unreadable on purpose")
+        report.add(f"batch wall time (--format {fmt})", wall, "s", target=60 * count / 1000,  # < 60 s per 1,000
+                   note=f"{wall / len(documents) * 1000:.0f} ms a file")
+        growth = parent.growth_per_file(len(documents)) * 1000 / 2**20
+        peak_parent = max((rss for _, rss in parent.samples), default=0) / 2**20
+        report.add(f"parent RSS growth per 1,000 files ({fmt})", growth, "MiB",
+                   note=f"x100 = {growth * 100 / 1024:.2f} GiB for 100,000 files; parent peak {peak_parent:.0f} MiB")
+        report.add(f"batch peak memory (PSS, process tree, {fmt})", tree.peak_pss / 2**20, "MiB", target=1024,
+                   note=f"RSS summed {tree.peak_rss / 2**20:.0f} MiB (counts shared pages once per process)")
 
 
 def cold(report: Report, work: Path) -> None:
@@ -219,6 +278,13 @@ def cold(report: Report, work: Path) -> None:
     report.add("contractkit --help", help_time, "s", target=0.3, note=f"python itself starts in {python:.2f} s")
     report.add("contractkit generate provider-om (.docx)", generate, "s", target=1.0)
     report.add("contractkit check one 30k contract (to exit)", first, "s", target=3.0)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux)."""
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        fields = stat.read().rsplit(b")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def web(report: Report, work: Path) -> None:
@@ -254,19 +320,29 @@ def web(report: Report, work: Path) -> None:
                                              headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
             started = time.perf_counter()
             with opener.open(request, timeout=120) as response:
-                assert response.status == 201 and json.loads(response.read())["finished"]
+                review = json.loads(response.read())
+                assert response.status == 201 and review["finished"]
+            checks.append(review["documents"][0]["seconds"])
             return time.perf_counter() - started
 
+        checks: list[float] = []  # seconds each check took in its worker
         upload(-1)  # the first request pays for nothing the others do not
+        checks.clear()
+        load = os.getloadavg()[0]
+        parent_cpu = _cpu_seconds(server.pid)
         with concurrent.futures.ThreadPoolExecutor(20) as pool:
             latencies = sorted(pool.map(upload, range(20)))
+        parent_cpu = _cpu_seconds(server.pid) - parent_cpu
         p50 = statistics.median(latencies)
         p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
         sampler_pss, _ = tree_memory(server.pid)
-        report.add("upload + check latency p50", p50, "s")
+        report.add("upload + check latency p50", p50, "s",
+                   note=f"a check takes {statistics.median(checks) * 1000:.0f} ms (median) in its worker; "
+                        f"load average {load:.1f} before")
         report.add("upload + check latency p95", p95, "s", target=2.0,
                    note=f"max {latencies[-1]:.2f} s; {len(latencies)} uploads; "
-                        f"service PSS {sampler_pss / 2**20:.0f} MiB")
+                        f"service PSS {sampler_pss / 2**20:.0f} MiB; the service's own process (not its "
+                        f"workers) used {parent_cpu:.2f} s of CPU")
     finally:
         server.terminate()
         try:
@@ -283,6 +359,9 @@ def main() -> None:
     parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", type=Path, help="build the inputs here and keep them (default: a temporary folder)")
+    parser.add_argument("--batch-files", type=int, default=1000, help="files in the batch section's folder")
+    parser.add_argument("--batch-format", action="append", choices=["jsonl", "json", "html", "csv", "terminal"],
+                        help="report format(s) the batch section writes (default: jsonl, then json)")
     args = parser.parse_args()
     print(f"contractkit benchmarks — {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
@@ -292,7 +371,10 @@ def main() -> None:
     report = Report()
     try:
         for name in args.only or SECTIONS:
-            SECTIONS[name](report, work)
+            if name == "batch":
+                batch(report, work, args.batch_files, tuple(args.batch_format or ("jsonl", "json")))
+            else:
+                SECTIONS[name](report, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any
 # For type checkers: the names re-exported (``x as x``), which _LAZY imports at run time on first use,
 # and Document and CheckSettings for the annotations.
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from contractkit.annotate import annotate_docx as annotate_docx
     from contractkit.checking.batch import DEFAULT_INCLUDE as DEFAULT_INCLUDE
+    from contractkit.checking.batch import CheckStream as CheckStream
     from contractkit.checking.checker import CheckSettings
     from contractkit.checking.workers import CheckPool as CheckPool
     from contractkit.checking.workers import PoolSettings as PoolSettings
@@ -75,6 +78,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "default_standard": ("contractkit.standard", "default_standard"),
     # checking many files: which files of a folder, the pool of worker processes (see check_pool)
     "DEFAULT_INCLUDE": ("contractkit.checking.batch", "DEFAULT_INCLUDE"),
+    "CheckStream": ("contractkit.checking.batch", "CheckStream"),
     "CheckPool": ("contractkit.checking.workers", "CheckPool"),
     "PoolSettings": ("contractkit.checking.workers", "PoolSettings"),
     # reading a contract safely, and what to do when it cannot be read
@@ -108,12 +112,12 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 __all__ = [
     # the calls
-    "check", "check_pool", "generate", "generate_from", "organisation_summary", "render_document", "render_from",
-    "settings_summary",
+    "check", "check_pool", "check_stream", "generate", "generate_from", "organisation_summary", "render_document",
+    "render_from", "settings_summary",
     # the names of _LAZY
     "CheckRequest", "GenerateRequest", "InvalidRequest", "RequestError", "RoleAssignments", "shape_errors",
     "DEFAULT_ROLE", "Organisation", "Standard", "default_standard",
-    "DEFAULT_INCLUDE", "CheckPool", "PoolSettings",
+    "DEFAULT_INCLUDE", "CheckStream", "CheckPool", "PoolSettings",
     "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "SafeZip",
     "OK", "ROLES_UNKNOWN", "CheckRun", "DocumentReport", "Finding", "Status",
     "REPORT_FORMATS", "formatter_for", "ROLES_ADVICE_WEB", "ROLES_CHOOSE_WEB", "ROLES_UNKNOWN_ZH", "STRENGTHS", "Words",
@@ -220,6 +224,7 @@ def check(
     exclude: Iterable[str] = (),
     progress: Callable[[DocumentReport], None] | None = None,
     organisation: Organisation | None = None,
+    executor: Executor | None = None,
 ) -> CheckRun:
     """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
 
@@ -228,16 +233,52 @@ def check(
     ``organisation`` says whose side we are on, e.g. ``Organisation(("华云数智科技有限公司", "华云"),
     "provider")``: the party of that name holds that role, the other side's follows from the contract.
     One file is checked in this process; several go to ``jobs`` worker processes
-    (default: one per CPU), each file limited to ``timeout`` seconds.
+    (default: one per CPU), each file limited to ``timeout`` seconds, or to ``executor`` (see
+    ``check_stream``). The run holds every report: for very many files, iterate ``check_stream``.
 
     >>> run = check("samples/contracts", jobs=2)
     >>> run.exit_code, [d.status for d in run.documents]
     """
-    from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
+    return check_stream(
+        paths, roles=roles, options=options, jobs=jobs, timeout=timeout, include=include, exclude=exclude,
+        progress=progress, organisation=organisation, executor=executor,
+    ).run()
+
+
+def check_stream(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    *,
+    roles: RoleAssignments | None = None,
+    options: Iterable[str] = (),
+    jobs: int | None = None,
+    timeout: float | None = None,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    progress: Callable[[DocumentReport], None] | None = None,
+    organisation: Organisation | None = None,
+    executor: Executor | None = None,
+    window: int | None = None,
+) -> CheckStream:
+    """``check``, as a stream: the reports one by one, in the order of the files, as they are done,
+    with memory flat in the number of files (at most ``window`` files in flight).
+
+    The stream knows before its first report which files it checks (``files``), which it skipped
+    (``skipped``), the run's ``settings`` and ``standard``; ``stream.run()`` gathers it into a CheckRun.
+    Use it as a context manager, so that stopping early stops the workers::
+
+        with check_stream("contracts/") as stream:
+            for report in stream:
+                ...
+
+    ``executor``: any ``concurrent.futures.Executor`` (a ``ProcessPoolExecutor``, Dask's
+    ``client.get_executor()`` …) to check the files on instead of the worker processes of ``jobs`` (whose
+    time and memory limits then do not apply); it is given picklable work (``checking.workers.check_file``
+    and a ``CheckJob``) and left open.
+    """
+    from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, CheckStream, collect, run_batch
     from contractkit.checking.checker import Checker
-    from contractkit.checking.workers import check_one
+    from contractkit.checking.workers import CheckJob, check_one
     from contractkit.requests import CheckRequest
-    from contractkit.results.model import CheckRun
 
     settings = CheckRequest.parse({
         "roles": roles or {}, "options": tuple(options),
@@ -252,15 +293,23 @@ def check(
     batch = BatchSettings(
         jobs=defaults.jobs if jobs is None else jobs, timeout=defaults.timeout if timeout is None else timeout,
     )
-    if len(files) <= 1:
-        reports = [check_one(checker, f) for f in files]
-        if progress:
-            for report in reports:
-                progress(report)
+    reports: Iterator[DocumentReport]
+    if executor is not None:
+        reports = run_batch(files, progress=progress, executor=executor, job=CheckJob.of(checker), window=window)
+    elif len(files) <= 1:
+        reports = _in_this_process(checker, files, progress, check_one)
     else:
         checker.engine.warm_up()  # forked workers inherit the loaded pipeline
-        reports = run_batch(files, lambda: checker, batch, progress)
-    return CheckRun(documents=tuple(reports), settings=settings_summary(settings), skipped=files.skipped)
+        reports = run_batch(files, lambda: checker, batch, progress, window=window)
+    return CheckStream(reports, files, settings_summary(settings), checker.standard.code)
+
+
+def _in_this_process(checker, files, progress, check_one) -> Iterator[DocumentReport]:
+    for path in files:
+        report = check_one(checker, path)
+        if progress:
+            progress(report)
+        yield report
 
 
 def settings_summary(settings: CheckSettings) -> dict[str, Any]:

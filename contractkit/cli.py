@@ -7,8 +7,10 @@ each command imports what it needs when it runs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -16,6 +18,7 @@ from contractkit import __version__
 from contractkit.organisation import DEFAULT_ROLE
 
 if TYPE_CHECKING:
+    from contractkit.fileio import AtomicFile
     from contractkit.requests import RoleAssignments
 
 EXIT_USAGE = 2
@@ -285,8 +288,9 @@ def _ask_parameters(settings):
               help="Read this configuration file (contractkit.toml, or a pyproject.toml's [tool.contractkit]) "
                    "instead of looking for one.")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "csv", "xlsx"]),
-              help="Report format [default: from --output's extension, else terminal].")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "jsonl", "html", "csv", "xlsx"]),
+              help="Report format [default: from --output's extension, else terminal]; jsonl: JSON Lines, "
+                   "a line per document as it is checked, for batches of any size.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -317,9 +321,10 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
     missing or contrary, 1 when some are or a contract's roles could not be
     determined, 2 for usage errors or when a file could not be read.
     """
-    from contractkit.api import check as run_check
+    from contractkit.api import check_stream
     from contractkit.config import organisation_request
     from contractkit.formatters import DEFAULT_FORMAT, format_for_path, formatter_for
+    from contractkit.formatters.streaming import RunHeader, RunningTotals
     from contractkit.requests import CheckRequest
 
     config = _user_config(config_path, no_config)
@@ -333,29 +338,49 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
     for target in [output] if output else []:
         if target.exists() and not force:
             raise UsageFailure(f"{target}: already exists; use --force to overwrite it")
-    show_progress = sys.stderr.isatty()
-    with _progress(show_progress) as progress:
-        run = run_check(
-            paths, roles=request.roles, options=request.options, jobs=jobs, timeout=timeout,
-            include=include or None, exclude=exclude, progress=progress, organisation=request.organisation,
-        )
-    if config.path is not None:  # the report says which file set our organisation or options
-        from dataclasses import replace
-
-        run = replace(run, settings={**run.settings, "config": str(config.path)})
-    annotated = _annotate_all(run, annotate_dir, force) if annotate_dir is not None else True
-    options_for = {"quiet": quiet} if fmt == "terminal" and quiet else {}
-    colour = fmt == "terminal" and output is None and sys.stdout.isatty()
-    data = formatter_for(fmt, **options_for).render(run, colour=colour)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        from contractkit.fileio import write_atomic
-
-        write_atomic(output, data, force=force)
+    # A report on the terminal shows each document as it is checked: no progress line over it.
+    progress = _progress(sys.stderr.isatty() and not (output is None and sys.stdout.isatty()))
+    stream = check_stream(
+        paths, roles=request.roles, options=request.options, jobs=jobs, timeout=timeout,
+        include=include or None, exclude=exclude, progress=progress.callback, organisation=request.organisation,
+    )
+    with stream, progress:
+        settings = stream.settings
+        if config.path is not None:  # the report says which file set our organisation or options
+            settings = {**settings, "config": str(config.path)}
+        annotator = _Annotator(annotate_dir, force, progress, stream.files) if annotate_dir is not None else None
+        options_for = {"quiet": quiet} if fmt == "terminal" and quiet else {}
+        colour = fmt == "terminal" and output is None and sys.stdout.isatty()
+        formatter = formatter_for(fmt, **options_for)
+        totals = RunningTotals()
+        # The report is written as the documents come, in their order: to standard output at once, or to a
+        # temporary file beside the output that becomes it at the end (nothing is left if the run fails).
+        with _report_destination(output, force) as out:
+            writer = formatter.stream(out, RunHeader(stream.standard, settings, len(stream), stream.skipped),
+                                      colour=colour)
+            for report in stream:
+                if annotator is not None:
+                    annotator.add(report)
+                writer.write(report)
+                totals.add(report)
+                if output is None:
+                    out.flush()
+            writer.close()
+    if output is not None:
         click.echo(f"wrote {output}", err=True)
-    sys.exit(run.exit_code if annotated else EXIT_USAGE)
+    sys.exit(totals.exit_code if annotator is None or annotator.written_all else EXIT_USAGE)
+
+
+@contextmanager
+def _report_destination(output: Path | None, force: bool) -> Iterator[BinaryIO | AtomicFile]:
+    from contractkit.fileio import open_atomic
+
+    if output is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with open_atomic(output, force=force) as handle:
+            yield handle
 
 
 def _user_config(path: Path | None, no_config: bool):
@@ -386,59 +411,76 @@ class _progress:
 
     def __init__(self, enabled: bool):
         self.enabled, self.done = enabled, 0
+        self.callback = self.update if enabled else None  # what the check calls with each report
 
     def __enter__(self):
-        return self.update if self.enabled else None
+        return self
 
     def update(self, report) -> None:
         self.done += 1
         mark = {"error": "✗", "roles-unknown": "?"}.get(report.status, "✓")
         click.echo(f"\r{mark} {self.done} checked: {_shown(report.path.name)[:60]:<60}", err=True, nl=False)
 
+    def echo(self, message: str) -> None:
+        """A line on stderr, over the progress line (which the next update draws again)."""
+        click.echo(("\r\x1b[K" if self.enabled and self.done else "") + message, err=True)
+
     def __exit__(self, *exc):
         if self.enabled and self.done:
             click.echo("", err=True)
 
 
-def _annotate_all(run, folder: Path, force: bool) -> bool:
-    """Annotated copies of the checked .docx files; False if they could not be written.
+class _Annotator:
+    """Annotated copies of the checked .docx files, made as their reports come; ``written_all`` is False
+    when some could not be written.
 
     A folder that cannot be written (read-only, full disk) is reported and the
     annotating stops, but the report of the whole run still goes out (exit status 2)
     rather than being lost with it.
     """
-    from contractkit.annotate import annotate_docx
 
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        click.echo(f"Error: not annotated: {_shown(exc.filename or folder)}: {exc.strerror or exc}", err=True)
-        return False
-    used: set[str] = set()
-    written_all = True
-    for report in run.documents:
-        if report.status != "ok" or report.format != "docx":
-            continue
-        name = _unique_name(report.path, used)
+    def __init__(self, folder: Path, force: bool, progress: _progress, files: list[Path]):
+        self.folder, self.force, self.progress = folder, force, progress
+        self.used: set[str] = set()
+        self.written_all = self.enabled = True
         try:
-            summary = annotate_docx(report.path, report, folder / name, force=force)
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            progress.echo(f"Error: not annotated: {_shown(exc.filename or folder)}: {exc.strerror or exc}")
+            self.written_all = self.enabled = False
+            return
+        if not force:  # a copy left by an earlier run: refused before any file is checked
+            for path in files:
+                if path.suffix.lower() == ".docx":
+                    earlier = folder / _unique_name(path, set())
+                    if earlier.exists():
+                        raise UsageFailure(f"{earlier}: already exists; use --force to overwrite it")
+
+    def add(self, report) -> None:
+        from contractkit.annotate import annotate_docx
+
+        if not self.enabled or report.status != "ok" or report.format != "docx":
+            return
+        folder = self.folder
+        name = _unique_name(report.path, self.used)
+        try:
+            summary = annotate_docx(report.path, report, folder / name, force=self.force)
         except FileExistsError as exc:
             raise UsageFailure(str(exc)) from None
         except ValueError as exc:  # e.g. a macro-enabled document: report it, annotate the rest
-            click.echo(f"not annotated: {_shown(exc)}", err=True)
-            continue
+            self.progress.echo(f"not annotated: {_shown(exc)}")
+            return
         except OSError as exc:
             where = Path(exc.filename) if exc.filename else folder / name
-            click.echo(f"Error: not annotated: {_shown(where)}: {exc.strerror or exc}", err=True)
-            written_all = False
+            self.progress.echo(f"Error: not annotated: {_shown(where)}: {exc.strerror or exc}")
+            self.written_all = False
             if where == folder / name:
-                break  # the folder cannot take it (read-only, full disk): the next copies would fail too
-            continue  # the contract itself went away since it was checked
-        click.echo(f"annotated {_shown(folder / name)} ({summary.comments} comments, {summary.insertions} insertions)",
-                   err=True)
+                self.enabled = False  # the folder cannot take it (read-only, full disk): the next would fail too
+            return  # else the contract itself went away since it was checked
+        self.progress.echo(f"annotated {_shown(folder / name)} ({summary.comments} comments, "
+                           f"{summary.insertions} insertions)")
         for miss in list(summary.unanchored) + list(summary.approximate):
-            click.echo(f"  {miss.requirement}: {miss.reason}", err=True)
-    return written_all
+            self.progress.echo(f"  {miss.requirement}: {miss.reason}")
 
 
 def _unique_name(path: Path, used: set[str]) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 class OutputExistsError(FileExistsError):
@@ -19,6 +22,16 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, force: bool = False) -
     A reader never sees a half-written file, and a failure leaves no partial
     output behind.
     """
+    with open_atomic(path, force=force) as handle:
+        handle.write(data)
+    return Path(path)
+
+
+@contextmanager
+def open_atomic(path: str | os.PathLike, *, force: bool = False) -> Iterator[AtomicFile]:
+    """A binary file to write ``path`` through, a piece at a time (a report written while a batch runs):
+    a temporary file in the same folder, renamed to ``path`` when the block ends, removed if it fails.
+    A write that fails raises OSError about ``path``; other errors of the block pass unchanged."""
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(path)
@@ -33,20 +46,42 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, force: bool = False) -
         raise _about(exc, path) from None
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException as exc:
+            yield AtomicFile(temp, path)
+            try:
+                temp.flush()
+                os.fsync(temp.fileno())
+            except OSError as exc:  # a full disk: write() errors name no file at all
+                raise _about(exc, path) from None
+        try:
+            os.chmod(temp_name, 0o644)
+            os.replace(temp_name, path)
+        except OSError as exc:
+            raise _about(exc, path) from None
+    except BaseException:
         try:
             os.unlink(temp_name)
         except FileNotFoundError:
             pass
-        if isinstance(exc, OSError):  # a full disk: write() errors name no file at all
-            raise _about(exc, path) from None
         raise
-    return path
+
+
+class AtomicFile:
+    """The temporary file of ``open_atomic``: ``write`` (bytes), and ``flush``; its errors name the output."""
+
+    def __init__(self, handle: IO[bytes], path: Path):
+        self._handle, self.path = handle, path
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            raise _about(exc, self.path) from None
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except OSError as exc:
+            raise _about(exc, self.path) from None
 
 
 def _about(exc: OSError, path: Path) -> OSError:

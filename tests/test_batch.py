@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import copy as copy_module
+import inspect
 import json
+import multiprocessing
 import os
+import pickle
+import random
 import subprocess
 import sys
 import time
 import typing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from contractkit.checking.batch import DEFAULT_INCLUDE, BatchSettings, collect, run_batch
+from contractkit.checking.workers import CheckJob, check_file
 from contractkit.formatters import formatter_for
 from contractkit.formatters.json_formatter import report_schema
 from contractkit.results.model import CheckRun, DocumentReport, SkipCode
@@ -47,7 +55,7 @@ def _files(tmp_path, names):
 def test_each_misbehaving_file_is_reported_and_the_rest_finish_in_order(tmp_path):
     files = _files(tmp_path, ["a.txt", "hang.txt", "b.txt", "die.txt", "boom.txt", "hog.txt", "c.txt"])
     started = time.monotonic()
-    reports = run_batch(files, FakeChecker, BatchSettings(jobs=2, timeout=3, max_memory_mb=1024))
+    reports = list(run_batch(files, FakeChecker, BatchSettings(jobs=2, timeout=3, max_memory_mb=1024)))
     assert time.monotonic() - started < 40
     assert [r.path for r in reports] == files
     codes = {r.path.name: (r.error.code if r.error else "ok") for r in reports}
@@ -159,3 +167,118 @@ def test_checking_a_folder_reports_its_skipped_files(tmp_path):
     assert [Path(d["path"]).name for d in report["documents"]] == ["合同.txt"]
     assert [(Path(s["path"]).name, s["code"]) for s in report["skipped"]] == [
         ("~$合同.docx", "lock-file"), ("协议.rtf", "unsupported")]
+
+
+# ------------------------------------------------------------------ streaming, and the executor seam
+class SlowExecutor(Executor):
+    """Runs each file's check on threads, finishing in any order; a file named boom* fails its future (as
+    a process lost by an executor would). Counts the futures run_batch holds: submitted, not yet yielded."""
+
+    def __init__(self):
+        self.threads = ThreadPoolExecutor(4)
+        self.submitted, self.yielded, self.most_held = 0, 0, 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        assert fn is check_file and isinstance(args[0], CheckJob)  # picklable work, whatever the executor
+        self.submitted += 1
+        self.most_held = max(self.most_held, self.submitted - self.yielded)
+        return self.threads.submit(self._check, Path(args[1]))
+
+    @staticmethod
+    def _check(path: Path) -> DocumentReport:
+        time.sleep(random.random() / 50)
+        if path.name.startswith("boom"):
+            raise RuntimeError("lost the process")
+        return DocumentReport(path=path, status="ok")
+
+    def shutdown(self, wait=True, **kwargs):
+        self.threads.shutdown(wait)
+
+
+def test_a_batch_streams_in_order_holding_at_most_its_window(tmp_path):
+    names = [f"{i:02d}.txt" for i in range(40)]
+    names[17] = "boom.txt"  # broken, in the middle
+    files = _files(tmp_path, names)
+    executor, seen = SlowExecutor(), []
+    reports = run_batch(files, executor=executor, window=3, progress=seen.append)
+    assert inspect.isgenerator(reports) and executor.submitted == 0  # nothing runs before it is asked for
+    out = []
+    for report in reports:
+        out.append(report)
+        executor.yielded += 1
+        assert executor.submitted - executor.yielded <= 3
+    executor.shutdown()
+    assert [r.path for r in out] == files  # in the order of the files, whatever order they finished in
+    assert executor.most_held <= 3
+    broken = out[17]
+    assert broken.status == "error" and broken.error.code == "crashed" and "lost the process" in broken.error.message
+    assert all(r.status == "ok" for r in out[:17] + out[18:])  # the stream went on past it
+    assert sorted(r.path for r in seen) == sorted(files)  # progress: once per file, the broken one too
+
+
+def test_stopping_a_batch_early_submits_no_more(tmp_path):
+    files = _files(tmp_path, [f"{i}.txt" for i in range(30)])
+    executor = SlowExecutor()
+    reports = run_batch(files, executor=executor, window=4)
+    assert next(reports).path == files[0]
+    reports.close()
+    executor.shutdown()
+    assert executor.submitted <= 5
+
+
+def test_the_pool_batch_is_a_generator_too(tmp_path):
+    files = _files(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    reports = run_batch(files, FakeChecker, BatchSettings(jobs=1, timeout=30, max_memory_mb=0), window=1)
+    assert inspect.isgenerator(reports)
+    assert [r.path for r in reports] == files
+
+
+def test_check_settings_survive_pickling():
+    from contractkit.checking.checker import CheckSettings
+    from contractkit.organisation import Organisation
+
+    settings = CheckSettings(roles={"甲方": ["provider"], "乙方": ("om", "security")}, options={"cii"},
+                             extra_requirements=("5d-accept-supervision",), organisation=Organisation(("华云",)))
+    for copy in (pickle.loads(pickle.dumps(settings)), copy_module.deepcopy(settings)):
+        assert copy == settings and copy.roles["乙方"] == ("om", "security")
+        with pytest.raises(TypeError):
+            copy.roles["丙方"] = ("customer",)  # still immutable
+    job = CheckJob(settings, "/some/standard")
+    assert pickle.loads(pickle.dumps(job)) == job
+
+
+def test_an_executor_of_spawned_processes_gives_the_pools_reports():
+    """The seam: the same check on a ProcessPoolExecutor (spawned, so everything really is pickled)."""
+    from contractkit.api import check_stream
+
+    files = [SAMPLES / "om-platform-maintenance.docx", SAMPLES / "it-outsourcing-generic.txt",
+             SAMPLES / "missing.docx"]
+    pooled = check_stream(files, jobs=2, roles=None, options=["cii"]).run()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as executor:
+        seamed = check_stream(files, options=["cii"], executor=executor).run()
+    assert [d.as_dict() for d in seamed.documents] == [d.as_dict() for d in pooled.documents]
+    assert seamed.as_dict() == pooled.as_dict()
+    assert [d.status for d in seamed.documents] == ["ok", "ok", "error"]
+
+
+def test_an_engines_own_kind_of_future_is_taken_too(tmp_path):
+    class EngineFuture:  # result() and add_done_callback(), as Ray's or Dask's own futures have
+        def __init__(self, report):
+            self.report = report
+
+        def result(self):
+            if self.report.path.name.startswith("boom"):
+                raise RuntimeError("worker lost")
+            return self.report
+
+        def add_done_callback(self, callback):
+            callback(self)
+
+    class Engine(Executor):
+        def submit(self, fn, /, *args, **kwargs):
+            return EngineFuture(DocumentReport(path=Path(args[1]), status="ok"))
+
+    files = _files(tmp_path, ["a.txt", "boom.txt", "c.txt"])
+    reports = list(run_batch(files, executor=Engine()))
+    assert [(r.path, r.status) for r in reports] == [(files[0], "ok"), (files[1], "error"), (files[2], "ok")]

@@ -120,3 +120,29 @@ def test_annotate_writes_copies_and_leaves_originals(batch_dir, tmp_path):
 def test_terminal_report_without_a_tty_has_no_colour():
     result = _run(SAMPLES / "it-outsourcing-generic.txt")
     assert "\x1b[" not in result.stdout and "5b1-transfer-depth" in result.stdout
+
+
+def test_jsonl_streams_the_json_reports_in_order_past_a_broken_file(batch_dir, tmp_path):
+    whole = json.loads(_run(batch_dir, "--format", "json", "--jobs", "2").stdout)
+    out = tmp_path / "report.jsonl"
+    result = _run(batch_dir, "-o", out, "--jobs", "2")  # the format from the extension
+    assert result.returncode == 2, result.stderr  # locked.docx could not be read
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["type"] == "run" and lines[0]["schema"] == "contractkit.check-stream/1"
+    documents = [line["document"] for line in lines if line["type"] == "document"]
+    assert documents == whole["documents"]  # the same reports, in the same (input) order
+    names = [Path(d["path"]).name for d in documents]
+    assert names.index("locked.docx") not in (0, len(names) - 1)  # broken in the middle: the rest follow it
+    assert [line["skipped"] for line in lines if line["type"] == "skipped"] == whole["skipped"]
+    assert lines[-1]["type"] == "summary" and lines[-1]["exit_code"] == 2
+    assert lines[-1]["statuses"]["error"] == 1 and lines[-1]["documents"] == len(documents) == 5
+    again = _run(batch_dir, "-o", out)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert [Path(s["path"]).name for s in whole["skipped"]] == ["notes.xlsx"]
+    # A report contractkit wrote is not checked when it lies in the folder checked.
+    shutil.copy(out, batch_dir / "earlier.jsonl")
+    try:
+        rerun = json.loads(_run(batch_dir, "--format", "json", "--jobs", "2").stdout)
+    finally:
+        (batch_dir / "earlier.jsonl").unlink()
+    assert {(Path(s["path"]).name, s["code"]) for s in rerun["skipped"]} >= {("earlier.jsonl", "own-output")}

@@ -183,15 +183,15 @@ def test_command_line_over_config_over_defaults():
 def captured(monkeypatch):
     """contractkit check with the checking replaced: what the command line hands the library."""
     import contractkit.api
-    from contractkit.results.model import CheckRun
+    from contractkit.checking.batch import CheckStream, Collection
 
     calls = []
 
     def fake_check(paths, **kwargs):
         calls.append(kwargs)
-        return CheckRun(documents=())
+        return CheckStream(iter(()), Collection(), {}, "T/CCIA 004-2024")  # no documents
 
-    monkeypatch.setattr(contractkit.api, "check", fake_check)
+    monkeypatch.setattr(contractkit.api, "check_stream", fake_check)
     return calls
 
 
@@ -295,10 +295,10 @@ def _recording_check_path(self, path):
 def test_the_organisation_reaches_the_batch_workers(tmp_path, monkeypatch):
     import contractkit
     from contractkit.checking.checker import Checker
-    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.understanding.nlp import JiebaEngine
 
     monkeypatch.setattr(Checker, "check_path", _recording_check_path)  # forked workers inherit it
-    monkeypatch.setattr(SpacyJiebaEngine, "warm_up", lambda self: None)
+    monkeypatch.setattr(JiebaEngine, "warm_up", lambda self: None)
     files = [_write(tmp_path / f"{n}.txt", "合同") for n in ("a", "b", "c")]
     run = contractkit.check(files, jobs=2, organisation=Organisation(("华云", "华云数智"), "om"))
     assert [d.notes for d in run.documents] == [("华云|华云数智=om",)] * 3

@@ -127,7 +127,7 @@ def _render(name: str, run: CheckRun, **kwargs) -> bytes:
 
 # ------------------------------------------------------------------ registry
 def test_every_format_is_registered_with_its_metadata(run):
-    assert set(FORMATS) == {"terminal", "json", "html", "csv", "xlsx"}
+    assert set(FORMATS) == {"terminal", "json", "jsonl", "html", "csv", "xlsx"}
     assert DEFAULT_FORMAT == "terminal"
     for name in FORMATS:
         formatter = formatter_for(name)
@@ -139,13 +139,14 @@ def test_every_format_is_registered_with_its_metadata(run):
 
 
 def test_unknown_format_names_the_choices():
-    with pytest.raises(ValueError, match="terminal, json, html, csv, xlsx"):
+    with pytest.raises(ValueError, match="terminal, json, jsonl, html, csv, xlsx"):
         formatter_for("pdf")
 
 
 def test_format_follows_the_output_file_name():
     assert format_for_path("out/report.HTML") == "html"
     assert format_for_path("结果.xlsx") == "xlsx"
+    assert format_for_path("batch.jsonl") == "jsonl"
     assert format_for_path("report") is None
 
 
@@ -517,3 +518,106 @@ def test_xlsx_lists_skipped_files_in_both_sheets(run, skipping):
     assert summary.cell(row=heading + 3, column=2).data_type != "f"
     assert "合计：共检查 2 份文件，另有 2 个文件未检查（见“跳过的文件”）" in column[heading - 2]
     assert column.index("图例") > heading + 2  # the legend follows, not overwritten
+
+
+# ------------------------------------------------------------------ streaming: a document at a time
+def _stream(name: str, run: CheckRun, **options) -> bytes:
+    """The report written a document at a time, as ``contractkit check`` writes it while a batch runs."""
+    from contractkit.formatters.streaming import RunHeader, write_run
+
+    out = io.BytesIO()
+    write_run(formatter_for(name, **options), out, RunHeader.of(run), iter(run.documents))
+    return out.getvalue()
+
+
+def _with_skipping(run: CheckRun) -> CheckRun:
+    return CheckRun(documents=run.documents * 2, settings=run.settings,
+                    skipped=(SkippedFile(Path("协议.rtf"), "RTF 文档：请另存为 .docx 后再检查", "unsupported"),))
+
+
+@pytest.mark.parametrize("name", ["terminal", "json", "jsonl", "html", "csv", "xlsx"])
+def test_a_report_streamed_a_document_at_a_time_is_the_rendered_one(run, name):
+    for each in (run, _with_skipping(run), CheckRun(documents=())):
+        assert _stream(name, each) == _render(name, each)
+
+
+def test_json_streamed_is_exactly_the_run_as_json(run):
+    for each in (run, _with_skipping(run), CheckRun(documents=()), CheckRun(documents=run.documents[:1])):
+        expected = json.dumps(each.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+        assert _stream("json", each).decode("utf-8") == expected
+
+
+def _jsonl_validator():
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    from contractkit.formatters.json_formatter import report_schema
+    from contractkit.formatters.jsonl_formatter import stream_schema
+
+    reports = report_schema()
+    registry = Registry().with_resource(reports["$id"], Resource.from_contents(reports))
+    return Draft202012Validator(stream_schema(), registry=registry)
+
+
+def test_jsonl_is_a_line_per_document_in_order_between_a_run_line_and_a_summary(run):
+    many = _with_skipping(run)
+    text = _render("jsonl", many).decode("utf-8")
+    assert text.endswith("\n") and "\r" not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    validator = _jsonl_validator()
+    for line in lines:
+        validator.validate(line)
+    assert [line["type"] for line in lines] == ["run", "skipped", "document", "document", "document", "document",
+                                                "summary"]
+    first, last = lines[0], lines[-1]
+    assert first["schema"] == "contractkit.check-stream/1" and first["report_schema"] == SCHEMA_VERSION
+    assert (first["documents"], first["skipped"]) == (4, 1)
+    whole = json.loads(_render("json", many))
+    assert {key: first[key] for key in ("standard", "settings")} == {k: whole[k] for k in ("standard", "settings")}
+    documents = [line for line in lines if line["type"] == "document"]
+    assert [line["index"] for line in documents] == [0, 1, 2, 3]
+    assert [line["document"] for line in documents] == whole["documents"]  # exactly the json format's objects
+    assert [line["skipped"] for line in lines if line["type"] == "skipped"] == whole["skipped"]
+    assert last == {
+        "type": "summary", "documents": 4, "statuses": {"ok": 2, "roles-unknown": 0, "error": 2},
+        "results": {"satisfied": 2, "partial": 2, "missing": 2, "contrary": 2}, "must_problems": 4,
+        "documents_with_must_problems": 2, "skipped": 1, "exit_code": many.exit_code,
+    }
+    empty = [json.loads(line) for line in _render("jsonl", CheckRun(documents=())).decode().splitlines()]
+    assert [line["type"] for line in empty] == ["run", "summary"] and empty[-1]["exit_code"] == 0
+
+
+def test_jsonl_schema_refuses_what_consumers_must_not_see(run):
+    from jsonschema import ValidationError
+
+    validator = _jsonl_validator()
+    document = json.loads(_render("jsonl", run).decode().splitlines()[1])
+    document["document"]["status"] = "fine"  # checked against the report schema's document
+    with pytest.raises(ValidationError):
+        validator.validate(document)
+    with pytest.raises(ValidationError):
+        validator.validate({"type": "page"})
+
+
+def test_the_summary_a_report_keeps_as_it_goes_is_the_runs(run):
+    from contractkit.formatters.common import totals
+    from contractkit.formatters.streaming import RunningTotals
+
+    many = _with_skipping(run)
+    running = RunningTotals()
+    for document in many.documents:
+        running.add(document)
+    assert running.totals(len(many.skipped)) == totals(many)
+    assert running.statuses == many.status_counts() and running.exit_code == many.exit_code
+
+
+def test_html_keeps_the_documents_it_waits_to_place_out_of_memory(run, monkeypatch):
+    from contractkit.formatters import html_formatter
+
+    many = _with_skipping(run)
+    in_memory = _render("html", many)
+    monkeypatch.setattr(html_formatter, "_IN_MEMORY", 1)  # every section straight to a temporary file
+    monkeypatch.setattr(html_formatter, "_CHUNK", 7)  # and read back in pieces that split characters
+    assert _stream("html", many) == in_memory
+    page = in_memory.decode("utf-8")
+    assert page.count('<section class="document"') == 4 and page.count('<td class="n">') == 4

@@ -12,6 +12,7 @@ from lxml import etree
 from contractkit.annotate import annotate_docx
 from contractkit.checking.understanding.tables import row_sentences
 from contractkit.standard import default_standard
+
 from support import checker, source_from_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

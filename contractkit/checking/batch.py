@@ -8,16 +8,20 @@ and what to do), and every report format lists them.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import itertools
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.checking.workers import CheckPool, PoolSettings
+from contractkit.checking.workers import CheckJob, CheckPool, PoolSettings, check_file, checker_for_job, error_report
 from contractkit.reading.errors import ERROR_ADVICE_ZH
-from contractkit.results.model import DocumentReport, SkipCode, SkippedFile
+from contractkit.results.model import CheckRun, DocumentReport, SkipCode, SkippedFile
 
 DEFAULT_INCLUDE = ("*.docx", "*.odt", "*.doc", "*.wps", "*.pdf", "*.txt", "*.md")
 
@@ -99,9 +103,10 @@ _OTHER_TYPES: dict[tuple[str, ...], str] = {
 _BY_SUFFIX = {suffix: advice for suffixes, advice in _OTHER_TYPES.items() for suffix in suffixes}
 # Files contractkit itself writes: an annotated copy (cli --annotate) and reports (formatters).
 _ANNOTATED = re.compile(r".+\.annotated(-\d+)?\.docx", re.IGNORECASE)
-_REPORT_SUFFIXES = (".json", ".html", ".htm", ".csv", ".txt")
+_REPORT_SUFFIXES = (".json", ".jsonl", ".html", ".htm", ".csv", ".txt")
 _REPORT_MARKS = (
     b'"schema": "contractkit.check/',  # json
+    b'{"schema": "contractkit.check-stream/',  # jsonl: its first line
     b'<meta name="generator" content="contractkit">',  # html
     "\ufeff文件,文件状态,".encode(),  # csv: byte-order mark, then the header of formatters.tables
 )
@@ -174,20 +179,158 @@ def _head(path: Path, size: int) -> bytes:
         return b""
 
 
+def default_window(workers: int) -> int:
+    """How many files a batch keeps in flight: enough to keep ``workers`` busy past a slow file, few
+    enough that the reports waiting for their turn stay a few megabytes."""
+    return max(32, 4 * workers)
+
+
 def run_batch(
-    files: list[Path],
-    checker_factory: Callable,
+    files: Iterable[Path],
+    checker_factory: Callable | None = None,
     settings: BatchSettings = BatchSettings(),
     progress: Callable[[DocumentReport], None] | None = None,
-) -> list[DocumentReport]:
-    """Check ``files`` in a pool of worker processes; reports come back in the order of ``files``."""
-    from concurrent.futures import as_completed
+    *,
+    executor: Executor | None = None,
+    job: CheckJob | None = None,
+    window: int | None = None,
+) -> Iterator[DocumentReport]:
+    """Check ``files``, yielding each report in the order of ``files`` as soon as it and those before it
+    are done. A generator: memory stays flat in the number of files, whatever it is.
 
-    if not files:
-        return []
-    with CheckPool(checker_factory, settings, size=min(settings.workers, len(files))) as pool:
-        futures = [pool.submit(path) for path in files]
-        if progress:
-            for future in as_completed(futures):
-                progress(future.result())
-        return [future.result() for future in futures]
+    At most ``window`` files (default ``default_window``) are submitted and not yet yielded: the next
+    file is submitted only as one leaves. ``progress`` is called once per report as each completes (in
+    the order they complete, in the thread iterating), a broken file included: every file yields a
+    report, a bad one its error.
+
+    By default the files go to a ``CheckPool`` of ``settings.workers`` processes (each file under its
+    time and memory limits) whose workers build their checker with ``checker_factory``, or from ``job``.
+    With ``executor`` (any ``concurrent.futures.Executor``: a ``ProcessPoolExecutor``, Dask's
+    ``client.get_executor()`` …), each file is ``executor.submit(check_file, job, path)`` instead: ``job``
+    (default ``CheckJob()``) says how to check, the executor's own limits apply, and it is left open.
+    A future that fails (its process lost) becomes that file's "crashed" error.
+    """
+    if executor is not None:
+        job = job or CheckJob()
+        return _windowed(files, lambda path: executor.submit(check_file, job, path), progress, window)
+    if checker_factory is None:
+        checker_factory = functools.partial(checker_for_job, job or CheckJob())
+    return _pooled(files, checker_factory, settings, progress, window)
+
+
+def _pooled(files, checker_factory, settings: BatchSettings, progress, window) -> Iterator[DocumentReport]:
+    workers = min(settings.workers, len(files)) if isinstance(files, Sequence) else settings.workers
+    upcoming = iter(files)  # any iterable: a list, or paths found while the batch runs
+    first = next(upcoming, None)
+    if first is None:
+        return
+    with CheckPool(checker_factory, settings, size=workers) as pool:
+        # The pool's own queue is unbounded: the window bounds what is handed to it.
+        yield from _windowed(itertools.chain([first], upcoming), pool.submit, progress,
+                             window or default_window(workers))
+
+
+def _windowed(files: Iterable[Path], submit: Callable[[Path], Future], progress,
+              window: int | None) -> Iterator[DocumentReport]:
+    window = max(1, window or default_window(os.cpu_count() or 1))
+    upcoming = iter(files)
+    pending: deque[Future] = deque()  # submitted and not yet yielded, in the order of files
+    paths: dict[Future, Path] = {}
+    unreported: set[Future] = set()  # of those, not yet given to progress
+    try:
+        while True:
+            while len(pending) < window:
+                path = next(upcoming, None)
+                if path is None:
+                    break
+                future = _submit(submit, path)
+                pending.append(future)
+                paths[future] = path
+                unreported.add(future)
+            if not pending:
+                return
+            head = pending[0]
+            # Wait for the first file's report, telling progress of every other one done meanwhile.
+            while head in unreported:
+                done, _ = wait(unreported, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=pending.index) if len(done) > 1 else done:
+                    unreported.discard(future)
+                    if progress:
+                        progress(_report(future, paths[future]))
+            pending.popleft()
+            yield _report(head, paths.pop(head))
+    finally:  # stopped early (an error, a consumer that had enough): nothing more is started for us
+        for future in pending:
+            future.cancel()
+
+
+def _submit(submit: Callable[[Path], Future], path: Path) -> Future:
+    """The future of ``path``'s report; an executor that refuses it (shut down, broken) fails only it.
+    An engine's own kind of future (``result()`` and ``add_done_callback``) is chained to a standard one."""
+    try:
+        future = submit(path)
+    except Exception as exc:
+        failed: Future = Future()
+        failed.set_exception(exc)
+        return failed
+    if isinstance(future, Future):
+        return future
+    chained: Future = Future()
+    future.add_done_callback(lambda done: _settle(chained, done))
+    return chained
+
+
+def _settle(chained: Future, done) -> None:
+    try:
+        chained.set_result(done.result())
+    except BaseException as exc:  # noqa: BLE001 (a cancelled or failed future: that file's error)
+        chained.set_exception(exc)
+
+
+def _report(future: Future, path: Path) -> DocumentReport:
+    """The future's report; a future that failed (the executor lost its process) is that file's error."""
+    try:
+        return future.result()
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+        return error_report(Path(path), "crashed", detail)
+
+
+class CheckStream(Iterator[DocumentReport]):
+    """A check under way: what is known before the first report (``files``, ``skipped``, ``settings``,
+    ``standard``), then the reports, one per file in the order of ``files``, as they are done. Iterate
+    it once; ``close()`` (or leaving its ``with`` block) stops the checking early. ``run()`` gathers it
+    into a CheckRun (every report in memory: for a few files, not for a million)."""
+
+    def __init__(self, reports: Iterator[DocumentReport], files: Collection, settings: dict,
+                 standard: str):
+        self._reports = reports
+        self.files, self.skipped = files, files.skipped
+        self.settings, self.standard = settings, standard
+
+    def __len__(self) -> int:
+        """How many reports the stream gives in all."""
+        return len(self.files)
+
+    def __iter__(self) -> CheckStream:
+        return self
+
+    def __next__(self) -> DocumentReport:
+        return next(self._reports)
+
+    def close(self) -> None:
+        close = getattr(self._reports, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> CheckStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self) -> CheckRun:
+        """The whole run: every report, the settings and the skipped files."""
+        with self:
+            documents = tuple(self)
+        return CheckRun(documents=documents, standard=self.standard, settings=self.settings, skipped=self.skipped)

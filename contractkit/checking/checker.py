@@ -58,6 +58,14 @@ class CheckSettings:
         object.__setattr__(self, "roles", MappingProxyType(frozen))
         object.__setattr__(self, "options", frozenset(self.options))
 
+    def __reduce__(self) -> tuple[type[CheckSettings], tuple[object, ...]]:
+        """Picklable (a mapping proxy is not): rebuilt from its fields, ``roles`` as a plain dict, so that
+        settings travel to the processes of any executor (``contractkit.checking.workers.check_file``)."""
+        from dataclasses import fields
+
+        values = [getattr(self, f.name) for f in fields(self)]
+        return type(self), tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values)
+
 
 class Checker:
     def __init__(

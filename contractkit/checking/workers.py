@@ -6,6 +6,11 @@ A file that hangs past the time limit, exhausts the memory limit or kills its
 worker resolves to that file's error report; the worker is replaced and the
 pool goes on. ``submit`` returns a ``concurrent.futures.Future``, so the CLI
 batch can wait on it and the web service can await it off its event loop.
+
+The pool is the default engine, for its per-file limits. ``check_file`` is the
+same check as a module-level function of picklable arguments (a ``CheckJob`` and
+a path), for any ``concurrent.futures.Executor`` — a ``ProcessPoolExecutor``,
+Dask's ``client.get_executor()`` — that ``batch.run_batch(executor=…)`` is given.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from contractkit.reading.errors import ERROR_ADVICE
 from contractkit.results.model import DocumentError, DocumentReport
 
 if TYPE_CHECKING:
+    from contractkit.checking.checker import Checker, CheckSettings
+    from contractkit.checking.understanding.nlp import NlpEngine
     from contractkit.requests import RoleAssignments
+    from contractkit.standard import Standard
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,11 @@ class CheckPool:
         self._factory = checker_factory
         self._queue: queue.Queue[Task | None] = queue.Queue()
         self._closed = threading.Event()
+        # Wakes the supervisor when a file is queued while it waits on busy workers, so that an idle worker
+        # starts it at once (not at the end of the wait): a byte down a pipe, at most one unread.
+        self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
+        self._wake_lock = threading.Lock()
+        self._wake_sent = False
         self._workers = [self._new_worker() for _ in range(size or settings.workers)]
         self._supervisor = threading.Thread(target=self._supervise, name="contractkit-pool", daemon=True)
         self._supervisor.start()
@@ -99,7 +112,17 @@ class CheckPool:
         )
         task.future.set_running_or_notify_cancel()
         self._queue.put(task)
+        self._wake()
         return task.future
+
+    def _wake(self) -> None:
+        with self._wake_lock:
+            if not self._wake_sent:
+                self._wake_sent = True
+                try:
+                    self._wake_write.send_bytes(b"")
+                except OSError:  # closed: the pool is shutting down
+                    pass
 
     def close(self) -> None:
         """Stop the workers; files still queued resolve to a 'crashed' error."""
@@ -107,6 +130,7 @@ class CheckPool:
             return
         self._closed.set()
         self._queue.put(None)
+        self._wake()
         self._supervisor.join(timeout=10)
 
     def __enter__(self) -> CheckPool:
@@ -126,19 +150,37 @@ class CheckPool:
                 busy = [w.connection for w in self._workers if w.task]
                 if not busy:
                     continue
-                ready = multiprocessing.connection.wait(busy, timeout=0.2)
-                self._collect(ready)
+                idle = len(busy) < len(self._workers)  # then a file queued meanwhile should wake us
+                ready = multiprocessing.connection.wait([*busy, self._wake_read] if idle else busy, timeout=0.2)
+                if self._wake_read in ready:
+                    self._woken()
+                finished = self._collect(ready)
+                if finished:
+                    # The freed workers get their next files first: a future's callbacks (the review
+                    # service records each result in its database) run in this thread, and must not
+                    # keep the workers idle meanwhile.
+                    try:
+                        self._feed_idle_workers(wait=False)
+                    finally:
+                        for task, report in finished:
+                            task.future.set_result(report)
         finally:
             self._shutdown()
 
-    def _feed_idle_workers(self) -> None:
+    def _woken(self) -> None:
+        with self._wake_lock:
+            while self._wake_read.poll():
+                self._wake_read.recv_bytes()
+            self._wake_sent = False
+
+    def _feed_idle_workers(self, wait: bool = True) -> None:
         for index, worker in enumerate(self._workers):
             if worker.task:
                 continue
             any_busy = any(w.task for w in self._workers)
             try:
                 # Block briefly only when nothing is running, so results are collected promptly.
-                task = self._queue.get(timeout=0.2) if not any_busy else self._queue.get_nowait()
+                task = self._queue.get(timeout=0.2) if wait and not any_busy else self._queue.get_nowait()
             except queue.Empty:
                 return
             if task is None:
@@ -148,8 +190,11 @@ class CheckPool:
                 worker = self._workers[index] = worker.replace()
             worker.start(task)
 
-    def _collect(self, ready) -> None:
+    def _collect(self, ready) -> list[tuple[Task, DocumentReport]]:
+        """The reports of the workers in ``ready``, their workers freed (futures not yet resolved); a
+        worker that died or ran out of time is replaced and its file resolved to an error at once."""
         now = time.monotonic()
+        finished: list[tuple[Task, DocumentReport]] = []
         for index, worker in enumerate(self._workers):
             task = worker.task
             if not task:
@@ -161,11 +206,12 @@ class CheckPool:
                     self._lose(index, task, "crashed", "the checking process stopped unexpectedly")
                     continue
                 worker.task = None
-                task.future.set_result(report)
+                finished.append((task, report))
             elif not worker.process.is_alive():
                 self._lose(index, task, "crashed", "the checking process stopped unexpectedly")
             elif now - worker.started > self.settings.timeout:
                 self._lose(index, task, "timeout", f"no result after {self.settings.timeout:g} s")
+        return finished
 
     def _lose(self, index: int, task: Task, code: str, detail: str) -> None:
         """The worker running ``task`` failed: the task gets an error report, the worker is replaced."""
@@ -176,6 +222,10 @@ class CheckPool:
         task.future.set_result(report)
 
     def _shutdown(self) -> None:
+        with self._wake_lock:
+            self._wake_sent = True  # nothing more is sent
+            self._wake_read.close()
+            self._wake_write.close()
         for worker in self._workers:
             if worker.task:
                 worker.task.future.set_result(error_report(worker.task.path, "crashed", "the service stopped",
@@ -282,6 +332,74 @@ def check_one(checker, path: Path, max_memory_mb: int | None = None, display_nam
         traceback.print_exc()
         return error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0],
                             display_name=display_name)
+
+
+# ------------------------------------------------------------------ the check any executor can run
+@dataclass(frozen=True)
+class CheckJob:
+    """What a process needs to check files, all of it picklable: how to check (``settings``; None: the
+    defaults) and against which standard (the folder or manifest of its data; None: the one shipped).
+    Travels with each file to the processes of an executor, which build their checker from it once."""
+
+    settings: CheckSettings | None = None
+    standard: str | None = None
+
+    @classmethod
+    def of(cls, checker: Checker) -> CheckJob:
+        """The job that checks as ``checker`` does (its standard by its data folder's manifest)."""
+        from contractkit.standard import default_standard
+
+        standard = checker.standard
+        return cls(checker.settings, None if standard is default_standard() else str(standard.manifest_path))
+
+
+def check_file(job: CheckJob, path: str | os.PathLike[str], display_name: str | None = None) -> DocumentReport:
+    """Check one file in this process as ``job`` says; never raises for a bad file (its error report).
+
+    Module-level, of picklable arguments and result: what ``batch.run_batch`` submits to an executor
+    (``executor.submit(check_file, job, path)``). The first call in a process loads the language
+    pipeline (once per standard), later calls reuse it. No time or memory limit applies here: that is
+    the executor's to impose (``CheckPool`` imposes its own).
+    """
+    started = time.monotonic()
+    try:
+        checker = checker_for_job(job)
+    except Exception as exc:  # e.g. a standard folder the executor's machine does not have
+        report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0],
+                              display_name=display_name)
+    else:
+        report = check_one(checker, Path(path), None, display_name)
+    return report if report.seconds else replace(report, seconds=time.monotonic() - started)
+
+
+# This process's checkers, by job (a pickled CheckJob: CheckSettings holds a mapping, so no hash), and
+# their language pipelines, by standard: what check_file builds once and reuses.
+_CHECKERS: dict[bytes, Checker] = {}
+_ENGINES: dict[str | None, tuple[Standard, NlpEngine]] = {}
+_MAX_CHECKERS = 16
+
+
+def checker_for_job(job: CheckJob) -> Checker:
+    """This process's checker for ``job``, built on first use (the language pipeline once per standard)."""
+    import pickle
+
+    from contractkit.checking.checker import Checker
+
+    key = pickle.dumps(job)
+    checker = _CHECKERS.get(key)
+    if checker is None:
+        if job.standard not in _ENGINES:
+            from contractkit.standard import default_standard, load_standard
+
+            standard = default_standard() if job.standard is None else load_standard(job.standard)
+            engine = Checker(standard=standard).engine
+            engine.warm_up()
+            _ENGINES[job.standard] = standard, engine
+        standard, engine = _ENGINES[job.standard]
+        if len(_CHECKERS) >= _MAX_CHECKERS:
+            _CHECKERS.pop(next(iter(_CHECKERS)))
+        checker = _CHECKERS[key] = Checker(job.settings, engine=engine, standard=standard)
+    return checker
 
 
 def _limit_memory(megabytes: int) -> None:

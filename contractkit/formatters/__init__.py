@@ -7,6 +7,13 @@ library never prints: the caller decides where the bytes go.
     >>> formatter = formatter_for("html")
     >>> data = formatter.render(run)          # bytes, UTF-8 for the text formats
 
+Or written while the check runs, a document at a time (see ``streaming``)::
+
+    >>> writer = formatter.stream(out, RunHeader(standard, settings, len(files), skipped))
+    >>> for report in reports:
+    ...     writer.write(report)
+    >>> writer.close()
+
 ``binary`` tells a caller whether the output makes sense on a terminal
 (``xlsx`` does not); every formatter returns bytes all the same.
 """
@@ -14,9 +21,12 @@ library never prints: the caller decides where the bytes go.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from contractkit.results.model import CheckRun
+
+if TYPE_CHECKING:
+    from contractkit.formatters.streaming import BinaryOut, ReportWriter, RunHeader
 
 
 class Formatter(Protocol):
@@ -27,11 +37,14 @@ class Formatter(Protocol):
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes: ...
 
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> ReportWriter: ...
+
 
 # format -> "module:Class", imported on first use so openpyxl/jinja2 load only when needed.
 FORMATTERS = {
     "terminal": "contractkit.formatters.terminal_formatter:TerminalFormatter",
     "json": "contractkit.formatters.json_formatter:JsonFormatter",
+    "jsonl": "contractkit.formatters.jsonl_formatter:JsonLinesFormatter",
     "html": "contractkit.formatters.html_formatter:HtmlFormatter",
     "csv": "contractkit.formatters.csv_formatter:CsvFormatter",
     "xlsx": "contractkit.formatters.xlsx_formatter:XlsxFormatter",
@@ -42,6 +55,7 @@ DEFAULT_FORMAT = "terminal"
 # file-name extension -> format, for "--output report.html" without "--format".
 _EXTENSIONS = {
     "json": "json",
+    "jsonl": "jsonl",
     "html": "html",
     "htm": "html",
     "csv": "csv",

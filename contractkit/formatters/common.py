@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contractkit.results.model import ERROR, ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, Status
+from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Evidence, Finding, SkippedFile, Status
 from contractkit.standard import Standard, default_standard
 
 # Problems first, the most serious first: what the user must act on heads the report.
@@ -154,20 +155,12 @@ class Totals:
 
 
 def totals(run: CheckRun) -> Totals:
-    counts = {status.value: 0 for status in STATUS_ORDER}
+    from contractkit.formatters.streaming import RunningTotals
+
+    running = RunningTotals()
     for document in run.documents:
-        for status, count in document.counts().items():
-            counts[status] += count
-    documents = run.status_counts()
-    return Totals(
-        documents=len(run.documents),
-        errors=documents[ERROR],
-        must_problems=sum(len(d.must_problems) for d in run.documents),
-        documents_with_must_problems=sum(1 for d in run.documents if d.must_problems),
-        counts=counts,
-        roles_unknown=documents[ROLES_UNKNOWN],
-        skipped=len(run.skipped),
-    )
+        running.add(document)
+    return running.totals(len(run.skipped))
 
 
 def summary_parts(total: Totals) -> list[tuple[str, str]]:
@@ -192,9 +185,10 @@ def summary_parts(total: Totals) -> list[tuple[str, str]]:
     return parts
 
 
-def skipped_rows(run: CheckRun) -> list[tuple[str, str, str]]:
-    """(path, code, reason) of each skipped file, safe to print."""
-    return [(printable(str(s.path)), s.code, printable(s.reason)) for s in run.skipped]
+def skipped_rows(run: CheckRun | Iterable[SkippedFile]) -> list[tuple[str, str, str]]:
+    """(path, code, reason) of each skipped file (of a run, or given), safe to print."""
+    skipped = run.skipped if isinstance(run, CheckRun) else run
+    return [(printable(str(s.path)), s.code, printable(s.reason)) for s in skipped]
 
 
 def summary_text(total: Totals) -> str:

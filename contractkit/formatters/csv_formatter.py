@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from contractkit.formatters.common import ROLES_ADVICE_CLI, Words
-from contractkit.formatters.tables import HEADER, rows
-from contractkit.results.model import CheckRun
+from contractkit.formatters.streaming import BinaryOut, RunHeader, TextOut, render_run
+from contractkit.formatters.tables import HEADER, document_rows, skipped_row
+from contractkit.results.model import CheckRun, DocumentReport
 from contractkit.standard import Standard
 
 BOM = "\ufeff"
@@ -29,8 +31,28 @@ class CsvFormatter:
         self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        return render_run(self, run, colour=colour)
+
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> CsvWriter:
+        return CsvWriter(out, header, self.roles_advice, self.words)
+
+
+class CsvWriter:
+    """The rows of each document as it comes; the skipped files' rows last."""
+
+    def __init__(self, out: BinaryOut, header: RunHeader, roles_advice: str, words: Words):
+        self.out, self.header, self.roles_advice, self.words = TextOut(out), header, roles_advice, words
+        self.out.write(BOM)
+        self._rows([HEADER])
+
+    def write(self, document: DocumentReport) -> None:
+        self._rows(document_rows(document, self.roles_advice, self.words))
+
+    def close(self) -> None:
+        self._rows(skipped_row(skipped) for skipped in self.header.skipped)
+
+    def _rows(self, rows: Iterable[Sequence[str]]) -> None:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(HEADER)
-        writer.writerows(rows(run, self.roles_advice, self.words))
-        return (BOM + buffer.getvalue()).encode("utf-8")
+        writer.writerows(rows)
+        self.out.write(buffer.getvalue())

@@ -7,12 +7,17 @@ Content-Security-Policy meta tag forbids scripts and remote loads besides.
 
 from __future__ import annotations
 
+import codecs
 import json
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from contractkit.formatters.common import (
     ROLES_ADVICE_CLI,
@@ -25,12 +30,13 @@ from contractkit.formatters.common import (
     findings_by_status,
     skipped_rows,
     summary_text,
-    totals,
 )
+from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, render_run
 from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
 from contractkit.standard import Standard
 
 TEMPLATE = "report.html.j2"
+PARTS = "document.html.j2"  # the macros that make one document's section and contents row
 
 
 @cache
@@ -109,30 +115,82 @@ class HtmlFormatter:
         self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
-        return self.render_text(run).encode("utf-8")
+        return render_run(self, run, colour=colour)
 
     def render_text(self, run: CheckRun) -> str:
-        words = self.words
-        documents = [_document_view(document, number, words) for number, document in enumerate(run.documents, 1)]
-        total = totals(run)
+        return self.render(run).decode("utf-8")
+
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> HtmlWriter:
+        return HtmlWriter(out, header, self.roles_advice, self.words)
+
+
+class HtmlWriter:
+    """The page's head (totals) and table of contents come before the documents, so each document's
+    section and contents row are made as it comes and kept in temporary files (on disk past a few
+    megabytes), with running totals; ``close()`` writes the page around them."""
+
+    def __init__(self, out: BinaryOut, header: RunHeader, roles_advice: str, words: Words):
+        self.out, self.header, self.roles_advice, self.words = out, header, roles_advice, words
+        self.totals = RunningTotals()
+        self.many = header.documents > 1
+        self.first_name: str | None = None  # the title names a single document
+        self._parts: Any = _environment().get_template(PARTS).module  # its macros: section, toc_row
+        self.sections = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)
+        self.toc = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)
+
+    def write(self, document: DocumentReport) -> None:
+        self.totals.add(document)
+        number = self.totals.documents
+        view = _document_view(document, number, self.words)
+        self.first_name = self.first_name or view.name
+        parts = self._parts
+        self.sections.write(str(parts.section(view, self.many, ROLES_UNKNOWN_ZH, self.roles_advice)).encode("utf-8"))
+        if self.many:
+            self.toc.write(str(parts.toc_row(view, number, ROLES_UNKNOWN_ZH)).encode("utf-8"))
+
+    def close(self) -> None:
+        header, words = self.header, self.words
+        total = self.totals.totals(len(header.skipped))
         title = "合同安全责任检查报告"
-        if len(documents) == 1:
-            title = f"{documents[0].name} · {title}"
-        return _environment().get_template(TEMPLATE).render(
+        if self.totals.documents == 1:
+            title = f"{self.first_name} · {title}"
+        page = _environment().get_template(TEMPLATE).generate(
             title=title,
-            standard=run.standard,
-            standard_title=words.standard.title if run.standard == words.standard.code else None,
+            standard=header.standard,
+            standard_title=words.standard.title if header.standard == words.standard.code else None,
             schema=SCHEMA_VERSION,
-            documents=documents,
+            many=self.totals.documents > 1,
+            toc_rows=_spooled(self.toc),
+            sections=_spooled(self.sections),
             totals=total,
             summary=summary_text(total),
             roles_unknown_zh=ROLES_UNKNOWN_ZH,
             roles_advice=self.roles_advice,
             overall=[(s.value, words.status(s), total.counts[s.value]) for s in STATUS_ORDER],
-            settings=[(str(key), _setting(value)) for key, value in run.settings.items()],
-            skipped=skipped_rows(run),  # (path, code, reason) of the files of the folders not checked
+            settings=[(str(key), _setting(value)) for key, value in header.settings.items()],
+            skipped=skipped_rows(header.skipped),  # (path, code, reason) of the files of the folders not checked
             skipped_title=SKIPPED_TITLE_ZH,
         )
+        try:
+            for text in page:
+                self.out.write(text.encode("utf-8"))
+        finally:
+            self.sections.close()
+            self.toc.close()
+
+
+_IN_MEMORY = 4 * 2**20  # bytes of HTML a spool keeps in memory before it goes to a temporary file
+_CHUNK = 2**20
+
+
+def _spooled(spool) -> Iterator[Markup]:
+    """What was written to ``spool``, as markup, a megabyte at a time."""
+    spool.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := spool.read(_CHUNK):
+        yield Markup(decoder.decode(chunk))
+    if rest := decoder.decode(b"", final=True):
+        yield Markup(rest)
 
 
 def _setting(value) -> str:

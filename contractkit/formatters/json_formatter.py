@@ -1,5 +1,7 @@
 """Machine-readable output: exactly ``CheckRun.as_dict()``, described by a JSON Schema.
 
+Written a document at a time (``JsonWriter``): a batch need not hold its reports to write it.
+
 The schema ships with the package (``schema/check-report.schema.json``); it is
 generated from the result objects (``python -m contractkit.results.schema``, see
 that module) and committed, so reading it costs no pydantic. Its ``$id`` names
@@ -13,7 +15,8 @@ import json
 from functools import cache
 from importlib.resources import files
 
-from contractkit.results.model import CheckRun
+from contractkit.formatters.streaming import BinaryOut, RunHeader, TextOut, render_run
+from contractkit.results.model import CheckRun, DocumentReport
 
 SCHEMA_RESOURCE = "schema/check-report.schema.json"
 
@@ -31,8 +34,41 @@ class JsonFormatter:
         self.roles_advice = roles_advice
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
-        text = json.dumps(run.as_dict(), ensure_ascii=False, indent=2, default=str)
-        return (text + "\n").encode("utf-8")
+        return render_run(self, run, colour=colour)
+
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> JsonWriter:
+        return JsonWriter(out, header)
+
+
+class JsonWriter:
+    """The JSON document written a document at a time: the same bytes as
+    ``json.dumps(run.as_dict(), ensure_ascii=False, indent=2)`` and a newline."""
+
+    _MARK = "\u0000documents\u0000"  # where the documents go, in the run without them
+
+    def __init__(self, out: BinaryOut, header: RunHeader):
+        self.out = TextOut(out)
+        frame = header.empty_run().as_dict()
+        frame["documents"] = self._MARK
+        before, after = _dumps(frame).rsplit(json.dumps(self._MARK), 1)  # no file name holds a NUL
+        self._after = after + "\n"
+        self.count = 0
+        self.out.write(before + "[")
+
+    def write(self, document: DocumentReport) -> None:
+        text = _dumps(document.as_dict()).replace("\n", "\n" + _ITEM_INDENT)
+        self.out.write(("\n" if not self.count else ",\n") + _ITEM_INDENT + text)
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write(("\n  ]" if self.count else "]") + self._after)
+
+
+_ITEM_INDENT = " " * 4  # an item of the top level's "documents" list, at indent=2
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def schema_text() -> str:

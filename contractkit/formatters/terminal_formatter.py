@@ -16,15 +16,16 @@ from contractkit.formatters.common import (
     ROLES_UNKNOWN_ZH,
     SKIPPED_TITLE_ZH,
     STATUS_ORDER,
+    Totals,
     Words,
     evidence_view,
     ordered_findings,
     printable,
     skipped_rows,
     summary_parts,
-    totals,
 )
-from contractkit.results.model import CheckRun, DocumentReport, Finding, PartyResult, Status
+from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, TextOut, render_run
+from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Finding, PartyResult, SkippedFile, Status
 from contractkit.standard import Standard
 
 
@@ -83,29 +84,13 @@ class TerminalFormatter:
         self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
-        return self.render_text(run, colour=colour).encode("utf-8")
+        return render_run(self, run, colour=colour)
 
     def render_text(self, run: CheckRun, *, colour: bool = False) -> str:
-        paint = _Painter(colour)
-        lines: list[str] = []
-        if self.quiet:
-            for document in run.documents:
-                lines.append(self._one_line(document, paint))
-            if any(document.roles_unknown for document in run.documents):
-                lines.append(f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
-            for path, code, reason in skipped_rows(run):
-                lines.append(f"{paint(path, bold=True)}  {paint(f'跳过 [{code}]', **SKIPPED_STYLE)} {reason}")
-        else:
-            lines.append(paint(f"{run.standard} 云服务合同安全责任检查", bold=True))
-            for number, document in enumerate(run.documents, 1):
-                lines.append("")
-                lines.extend(self._document(document, number, len(run.documents), paint))
-            if run.skipped:
-                lines.append("")
-                lines.extend(self._skipped(run, paint))
-            lines.append("")
-        lines.append(self._summary_line(run, paint))
-        return "\n".join(lines) + "\n"
+        return self.render(run, colour=colour).decode("utf-8")
+
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> TerminalWriter:
+        return TerminalWriter(self, TextOut(out), header, _Painter(colour))
 
     # ---------------------------------------------------------------- one document
     def _document(self, document: DocumentReport, number: int, of: int, paint: _Painter) -> list[str]:
@@ -211,10 +196,10 @@ class TerminalFormatter:
                 lines.append(paint(f"{INDENT}    {text}", fg="cyan"))
         return lines
 
-    def _skipped(self, run: CheckRun, paint: _Painter) -> list[str]:
-        title = f"━━ {SKIPPED_TITLE_ZH}（{len(run.skipped)} 个，未检查）"
+    def _skipped(self, skipped: tuple[SkippedFile, ...], paint: _Painter) -> list[str]:
+        title = f"━━ {SKIPPED_TITLE_ZH}（{len(skipped)} 个，未检查）"
         lines = [paint(title, **SKIPPED_TITLE_STYLE)]
-        for path, code, reason in skipped_rows(run):
+        for path, code, reason in skipped_rows(skipped):
             lines.append(f"  {path}  {paint(f'[{code}]', **SKIPPED_STYLE)} {reason}")
         return lines
 
@@ -229,9 +214,45 @@ class TerminalFormatter:
             return f"{path}  {paint(ROLES_UNKNOWN_TEXT, **ROLES_UNKNOWN_STYLE)}"
         return f"{path}  {self._counts(document, paint)}"
 
-    def _summary_line(self, run: CheckRun, paint: _Painter) -> str:
-        parts = summary_parts(totals(run))
+    def _summary_line(self, total: Totals, paint: _Painter) -> str:
+        parts = summary_parts(total)
         return "，".join(paint(text, **SUMMARY_STYLE[tone]) for text, tone in parts) + "。"
+
+
+class TerminalWriter:
+    """Each document's lines as it comes (numbered [n/of] by the header's count); the skipped files and
+    the summary line, from running totals, last."""
+
+    def __init__(self, formatter: TerminalFormatter, out: TextOut, header: RunHeader, paint: _Painter):
+        self.formatter, self.out, self.header, self.paint = formatter, out, header, paint
+        self.totals = RunningTotals()
+        if not formatter.quiet:
+            out.lines([paint(f"{header.standard} 云服务合同安全责任检查", bold=True)])
+
+    def write(self, document: DocumentReport) -> None:
+        self.totals.add(document)
+        formatter, paint = self.formatter, self.paint
+        if formatter.quiet:
+            self.out.lines([formatter._one_line(document, paint)])
+        else:
+            of = max(self.header.documents, self.totals.documents)
+            self.out.lines(["", *formatter._document(document, self.totals.documents, of, paint)])
+
+    def close(self) -> None:
+        formatter, paint, skipped = self.formatter, self.paint, self.header.skipped
+        lines: list[str] = []
+        if formatter.quiet:
+            if self.totals.statuses[ROLES_UNKNOWN]:
+                lines.append(f"{ROLES_UNKNOWN_ZH}的文件：{formatter.roles_advice}")
+            for path, code, reason in skipped_rows(skipped):
+                lines.append(f"{paint(path, bold=True)}  {paint(f'跳过 [{code}]', **SKIPPED_STYLE)} {reason}")
+        else:
+            if skipped:
+                lines.append("")
+                lines.extend(formatter._skipped(skipped, paint))
+            lines.append("")
+        lines.append(formatter._summary_line(self.totals.totals(len(skipped)), paint))
+        self.out.lines(lines)
 
 
 

@@ -11,6 +11,7 @@ import io
 import math
 import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -23,12 +24,13 @@ from contractkit.formatters.common import (
     SKIPPED_TITLE_ZH,
     SKIPPED_ZH,
     STATUS_ORDER,
+    Totals,
     Words,
     summary_text,
-    totals,
 )
-from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, rows
-from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, Status
+from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, render_run
+from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, document_rows, skipped_row
+from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, SkippedFile, Status
 from contractkit.standard import Standard
 
 RESULTS_SHEET = "结果"
@@ -105,13 +107,19 @@ class XlsxFormatter:
         self.words = Words(standard)
 
     def render(self, run: CheckRun, *, colour: bool = False) -> bytes:
+        return render_run(self, run, colour=colour)
+
+    def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> XlsxWriter:
+        return XlsxWriter(self, out, header)
+
+    def _workbook(self, header: RunHeader, rows: list[tuple[str, ...]], heat: _HeatMap, total: Totals) -> bytes:
         workbook = Workbook()
         results = workbook.worksheets[0]  # a new workbook's one sheet, the active one
         results.title = RESULTS_SHEET
-        self._results(results, run)
-        self._summary(workbook.create_sheet(SUMMARY_SHEET), run)
+        self._results(results, rows)
+        self._summary(workbook.create_sheet(SUMMARY_SHEET), heat, total, header.skipped)
         workbook.properties.creator = "contractkit"
-        workbook.properties.title = f"{run.standard} 合同检查结果"
+        workbook.properties.title = f"{header.standard} 合同检查结果"
         workbook.properties.created = FIXED_TIME
         workbook.properties.modified = FIXED_TIME
         buffer = io.BytesIO()
@@ -119,13 +127,13 @@ class XlsxFormatter:
         return _reproducible(buffer.getvalue())
 
     # ---------------------------------------------------------------- 结果
-    def _results(self, sheet, run: CheckRun) -> None:
+    def _results(self, sheet, rows: list[tuple[str, ...]]) -> None:
         sheet.append(HEADER)
         result_column = HEADER.index("结果") + 1
         document_column = HEADER.index("文件状态") + 1
         status_by_label = {status.label_zh: status for status in Status}
         roles_unknown = self.words.document_status(ROLES_UNKNOWN)
-        for row in rows(run, self.roles_advice, self.words):
+        for row in rows:
             sheet.append([_text(value) for value in row])
         for index, title in enumerate(HEADER, 1):
             sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(title, 14)
@@ -152,11 +160,8 @@ class XlsxFormatter:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{max(sheet.max_row, 1)}"
 
     # ---------------------------------------------------------------- 汇总
-    def _summary(self, sheet, run: CheckRun) -> None:
-        requirements: dict[str, str] = {}  # id -> clause, in order of first appearance
-        for document in run.documents:
-            for finding in document.findings:
-                requirements.setdefault(finding.requirement, finding.clause)
+    def _summary(self, sheet, heat: _HeatMap, total: Totals, skipped: tuple[SkippedFile, ...]) -> None:
+        requirements = heat.requirements
         ids = list(requirements)
         first_requirement = 3  # columns: 文件, 应级问题, requirements…, 错误
         error_column = first_requirement + len(ids)
@@ -193,43 +198,42 @@ class XlsxFormatter:
         sheet.column_dimensions[get_column_letter(error_column)].width = 50
 
         row = 3
-        for document in run.documents:
+        for document in heat.rows:
             self._summary_row(sheet, row, document, ids, first_requirement, error_column)
             row += 1
         sheet.freeze_panes = sheet.cell(row=3, column=first_requirement)
-        total = totals(run)
         line = sheet.cell(row=row + 1, column=1, value=f"合计：{summary_text(total)}")
         line.font = Font(bold=True, color=ROLES_UNKNOWN_FONT if total.roles_unknown else "000000")
         if total.roles_unknown:
             advice = sheet.cell(row=row + 2, column=1, value=f"{ROLES_UNKNOWN_ZH}的文件：{self.roles_advice}")
             advice.font = Font(color=ROLES_UNKNOWN_FONT)
             row += 1
-        if run.skipped:
-            row = self._skipped(sheet, row + 3, run) - 2
+        if skipped:
+            row = self._skipped(sheet, row + 3, skipped) - 2
         self._legend(sheet, row + 3)
 
-    def _skipped(self, sheet, row: int, run: CheckRun) -> int:
+    def _skipped(self, sheet, row: int, skipped_files: tuple[SkippedFile, ...]) -> int:
         """The files of the folders that were not checked, from ``row``: path, then code and reason
         (the cells to their right are empty, so the text shows in full). Returns the next free row."""
-        title = sheet.cell(row=row, column=1, value=f"{SKIPPED_TITLE_ZH}（{len(run.skipped)} 个，未检查）")
+        title = sheet.cell(row=row, column=1, value=f"{SKIPPED_TITLE_ZH}（{len(skipped_files)} 个，未检查）")
         title.font = Font(bold=True, color=SKIPPED_FONT)
-        for offset, skipped in enumerate(run.skipped, 1):
+        for offset, skipped in enumerate(skipped_files, 1):
             path = sheet.cell(row=row + offset, column=1, value=_text(cell(str(skipped.path))))
             path.fill = _fill(SKIPPED_FILL)
             path.border = _BORDER
             path.alignment = _WRAP
             reason = sheet.cell(row=row + offset, column=2, value=_text(cell(f"[{skipped.code}] {skipped.reason}")))
             reason.font = Font(color=SKIPPED_FONT)
-        return row + len(run.skipped) + 1
+        return row + len(skipped_files) + 1
 
-    def _summary_row(self, sheet, row: int, document: DocumentReport, ids, first: int, error_column: int) -> None:
-        name = sheet.cell(row=row, column=1, value=_text(cell(str(document.path))))
+    def _summary_row(self, sheet, row: int, document: _HeatRow, ids, first: int, error_column: int) -> None:
+        name = sheet.cell(row=row, column=1, value=_text(cell(document.path)))
         name.alignment = _WRAP
         name.border = _BORDER
         must = sheet.cell(row=row, column=2)
         must.alignment = _CENTRE
         must.border = _BORDER
-        by_id = {finding.requirement: finding for finding in document.findings}
+        by_id = dict(document.findings)
         for offset, requirement in enumerate(ids):
             target = sheet.cell(row=row, column=first + offset)
             target.border = _BORDER
@@ -242,16 +246,15 @@ class XlsxFormatter:
             elif finding is None:
                 target.fill = _fill(NOT_APPLICABLE_FILL)
             else:
-                target.value = finding.status.label_zh
-                target.fill = _fill(STATUS_FILLS[finding.status])
-                target.font = Font(color=STATUS_FONTS[finding.status], bold=finding.strength == "must")
+                status, must_level = finding
+                target.value = status.label_zh
+                target.fill = _fill(STATUS_FILLS[status])
+                target.font = Font(color=STATUS_FONTS[status], bold=must_level)
         error = sheet.cell(row=row, column=error_column)
         error.border = _BORDER
         error.alignment = _WRAP
         if document.status == "error":
-            code = document.error.code if document.error else "unknown"
-            message = document.error.message if document.error else ""
-            error.value = _text(cell(f"{code}：{message}"))
+            error.value = _text(cell(document.error))
             error.font = Font(color="8B0000", bold=True)
             must.value = "—"
         elif document.roles_unknown:
@@ -262,7 +265,7 @@ class XlsxFormatter:
             must.fill = _fill(ROLES_UNKNOWN_FILL)
             must.font = Font(color=ROLES_UNKNOWN_FONT, bold=True)
         else:
-            must.value = len(document.must_problems)
+            must.value = document.must_problems
             if document.must_problems:
                 must.font = Font(color="8B0000", bold=True)
 
@@ -280,6 +283,64 @@ class XlsxFormatter:
             entry.fill = _fill(fill)
             entry.font = Font(color=font, bold=label.startswith("粗体"))
             entry.border = _BORDER
+
+
+@dataclass(frozen=True)
+class _HeatRow:
+    """What a document's row of the heat map needs, and no more."""
+
+    path: str
+    status: str  # the document's: ok, roles-unknown or error
+    error: str  # "code：message" of an error
+    must_problems: int
+    findings: tuple[tuple[str, tuple[Status, bool]], ...]  # requirement -> (status, must-level)
+
+    @property
+    def roles_unknown(self) -> bool:
+        return self.status == ROLES_UNKNOWN
+
+    @classmethod
+    def of(cls, document: DocumentReport) -> _HeatRow:
+        error = ""
+        if document.status == "error":
+            code = document.error.code if document.error else "unknown"
+            error = f"{code}：{document.error.message if document.error else ''}"
+        return cls(str(document.path), document.status, error, len(document.must_problems),
+                   tuple((f.requirement, (f.status, f.strength == "must")) for f in document.findings))
+
+
+@dataclass
+class _HeatMap:
+    requirements: dict[str, str] = field(default_factory=dict)  # id -> clause, in order of first appearance
+    rows: list[_HeatRow] = field(default_factory=list)
+
+    def add(self, document: DocumentReport) -> None:
+        for finding in document.findings:
+            self.requirements.setdefault(finding.requirement, finding.clause)
+        self.rows.append(_HeatRow.of(document))
+
+
+class XlsxWriter:
+    """A workbook is one zip written at the end, its text in one shared table (as Excel has it), and it
+    holds at most 1,048,576 rows: it keeps what its rows need (the cells of the results sheet, a
+    heat-map row per document), not the reports, and is built at ``close()``. For batches of many
+    thousands of contracts, jsonl or csv are the formats that stay flat."""
+
+    def __init__(self, formatter: XlsxFormatter, out: BinaryOut, header: RunHeader):
+        self.formatter, self.out, self.header = formatter, out, header
+        self.totals = RunningTotals()
+        self.rows: list[tuple[str, ...]] = []
+        self.heat = _HeatMap()
+
+    def write(self, document: DocumentReport) -> None:
+        self.totals.add(document)
+        self.rows.extend(document_rows(document, self.formatter.roles_advice, self.formatter.words))
+        self.heat.add(document)
+
+    def close(self) -> None:
+        rows = self.rows + [skipped_row(skipped) for skipped in self.header.skipped]
+        total = self.totals.totals(len(self.header.skipped))
+        self.out.write(self.formatter._workbook(self.header, rows, self.heat, total))
 
 
 def _reproducible(data: bytes) -> bytes:

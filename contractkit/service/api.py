@@ -103,10 +103,11 @@ async def create_review(
         s = services(request)
         await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
         await asyncio.sleep(0)  # let the result callbacks finish writing
-        finished = s.history.review(review.id)
+        # Off the event loop: reading the review back parses each document's stored report.
+        finished = await run_in_threadpool(s.history.review, review.id)
         if finished is None:  # deleted while we waited
             raise ServiceError(404, "not-found", f"没有找到审查记录 {review.id}（可能已被删除）")
-        review = finished
+        return await run_in_threadpool(_review, finished)
     return _review(review)
 
 
@@ -154,7 +155,7 @@ def delete_review(request: Request, review_id: str) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/reviews/{review_id}/report.{fmt}", summary="整次审查的报告（json、html、csv、xlsx）")
+@router.get("/reviews/{review_id}/report.{fmt}", summary="整次审查的报告（json、jsonl、html、csv、xlsx）")
 def review_report(request: Request, review_id: str, fmt: str) -> Response:
     review = review_or_404(request, review_id)
     return report_response(finished_reports(review.documents), fmt, stem(review.title), review.options,
@@ -176,7 +177,7 @@ def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummar
     return DocumentSummary(**actions.recheck(services(request), document_id, body.roles).summary())
 
 
-@router.get("/documents/{document_id}/report.{fmt}", summary="一个文件的报告（json、html、csv、xlsx）")
+@router.get("/documents/{document_id}/report.{fmt}", summary="一个文件的报告（json、jsonl、html、csv、xlsx）")
 def document_report(request: Request, document_id: str, fmt: str) -> Response:
     document = document_or_404(request, document_id)
     review = review_or_404(request, document.review_id)

@@ -117,6 +117,10 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't wait for the worker writing a result
+    # In WAL mode, commits need not wait for the disk: the database stays consistent, and a commit is
+    # lost only if the machine itself goes down (never when the service stops or crashes). Each upload
+    # and each result is a commit: waiting for the disk made concurrent uploads queue for it.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
