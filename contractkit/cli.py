@@ -510,21 +510,28 @@ def _unique_name(path: Path, used: set[str]) -> str:
 @click.option("--as-provider-from-labels", "as_provider", is_flag=True,
               help="Also measure roles with --as: the provider's organisation name from the labels, "
                    "on the contracts whose text contains it.")
+@click.option("--engine", "engine_kind", type=click.Choice(["nlp", "terms"]), default="nlp", show_default=True,
+              help="The language engine: nlp drops lexicon terms that are not words of the text (by jieba's "
+                   "segmentation); terms keeps every term the lexicons find (to measure what tokens change).")
 @_fail_cleanly
-def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider):
+def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
     from contractkit.checking.evaluation import evaluate as run
     from contractkit.checking.evaluation import format_roles, format_table, load_labelled_corpus, load_samples
+    from contractkit.checking.understanding.nlp import make_engine
 
     if not samples_dir and not labelled_dir:
         raise UsageFailure("give --samples DIR and/or --labelled DIR")
+    engine = make_engine(engine_kind)
     results = []
     if samples_dir:
-        results.append(run(str(samples_dir), load_samples(samples_dir), as_provider=as_provider))
+        results.append(run(str(samples_dir), load_samples(samples_dir), engine=engine, as_provider=as_provider))
     if labelled_dir:
-        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir), as_provider=as_provider))
+        results.append(
+            run(str(labelled_dir), load_labelled_corpus(labelled_dir), engine=engine, as_provider=as_provider)
+        )
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return

@@ -26,6 +26,6 @@ def checker(roles: tuple[tuple[str, tuple[str, ...]], ...] = (), options: frozen
 
 @cache
 def _engine():
-    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.understanding.nlp import make_engine
 
-    return SpacyJiebaEngine()
+    return make_engine()

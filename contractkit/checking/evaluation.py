@@ -234,6 +234,7 @@ class EvaluationResult:
     mistakes: list[str]
     roles: list[RoleOutcome] = field(default_factory=list)  # no roles given
     roles_as: list[RoleOutcome] | None = None  # our organisation named (--as), eligible contracts only
+    engine: str = ""  # the language engine measured (nlp or terms)
 
     def overall(self) -> Tally:
         total = Tally()
@@ -255,6 +256,7 @@ class EvaluationResult:
             role_accuracy["with_as"] = {"eligible": len(self.roles_as), "of": len(self.roles), **roles(self.roles_as)}
         return {
             "corpus": self.name,
+            "engine": self.engine,
             "overall": row(self.overall()),
             "per_requirement": {k: row(v) for k, v in sorted(self.per_key.items())},
             "role_accuracy": role_accuracy,
@@ -267,10 +269,10 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
     """Judge items with the labelled roles given; measure roles with none given and, with
     ``as_provider``, with the provider's organisation name from the labels given as ``--as``."""
     from contractkit.checking.checker import Checker, CheckSettings
-    from contractkit.checking.understanding.nlp import SpacyJiebaEngine
+    from contractkit.checking.understanding.nlp import make_engine
     from contractkit.organisation import Organisation
 
-    engine = engine or SpacyJiebaEngine()
+    engine = engine or make_engine()
     per_key: dict[str, Tally] = defaultdict(Tally)
     mistakes: list[str] = []
     roles: list[RoleOutcome] = []
@@ -317,7 +319,7 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
             if contract.items and want != found:
                 verdict = "found" if found else "did not find"
                 mistakes.append(f"{contract.path.name}: {key} expected {expected}, checker {verdict} it")
-    return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as)
+    return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as, getattr(engine, "kind", ""))
 
 
 # ---------------------------------------------------------------- formatting
@@ -325,7 +327,8 @@ def format_table(result: EvaluationResult) -> str:
     def pct(value) -> str:
         return "   —" if value is None else f"{value * 100:4.0f}%"
 
-    lines = [f"{result.name}", f"{'requirement/item':<36} {'P':>5} {'R':>5}  tp fp fn tn  exact"]
+    title = f"{result.name} (engine: {result.engine})" if result.engine else result.name
+    lines = [title, f"{'requirement/item':<36} {'P':>5} {'R':>5}  tp fp fn tn  exact"]
     for key, t in sorted(result.per_key.items()):
         exact = f"{t.exact}/{t.total}" if t.total else ""
         lines.append(f"{key:<36} {pct(t.precision)} {pct(t.recall)}  {t.tp:2} {t.fp:2} {t.fn:2} {t.tn:2}  {exact}")

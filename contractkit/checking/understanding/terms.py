@@ -1,62 +1,216 @@
-"""Finding lexicon terms in a document's paragraphs: each pattern scans the whole text once.
+"""Finding lexicon terms in a document's paragraphs.
 
-Scanning paragraph by paragraph costs one regex call per pattern and
-paragraph (90 patterns × 700 paragraphs in a long contract), and the calls,
-not the scanning, were most of the time. So each pattern runs once over the
-paragraphs joined by line breaks. The result is exactly what scanning each
-paragraph alone gives: a match (or stop phrase) that runs over a paragraph's
-end would not exist, or would shift the scan, paragraph by paragraph, so the
-paragraphs it touches are scanned again on their own. The lexicons' look-
-arounds test named characters only, so a line break next to a paragraph reads
-like its end.
+What a lexicon entry finds is defined by one regular expression
+(``TermGroup.alternation``: its literal terms, longest first, then its
+patterns), run with ``finditer`` over each paragraph, less the matches that
+lie wholly inside one of its stop phrases (run the same way). ``TermFinder``
+finds exactly that without ninety alternations each scanning the text:
+
+- one Aho-Corasick automaton finds, in one pass over the paragraphs joined by
+  line breaks (no term holds one), every occurrence of every literal term and
+  of every literal *factor* of the patterns and stop phrases (``literals.py``);
+- ``finditer``'s choice is replayed per entry from those occurrences: scanning
+  on from the end of the last match, the leftmost position where the entry
+  matches wins, at that position the longest term, else the first pattern;
+- patterns and stop phrases stay regular expressions, run only on the
+  paragraphs that hold one of their factors, each paragraph on its own
+  (``search(text, start, end)`` of the joined text sees a paragraph's end as
+  the end of the text; before its start, a line break, which the lexicons'
+  look-behinds, testing named characters only, read like the start).
+
+``find`` takes an optional ``Keep`` factory: given a text, a test of a
+candidate span. A span it refuses is not a match, and the scan goes on as if
+the entry had not matched there (a shorter term at the same place may still
+match). The token layer uses it to drop a term that is not a word of the text;
+without it the result is exactly the regular expressions'.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contractkit.checking.understanding.lexicons import TermGroup
 
 Term = tuple[str, int, int]  # label, start, end within its paragraph
+Span = tuple[int, int]
+Keep = Callable[[str], Callable[[int, int], bool]]  # text -> (start, end) -> is it a match?
+
+
+@dataclass
+class _Candidates:
+    """One entry's literal-term occurrences: each start (ascending) with its ends, longest first."""
+
+    starts: list[int]
+    ends: list[list[int]]
+
+
+@dataclass(frozen=True)
+class _Regex:
+    pattern: re.Pattern
+    factors: frozenset[str] | None  # one of which every match holds; None: unknown, run it everywhere
 
 
 class TermFinder:
-    def __init__(self, patterns: dict[str, re.Pattern], stops: dict[str, re.Pattern] | None = None):
-        self.patterns, self.stops = patterns, stops or {}
+    def __init__(self, group: TermGroup):
+        import ahocorasick
 
-    def find(self, texts: Sequence[str]) -> list[list[Term]]:
+        from contractkit.checking.understanding.literals import required_factors
+
+        self.group = group
+        self.labels = group.labels
+        regexes: list[_Regex] = []
+
+        def regex(pattern: re.Pattern) -> int:
+            regexes.append(_Regex(pattern, required_factors(pattern.pattern)))
+            return len(regexes) - 1
+
+        self._patterns = {
+            label: regex(re.compile("|".join(patterns))) for label, patterns in group.patterns.items() if patterns
+        }
+        self._stops = {label: regex(stop) for label, stop in group.stops.items()}
+        self._regexes = regexes
+        # key -> (its length, the entries it is a term of, the regexes it is a factor of)
+        keys: dict[str, tuple[list[int], list[int]]] = {}
+        for i, label in enumerate(self.labels):
+            for term in group.terms[label]:
+                keys.setdefault(term, ([], []))[0].append(i)
+        for i, found in enumerate(regexes):
+            for factor in found.factors or ():
+                keys.setdefault(factor, ([], []))[1].append(i)
+        self._automaton = ahocorasick.Automaton()
+        for key, (labels, factor_of) in keys.items():
+            self._automaton.add_word(key, (len(key), tuple(labels), tuple(factor_of)))
+        if keys:
+            self._automaton.make_automaton()
+        self._has_keys = bool(keys)
+
+    def find(self, texts: Sequence[str], keep: Keep | None = None) -> list[list[Term]]:
         """The terms of each text, by label (in lexicon order), then by position."""
         starts, position = [], 0
         for text in texts:
             starts.append(position)
             position += len(text) + 1
+        ends = [start + len(text) for start, text in zip(starts, texts, strict=True)]
         joined = "\n".join(texts)
+        test = keep(joined) if keep else None
+        occurrences, hits = self._scan(joined)
+
+        def blocks_of(regex: int) -> list[int]:
+            """The paragraphs where the regex may match: those holding one of its factors."""
+            if self._regexes[regex].factors is None:
+                return list(range(len(texts)))
+            return sorted({bisect_right(starts, at) - 1 for at in hits[regex]})
+
         found: list[list[Term]] = [[] for _ in texts]
-        for label, pattern in self.patterns.items():
-            stop = self.stops.get(label)
-            matches = _spans(pattern, joined)
-            stops = _spans(stop, joined) if stop else []
-            rescan: set[int] = set()
-            per_block: dict[int, list[tuple[int, int]]] = {}
-            blocked: dict[int, list[tuple[int, int]]] = {}
-            for spans, into in ((matches, per_block), (stops, blocked)):
-                for start, end in spans:
-                    block = bisect_right(starts, start) - 1
-                    if end <= starts[block] + len(texts[block]) and start >= starts[block]:
-                        into.setdefault(block, []).append((start - starts[block], end - starts[block]))
-                    else:  # over a paragraph's end: what paragraph-by-paragraph scanning finds differs
-                        rescan.update(range(block, bisect_right(starts, end)))
-            for block in sorted(set(per_block) | rescan):
-                if block in rescan:
-                    own = _spans(pattern, texts[block])
-                    own_stops = _spans(stop, texts[block]) if stop else []
-                else:
-                    own, own_stops = per_block[block], blocked.get(block, [])
-                found[block].extend(
-                    (label, s, e) for s, e in own if not any(bs <= s and e <= be for bs, be in own_stops)
-                )
+        for i, label in enumerate(self.labels):
+            pattern = self._patterns.get(label)
+            search = None
+            if pattern is not None:
+                ranges = [(starts[b], ends[b]) for b in blocks_of(pattern)]
+                search = _Search(self._regexes[pattern].pattern, joined, ranges)
+            matches = _select(joined, occurrences[i], search, test)
+            if not matches:
+                continue
+            per_block: dict[int, list[Span]] = {}
+            for start, end in matches:
+                per_block.setdefault(bisect_right(starts, start) - 1, []).append((start, end))
+            stop = self._stops.get(label)
+            may_stop = set(blocks_of(stop)) if stop is not None else set()
+            for block, spans in per_block.items():
+                offset = starts[block]
+                if block in may_stop and stop is not None:
+                    stopper = self._regexes[stop].pattern
+                    blocked = [m.span() for m in stopper.finditer(joined, offset, ends[block])]
+                    spans = [(s, e) for s, e in spans if not any(bs <= s and e <= be for bs, be in blocked)]
+                found[block].extend((label, s - offset, e - offset) for s, e in spans)
         return found
 
+    def _scan(self, text: str) -> tuple[list[_Candidates], list[list[int]]]:
+        """Every occurrence of every literal term, per entry; where each regex's factors occur."""
+        spans: list[list[Span]] = [[] for _ in self.labels]
+        hits: list[list[int]] = [[] for _ in self._regexes]
+        if self._has_keys:
+            for last, (length, labels, factor_of) in self._automaton.iter(text):
+                first = last + 1 - length
+                for label in labels:
+                    spans[label].append((first, last + 1))
+                for regex in factor_of:
+                    hits[regex].append(first)
+        result = []
+        for entry in spans:
+            entry.sort(key=_longest_first)
+            candidates = _Candidates([], [])
+            for start, end in entry:
+                if candidates.starts and candidates.starts[-1] == start:
+                    candidates.ends[-1].append(end)
+                else:
+                    candidates.starts.append(start)
+                    candidates.ends.append([end])
+            result.append(candidates)
+        return result, hits
 
-def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in pattern.finditer(text)]
+
+class _Search:
+    """A pattern's leftmost match at or after a position, paragraph by paragraph (the ranges, in order);
+    positions asked for never decrease."""
+
+    def __init__(self, pattern: re.Pattern, text: str, ranges: list[Span]):
+        self.pattern, self.text, self.ranges, self.next = pattern, text, ranges, 0
+
+    def __call__(self, position: int) -> re.Match | None:
+        while self.next < len(self.ranges):
+            start, end = self.ranges[self.next]
+            if end > position:
+                match = self.pattern.search(self.text, max(start, position), end)
+                if match is not None:
+                    return match
+            self.next += 1
+        return None
+
+
+def _longest_first(span: Span) -> tuple[int, int]:
+    return span[0], -span[1]
+
+
+def _select(text: str, terms: _Candidates, search: _Search | None, keep: Callable[[int, int], bool] | None
+            ) -> list[Span]:
+    """What the entry's ``finditer`` finds, less what ``keep`` refuses."""
+    if search is None and keep is None:  # the common case: terms only, leftmost-longest, no overlaps
+        chosen, position = [], 0
+        for start, ends in zip(terms.starts, terms.ends, strict=True):
+            if start >= position:
+                position = ends[0]
+                chosen.append((start, position))
+        return chosen
+    chosen, position, i, count = [], 0, 0, len(terms.starts)
+    match = search(0) if search else None
+    while True:
+        if i < count and terms.starts[i] < position:
+            i = bisect_left(terms.starts, position, i)
+        if match is not None and match.start() < position:
+            match = search(position) if search else None
+        term_at = terms.starts[i] if i < count else len(text) + 1
+        if match is None and i >= count:
+            return chosen
+        if match is None or term_at <= match.start():
+            # the terms come first in the alternation, longest first
+            end = next((e for e in terms.ends[i] if keep is None or keep(term_at, e)), None)
+            i += 1
+            if end is not None:
+                chosen.append((term_at, end))
+                position = end
+                continue
+            if match is None or match.start() != term_at:
+                continue
+        # a pattern match, leftmost; an empty one, or one refused, is passed over
+        start, end = match.span()
+        if end > start and (keep is None or keep(start, end)):
+            chosen.append((start, end))
+            position = end
+        else:
+            match = search(start + 1) if search else None

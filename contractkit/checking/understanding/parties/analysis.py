@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from contractkit.checking.understanding.literals import paragraphs_holding
 from contractkit.checking.understanding.parties.cloud_terms import read_cloud_terms
 from contractkit.checking.understanding.parties.declarations import Party, PartyRegistry, find_parties
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
@@ -226,7 +227,7 @@ def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> 
             rf"(?P<party>{mention})\s*(?:是|为|系|作为|担任|即)(?:本(?:合同|协议)(?:项下)?的?)?(?P<role>{role_words.names.pattern})"
             rf"|(?P<role2>{role_words.names.pattern})\s*[（(]\s*(?P<party2>{mention})\s*[）)]"
         )
-        for text in texts:
+        for text in map(texts.__getitem__, paragraphs_holding(pattern, texts)):  # only where it may match
             for match in pattern.finditer(text):
                 i = words[match.group("party") or match.group("party2")]
                 named.setdefault(i, {}).setdefault(

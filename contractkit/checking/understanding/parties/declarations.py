@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from contractkit.checking.understanding.literals import paragraphs_holding
 from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation
 
 PARTY_BLOCK_SCAN = 80  # blocks from the top where the party block is looked for
@@ -280,7 +281,7 @@ def _name_on_next_line(text: str, labels: LabelReader) -> str | None:
 def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
     """X（甲方）与Y（乙方）经友好协商…: names with their labels in brackets, in the opening sentences."""
     pattern = re.compile(rf"(?P<name>{NAME})\s*[（(](?P<label>{labels.label})(?:[，,、][^（）()]{{0,20}})?[）)]")
-    for text in texts:
+    for text in map(texts.__getitem__, paragraphs_holding(pattern, texts)):  # only where it may match
         for match in pattern.finditer(text):
             label = match.group("label")
             name = clean_name(owner_segment(match.group("name")))

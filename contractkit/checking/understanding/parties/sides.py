@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from contractkit.checking.understanding.literals import paragraphs_holding
 from contractkit.checking.understanding.parties.declarations import Party
 from contractkit.checking.understanding.parties.lexicon import (
     ENTRUSTING,
@@ -106,7 +107,8 @@ def _sentence_votes(
         re.compile(p.replace("{e}", f"(?P<e>{mention})").replace("{p}", f"(?P<p>{mention})"))
         for p in lexicon.side_patterns
     ]
-    for text in texts:
+    holding = sorted({i for pattern in patterns for i in paragraphs_holding(pattern, texts)})
+    for text in map(texts.__getitem__, holding):  # only the paragraphs where a pattern may match
         for pattern in patterns:
             for match in pattern.finditer(text):
                 entrusting, performing = words[match.group("e")], words[match.group("p")]
