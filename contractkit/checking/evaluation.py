@@ -126,6 +126,21 @@ class Tally:
     def recall(self) -> float | None:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
+    @property
+    def accuracy(self) -> float | None:
+        """Items judged right (found or not found as labelled)."""
+        n = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / n if n else None
+
+    # A flag is what a lawyer acts on: an item reported missing or contrary (not found).
+    @property
+    def flag_precision(self) -> float | None:
+        return self.tn / (self.tn + self.fn) if self.tn + self.fn else None
+
+    @property
+    def flag_recall(self) -> float | None:
+        return self.tn / (self.tn + self.fp) if self.tn + self.fp else None
+
 
 # ---------------------------------------------------------------- roles
 @dataclass(frozen=True)
@@ -246,7 +261,8 @@ class EvaluationResult:
     def as_dict(self) -> dict:
         def row(t: Tally) -> dict:
             return {"tp": t.tp, "fp": t.fp, "fn": t.fn, "tn": t.tn, "precision": t.precision,
-                    "recall": t.recall, "exact_status": t.exact, "labelled": t.total}
+                    "recall": t.recall, "flag_precision": t.flag_precision, "flag_recall": t.flag_recall,
+                    "accuracy": t.accuracy, "exact_status": t.exact, "labelled": t.total}
 
         def roles(outcomes: list[RoleOutcome]) -> dict:
             return {"documents": [o.as_dict() for o in outcomes], "totals": role_totals(outcomes)}
@@ -328,13 +344,15 @@ def format_table(result: EvaluationResult) -> str:
         return "   —" if value is None else f"{value * 100:4.0f}%"
 
     title = f"{result.name} (engine: {result.engine})" if result.engine else result.name
-    lines = [title, f"{'requirement/item':<36} {'P':>5} {'R':>5}  tp fp fn tn  exact"]
-    for key, t in sorted(result.per_key.items()):
+    # P/R: of items reported found; flag P/R: of items flagged missing or contrary; acc: items right.
+    lines = [title, f"{'requirement/item':<36} {'P':>5} {'R':>5} {'flagP':>5} {'flagR':>5} {'acc':>5}"
+                    f"  tp fp fn tn  exact"]
+    for key, t in [*sorted(result.per_key.items()), ("overall", result.overall())]:
         exact = f"{t.exact}/{t.total}" if t.total else ""
-        lines.append(f"{key:<36} {pct(t.precision)} {pct(t.recall)}  {t.tp:2} {t.fp:2} {t.fn:2} {t.tn:2}  {exact}")
-    o = result.overall()
-    exact = f"{o.exact}/{o.total}" if o.total else ""
-    lines.append(f"{'overall':<36} {pct(o.precision)} {pct(o.recall)}  {o.tp:2} {o.fp:2} {o.fn:2} {o.tn:2}  {exact}")
+        lines.append(
+            f"{key:<36} {pct(t.precision)} {pct(t.recall)} {pct(t.flag_precision)} {pct(t.flag_recall)} "
+            f"{pct(t.accuracy)}  {t.tp:2} {t.fp:2} {t.fn:2} {t.tn:2}  {exact}"
+        )
     return "\n".join(lines) + "\n"
 
 
