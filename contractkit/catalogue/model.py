@@ -12,9 +12,13 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
-from typing import Any, Literal, Protocol, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from contractkit.checking.rules.registry import Pipeline
 
 REQUIREMENT_ID = re.compile(r"^[0-9]+[a-z0-9]*(-[a-z0-9]+)+$")
 PAIR_ID = re.compile(r"^[a-z]+-[a-z]+$")
@@ -127,6 +131,13 @@ class Detection(Frozen):
 
     def uses(self, name: str) -> CheckUse | None:
         return next((use for use in self.checks if use.name == name), None)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        """The checks built (once per detection: every contract's sentences are judged with them)."""
+        from contractkit.checking.rules.registry import build_pipeline
+
+        return build_pipeline(self)
 
     @property
     def mentions(self) -> RoleKind | None:

@@ -19,8 +19,10 @@ from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evid
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
-from contractkit.checking.understanding.sections import with_sections
+from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
 from contractkit.checking.understanding.statements import (
+    Mention,
+    Statement,
     find_mentions,
     is_deferred,
     is_heading,
@@ -119,15 +121,13 @@ class Checker:
                 error=DocumentError("unknown-party", str(exc)),
             )
         flat = [s for block in sentences for s in block]
-        analysed = [_analyse(s, parties, heading=source.blocks[s.block].heading or is_heading(s.text)) for s in flat]
+        headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
+        mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
-        sectioned = with_sections(
-            [(a.sentence.text, a.mentions, a.statements, a.hypothetical) for a in analysed],
-            lambda i: analysed[i].heading,
-        )
+        sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)
         analysed = [
-            a if a.statements is st else replace(a, statements=st)
-            for a, st in zip(analysed, sectioned, strict=True)
+            _analyse(s, parties, heading=heading, mentions=m, section=section)
+            for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
         ]
         # Read again in context: 乙方应予配合 with the sentence before it, a table row as a sentence.
         continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
@@ -291,12 +291,23 @@ class Checker:
         return "\n".join(lines)
 
 
-def _analyse(s: Sentence, parties: PartyAnalysis, heading: bool = False, quote: str | None = None) -> AnalysedSentence:
-    """A sentence with its parties and statements, as the rules read it."""
-    m = find_mentions(s.text, parties.aliases, parties.pattern)
-    return AnalysedSentence(
-        s, tuple(m), tuple(statements(s, m)), is_hypothetical(s.text), is_deferred(s.text), heading, quote=quote,
-    )
+def _analyse(
+    s: Sentence,
+    parties: PartyAnalysis,
+    heading: bool = False,
+    quote: str | None = None,
+    mentions: tuple[Mention, ...] | None = None,
+    section: Section | None = None,
+) -> AnalysedSentence:
+    """A sentence with its parties and (read when a check first asks) its statements."""
+    m = tuple(find_mentions(s.text, parties.aliases, parties.pattern)) if mentions is None else mentions
+    hypothetical = is_hypothetical(s.text)
+
+    def read() -> tuple[Statement, ...]:
+        said = tuple(statements(s, list(m)))
+        return in_section(section, said, m) if section is not None and not hypothetical else said
+
+    return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote)
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:

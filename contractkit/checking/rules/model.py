@@ -6,7 +6,9 @@ verdicts of all sentences into one ``Judgement`` of the requirement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the catalogue imports the checks to validate their names: keep that import light
@@ -22,13 +24,20 @@ ConceptGroups = tuple[tuple[str, ...], ...]  # each group is met by any one of i
 class AnalysedSentence:
     sentence: Sentence
     mentions: tuple[Mention, ...]
-    statements: tuple[Statement, ...]
+    # Who is said to have a right, a duty or a prohibition here: given, or worked out on first use
+    # (most sentences reach no check, so most never are).
+    read_statements: tuple[Statement, ...] | Callable[[], tuple[Statement, ...]]
     hypothetical: bool = False  # a listed breach (…拒绝…的；), not something the contract provides
     deferred: bool = False  # the content is left to a later agreement (另行协商)
     heading: bool = False  # a heading or title: names a topic, says nothing about it
     # What to quote as evidence when the sentence is not the document's own words (a table row
     # said as a sentence: its work cell); None: the sentence itself.
     quote: str | None = None
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        read = self.read_statements
+        return read() if callable(read) else read
 
     def has_each(self, groups: ConceptGroups) -> bool:
         """At least one concept of every group occurs in the sentence."""

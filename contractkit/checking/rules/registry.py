@@ -150,16 +150,9 @@ def build_pipeline(detect: Detection) -> Pipeline:
     return pipeline
 
 
-# Built once per detection: a checker judges every requirement of every contract with them.
-# Keyed by id(); the detection is kept alongside so its id cannot be reused while cached.
-_PIPELINES: dict[int, tuple[Detection, Pipeline]] = {}
-
-
 def pipeline_for(detect: Detection) -> Pipeline:
-    cached = _PIPELINES.get(id(detect))
-    if cached is None or cached[0] is not detect:
-        cached = _PIPELINES[id(detect)] = (detect, build_pipeline(detect))
-    return cached[1]
+    """The detection's checks, built once and kept on the (frozen) detection itself."""
+    return detect.pipeline
 
 
 def _build(detect: Detection) -> tuple[Pipeline, list[str]]:

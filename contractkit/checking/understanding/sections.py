@@ -51,28 +51,30 @@ def section_of(text: str, mentions: Sequence[Mention]) -> Section | None | bool:
     return Section(named.pop(), "right" if what == "权利" else "duty")
 
 
-def with_sections(
-    items: Sequence[tuple[str, tuple[Mention, ...], tuple[Statement, ...], bool]],
-    is_heading: Callable[[int], bool],
-) -> list[tuple[Statement, ...]]:
-    """The statements of each sentence (text, mentions, statements, hypothetical), with the party of
-    the section it stands in filled in. ``is_heading(i)``: the reader marked sentence i a heading."""
+def sections_in_force(
+    items: Sequence[tuple[str, tuple[Mention, ...]]], is_heading: Callable[[int], bool]
+) -> list[Section | None]:
+    """The section each sentence (text, mentions) stands in; ``is_heading(i)``: the reader marked
+    sentence i a heading. A heading line itself stands in none."""
     current: Section | None = None
-    result = []
-    for i, (text, mentions, statements, hypothetical) in enumerate(items):
+    result: list[Section | None] = []
+    for i, (text, mentions) in enumerate(items):
         started = section_of(text, mentions)
         if started is not True or is_heading(i):
             current = started if isinstance(started, Section) else None
-            result.append(statements)
-            continue
-        if current is None or hypothetical:
-            result.append(statements)
-            continue
-        if statements:
-            result.append(tuple(replace(s, actor=current.party) if s.actor is None else s for s in statements))
-        elif not mentions or mentions[0].start > 0:
-            # "4. 接受甲方的监督": no modal word, no subject of its own — the section's party states it.
-            result.append((Statement(current.party, current.kind, 0, 0, False),))
+            result.append(None)
         else:
-            result.append(statements)
+            result.append(current)
     return result
+
+
+def in_section(
+    section: Section, statements: tuple[Statement, ...], mentions: Sequence[Mention]
+) -> tuple[Statement, ...]:
+    """A sentence's statements under its section's heading: the section's party where none is named."""
+    if statements:
+        return tuple(replace(s, actor=section.party) if s.actor is None else s for s in statements)
+    if not mentions or mentions[0].start > 0:
+        # "4. 接受甲方的监督": no modal word, no subject of its own — the section's party states it.
+        return (Statement(section.party, section.kind, 0, 0, False),)
+    return statements

@@ -20,7 +20,7 @@ from contractkit.checking.understanding.parties.declarations import Party, Party
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.checking.understanding.parties.sides import side_votes
 from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
-from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
+from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, WordFinder
 from contractkit.organisation import Organisation
 from contractkit.results.model import PartyResult, Source
 
@@ -47,7 +47,7 @@ class PartyAnalysis:
     parties: tuple[PartyResult, ...]
     pairs: tuple[str, ...]
     aliases: dict[str, str]  # every label/name -> party key
-    pattern: re.Pattern | None  # finds any alias in text
+    pattern: WordFinder | None  # finds any alias in text
     notes: tuple[str, ...]
     role_of: dict[str, tuple[str, ...]]  # party key -> role ids
 
@@ -101,7 +101,7 @@ def analyse_parties(
     aliases |= {word: BOTH_PARTIES for word in lexicon.both}
     # Words that only look like a mention (第三方 holds 三方) are matched too, so that they consume
     # their characters; find_mentions drops them.
-    pattern = alternation({**dict.fromkeys(lexicon.non_parties), **aliases}) if aliases else None
+    pattern = WordFinder({**dict.fromkeys(lexicon.non_parties), **aliases}) if aliases else None
     results = tuple(_result(p, decisions.get(id(p))) for p in registry.parties)
     return PartyAnalysis(results, pairs, aliases, pattern, tuple(notes), role_of)
 
