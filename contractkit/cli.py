@@ -177,9 +177,11 @@ def parameters(pair, roles, options, kind, fmt):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML or TOML file with the request and its parameters.")
 @click.option("-i", "--interactive", is_flag=True, help="Ask for each parameter that is not set yet.")
+@click.option("--explain", "explain_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an explanation sheet (each clause, the standard's clause, why) to this .docx/.md/.txt.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @_fail_cleanly
-def generate(pair, output, fmt, roles, options, kind, assignments, config_path, interactive, force):
+def generate(pair, output, fmt, roles, options, kind, assignments, config_path, interactive, explain_path, force):
     """Generate the agreement (or clause annex) for PAIR, e.g. provider-om.
 
     Unset parameters become blanks (________) in a fill-in draft.
@@ -193,6 +195,7 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
         "options": (*config.get("options", ()), *options), "kind": kind or config.get("kind"),
         "format": fmt or _format_from_output(output),
         "parameters": {**config.get("parameters", {}), **_parse_assignments(assignments)},
+        "matrix": config.get("matrix"),
     }
     request = GenerateRequest.parse({name: value for name, value in given.items() if value is not None})
     settings, fmt = request.settings(), request.format
@@ -205,7 +208,7 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
 
     from contractkit.fileio import write_atomic
     from contractkit.generation.render import build_document
-    from contractkit.generation.writers import writer_for
+    from contractkit.generation.writers import format_for_path, writer_for
 
     document = build_document(settings)
     data = writer_for(fmt).write(document)
@@ -218,6 +221,13 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
         f"{', '.join(document.metadata.pair_ids)})",
         err=True,
     )
+    if explain_path is not None:
+        from contractkit.generation.explain import explanation_sheet
+
+        sheet_format = format_for_path(explain_path) or "docx"
+        written = write_atomic(explain_path, writer_for(sheet_format).write_sheet(explanation_sheet(document)),
+                               force=force)
+        click.echo(f"wrote {written} (explanation sheet, {sheet_format})", err=True)
 
 
 def _parse_assignments(assignments) -> dict[str, str]:

@@ -3,7 +3,9 @@
 #   * chromium    – the browser the end-to-end tests drive through Playwright (no browser download)
 #   * postgresql  – a local server, so the review history is tested on PostgreSQL as well as SQLite
 #   * libreoffice-writer-nogui (+ fonts-noto-cjk) – soffice, to prove .odt reading and a Word-compatible
-#     round trip of the generated .docx (tests/test_odt.py, tests/test_docx_metadata.py)
+#     round trip of the generated .docx (tests/test_odt.py, tests/test_docx_metadata.py) and to render every
+#     generated variant to PDF (tests/test_pdf_render.py)
+#   * poppler-utils – pdftotext/pdfinfo/pdftoppm, to read those PDFs page by page
 # Idempotent: run it as often as you like (as root, or as a user with sudo).
 set -euo pipefail
 
@@ -11,7 +13,7 @@ DB_URL="postgresql://contractkit:contractkit@127.0.0.1:5432/contractkit_test"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
-PACKAGES=(chromium postgresql libreoffice-writer-nogui fonts-noto-cjk)
+PACKAGES=(chromium postgresql libreoffice-writer-nogui fonts-noto-cjk poppler-utils)
 if ! dpkg -s "${PACKAGES[@]}" >/dev/null 2>&1; then
   echo "setup: installing ${PACKAGES[*]} from Debian" >&2
   as_root apt-get update -qq

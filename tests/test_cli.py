@@ -61,7 +61,7 @@ def test_generate_docx_then_refuse_to_overwrite(run, tmp_path):
 def test_format_follows_the_extension(run, tmp_path):
     out = tmp_path / "a.md"
     assert run("generate", "provider-software", "-o", str(out)).exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("# 云计算服务安全责任协议")
+    assert out.read_text(encoding="utf-8").startswith("# 云计算平台软件许可及技术服务协议")
 
 
 def test_bad_parameter_names_it_and_writes_nothing(run, tmp_path):
@@ -105,9 +105,11 @@ def test_interactive_asks_and_re_asks_on_bad_values(run, tmp_path, filled_parame
 
     asked = relevant_parameters(GenerationSettings("provider-om"))
     assert "critical_fix_days" in asked and "customer_name" not in asked
+    from generation_support import COMPLETE
+
     from contractkit.generation.parameters import default_parameters
 
-    value = lambda name: filled_parameters.get(name) or default_parameters()[name].default  # noqa: E731
+    value = lambda name: COMPLETE.get(name) or default_parameters()[name].default  # noqa: E731
     given = [f"--set={name}={value(name)}" for name in asked if name != "critical_fix_days"]
     out = tmp_path / "a.txt"
     result = run("generate", "provider-om", "-i", "-o", str(out), *given, input="三天\n12\n")

@@ -86,9 +86,9 @@ def make_document(kind: str = "agreement", requirement_ids: tuple[str, ...] = ("
         title="附件：安全责任实施工作划分表",
         columns=("甲方（云服务提供者）", "乙方（运维服务提供者）"),
         rows=(
-            MatrixRow("5 a) 1)", "安全责任归属", ("负责", ""), "5a1"),
-            MatrixRow("6.5 b)", "安全事件处置", ("监督", "实施"), "6.5b"),
-            MatrixRow("8.2.1 c)", "访问权限审批", ("审批", "实施"), "8.2.1c"),
+            MatrixRow("安全管理", "安全策略的制定", "5 a) 2)", ("负责", ""), "policy"),
+            MatrixRow("平台层", "安全事件处置", "6.5 b)", ("监督", "实施"), "incidents"),
+            MatrixRow("平台层", "访问权限审批", "8.2.1 c)", ("审批", "实施"), "access"),
         ),
         legend="说明：“负责”指承担该项安全责任；“实施”指承担该项具体实施工作。",
     )
@@ -383,11 +383,17 @@ def test_matrix_heading_precedes_table(word, model):
 def test_matrix_table_header_and_rows(word, model):
     table = matrix_table(word)
     header = [cell.text for cell in table.rows[0].cells]
-    assert header == ["序号", "标准条款", "实施工作", *model.matrix.columns]
-    assert len(table.rows) == 1 + len(model.matrix.rows)
-    for number, (row, matrix_row) in enumerate(zip(table.rows[1:], model.matrix.rows, strict=True), 1):
+    assert header == ["序号", "工作事项或事件", "标准条款", *model.matrix.columns]
+    categories = list(dict.fromkeys(row.category for row in model.matrix.rows))
+    assert len(table.rows) == 1 + len(model.matrix.rows) + len(categories)
+    # As in table B.1, the rows are grouped by category: a row across the table names it.
+    tasks = [row for row in table.rows[1:] if len(row._tr.tc_lst) > 1]
+    groups = [row for row in table.rows[1:] if len(row._tr.tc_lst) == 1]
+    assert [g.cells[0].text for g in groups] == categories
+    assert all(g._tr.tc_lst[0].find("w:tcPr/w:gridSpan", NS) is not None for g in groups)
+    for number, (row, matrix_row) in enumerate(zip(tasks, model.matrix.rows, strict=True), 1):
         texts = [cell.text for cell in row.cells]
-        assert texts[:3] == [str(number), matrix_row.clause, matrix_row.work_item]
+        assert texts[:3] == [str(number), matrix_row.work_item, matrix_row.clause]
         assert texts[3:] == [mark or "—" for mark in matrix_row.marks]
 
 

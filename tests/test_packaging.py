@@ -36,4 +36,4 @@ def test_wheel_ships_the_data_and_generates_from_elsewhere(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out[0] == str(site / "contractkit" / "_data")
-    assert out[1] == "云计算服务安全责任协议"
+    assert out[1] == "云计算平台硬件采购及安全维护协议"

@@ -76,3 +76,26 @@ def test_bad_config_names_the_file(tmp_path, name, text, message):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         read_config(tmp_path / "nope.yaml")
+
+
+def test_a_choice_takes_only_its_values(parameter_set):
+    assert parameter_set.resolve({"dispute_method": "arbitration"})["dispute_method"] == "arbitration"
+    assert parameter_set.resolve({})["dispute_method"] == "court"
+    with pytest.raises(ParameterError, match="not one of: court") as info:
+        parameter_set.resolve({"dispute_method": "duel"})
+    assert info.value.code == "parameter-choice"
+
+
+def test_commercial_figures_stay_blank_unless_set(parameter_set):
+    values = parameter_set.resolve({})
+    for name in ("contract_price", "penalty_percent", "liability_cap_percent", "tax_rate", "om_engineers"):
+        assert isinstance(values[name], Blank), name
+
+
+def test_config_file_carries_matrix_edits(tmp_path):
+    path = tmp_path / "request.yaml"
+    path.write_text("pair: provider-om\nmatrix:\n  drop: [physical-access]\n", encoding="utf-8")
+    assert read_config(path)["matrix"] == {"drop": ["physical-access"]}
+    path.write_text("pair: provider-om\nmatrix: [physical-access]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'matrix' must be a mapping"):
+        read_config(path)

@@ -221,3 +221,17 @@ OWN_CHECKS = re.compile(
 def test_no_service_module_checks_options_roles_or_parameters_itself(module: Path):
     found = [line.strip() for line in module.read_text(encoding="utf-8").splitlines() if OWN_CHECKS.search(line)]
     assert not found, f"{module.name} validates or words a request problem itself: {found}"
+
+
+def test_party_a_and_matrix_edits_are_validated_with_the_request():
+    from contractkit.requests import GenerateRequest, InvalidRequest
+
+    with pytest.raises(InvalidRequest) as info:
+        GenerateRequest.parse({
+            "pair": "provider-om", "parameters": {"party_a": "customer"},
+            "matrix": {"drop": ["no-such-task"], "set": {"changes": {"provider": "boss"}}},
+        })
+    codes = {(e.code, e.field) for e in info.value.errors}
+    assert ("party-a-not-in-pair", "parameters.party_a") in codes
+    assert ("matrix-edit", "matrix") in codes
+    assert all(e.zh for e in info.value.errors)

@@ -62,9 +62,16 @@ DIVISION = {"5a3-division", "5c-customer-division"}
 
 
 def _without(document, requirement_id, transform=None):
-    """The document with one requirement's item removed (or rewritten by ``transform``)."""
+    """The security clauses with one requirement's item removed (or rewritten by ``transform``).
+
+    The commercial frame (price, confidentiality, termination …) and the schedules restate
+    nothing on purpose, but a frame that mentions 安全事件 or 转委托 in its own context may still
+    read as one of the requirements: the mutations judge the security clauses alone."""
     if requirement_id in DIVISION:
-        document = dataclasses.replace(document, matrix=dataclasses.replace(document.matrix, title="", rows=()))
+        document = dataclasses.replace(
+            document, matrix=dataclasses.replace(document.matrix, title="", rows=(), intro=""))
+    security = [a for a in document.articles if any(i.requirement_id for i in a.items)]
+    document = dataclasses.replace(document, articles=tuple(security), schedules=())
     articles = []
     for article in document.articles:
         items = []

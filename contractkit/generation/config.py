@@ -9,6 +9,10 @@ A config file may hold the whole request::
     parameters:
       provider_name: 甲云科技有限公司
       vulnerability_notice_hours: 12
+    matrix:                      # the responsibility matrix, edited by task id (clause_templates/tasks.yaml)
+      drop: [physical-access]
+      set: {changes: {provider: approve, partner: implement}}
+      add: [{id: log-review, category: 平台层, task: 每月审阅运维日志, clause: 8.2.5, marks: {provider: supervise}}]
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 import yaml
 
-CONFIG_KEYS = ("pair", "roles", "options", "kind", "parameters")
+CONFIG_KEYS = ("pair", "roles", "options", "kind", "parameters", "matrix")
 
 
 class ConfigError(ValueError):
@@ -65,6 +69,8 @@ def read_config(path: str | Path) -> dict[str, Any]:
     parameters = data.get("parameters", {}) or {}
     if not isinstance(parameters, dict):
         raise ConfigError(path, "'parameters' must be a mapping of parameter name to value")
+    if "matrix" in data and not isinstance(data["matrix"], dict):
+        raise ConfigError(path, "'matrix' must be a mapping with drop, set and add")
     for name, value in parameters.items():
         if isinstance(value, (dict, list)):
             raise ConfigError(path, f"parameter {name!r} must be a single value")

@@ -7,6 +7,7 @@ bytes. Numbering is not in the text: writers number articles (第X条), items
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,15 +23,16 @@ class Inline:
     spans: tuple[Span, ...]
 
     @classmethod
-    def parse(cls, text: str, labels: dict[str, str]) -> Inline:
-        """Split rendered template text at blank markers."""
+    def parse(cls, text: str, labels: Mapping[str, str | Blank]) -> Inline:
+        """Split rendered template text at blank markers (``labels``: a parameter's label, or its Blank)."""
         spans: list[Span] = []
         position = 0
         for match in BLANK_MARK.finditer(text):
             if match.start() > position:
                 spans.append(text[position : match.start()])
             name = match.group(1)
-            spans.append(Blank(name, labels.get(name, name)))
+            known = labels.get(name, name)
+            spans.append(known if isinstance(known, Blank) else Blank(name, known))
             position = match.end()
         if position < len(text):
             spans.append(text[position:])
@@ -38,6 +40,10 @@ class Inline:
 
     def plain(self, blank: str = "________") -> str:
         return "".join(blank if isinstance(s, Blank) else s for s in self.spans)
+
+    def filled(self, mark: str = "_") -> str:
+        """The text with each blank as a line of its own width (two marks a full-width character)."""
+        return "".join(mark * 2 * s.width if isinstance(s, Blank) else s for s in self.spans)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Article:
     id: str
     title: str
     items: tuple[Item, ...]
+    explain: str = ""  # why the article is there (frame articles; the explanation sheet shows it)
 
 
 @dataclass(frozen=True)
@@ -69,20 +76,46 @@ class Party:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    clause: str
+    """One work item or event of the matrix, with each party's part in it (负责/实施/配合/监督)."""
+
+    category: str  # layer and phase, as table B.1's 分类: 安全管理、基础设施层、平台层、服务层
     work_item: str
-    marks: tuple[str, ...]  # one per matrix column, "" where the party has no part
-    requirement_id: str
+    clause: str  # the standard's clause, short: 8.2.2 b)
+    marks: tuple[str, ...]  # one per party column, "" where the party has no part
+    task_id: str
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """The responsibility matrix, in the style of the standard's Appendix B."""
+    """The responsibility matrix of tasks, in the style of the standard's Appendix B table B.1."""
 
-    title: str
-    columns: tuple[str, ...]
+    title: str  # 附件一　安全责任实施工作划分表
+    columns: tuple[str, ...]  # one per party: 甲方（云服务提供者）
     rows: tuple[MatrixRow, ...]
     legend: str
+    intro: str = ""  # the sentence above the table
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of a schedule: a heading (一、), a paragraph, a numbered item (1.) or a table."""
+
+    kind: Literal["heading", "paragraph", "item", "table"]
+    text: Inline = Inline(())
+    label: str = ""  # 一、 or 1. (schedules carry their numbers in the model: every writer shows the same)
+    rows: tuple[tuple[Inline, ...], ...] = ()  # a table's rows, the first its header
+    widths: tuple[int, ...] = ()  # a table's relative column widths
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A numbered schedule after the signatures (附件二 …; 附表二 … in a clause annex)."""
+
+    id: str
+    label: str  # 附件二
+    title: str
+    blocks: tuple[Block, ...]
+    supports: tuple[str, ...] = ()  # the requirements whose detail it carries
 
 
 @dataclass(frozen=True)
@@ -123,3 +156,6 @@ class Document:
     signature_date_label: str
     sign_place: Inline
     metadata: Metadata
+    schedules: tuple[Schedule, ...] = ()  # after the matrix (附件一), in order
+    reference: Inline | None = None  # 协议编号：… under the title
+    closing: str = "（以下无正文）"  # after the last article, before the signatures

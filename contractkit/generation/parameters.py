@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-ParameterType = Literal["text", "integer", "percent", "date"]
+ParameterType = Literal["text", "integer", "percent", "date", "choice"]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Characters the writers use as markers, and control characters Word refuses.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
@@ -42,9 +42,13 @@ class ParameterSpec(BaseModel):
     max: int | float | None = None
     max_length: int | None = Field(default=None, gt=0)
     bounds_reason: str | None = Field(default=None, description="why the bounds are what they are")
+    choices: dict[str, str] | None = Field(default=None, description="a choice's values and what each means")
+    blank_width: int | None = Field(default=None, gt=0, description="full-width characters of its fill-in line")
 
     @model_validator(mode="after")
     def _default_is_valid(self) -> ParameterSpec:
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError("a choice parameter, and only a choice, lists its choices")
         if self.default is not None:
             self.parse(self.default)
         return self
@@ -59,6 +63,12 @@ class ParameterSpec(BaseModel):
             self._check_bounds(value)
             return value
         text = str(raw).strip()
+        if self.type == "choice":
+            if text not in (self.choices or {}):
+                allowed = ", ".join(f"{k} ({v})" for k, v in (self.choices or {}).items())
+                raise ParameterError(self.name, "parameter-choice", f"{_preview(raw)} is not one of: {allowed}",
+                                     f"{_preview(raw)} 不是可选值之一：{allowed}")
+            return text
         if self.type == "percent":
             text = text.removesuffix("%").strip()
             try:
@@ -98,8 +108,13 @@ class ParameterSpec(BaseModel):
                 f"{_preview(value)} 超出允许范围 {self.min}–{self.max}{reason}",
             )
 
+    def blank(self) -> Blank:
+        """The fill-in line of this parameter when unset: long enough to write its value by hand."""
+        return Blank(self.name, self.label, self.blank_width or _BLANK_WIDTHS.get(self.type) or (
+            16 if (self.max_length or 0) >= 100 else 10))
+
     def _expected(self) -> str:
-        return {"integer": "a whole number", "percent": "a percentage", "date": "a date"}.get(
+        return {"integer": "a whole number", "percent": "a percentage", "date": "a date", "choice": "a choice"}.get(
             self.type, "text"
         )
 
@@ -117,6 +132,7 @@ def _to_int(name: str, raw: Any) -> int:
 
 
 _MAX_DIGITS = 30
+_BLANK_WIDTHS = {"integer": 3, "percent": 3, "date": 8, "choice": 6}  # text: by its longest value
 
 
 def _preview(value: Any, limit: int = 60) -> str:
@@ -131,6 +147,7 @@ class Blank:
 
     name: str
     label: str
+    width: int = 12  # full-width characters: a name or an address needs room to be written by hand
 
     def __str__(self) -> str:
         # Private-use marker characters; parameter values may never contain them.
@@ -183,7 +200,7 @@ class ParameterSet:
             raw = given.get(spec.name)
             if raw is None or raw == "":
                 values[spec.name] = (
-                    spec.parse(spec.default) if spec.default is not None else Blank(spec.name, spec.label)
+                    spec.parse(spec.default) if spec.default is not None else spec.blank()
                 )
             else:
                 values[spec.name] = spec.parse(raw)

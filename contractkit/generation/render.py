@@ -10,28 +10,22 @@ from jinja2 import meta
 
 from contractkit import __version__, resources
 from contractkit.catalogue import Catalogue, Pair, Requirement
-from contractkit.generation.document import (
-    Article,
-    Document,
-    Inline,
-    Item,
-    Matrix,
-    MatrixRow,
-    Metadata,
-    Party,
-)
+from contractkit.generation.document import Article, Document, Inline, Item, Metadata, Party, Schedule
+from contractkit.generation.frame import MATRIX_SCHEDULE, SECURITY_SLOT, load_frame
+from contractkit.generation.layout import PARTY_LABELS, LayoutError, frame_context, lay_out
+from contractkit.generation.matrix import build_matrix
 from contractkit.generation.parameters import Blank
+from contractkit.generation.schedules import parse_blocks
 from contractkit.generation.settings import GenerationSettings
+from contractkit.generation.writers.numbering import chinese_number
 from contractkit.standard import Standard, default_standard
 
-PARTY_LABELS = ("甲方", "乙方")
-SCOPE_TEMPLATE = "documents/scope.j2"
-FINAL_TEMPLATE = "documents/final.j2"
-PREAMBLE_TEMPLATE = "documents/preamble.j2"
-# Names the renderer itself puts in every template's context (besides parameters).
-CONTEXT_NAMES = frozenset(
-    {"provider", "partner", "customer", "partner_role", "roles", "options", "is_annex"}
-)
+# Names the renderer itself puts in every template's context (besides parameters); see clause_templates/README.md.
+CONTEXT_NAMES = frozenset({
+    "provider", "partner", "customer", "partner_role", "roles", "options", "is_annex", "this", "platform",
+    "ref", "schedule", "schedule_word", "schedule_list", "customer_side", "buyer", "supplier", "delivers",
+    "serves", "plan", "period", "report_period", "parties",
+})
 
 
 class GenerationError(ValueError):
@@ -47,7 +41,7 @@ class TemplateRenderError(GenerationError):
 @cache
 def template_environment(templates_dir: Path) -> jinja2.Environment:
     """The Jinja environment of one standard's templates folder (one per folder, cached)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
@@ -56,6 +50,21 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=False,
         autoescape=False,  # plain text; each writer escapes for its own format
     )
+    env.filters.update(cn=_chinese, date_cn=_date_chinese)
+    return env
+
+
+def _chinese(value):
+    """2 -> 二 (for 一式四份); a blank stays a blank."""
+    return chinese_number(value) if isinstance(value, int) else value
+
+
+def _date_chinese(value):
+    """2025-03-01 -> 2025年3月1日; a blank stays a blank."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        year, month, day = value.split("-")
+        return f"{year}年{int(month)}月{int(day)}日"
+    return value
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -105,67 +114,78 @@ def build_document(settings: GenerationSettings, standard: Standard | None = Non
     standard = standard or default_standard()
     catalogue, parameters = standard.catalogue, standard.parameters
     pairs = resolve_pairs(settings, catalogue)
-    pair_ids = [p.id for p in pairs]
     values = parameters.resolve(settings.parameters)
-    labels = {spec.name: spec.label for spec in parameters}
-    requirements = catalogue.select(set(pair_ids), set(settings.options))
-
-    customer_side = pairs[0].partner_role == "customer"
-    partner_role_name = _partner_role_name(pairs, catalogue)
-    context = template_context(pairs, settings.options, settings.kind, values, standard=standard)
+    labels = {spec.name: spec.blank() for spec in parameters}
+    requirements = catalogue.select({p.id for p in pairs}, set(settings.options))
+    frame = load_frame(standard.templates_dir)
+    try:
+        layout = lay_out(frame, catalogue, pairs, requirements, settings.kind, settings.options, values)
+    except LayoutError as exc:
+        raise GenerationError(str(exc)) from None
+    context = template_context(pairs, settings.options, settings.kind, values, layout.labels, standard)
+    context.update(frame_context(layout, frame, settings.kind, values), platform="本平台")
     env = template_environment(standard.templates_dir)
 
-    def render(template: str) -> str:
-        return _render(env, template, context)
+    def items(template: str, requirement_id: str | None = None) -> tuple[Item, ...]:
+        return tuple(_parse_items(_render(env, template, context), labels, requirement_id))
 
-    items_by_article: dict[str, list[Item]] = {}
+    by_article: dict[str, list[Item]] = {}
     for req in requirements:
-        items = _parse_items(render(req.template), labels, req.id)
-        if len(items) != 1:
-            raise TemplateRenderError(req.template, f"must render exactly one item, rendered {len(items)}")
-        items_by_article.setdefault(req.article, []).append(items[0])
+        rendered = items(req.template, req.id)
+        if len(rendered) != 1:
+            raise TemplateRenderError(req.template, f"must render exactly one item, rendered {len(rendered)}")
+        by_article.setdefault(req.article, []).append(rendered[0])
+    titles = {a.id: a.title for a in catalogue.articles}
+    articles: list[Article] = []
+    for part in layout.frame_articles:
+        if part.id == SECURITY_SLOT:
+            articles += [Article(a, titles[a], tuple(by_article[a])) for a in layout.security_ids]
+        elif part.template:
+            articles.append(Article(part.id, part.title, items(part.template), part.explain))
 
-    articles = [Article("scope", "定义与适用范围", tuple(_parse_items(render(SCOPE_TEMPLATE), labels)))]
-    articles += [
-        Article(a.id, a.title, tuple(items_by_article[a.id]))
-        for a in catalogue.articles
-        if a.id in items_by_article
-    ]
-    articles.append(Article("final", "其他", tuple(_parse_items(render(FINAL_TEMPLATE), labels))))
-
-    if customer_side:
-        parties = (
-            _party(PARTY_LABELS[0], catalogue.role("customer").name, "customer", values, labels),
-            _party(PARTY_LABELS[1], catalogue.role("provider").name, "provider", values, labels),
-        )
-    else:
-        parties = (
-            _party(PARTY_LABELS[0], catalogue.role("provider").name, "provider", values, labels),
-            _party(PARTY_LABELS[1], partner_role_name, "partner", values, labels),
-        )
-
-    recitals = tuple(item.text for item in _parse_items(render(PREAMBLE_TEMPLATE), labels))
-    role_kinds = ("customer", "provider") if customer_side else ("provider", "partner")
+    names = {kind: catalogue.role(kind if kind != "partner" else pairs[0].partner_role).name for kind in layout.kinds}
+    if "partner" in names:
+        names["partner"] = _partner_role_name(pairs, catalogue)
+    parties = tuple(_party(layout.labels[kind], names[kind], kind, values) for kind in layout.kinds)
+    schedules = tuple(
+        Schedule(s.id, layout.schedule_labels[s.id], s.title,
+                 _schedule_blocks(env, s.template, context, labels), s.supports)
+        for s in layout.schedules if s.template
+    )
+    matrix = build_matrix(standard, layout, settings, parties, f"{layout.schedule_labels[MATRIX_SCHEDULE]}　"
+                          f"{layout.schedules[0].title}", context)
+    recitals = tuple(item.text for item in items(frame.preamble))
+    number = values.get("contract_number")
+    reference = None if settings.kind == "annex" or number is None else Inline(("协议编号：", number))
     return Document(
         kind=settings.kind,
-        title="云计算服务安全责任实施工作划分附件" if settings.kind == "annex" else "云计算服务安全责任协议",
+        title="云计算服务安全责任附件" if settings.kind == "annex" else _agreement_title(frame, layout),
         subtitle=f"（{parties[0].role_names}与{parties[1].role_names}）",
         parties=parties,
         recitals=recitals,
         articles=tuple(articles),
-        matrix=_matrix(requirements, parties, role_kinds, standard),
+        matrix=matrix,
         signature_date_label="签订日期：　　　　年　　月　　日",
         sign_place=Inline(("签订地点：", values["sign_place"])),
         metadata=Metadata(
             generator=f"contractkit {__version__}",
             standard=f"{standard.code} {standard.title}",
-            pair_ids=tuple(pair_ids),
+            pair_ids=tuple(p.id for p in pairs),
             options=tuple(sorted(settings.options)),
             kind=settings.kind,
             requirement_ids=tuple(r.id for r in requirements),
             parameters={k: (None if isinstance(v, Blank) else v) for k, v in values.items()},
         ),
+        schedules=schedules,
+        reference=reference,
+        closing="（以下无正文）",
     )
+
+
+def _agreement_title(frame, layout) -> str:
+    """云服务协议, 云计算平台运维服务及安全服务协议 …: the deal, in the frame's words."""
+    deals = [frame.titles[role] for role in frame.titles if role in layout.counterpart_roles]
+    return frame.title_prefix[bool(layout.counterpart_roles - {"customer"})] + "及".join(deals) + "协议"
 
 
 def template_context(
@@ -179,7 +199,9 @@ def template_context(
     """What every template sees: parameters, party labels, roles, options.
 
     ``labels`` overrides the party labels (甲方/乙方) with the ones a contract
-    under check uses, so a suggested clause reads like the rest of it.
+    under check uses, so a suggested clause reads like the rest of it. Outside a
+    generated document (a suggested clause), references to articles and schedules
+    read generically (本协议相关条款, 本协议附件).
     """
     customer_side = pairs[0].partner_role == "customer"
     partner_roles = [p.partner_role for p in pairs]
@@ -188,12 +210,29 @@ def template_context(
         roles=set() if customer_side else set(partner_roles),
         options=set(options),
         is_annex=kind == "annex",
+        this="本附件" if kind == "annex" else "本协议",
+        platform=values.get("cloud_platform_name", "云计算平台"),
         partner_role=_partner_role_name(pairs, (standard or default_standard()).catalogue),
+        customer_side=customer_side,
+        ref=_Generic("本协议相关条款"),
+        schedule=_Generic("本协议附件"),
+        schedule_word="附件",
     )
     kinds = ("customer", "provider") if customer_side else ("provider", "partner")
     for kind_name, default_label in zip(kinds, PARTY_LABELS, strict=True):
         context[kind_name] = (labels or {}).get(kind_name, default_label)
     return context
+
+
+class _Generic(dict):
+    """References outside a generated document: any article or schedule reads as the same words."""
+
+    def __init__(self, words: str):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, key: str) -> str:
+        return self.words
 
 
 def render_requirement(
@@ -227,7 +266,7 @@ def _partner_role_name(pairs: list[Pair], catalogue: Catalogue) -> str:
     return "及".join(catalogue.role(p.partner_role).name for p in pairs)
 
 
-def _party(label: str, role_names: str, prefix: str, values: dict, labels: dict) -> Party:
+def _party(label: str, role_names: str, prefix: str, values: dict) -> Party:
     def inline(name: str) -> Inline:
         return Inline((values[name],))
 
@@ -240,22 +279,13 @@ def _party(label: str, role_names: str, prefix: str, values: dict, labels: dict)
     )
 
 
-def _matrix(requirements: list[Requirement], parties: tuple[Party, ...], role_kinds, standard: Standard) -> Matrix:
-    markings = standard.vocabulary.markings
-    columns = tuple(f"{p.label}（{p.role_names}）" for p in parties)
-    rows = tuple(
-        MatrixRow(
-            clause=req.clause,
-            work_item=req.work_item,
-            marks=tuple(
-                markings[req.division[kind]].zh if kind in req.division else "" for kind in role_kinds
-            ),
-            requirement_id=req.id,
-        )
-        for req in requirements
-    )
-    legend = "说明：" + "；".join(f"“{word.zh}”指{word.meaning}" for word in markings.values()) + "。"
-    return Matrix(title="附件：安全责任实施工作划分表", columns=columns, rows=rows, legend=legend)
+def _schedule_blocks(env: jinja2.Environment, template: str, context: dict, labels: dict) -> tuple:
+    try:
+        return parse_blocks(_render(env, template, context), labels)
+    except ValueError as exc:
+        if isinstance(exc, TemplateRenderError):
+            raise
+        raise TemplateRenderError(template, str(exc)) from None
 
 
 def _parse_items(text: str, labels: dict[str, str], requirement_id: str | None = None) -> list[Item]:
@@ -289,27 +319,28 @@ def _blocks(text: str) -> list[list[str]]:
 def relevant_parameters(settings: GenerationSettings, standard: Standard | None = None) -> list[str]:
     """The parameters this request's document actually uses, in declaration order.
 
-    Found from the templates themselves, so the list never drifts from them;
-    the absent party's fields and the annex-only ones are left out.
+    Found from the templates themselves (the requirements', and the frame's articles and
+    schedules this document has), so the list never drifts from them; the absent party's
+    fields are left out.
     """
     standard = standard or default_standard()
     catalogue, parameters = standard.catalogue, standard.parameters
     pairs = resolve_pairs(settings, catalogue)
     requirements = catalogue.select({p.id for p in pairs}, set(settings.options))
+    frame = load_frame(standard.templates_dir)
+    values = parameters.resolve({k: v for k, v in settings.parameters.items() if k in parameters})
+    layout = lay_out(frame, catalogue, pairs, requirements, settings.kind, settings.options, values)
     env = template_environment(standard.templates_dir)
-    used: set[str] = set()
-    for template in [r.template for r in requirements] + [PREAMBLE_TEMPLATE, SCOPE_TEMPLATE, FINAL_TEMPLATE]:
-        used |= template_variables(template, env)
-    customer_side = pairs[0].partner_role == "customer"
-    present = ("customer", "provider") if customer_side else ("provider", "partner")
+    templates = [r.template for r in requirements] + [frame.preamble]
+    templates += [a.template for a in layout.frame_articles if a.template]
+    templates += [s.template for s in layout.schedules if s.template]
+    used: set[str] = set().union(*(template_variables(t, env) for t in templates))
+    present = set(layout.kinds)
     used |= {f"{who}_{field}" for who in present for field in ("name", "address", "representative")}
-    used.add("sign_place")
-    absent = {"partner"} if customer_side else {"customer"}
-    names = []
-    for spec in parameters:
-        if spec.name not in used or spec.name.split("_")[0] in absent:
-            continue
-        if spec.name == "main_contract_name" and settings.kind != "annex":
-            continue
-        names.append(spec.name)
-    return names
+    if "notices" in {a.id for a in layout.frame_articles}:
+        used |= {f"{who}_{field}" for who in present for field in ("contact", "phone", "email")}
+    used |= {"sign_place", "party_a", "contract_number"} if settings.kind == "agreement" else {"sign_place", "party_a"}
+    if settings.kind != "annex":  # the main contract is named only in an annex's recitals
+        used = {name for name in used if not name.startswith("main_contract_")}
+    absent = {"customer", "partner", "provider"} - present
+    return [spec.name for spec in parameters if spec.name in used and spec.name.split("_")[0] not in absent]

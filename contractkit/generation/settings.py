@@ -22,6 +22,7 @@ class GenerationSettings:
     options: frozenset[str] = frozenset()
     kind: DocumentKind = "agreement"
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    matrix: Any = None  # a tasks.MatrixEdits: rows of the matrix dropped, re-marked or added
 
     def __post_init__(self):
         # Freeze the mapping too, so a settings object can be shared safely.

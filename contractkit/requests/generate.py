@@ -7,6 +7,7 @@ from typing import Any, cast
 from pydantic import AliasChoices, Field, field_validator
 
 from contractkit.generation.settings import KINDS, DocumentKind, GenerationSettings
+from contractkit.generation.tasks import MatrixEdits
 from contractkit.generation.writers import FORMATS
 
 from .errors import Request, RequestError, preview
@@ -28,6 +29,8 @@ class GenerateRequest(Request):
     kind: str = Field(default=GenerationSettings.kind, description="agreement（协议全文）或 annex（条款附件）")
     format: str = Field(default=DEFAULT_FORMAT, description="docx、md 或 txt")
     parameters: dict[str, Any] = Field(default_factory=dict, description="参数值（见 GET /api/parameters）")
+    matrix: MatrixEdits | None = Field(
+        default=None, description="划分表的修改：drop（删去的工作事项编号）、set（改标记）、add（新增事项）")
 
     @field_validator("extra_roles", "options")
     @classmethod
@@ -43,13 +46,14 @@ class GenerateRequest(Request):
             *self._pair_problems(), *self._role_problems(), *unknown("option", self.options, "options"),
             *unknown("kind", [self.kind], "kind", [(k, "") for k in KINDS]),
             *unknown("format", [self.format], "format", [(f, "") for f in FORMATS]),
-            *self._parameter_problems(),
+            *self._parameter_problems(), *self._party_a_problems(), *self._matrix_problems(),
         ]
 
     def settings(self) -> GenerationSettings:
         self.validated()
         kind = cast(DocumentKind, self.kind)  # validated() refuses any kind not in KINDS
-        return GenerationSettings(self.pair, self.extra_roles, frozenset(self.options), kind, self.given_parameters())
+        return GenerationSettings(
+            self.pair, self.extra_roles, frozenset(self.options), kind, self.given_parameters(), self.matrix)
 
     def _pair_problems(self) -> list[RequestError]:
         if not self.pair:
@@ -94,3 +98,30 @@ class GenerateRequest(Request):
             for name, error in default_parameters().problems(singles).items()
         ]
         return found
+
+    def _party_a_problems(self) -> list[RequestError]:
+        """甲方 must be one of the pair's two parties."""
+        from contractkit.catalogue import default_catalogue
+
+        chosen = self.given_parameters().get("party_a")
+        pair = next((p for p in default_catalogue().pairs if p.id == self.pair), None)
+        if pair is None or chosen in (None, "auto"):
+            return []
+        parties = ("customer", "provider") if pair.partner_role == "customer" else ("provider", "partner")
+        if chosen in parties or chosen not in ("customer", "provider", "partner"):
+            return []  # a value no pair has is the parameter's own problem
+        return [RequestError(
+            "party-a-not-in-pair", "parameters.party_a",
+            f"party_a {chosen!r} is not a party of {self.pair}; choose {' or '.join(parties)} (or auto)",
+            f"{self.pair} 的当事人中没有 {chosen}；甲方可选：{'、'.join(parties)} 或 auto")]
+
+    def _matrix_problems(self) -> list[RequestError]:
+        if self.matrix is None or self.matrix.is_empty():
+            return []
+        from contractkit.generation.tasks import load_tasks
+        from contractkit.standard import default_standard
+
+        standard = default_standard()
+        markings = {key: word.zh for key, word in standard.vocabulary.markings.items()}
+        tasks = load_tasks(standard.templates_dir, tuple(markings))
+        return [RequestError("matrix-edit", field, en, zh) for field, en, zh in self.matrix.problems(tasks, markings)]

@@ -7,9 +7,12 @@ and one line in ``WRITERS``, never an if/elif over formats.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from contractkit.generation.document import Document
+
+if TYPE_CHECKING:
+    from contractkit.generation.explain import Sheet
 
 
 class Writer(Protocol):
@@ -18,6 +21,10 @@ class Writer(Protocol):
     media_type: str
 
     def write(self, document: Document) -> bytes: ...
+
+    def write_sheet(self, sheet: Sheet) -> bytes:
+        """The explanation sheet (--explain): a title, a few paragraphs and one table."""
+        ...
 
 
 # format -> "module:Class", imported on first use so python-docx loads only when needed.

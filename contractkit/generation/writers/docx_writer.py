@@ -24,99 +24,79 @@ those dates are the time of writing.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
-import re
-import zipfile
-from collections.abc import Iterable
-from pathlib import Path
-from typing import IO
+from typing import cast
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Twips
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
-from contractkit.generation.document import Document, Inline, Matrix, Party
-from contractkit.generation.parameters import Blank
-from contractkit.reading.docx_metadata import item_props_xml, request_xml, short_properties
-
-# -- typography ---------------------------------------------------------------
-BODY_FONT = "宋体"  # East Asian body font (SimSun)
-TITLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-BODY_SIZE = 24  # half-points: 小四, 12 pt
-TITLE_SIZE = 44  # 二号, 22 pt
-SUBTITLE_SIZE = 28  # 四号, 14 pt
-TABLE_SIZE = 21  # 五号, 10.5 pt
-LEGEND_SIZE = 18  # 小五, 9 pt
-FOOTER_SIZE = 18
-LANGUAGE = "zh-CN"
-
-# Custom paragraph styles, by name (what Word shows); their ids are ASCII.
-STYLE_BODY = "合同正文"
-STYLE_PARTY = "当事人信息"
-STYLE_TABLE = "表格文字"
-STYLE_LEGEND = "表注"
-STYLE_SIGNATURE = "签署栏"
-
-# -- page (twips) -------------------------------------------------------------
-PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838  # A4
-MARGIN_TOP = MARGIN_BOTTOM = 1440  # 2.54 cm
-MARGIN_LEFT = MARGIN_RIGHT = 1797  # 3.17 cm
-HEADER_DISTANCE, FOOTER_DISTANCE = 851, 992  # 1.5 cm, 1.75 cm
-TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-CHAR = 240  # one full-width character at 12 pt, in twips
-
-# -- numbering: where the number sits and where the text starts (twips) -----
-# 第一条 … 第十二条 then a tab to 5 characters, so titles line up;
-# （一） is exactly 3 characters, indented 2, so item text starts under the titles;
-# 1. sits under the item text, its own text 2 characters further in.
-LEVELS = (
-    # ilvl, numFmt, lvlText, suffix, text indent, hanging, bold
-    (0, "chineseCounting", "第%1条", "tab", 5 * CHAR, 5 * CHAR, True),
-    (1, "chineseCounting", "（%2）", "nothing", 5 * CHAR, 3 * CHAR, False),
-    (2, "decimal", "%3.", "tab", 7 * CHAR, 2 * CHAR, False),
+from contractkit.generation.document import Block, Document, Inline, Matrix, Party, Schedule
+from contractkit.generation.writers.docx_parts import (
+    ARTICLE_LEVEL,
+    BLANK_ROW_HEIGHT,
+    BODY_SIZE,
+    CHAR,
+    FOOTER_DISTANCE,
+    FOOTER_SIZE,
+    HEADER_DISTANCE,
+    ITEM_LEVEL,
+    LANGUAGE,
+    LEGEND_SIZE,
+    LEVELS,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MATRIX_FIXED_COLUMNS,
+    NO_MARK,
+    NUMBERING_NSID,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    STYLE_BODY,
+    STYLE_LEGEND,
+    STYLE_PARTY,
+    STYLE_SIGNATURE,
+    STYLE_TABLE,
+    STYLES_WITH_EFFECTS,
+    SUBITEM_LEVEL,
+    SUBTITLE_SIZE,
+    TABLE_SIZE,
+    TEXT_WIDTH,
+    TITLE_FONT,
+    TITLE_SIZE,
+    _add_custom_properties,
+    _add_inline,
+    _add_request,
+    _category_row,
+    _clean,
+    _drop_relationships,
+    _field,
+    _fill_row,
+    _fix_table_layout,
+    _has_text,
+    _limit,
+    _limit_list,
+    _matrix_widths,
+    _normalise_zip,
+    _plain_table,
+    _restyle,
+    _row_properties,
+    _rpr,
+    _timestamp,
+    _w,
+    declare_font,
+    read_metadata,
+    word_settings,
 )
-ARTICLE_LEVEL, ITEM_LEVEL, SUBITEM_LEVEL = 0, 1, 2
-NUMBERING_NSID = "43544B31"  # fixed, so output is reproducible ("CTK1")
+from contractkit.reading.docx_metadata import request_xml, short_properties
 
-# A fill-in line: underlined no-break spaces set in the body font; in 宋体 each
-# is half a character wide, so 24 make the width of 12 full-width spaces (fonts
-# with narrower spaces give a shorter line). Not U+3000 or plain spaces: where
-# a line wraps at the blank those hang past the margin with no width, so the
-# line vanishes, and in justified text they stretch; no-break spaces keep
-# their width and Word does not wrap inside them.
-BLANK_LINE = "\u00a0" * 24
-# Blank markers that might survive in literal text are never written out.
-STRAY_BLANK = re.compile("\ue000[^\ue000\ue001]*\ue001")
-STRAY_MARK = re.compile("[\ue000\ue001]")
-
-HEADER_FILL = "D9D9D9"
-MATRIX_FIXED_COLUMNS = ("序号", "标准条款", "实施工作")
-NO_MARK = "—"  # a party with no part in a row (an empty cell would look forgotten)
-
-# -- generation metadata: custom document properties and the customXml request --
-CUSTOM_PROPERTIES_URI = "/docProps/custom.xml"
-REQUEST_URI = "/customXml/item%d.xml"  # where Word keeps customXml items (the template has one already)
-REQUEST_PROPS_URI = "/customXml/itemProps%d.xml"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-CORE_TEXT_LIMIT = 255  # python-docx (and Word) limit core property strings to 255 characters
-
-STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+__all__ = ["DocxWriter", "read_custom_properties", "read_metadata"]
 
 
 class DocxWriter:
@@ -127,6 +107,10 @@ class DocxWriter:
     def write(self, document: Document) -> bytes:
         return _Builder(document).build()
 
+    def write_sheet(self, sheet) -> bytes:
+        """The explanation sheet: the agreement's typography, a title and one table."""
+        return _Builder(None).build_sheet(sheet)
+
 
 # =============================================================================
 # Building the document
@@ -134,39 +118,70 @@ class DocxWriter:
 
 
 class _Builder:
-    def __init__(self, document: Document):
-        self.model = document
+    def __init__(self, document: Document | None):
+        self.model = cast(Document, document)  # None only for build_sheet, which reads no model
         self.doc = new_docx()
         self.timestamp = _timestamp()
 
     def build(self) -> bytes:
         self._package()
-        self._settings()
+        word_settings(self.doc)
         self._styles()
         self._page()
         self.num_id = self._numbering()
 
         model = self.model
         self._title(model.title, model.subtitle)
+        if model.reference is not None:
+            self._inline_paragraph(model.reference, style=STYLE_PARTY).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for party in model.parties:
             self._party(party)
         for recital in model.recitals:
             self._inline_paragraph(recital, style=STYLE_BODY)
+        last: Paragraph | None = None
         for article in model.articles:
             heading = self.doc.add_paragraph(style="Heading 1")
             heading.add_run(_clean(article.title))
             self._number(heading, ARTICLE_LEVEL)
             for item in article.items:
-                self._number(self._inline_paragraph(item.text), ITEM_LEVEL)
+                last = self._inline_paragraph(item.text)
+                self._number(last, ITEM_LEVEL)
                 for sub in item.subitems:
-                    self._number(self._inline_paragraph(sub), SUBITEM_LEVEL)
-        # Signatures close the agreement; the matrix follows as its annex, on a page of its own.
+                    last = self._inline_paragraph(sub)
+                    self._number(last, SUBITEM_LEVEL)
+        # The last clause, （以下无正文） and the signatures stay on one page: never a page of signatures alone.
+        if last is not None:
+            last.paragraph_format.keep_with_next = True
+            last.paragraph_format.keep_together = True
+        if model.closing:
+            closing = self.doc.add_paragraph(_clean(model.closing), style=STYLE_BODY)
+            closing.paragraph_format.keep_with_next = True
         self._signature()
+        # The schedules follow the signatures, each on a page of its own: the matrix (附件一) first.
         self._matrix(model.matrix)
+        for schedule in model.schedules:
+            self._schedule(schedule)
 
         self._core_properties()
         _add_custom_properties(self.doc, short_properties(model.metadata.as_properties()))
         _add_request(self.doc, request_xml(model.metadata))
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return _normalise_zip(buffer.getvalue(), self.timestamp)
+
+    def build_sheet(self, sheet) -> bytes:
+        self._package()
+        word_settings(self.doc)
+        self._styles()
+        self._page()
+        self._title(sheet.title, sheet.subtitle)
+        for paragraph in sheet.intro:
+            self.doc.add_paragraph(_clean(paragraph), style=STYLE_BODY)
+        rows = (tuple(Inline((c,)) for c in sheet.header), *(tuple(Inline((c,)) for c in r) for r in sheet.rows))
+        self._table(Block("table", rows=rows, widths=sheet.widths))
+        core = self.doc.core_properties
+        core.title, core.author, core.language = _limit(_clean(sheet.title)), "contractkit", LANGUAGE
+        core.created = core.modified = self.timestamp
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return _normalise_zip(buffer.getvalue(), self.timestamp)
@@ -177,39 +192,7 @@ class _Builder:
         _drop_relationships(self.doc.part.package.rels, RT.THUMBNAIL)
         # A stale copy of the template's styles that Word 2010 may prefer to ours.
         _drop_relationships(self.doc.part.rels, STYLES_WITH_EFFECTS)
-        self._font_table()
-
-    def _font_table(self) -> None:
-        """Declare 宋体 as a GB2312 font, so Word substitutes a Chinese font where it is missing."""
-        part = self.doc.part.part_related_by(RT.FONT_TABLE)
-        fonts = etree.fromstring(part.blob)
-        if any(font.get(qn("w:name")) == BODY_FONT for font in fonts.iter(qn("w:font"))):
-            return
-        fonts.append(
-            _w(
-                f'<w:font w:name="{BODY_FONT}"><w:altName w:val="SimSun"/>'
-                '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'
-                '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-            )
-        )
-        # The font table is a plain (blob) part in python-docx: replace its bytes.
-        part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def _settings(self) -> None:
-        settings = self.doc.settings.element
-        compat = settings.find(qn("w:compat"))
-        if compat is None:
-            compat = _w("<w:compat/>")
-            settings.append(compat)
-        # Show the underline of fill-in lines even where the spaces end a line.
-        if compat.find(qn("w:ulTrailSpace")) is None:
-            compat.insert(0, _w("<w:ulTrailSpace/>"))
-        for setting in compat.findall(qn("w:compatSetting")):
-            if setting.get(qn("w:name")) == "compatibilityMode":
-                setting.set(qn("w:val"), "15")  # no "Compatibility Mode" banner in Word
-        theme_lang = settings.find(qn("w:themeFontLang"))
-        if theme_lang is not None:
-            theme_lang.set(qn("w:eastAsia"), LANGUAGE)
+        declare_font(self.doc)
 
     # -- styles --------------------------------------------------------------
     def _styles(self) -> None:
@@ -386,28 +369,77 @@ class _Builder:
         _add_inline(paragraph, text)
         return paragraph
 
-    def _matrix(self, matrix: Matrix) -> None:
-        heading = self.doc.add_paragraph(_clean(matrix.title), style="Heading 1")
+    def _schedule_title(self, title: str) -> None:
+        heading = self.doc.add_paragraph(_clean(title), style="Heading 1")
         heading.paragraph_format.page_break_before = True
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.paragraph_format.space_after = Twips(240)
 
+    def _matrix(self, matrix: Matrix) -> None:
+        self._schedule_title(matrix.title)
+        if matrix.intro:
+            self.doc.add_paragraph(_clean(matrix.intro), style=STYLE_BODY).paragraph_format.space_after = Twips(120)
         header = [*MATRIX_FIXED_COLUMNS, *matrix.columns]
         widths = _matrix_widths(len(matrix.columns))
-        table = self.doc.add_table(rows=1 + len(matrix.rows), cols=len(header))
+        categories = list(dict.fromkeys(row.category for row in matrix.rows))
+        table = self.doc.add_table(rows=1 + len(matrix.rows) + len(categories), cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _fix_table_layout(table, widths)
-
-        rows = table.rows
-        _fill_row(rows[0], header, widths, header_row=True)
-        for number, (row, matrix_row) in enumerate(zip(rows[1:], matrix.rows, strict=True), 1):
+        rows = iter(table.rows)
+        _fill_row(next(rows), header, widths, header_row=True)
+        previous = None
+        for number, matrix_row in enumerate(matrix.rows, 1):
+            if matrix_row.category != previous:
+                # As table B.1 groups its rows by layer, a row across the table names the category.
+                _category_row(next(rows), matrix_row.category)
+                previous = matrix_row.category
             marks = [mark or NO_MARK for mark in matrix_row.marks]
-            cells = [str(number), matrix_row.clause, matrix_row.work_item, *marks]
-            # A row with fewer marks than columns still gets every cell.
-            cells += [""] * (len(header) - len(cells))
-            _fill_row(row, cells[: len(header)], widths, header_row=False)
+            cells = [str(number), matrix_row.work_item, matrix_row.clause, *marks]
+            cells += [""] * (len(header) - len(cells))  # a row with fewer marks than columns still gets every cell
+            _fill_row(next(rows), cells[: len(header)], widths, header_row=False, justify=(1,))
         self.doc.add_paragraph(_clean(matrix.legend), style=STYLE_LEGEND)
+
+    def _schedule(self, schedule: Schedule) -> None:
+        self._schedule_title(f"{schedule.label}　{schedule.title}")
+        for block in schedule.blocks:
+            self._block(block)
+
+    def _block(self, block: Block) -> None:
+        if block.kind == "table":
+            self._table(block)
+        elif block.kind == "heading":
+            paragraph = self._inline_paragraph(block.text, style="Heading 2", prefix=block.label)
+            paragraph.paragraph_format.space_before = Twips(180)
+        elif block.kind == "item":
+            paragraph = self._inline_paragraph(block.text, prefix=f"{block.label}\t")
+            paragraph.paragraph_format.left_indent = Twips(2 * CHAR + 2 * CHAR)
+            paragraph.paragraph_format.first_line_indent = Twips(-2 * CHAR)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(2 * CHAR + 2 * CHAR))
+        else:
+            self._inline_paragraph(block.text, style=STYLE_BODY)
+
+    def _table(self, block: Block) -> None:
+        total = sum(block.widths)
+        widths = [TEXT_WIDTH * w // total for w in block.widths]
+        widths[-1] += TEXT_WIDTH - sum(widths)
+        table = self.doc.add_table(rows=len(block.rows), cols=len(widths))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _fix_table_layout(table, widths)
+        for index, (row, cells) in enumerate(zip(table.rows, block.rows, strict=True)):
+            _fill_row(row, [""] * len(widths), widths, header_row=index == 0)
+            if index and not any(_has_text(cell) for cell in cells):
+                row.height = Twips(BLANK_ROW_HEIGHT)  # an empty row is a row to fill in by hand
+            for cell, text in zip(row.cells, cells, strict=True):
+                paragraph = cell.paragraphs[0]
+                _add_inline(paragraph, text)
+                if index == 0:
+                    for run in paragraph.runs:
+                        run.bold = True
+                elif len(text.plain()) > 12:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        self.doc.add_paragraph(style=STYLE_LEGEND)  # a little air below the table
 
     def _signature(self) -> None:
         parties = self.model.parties
@@ -452,271 +484,6 @@ class _Builder:
         core.created = core.modified = self.timestamp
 
 
-# =============================================================================
-# Paragraph and table helpers
-# =============================================================================
-
-
-def _w(xml: str):
-    """Parse a WordprocessingML fragment written with the w: prefix."""
-    start_tag = re.match(r"<[\w:]+", xml)
-    if start_tag is None:
-        raise ValueError(f"not a WordprocessingML element: {xml[:40]!r}")
-    name_end = start_tag.end()
-    return parse_xml(xml[:name_end] + f" {nsdecls('w')}" + xml[name_end:])
-
-
-def _rpr(east_asia: str = BODY_FONT, latin: str = LATIN_FONT, size: int | None = None, bold: bool = False):
-    parts = [
-        f'<w:rFonts w:ascii="{latin}" w:eastAsia="{east_asia}" w:hAnsi="{latin}" w:cs="{latin}"/>',
-    ]
-    if bold:
-        parts.append("<w:b/><w:bCs/>")
-    parts.append('<w:color w:val="000000"/>')
-    if size:
-        parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
-    parts.append(f'<w:lang w:val="en-US" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>')
-    return _w(f"<w:rPr>{''.join(parts)}</w:rPr>")
-
-
-def _restyle(style, ppr: str, rpr) -> None:
-    """Replace a built-in style's paragraph and run properties outright.
-
-    Replacing (not patching) drops the template's theme fonts (which would win
-    over w:ascii), colours, borders and the Subtitle's stray numbering.
-    """
-    for tag in ("w:pPr", "w:rPr"):
-        for old in style.findall(qn(tag)):
-            style.remove(old)
-    anchor = style.find(qn("w:tblPr"))
-    for element in (_w(ppr), rpr):
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            style.append(element)
-
-
-def _clean(text: str) -> str:
-    """Literal text with any stray blank marker turned into nothing (never written as-is)."""
-    return STRAY_MARK.sub("", STRAY_BLANK.sub("", str(text)))
-
-
-def _spans(text: Inline) -> Iterable[str | None]:
-    """The spans to write: str, or None for a fill-in line."""
-    for span in text.spans:
-        if isinstance(span, Blank):
-            yield None
-            continue
-        literal = str(span)
-        position = 0
-        for match in STRAY_BLANK.finditer(literal):
-            if match.start() > position:
-                yield STRAY_MARK.sub("", literal[position : match.start()])
-            yield None
-            position = match.end()
-        if position < len(literal):
-            yield STRAY_MARK.sub("", literal[position:])
-
-
-def _add_inline(paragraph: Paragraph, text: Inline) -> None:
-    for span in _spans(text):
-        if span is None:
-            run = paragraph.add_run(BLANK_LINE)
-            run.underline = True
-            fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-            fonts.set(qn("w:ascii"), BODY_FONT)
-            fonts.set(qn("w:hAnsi"), BODY_FONT)
-            fonts.set(qn("w:eastAsia"), BODY_FONT)
-            fonts.set(qn("w:hint"), "eastAsia")
-        elif span:
-            paragraph.add_run(span)
-
-
-def _field(paragraph: Paragraph, instruction: str) -> None:
-    """A complex field (PAGE, NUMPAGES) with a placeholder result Word updates."""
-    p = paragraph._p
-    for xml in (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
-        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
-        "<w:r><w:t>1</w:t></w:r>",
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
-    ):
-        p.append(_w(xml))
-
-
-def _matrix_widths(party_columns: int) -> list[int]:
-    """序号, 标准条款, 实施工作, then one column per party; the work item takes the rest."""
-    number, clause, min_work = 720, 1650, 2400
-    party = max(1000, min(1500, (TEXT_WIDTH - number - clause - min_work) // max(party_columns, 1)))
-    work = max(min_work, TEXT_WIDTH - number - clause - party * party_columns)
-    return [number, clause, work, *[party] * party_columns]
-
-
-def _fix_table_layout(table, widths: list[int]) -> None:
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_w = _w(f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>')
-    successors = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-                  "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
-    tbl_pr.insert_element_before(tbl_w, *successors)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Twips(width)
-
-
-def _plain_table(table) -> None:
-    """No borders and no side cell margins, so cell text lines up with the body text."""
-    tbl_pr = table._tbl.tblPr
-    edges = "".join(
-        f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
-    borders = _w(f"<w:tblBorders>{edges}</w:tblBorders>")
-    tbl_pr.insert_element_before(
-        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
-    )
-    margins = _w('<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>')
-    tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
-
-
-def _row_properties(row, cant_split: bool = True, header: bool = False) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    if cant_split:
-        tr_pr.insert_element_before(_w("<w:cantSplit/>"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
-                                    "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-    if header:
-        tr_pr.insert_element_before(_w("<w:tblHeader/>"), "w:tblCellSpacing", "w:jc", "w:hidden",
-                                    "w:ins", "w:del", "w:trPrChange")
-
-
-def _fill_row(row, texts: list[str], widths: list[int], header_row: bool) -> None:
-    _row_properties(row, cant_split=True, header=header_row)
-    # row.cells rebuilds the whole table's cell grid on every call (quadratic in the rows);
-    # the matrix has no merged cells, so each <w:tc> of the row is one cell.
-    cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]
-    for column, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
-        cell.width = Twips(width)
-        if header_row:
-            cell._tc.get_or_add_tcPr().insert_element_before(
-                _w(f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'),
-                "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-            )
-        cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-        paragraph = cell.paragraphs[0]
-        paragraph.style = STYLE_TABLE
-        if not header_row and column == 2:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # the work item reads as running text
-        run = paragraph.add_run(_clean(text))
-        if header_row:
-            run.bold = True
-
-
-# =============================================================================
-# Package-level helpers
-# =============================================================================
-
-
-def _timestamp() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    else:
-        moment = dt.datetime.now(tz=dt.UTC)
-    # python-docx writes naive datetimes as UTC ("Z").
-    return moment.replace(microsecond=0, tzinfo=None)
-
-
-def _limit(text: str) -> str:
-    return text if len(text) <= CORE_TEXT_LIMIT else text[: CORE_TEXT_LIMIT - 1] + "…"
-
-
-def _limit_list(values: Iterable[str]) -> str:
-    """Comma-joined values cut at a value boundary to fit a core property."""
-    kept: list[str] = []
-    for value in values:
-        if len(",".join([*kept, value])) > CORE_TEXT_LIMIT - 2:
-            return ",".join(kept) + ",…"
-        kept.append(value)
-    return ",".join(kept)
-
-
-def _drop_relationships(rels, reltype: str) -> None:
-    """Remove relationships of a type; a part nothing relates to is not saved."""
-    for r_id in [r_id for r_id, rel in rels.items() if rel.reltype == reltype]:
-        del rels[r_id]
-
-
-def _custom_properties_xml(properties: dict[str, str]) -> bytes:
-    # A default namespace is keyed None, which lxml-stubs' nsmap type does not allow.
-    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})  # type: ignore[dict-item]
-    for pid, (name, value) in enumerate(properties.items(), start=2):
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=PROPERTY_FMTID, pid=str(pid), name=name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _add_custom_properties(doc, properties: dict[str, str]) -> None:
-    package = doc.part.package
-    _drop_relationships(package.rels, RT.CUSTOM_PROPERTIES)
-    part = Part(
-        PackURI(CUSTOM_PROPERTIES_URI),
-        CT.OFC_CUSTOM_PROPERTIES,
-        _custom_properties_xml(properties),
-        package,
-    )
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def _add_request(doc, item: bytes) -> None:
-    """The request as a customXml item related from the document, with its itemProps (as Word writes them)."""
-    package = doc.part.package
-    name = package.next_partname(REQUEST_URI)
-    request = Part(name, CT.XML, item, package)
-    props = PackURI(REQUEST_PROPS_URI % name.idx)
-    request.relate_to(Part(props, CT.OFC_CUSTOM_XML_PROPERTIES, item_props_xml(item), package), RT.CUSTOM_XML_PROPS)
-    doc.part.relate_to(request, RT.CUSTOM_XML)
-
-
-def _normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """Rewrite the package with one fixed timestamp on every entry (reproducible bytes)."""
-    date_time = max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
-# =============================================================================
-# Reading the metadata back
-# =============================================================================
-
-
-def read_metadata(path_or_bytes: str | os.PathLike | bytes | bytearray | IO[bytes]) -> dict[str, str]:
-    """The generation metadata of a .docx, name -> text value (``contractkit.*``, as ``Metadata.as_properties``).
-
-    The customXml request where there is one (this version on), overlaid on the
-    custom properties (all a document of an earlier version has). Reads with
-    the checker's hardened reader, without python-docx; a document with
-    neither gives ``{}``. Raises ``ReadError`` for a file that is not a readable package.
-    """
-    from contractkit.reading.docx_metadata import package_metadata
-    from contractkit.reading.docx_reader import main_part
-    from contractkit.reading.safety import ReadLimits, SafeZip
-
-    if isinstance(path_or_bytes, (bytes, bytearray)):
-        data, name = bytes(path_or_bytes), Path("<bytes>")
-    elif isinstance(path_or_bytes, (str, os.PathLike)):
-        name = Path(path_or_bytes)
-        data = name.read_bytes()
-    else:
-        data, name = path_or_bytes.read(), Path(getattr(path_or_bytes, "name", "<stream>"))
-    package = SafeZip(data, name, ReadLimits())
-    return package_metadata(package, name, main_part(package, name))[0]
 
 
 read_custom_properties = read_metadata  # the name before the request moved to customXml

@@ -5,7 +5,7 @@ Subclasses say how each part looks; the order of parts lives here once.
 
 from __future__ import annotations
 
-from contractkit.generation.document import Document, Inline, Matrix, Party
+from contractkit.generation.document import Block, Document, Inline, Matrix, Party, Schedule
 from contractkit.generation.writers.numbering import article_label, item_label, subitem_label
 
 
@@ -16,6 +16,8 @@ class LineWriter:
     def write(self, document: Document) -> bytes:
         lines: list[str] = []
         lines += self.title(document.title, document.subtitle)
+        if document.reference is not None:
+            lines += self.paragraph(self.inline(document.reference))
         for party in document.parties:
             lines += self.party(party)
         lines.append("")
@@ -27,10 +29,25 @@ class LineWriter:
                 lines += self.paragraph(f"{item_label(i_number)}{self.inline(item.text)}")
                 for s_number, sub in enumerate(item.subitems, 1):
                     lines += self.subitem(subitem_label(s_number), self.inline(sub))
+        if document.closing:
+            lines += self.paragraph(document.closing)
         lines += self.signature(document)
         lines += self.matrix(document.matrix)
+        for schedule in document.schedules:
+            lines += self.schedule(schedule)
         lines += self.metadata(document)
         return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+    def write_sheet(self, sheet) -> bytes:
+        lines = self.title(sheet.title, sheet.subtitle)
+        for paragraph in sheet.intro:
+            lines += self.paragraph(self.escape(paragraph))
+        rows = [[self.escape(cell) for cell in row] for row in (sheet.header, *sheet.rows)]
+        lines += self.table(rows)
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+    def escape(self, text: str) -> str:
+        return text
 
     # -- hooks -----------------------------------------------------------
     def inline(self, text: Inline) -> str:
@@ -73,6 +90,29 @@ class LineWriter:
         return lines
 
     def matrix(self, matrix: Matrix) -> list[str]:
+        raise NotImplementedError
+
+    def schedule(self, schedule: Schedule) -> list[str]:
+        lines = self.schedule_heading(f"{schedule.label}　{schedule.title}")
+        for block in schedule.blocks:
+            lines += self.block(block)
+        return lines
+
+    def block(self, block: Block) -> list[str]:
+        if block.kind == "table":
+            return self.table([[self.inline(cell) for cell in row] for row in block.rows])
+        text = f"{block.label}{self.inline(block.text)}" if block.kind != "item" else None
+        if block.kind == "item":
+            return self.subitem(block.label, self.inline(block.text))
+        return self.strong_paragraph(text or "") if block.kind == "heading" else self.paragraph(text or "")
+
+    def strong_paragraph(self, text: str) -> list[str]:
+        return self.paragraph(self.strong(text))
+
+    def schedule_heading(self, heading: str) -> list[str]:
+        return self.article_heading(heading)
+
+    def table(self, rows: list[list[str]]) -> list[str]:
         raise NotImplementedError
 
     def metadata(self, document: Document) -> list[str]:

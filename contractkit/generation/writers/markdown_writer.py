@@ -43,6 +43,9 @@ class MarkdownWriter(LineWriter):
 
     line_break = "  "  # Markdown's hard line break
 
+    def escape(self, text: str) -> str:
+        return escape(text)
+
     def strong(self, text: str) -> str:
         return f"**{escape(text)}**"
 
@@ -54,11 +57,22 @@ class MarkdownWriter(LineWriter):
         return [f"{label[:-1]}\\. {text}", ""]
 
     def matrix(self, matrix: Matrix) -> list[str]:
-        header = ["序号", "标准条款", "实施工作", *matrix.columns]
-        lines = [f"## {escape(matrix.title)}", "", self._row(header), self._row(["---"] * len(header))]
+        header = ["序号", "分类", "工作事项或事件", "标准条款", *matrix.columns]
+        lines = [f"## {escape(matrix.title)}", ""]
+        if matrix.intro:
+            lines += [escape(matrix.intro), ""]
+        lines += [self._row(header), self._row(["---"] * len(header))]
         for number, row in enumerate(matrix.rows, 1):
-            lines.append(self._row([str(number), row.clause, row.work_item, *row.marks]))
+            marks = [m or "—" for m in row.marks]
+            lines.append(self._row([str(number), row.category, row.work_item, row.clause, *marks]))
         return lines + ["", escape(matrix.legend), ""]
+
+    def table(self, rows: list[list[str]]) -> list[str]:
+        # Cells are already escaped (inline()); a table's first row is its header.
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(cell or " " for cell in cells) + " |"
+
+        return [line(rows[0]), line(["---"] * len(rows[0])), *(line(r) for r in rows[1:]), ""]
 
     @staticmethod
     def _row(cells: list[str]) -> str:

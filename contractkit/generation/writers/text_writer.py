@@ -15,7 +15,7 @@ class TextWriter(LineWriter):
     media_type = "text/plain; charset=utf-8"
 
     def inline(self, text: Inline) -> str:
-        return text.plain(BLANK)
+        return text.filled("_")
 
     def title(self, title: str, subtitle: str | None) -> list[str]:
         return [title, *([subtitle] if subtitle else []), ""]
@@ -34,10 +34,18 @@ class TextWriter(LineWriter):
 
     def matrix(self, matrix: Matrix) -> list[str]:
         # Tab-separated, so a spreadsheet or a reader takes each cell as its own.
-        lines = ["", matrix.title, "\t".join(["序号", "标准条款", "实施工作", *matrix.columns])]
+        lines = ["", matrix.title, *([matrix.intro] if matrix.intro else [])]
+        lines.append("\t".join(["序号", "分类", "工作事项或事件", "标准条款", *matrix.columns]))
         for number, row in enumerate(matrix.rows, 1):
-            lines.append("\t".join([str(number), row.clause, row.work_item, *(m or "—" for m in row.marks)]))
+            marks = [m or "—" for m in row.marks]
+            lines.append("\t".join([str(number), row.category, row.work_item, row.clause, *marks]))
         return lines + [matrix.legend]
+
+    def schedule_heading(self, heading: str) -> list[str]:
+        return ["", heading]
+
+    def table(self, rows: list[list[str]]) -> list[str]:
+        return ["\t".join(cell or "　" for cell in row) for row in rows]
 
     def metadata(self, document: Document) -> list[str]:
         properties = document.metadata.as_properties()
