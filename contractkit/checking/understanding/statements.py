@@ -163,7 +163,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         # 严禁乙方… names its subject after the modal word; 不得向第三方… names an object there.
         after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)]
         if modal.label == "reference":
-            result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
+            # "不得按照附件二规定的…提供服务": a reference inside a prohibition describes what is barred.
+            if not any(
+                m.label == "prohibition" and clause_start <= m.start < modal.start for m in modals
+            ):
+                result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
             continue
         if modal.label == "undertaking":
             # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no
@@ -184,9 +188,18 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif subject is None:
             earlier = [m for m in mentions if m.end <= modal.start]
             subject = earlier[0].party if earlier else None
+        # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
+        double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
+        kind = "duty" if double_negative else modal.label
         for actor in dict.fromkeys([subject, *co_subjects]):
-            result.append(Statement(actor, modal.label, modal.start, modal.end, consent, absent))
+            result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
     return result
+
+
+# After 不得/禁止: barring the delay, refusal or concealment of an act requires the act.
+DOUBLE_NEGATIVE = re.compile(
+    r"\s*(?:以任何理由|无故|无正当理由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
+)
 
 
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
