@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from contractkit.reading import TextBlock as TextBlock
     from contractkit.reading import read_document as read_document
     from contractkit.reading.errors import ERROR_ADVICE_ZH as ERROR_ADVICE_ZH
+    from contractkit.reading.errors import message_zh as error_message_zh
     from contractkit.reading.safety import SafeZip as SafeZip
     from contractkit.requests import CheckRequest as CheckRequest
     from contractkit.requests import GenerateRequest as GenerateRequest
@@ -87,6 +88,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "TextBlock": ("contractkit.reading", "TextBlock"),
     "read_document": ("contractkit.reading", "read_document"),
     "ERROR_ADVICE_ZH": ("contractkit.reading.errors", "ERROR_ADVICE_ZH"),
+    "error_message_zh": ("contractkit.reading.errors", "message_zh"),
     "SafeZip": ("contractkit.reading.safety", "SafeZip"),
     # the results
     "OK": ("contractkit.results.model", "OK"),
@@ -118,7 +120,7 @@ __all__ = [
     "CheckRequest", "GenerateRequest", "InvalidRequest", "RequestError", "RoleAssignments", "shape_errors",
     "DEFAULT_ROLE", "Organisation", "Standard", "default_standard",
     "DEFAULT_INCLUDE", "CheckStream", "CheckPool", "PoolSettings",
-    "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "SafeZip",
+    "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "error_message_zh", "SafeZip",
     "OK", "ROLES_UNKNOWN", "CheckRun", "DocumentReport", "Finding", "Status",
     "REPORT_FORMATS", "formatter_for", "ROLES_ADVICE_WEB", "ROLES_CHOOSE_WEB", "ROLES_UNKNOWN_ZH", "STRENGTHS", "Words",
     "annotate_docx", "writer_for", "write_atomic",

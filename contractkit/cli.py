@@ -592,9 +592,18 @@ def rules(requirement, pair_ids, fmt):
 @click.option("--auth-token-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Require this shared secret (first line of the file; or set $CONTRACTKIT_AUTH_TOKEN).")
 @click.option("--users-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Require a user name and password from this file (name:password per line).")
+              help="Require named users: sign in with a name and password from this file "
+                   "(hashed; create it with `contractkit users add`).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="A host name the service answers to (repeat for more; *.example.com for a domain) "
+                   "[default: the --host address, localhost and 127.0.0.1; for 0.0.0.0 also this machine's "
+                   "names and addresses].")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="IP",
+              help="Address of a reverse proxy whose X-Forwarded-Proto/-For headers are believed "
+                   "(repeat for more) [default: 127.0.0.1].")
 @_fail_cleanly
-def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_files, auth_token_file, users_file):
+def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_files, auth_token_file, users_file,
+          allowed_hosts, trusted_proxies):
     """Run the review service: upload and check contracts, generate agreements, keep a history.
 
     Open the address it prints in a browser. The JSON API and its OpenAPI
@@ -606,9 +615,71 @@ def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_
         settings = settings_from_options(
             host=host, port=port, data_dir=data_dir, database_url=database_url, jobs=jobs, timeout=timeout,
             max_upload_mb=max_upload_mb, max_files=max_files, auth_token_file=auth_token_file, users_file=users_file,
+            allowed_hosts=tuple(allowed_hosts) or None, trusted_proxies=tuple(trusted_proxies) or None,
         )
         run_service(settings)
     except (ValueError, RuntimeError) as exc:  # SettingsError, DatabaseError: one clear line
+        raise UsageFailure(str(exc)) from None
+
+
+# ---------------------------------------------------------------- users
+USERS_FILE_OPTION = click.option("--users-file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                                 help="The users file `contractkit serve --users-file` reads.")
+
+
+@main.group()
+def users():
+    """The review service's named users (a file of Argon2 password hashes, never passwords)."""
+
+
+@users.command("add")
+@click.argument("name")
+@USERS_FILE_OPTION
+@click.option("--role", type=click.Choice(["user", "team", "admin"]), default="user", show_default=True,
+              help="user: sees own reviews; team: sees every review; admin: also deletes any review and "
+                   "changes the organisation settings.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@_fail_cleanly
+def users_add(name, users_file, role, password_stdin):
+    """Add a user, or set a user's password and role (the file is created, readable by its owner only)."""
+    from contractkit.service.users import UsersFileError, add_user
+
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+    try:
+        added = add_user(users_file, name, password, role)
+    except UsersFileError as exc:
+        raise UsageFailure(str(exc)) from None
+    click.echo(f"{'added' if added else 'updated'} {name} ({role}) in {_shown(users_file)}; "
+               "restart contractkit serve to apply", err=True)
+
+
+@users.command("remove")
+@click.argument("name")
+@USERS_FILE_OPTION
+@_fail_cleanly
+def users_remove(name, users_file):
+    """Remove a user (their reviews stay; restart the service to apply)."""
+    from contractkit.service.users import remove_user
+
+    if not remove_user(users_file, name):
+        raise UsageFailure(f"{name} is not in {_shown(users_file)}")
+    click.echo(f"removed {name} from {_shown(users_file)}; restart contractkit serve to apply", err=True)
+
+
+@users.command("list")
+@USERS_FILE_OPTION
+@_fail_cleanly
+def users_list(users_file):
+    """The users and their roles."""
+    from contractkit.service.users import UsersFileError, read_users
+
+    try:
+        for user in read_users(users_file):
+            click.echo(f"{user.name}\t{user.role}")
+    except UsersFileError as exc:
         raise UsageFailure(str(exc)) from None
 
 

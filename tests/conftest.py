@@ -73,6 +73,7 @@ def database_url(request, tmp_path):
 
     engine = create_database_engine(POSTGRES_URL)
     with engine.begin() as db:
-        db.execute(sa.text("DROP TABLE IF EXISTS documents, reviews, organisation_settings, alembic_version CASCADE"))
+        db.execute(sa.text("DROP TABLE IF EXISTS documents, reviews, organisation_settings, sessions, alembic_version "
+                           "CASCADE"))
     engine.dispose()
     yield POSTGRES_URL

@@ -412,7 +412,7 @@ def test_web_upload_gives_the_same_code(web_review, bad_id):
     assert document["status"] == "error"
     assert document["error"]["code"] == bad.code
     message = document["error"]["message"]
-    assert message.startswith(f"{bad.name}: ") and "uploads" not in message  # the user's name, not our path
+    assert message.startswith(f"{bad.name}：") and "uploads" not in message  # the user's name, not our path
 
 
 def test_web_review_finishes_and_checks_the_good_files(service, web_review):

@@ -41,6 +41,10 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 STARTUP_SECONDS = 60
+MAX_UPLOAD_MB = 20
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
+# Where the screenshots go (to look at them): $CONTRACTKIT_SCREENSHOTS, else the test's temporary folder.
+SCREENSHOTS = os.environ.get("CONTRACTKIT_SCREENSHOTS")
 CHECK_TIMEOUT_MS = 60_000  # a whole review, checked by one worker process
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -100,7 +104,7 @@ def server(tmp_path_factory):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "contractkit.cli", "serve", "--port", str(port),
-               "--data-dir", str(data_dir), "--jobs", "1"]
+               "--data-dir", str(data_dir), "--jobs", "1", "--max-upload-mb", str(MAX_UPLOAD_MB)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:  # its own process group: the checking workers go with it
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
@@ -137,6 +141,10 @@ def _wait_until_healthy(process: subprocess.Popen, base: str, log_path: Path) ->
             with LOCAL.open(f"{base}/api/health", timeout=2) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # up, and asking who we are (a service with access control)
+                return
+            problem = str(exc)
         except (urllib.error.URLError, OSError) as exc:
             problem = str(exc)
         time.sleep(0.25)
@@ -155,6 +163,9 @@ def page(browser, server):
     page = context.new_page()
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
+    # The Content-Security-Policy refuses inline script: a violation is a console error.
+    page.on("console", lambda message: script_errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     try:
         yield page
     finally:
@@ -179,7 +190,7 @@ def upload(page, files: list[Path], uploader: str, dropped: list[Path] = ()) -> 
         drop_file(page, path)
     chosen = len(files) + len(dropped)
     expect(page.locator("#chosen li")).to_have_count(chosen)
-    expect(page.locator("#upload-status")).to_have_text(f"已选择 {chosen} 个文件")
+    expect(page.locator("#upload-status")).to_contain_text(f"已选择 {chosen} 个文件")
     page.fill("#uploader", uploader)
     page.get_by_role("button", name="开始审查").click()
     page.wait_for_url(REVIEW_URL)
@@ -437,3 +448,160 @@ def test_pages_load_nothing_from_other_hosts(page, server):
     foreign = sorted({url for url in REQUESTS if urlsplit(url).scheme not in ("http", "https")
                       or urlsplit(url).netloc != local})
     assert not foreign, f"the pages requested resources from elsewhere: {foreign}"
+
+
+# ---------------------------------------------------------------- issue 13: the team's view
+def _screenshot(page, folder: Path, name: str) -> Path:
+    """A full-page screenshot; the page must not be wider than the window (nothing to scroll sideways)."""
+    target = Path(SCREENSHOTS) if SCREENSHOTS else folder
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name}: the page is {overflow} px wider than the window"
+    return path
+
+
+def _distinct_contracts(folder: Path, count: int) -> list[Path]:
+    text = (SAMPLES / "it-outsourcing-generic.txt").read_text(encoding="utf-8") * 12
+    paths = []
+    for n in range(count):
+        path = folder / f"外包合同{n:02d}.txt"
+        path.write_text(f"{text}\n合同编号：HT-{n:02d}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_the_rows_fill_in_one_by_one_while_the_batch_runs(page, tmp_path):
+    files = _distinct_contracts(tmp_path, 30)
+    page.set_viewport_size({"width": WIDTHS["desktop"][0], "height": WIDTHS["desktop"][1]})
+    page.goto("/")
+    page.set_input_files("#file-input", [str(f) for f in files])
+    page.fill("#title", "三十份外包合同")
+    page.get_by_role("button", name="开始审查").click()
+    page.wait_for_url(REVIEW_URL)
+    expect(page.locator("#review h1")).to_have_text("三十份外包合同")
+    live = page.locator("#review-live")
+    # Some rows show their results while others are still waiting: the table is not all-or-nothing.
+    expect(page.locator("#documents tbody tr[data-status=done]").first).to_be_visible(timeout=CHECK_TIMEOUT_MS)
+    expect(live).to_have_attribute("data-finished", "false")
+    done_row = page.locator("#documents tbody tr[data-status=done]").first
+    expect(done_row.locator(".pill.missing")).to_be_visible()
+    expect(page.locator("#download-note")).to_contain_text("检查尚未完成")
+    _screenshot(page, tmp_path, "review-running-1366")
+    expect(page.locator("#review-progress-text")).to_have_text("全部检查完成", timeout=CHECK_TIMEOUT_MS)
+    expect(page.locator("#documents tbody tr[data-status=done]")).to_have_count(len(files))
+    STATE["many"] = REVIEW_URL.search(page.url).group(1)
+
+
+def test_choosing_files_twice_removing_one_and_the_size_limit(page, tmp_path):
+    contract = SAMPLES / MISSING_SAMPLE
+    page.goto("/")
+    page.set_input_files("#file-input", [str(contract)])
+    page.set_input_files("#file-input", [str(contract), str(SAMPLES / BATCH_SAMPLES[0])])
+    chosen = page.locator("#chosen li")
+    expect(chosen).to_have_count(2)  # picked twice, added once
+    expect(page.locator("#upload-status")).to_contain_text("重复选择的文件只算一次")
+    chosen.filter(has_text=BATCH_SAMPLES[0]).get_by_role("button", name="移除").click()
+    expect(chosen).to_have_count(1)
+    expect(chosen.first).to_contain_text(MISSING_SAMPLE)
+
+    big = tmp_path / "扫描件合集.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (MAX_UPLOAD_MB * 1024 * 1024))
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    page.set_input_files("#file-input", [str(big)])
+    expect(page.locator("#upload-status")).to_contain_text(f"超过单次上传 {MAX_UPLOAD_MB} MB 的上限")
+    expect(page.get_by_role("button", name="开始审查")).to_be_disabled()
+    chosen.filter(has_text=big.name).get_by_role("button", name="移除").click()
+    expect(page.get_by_role("button", name="开始审查")).to_be_enabled()
+    assert sent == []  # nothing was uploaded
+
+
+def test_screens_at_desktop_and_phone_widths(page, server, tmp_path):
+    review_id = STATE.get("batch") or upload(page, [SAMPLES / name for name in BATCH_SAMPLES], "李四")
+    page.goto(f"/reviews/{review_id}")
+    document_url = page.locator("#documents tbody tr td:nth-child(2) a").first.get_attribute("href")
+    screens = {"upload": "/", "review": f"/reviews/{review_id}", "document": document_url, "history": "/reviews",
+               "generate": "/generate"}
+    shots = []
+    for width, height in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in screens.items():
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            shots.append(_screenshot(page, tmp_path, f"{name}-{width}"))
+            if name == "document":
+                # The parties' names keep their width: no column squeezed to a character or two.
+                for cell in page.locator("#roles-form tbody tr td:first-child").all()[:3]:
+                    assert cell.bounding_box()["width"] >= 56, cell.bounding_box()
+                label = page.locator("#roles-form tbody tr td:first-child strong").first
+                assert label.bounding_box()["height"] < 60, "the party's label wraps a character per line"
+    assert all(path.stat().st_size > 1000 for path in shots)
+
+
+def test_the_clause_filter_offers_each_clause_once(page):
+    review_id = STATE.get("single") or upload(page, [SAMPLES / MISSING_SAMPLE], "张三")
+    page.goto(f"/reviews/{review_id}")
+    page.locator("#documents tbody tr td:nth-child(2) a").first.click()
+    options = page.locator("#clause-filter option").all_inner_texts()[1:]
+    assert options and not [o for o in options if ";" in o or "；" in o], options
+    several = page.locator(".finding[data-clauses*='|']").first
+    if several.count():  # a finding citing two clauses shows under each
+        for clause in several.get_attribute("data-clauses").split("|"):
+            page.locator(".status-filter").evaluate_all("boxes => boxes.forEach(b => { b.checked = true; })")
+            page.select_option("#clause-filter", clause)
+            expect(several).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory):
+    """A `contractkit serve` with named users (a users file made by `contractkit users add`)."""
+    data_dir = tmp_path_factory.mktemp("team-data")
+    users = data_dir.parent / f"{data_dir.name}.users"
+    subprocess.run([sys.executable, "-m", "contractkit.cli", "users", "add", "张律师", "--users-file", str(users),
+                    "--password-stdin"], input=b"lawyer-password\n", check=True, cwd=REPO)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = data_dir.parent / f"{data_dir.name}.log"
+    command = [sys.executable, "-m", "contractkit.cli", "serve", "--port", str(port), "--data-dir", str(data_dir),
+               "--jobs", "1", "--users-file", str(users)]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    try:
+        _wait_until_healthy(process, base, log_path)
+        yield base
+    finally:
+        _stop(process)
+
+
+def test_signing_in_and_out_with_a_named_user(browser, team_server, tmp_path):
+    context = browser.new_context(base_url=team_server, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        for width, height in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto("/reviews")
+            page.wait_for_url(re.compile(r"/login\?next=/reviews$"))
+            # Someone not signed in sees the login form only: no menu, no 退出.
+            expect(page.locator("header nav")).to_have_count(0)
+            expect(page.get_by_role("button", name="退出")).to_have_count(0)
+            _screenshot(page, tmp_path, f"login-{width}")
+        page.fill("input[name=name]", "张律师")
+        page.fill("input[name=password]", "wrong-password")
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("p.field-error")).to_have_text("用户名或密码不正确")
+        page.fill("input[name=password]", "lawyer-password")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(r"/reviews$"))
+        expect(page.locator("header nav .who")).to_have_text("张律师")
+        cookies = {c["name"]: c for c in context.cookies()}
+        assert cookies["contractkit_session"]["httpOnly"] and cookies["contractkit_session"]["sameSite"] == "Strict"
+        page.get_by_role("button", name="退出").click()
+        page.wait_for_url(re.compile(r"/login$"))
+        page.goto("/reviews")
+        page.wait_for_url(re.compile(r"/login\?next=/reviews$"))  # signed out on the server: the session ended
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from contractkit.cli import main
 from contractkit.service.database import create_database_engine, current_revision, metadata, migrate
 from contractkit.service.settings import AuthSettings, ServiceSettings, SettingsError, load_auth
+from contractkit.service.users import User, add_user, hash_password, verify_password
 
 from service_support import running, sample, settings_for, upload
 
@@ -61,7 +62,7 @@ def test_migrations_create_the_schema_the_code_expects(database_url):
     engine = create_database_engine(database_url)
     migrate(engine)
     migrate(engine)  # idempotent on an up-to-date database
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
@@ -106,11 +107,13 @@ def test_shared_secret(tmp_path):
 
 
 def test_named_users_are_recorded_as_the_uploader(tmp_path):
-    users = AuthSettings(users=(("zhang", "s3cret-pass"),))
+    users = AuthSettings(users=(User("zhang", hash_password("s3cret-pass")),))
     good = "Basic " + base64.b64encode(b"zhang:s3cret-pass").decode()
     with running(settings_for(tmp_path, auth=users)) as client:
-        refused = client.get("/", headers={"accept": "text/html"})
-        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic")
+        refused = client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
+        assert refused.status_code == 303 and refused.headers["location"] == "/login?next=/"
+        api = client.get("/api/reviews")
+        assert api.status_code == 401 and api.headers["www-authenticate"].startswith("Basic")
         bad = "Basic " + base64.b64encode(b"zhang:nope").decode()
         assert client.get("/api/reviews", headers={"Authorization": bad}).status_code == 401
         assert client.get("/api/reviews", headers={"Authorization": "Basic !!!"}).status_code == 401
@@ -125,14 +128,19 @@ def test_auth_settings_come_from_files(tmp_path, monkeypatch):
     monkeypatch.delenv("CONTRACTKIT_AUTH_TOKEN", raising=False)
     token_file, users_file = tmp_path / "token", tmp_path / "users"
     token_file.write_text(TOKEN + "\n", encoding="utf-8")
-    users_file.write_text("# team\nzhang:pw:with:colons\n\nli:other\n", encoding="utf-8")
+    add_user(users_file, "zhang", "pw:with:colons", "team")
+    add_user(users_file, "li", "other-password")
     auth = load_auth(token_file, users_file)
-    assert auth.token == TOKEN and auth.users == (("zhang", "pw:with:colons"), ("li", "other"))
+    assert auth.token == TOKEN and [(u.name, u.role) for u in auth.users] == [("zhang", "team"), ("li", "user")]
+    assert verify_password(auth.users[0], "pw:with:colons") and not verify_password(auth.users[0], "pw")
     token_file.write_text("short", encoding="utf-8")
     with pytest.raises(SettingsError, match="16 characters"):
         load_auth(token_file)
     users_file.write_text("nocolon\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="line 1"):
+        load_auth(None, users_file)
+    users_file.write_text("zhang:plain-password\n", encoding="utf-8")  # the old format: refused, with the fix
+    with pytest.raises(SettingsError, match="not hashed.*contractkit users add zhang"):
         load_auth(None, users_file)
     with pytest.raises(SettingsError, match="cannot read"):
         load_auth(tmp_path / "missing")

@@ -7,6 +7,12 @@ worker resolves to that file's error report; the worker is replaced and the
 pool goes on. ``submit`` returns a ``concurrent.futures.Future``, so the CLI
 batch can wait on it and the web service can await it off its event loop.
 
+The workers die with the process that started them, however it ends: on
+Linux the kernel kills each one when its parent dies (``PR_SET_PDEATHSIG``),
+and everywhere each watches a pipe whose writing end only the parent holds,
+and exits when it reads its end. They leave SIGINT (Ctrl-C reaches the whole
+process group) to the parent, which stops them, and SIGTERM stops them.
+
 The pool is the default engine, for its per-file limits. ``check_file`` is the
 same check as a module-level function of picklable arguments (a ``CheckJob`` and
 a path), for any ``concurrent.futures.Executor`` — a ``ProcessPoolExecutor``,
@@ -19,6 +25,8 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import signal
+import sys
 import threading
 import time
 import traceback
@@ -75,6 +83,11 @@ def error_report(path: Path, code: str, detail: str, seconds: float = 0.0,
     return DocumentReport(path=path, status="error", error=DocumentError(code, message), seconds=seconds)
 
 
+class PoolClosed(Exception):
+    """What the future of a file not yet checked fails with when the pool is closed with
+    ``keep_unfinished=True``: the file was not checked, and nothing was found wrong with it."""
+
+
 class CheckPool:
     """``workers`` processes fed from one queue by a supervising thread."""
 
@@ -89,8 +102,12 @@ class CheckPool:
         self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
         self._wake_lock = threading.Lock()
         self._wake_sent = False
-        self._workers = [self._new_worker() for _ in range(size or settings.workers)]
+        # The workers' lifeline: they read its end, and only this process holds the writing end (each
+        # worker closes its inherited copy at once), so a worker reads end-of-file when we are gone.
+        self._lifeline_read, self._lifeline_write = os.pipe()
+        self._keep_unfinished = False
         self._supervisor = threading.Thread(target=self._supervise, name="contractkit-pool", daemon=True)
+        self._workers = [self._new_worker() for _ in range(size or settings.workers)]
         self._supervisor.start()
 
     # ------------------------------------------------------------ public
@@ -124,10 +141,13 @@ class CheckPool:
                 except OSError:  # closed: the pool is shutting down
                     pass
 
-    def close(self) -> None:
-        """Stop the workers; files still queued resolve to a 'crashed' error."""
+    def close(self, *, keep_unfinished: bool = False) -> None:
+        """Stop the workers. The files not yet checked (queued, or being checked: that check is
+        stopped) resolve to a 'crashed' error, or with ``keep_unfinished`` fail with ``PoolClosed``,
+        for a caller that keeps them to check later (the review service, stopped the normal way)."""
         if self._closed.is_set():
             return
+        self._keep_unfinished = keep_unfinished
         self._closed.set()
         self._queue.put(None)
         self._wake()
@@ -141,7 +161,17 @@ class CheckPool:
 
     # ------------------------------------------------------------ supervising
     def _new_worker(self) -> _Worker:
-        return _Worker(self._context, self._factory, self.settings.max_memory_mb)
+        # The kernel's parent-death signal follows the thread that forked the worker: ask for it only
+        # from threads that live as long as the pool (the main thread, this pool's supervisor).
+        forker = threading.current_thread()
+        lives_long = forker is threading.main_thread() or forker is self._supervisor
+        forked = self._context.get_start_method() == "fork"  # a spawned worker inherits no descriptors
+        lifeline = (self._lifeline_read, self._lifeline_write, os.getpid(), lives_long) if forked else None
+        return _Worker(self._context, self._factory, self.settings.max_memory_mb, lifeline)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.stop()
+        return self._new_worker()
 
     def _supervise(self) -> None:
         try:
@@ -187,7 +217,7 @@ class CheckPool:
                 self._closed.set()
                 return
             if not worker.process.is_alive():
-                worker = self._workers[index] = worker.replace()
+                worker = self._workers[index] = self._replace(worker)
             worker.start(task)
 
     def _collect(self, ready) -> list[tuple[Task, DocumentReport]]:
@@ -218,7 +248,7 @@ class CheckPool:
         worker = self._workers[index]
         report = error_report(task.path, code, detail, time.monotonic() - worker.started, task.display_name)
         worker.task = None
-        self._workers[index] = worker.replace()
+        self._workers[index] = self._replace(worker)
         task.future.set_result(report)
 
     def _shutdown(self) -> None:
@@ -226,27 +256,35 @@ class CheckPool:
             self._wake_sent = True  # nothing more is sent
             self._wake_read.close()
             self._wake_write.close()
+        unfinished = []
         for worker in self._workers:
             if worker.task:
-                worker.task.future.set_result(error_report(worker.task.path, "crashed", "the service stopped",
-                                                           display_name=worker.task.display_name))
+                unfinished.append(worker.task)
             worker.stop()
+        os.close(self._lifeline_write)  # the workers are stopped; nothing reads the lifeline any more
+        os.close(self._lifeline_read)
         while True:
             try:
                 task = self._queue.get_nowait()
             except queue.Empty:
                 break
             if task is not None:
+                unfinished.append(task)
+        for task in unfinished:
+            if self._keep_unfinished:
+                task.future.set_exception(PoolClosed(f"{task.display_name or task.path}: not checked yet"))
+            else:
                 task.future.set_result(error_report(task.path, "crashed", "the service stopped",
                                                     display_name=task.display_name))
 
 
 class _Worker:
-    def __init__(self, context, checker_factory, max_memory_mb):
+    def __init__(self, context, checker_factory, max_memory_mb, lifeline=None):
+        """``lifeline``: (read fd, write fd, parent pid, whether to ask for the parent-death signal)."""
         self.context, self.factory, self.max_memory_mb = context, checker_factory, max_memory_mb
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child, checker_factory, max_memory_mb), daemon=True
+            target=_worker_main, args=(child, checker_factory, max_memory_mb, lifeline), daemon=True
         )
         self.process.start()
         child.close()
@@ -260,10 +298,6 @@ class _Worker:
              task.display_name)
         )
 
-    def replace(self) -> _Worker:
-        self.stop()
-        return _Worker(self.context, self.factory, self.max_memory_mb)
-
     def stop(self) -> None:
         try:
             self.connection.send(None)
@@ -276,7 +310,8 @@ class _Worker:
         self.connection.close()
 
 
-def _worker_main(connection, checker_factory, max_memory_mb) -> None:
+def _worker_main(connection, checker_factory, max_memory_mb, lifeline=None) -> None:
+    _die_with_parent(lifeline)
     _limit_memory(max_memory_mb)
     base = None
     while True:
@@ -400,6 +435,36 @@ def checker_for_job(job: CheckJob) -> Checker:
             _CHECKERS.pop(next(iter(_CHECKERS)))
         checker = _CHECKERS[key] = Checker(job.settings, engine=engine, standard=standard)
     return checker
+
+
+def _die_with_parent(lifeline) -> None:
+    """In a new worker: end with the parent (see the module's doc); SIGTERM stops it, SIGINT is the parent's."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler a web server installed in the parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lifeline is None:
+        return
+    read_end, write_end, parent, parent_death_signal = lifeline
+    os.close(write_end)
+    if parent_death_signal and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the pipe below still ends the worker
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            while os.read(read_end, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(1)  # end-of-file: the parent is gone
+
+    threading.Thread(target=watch, name="contractkit-lifeline", daemon=True).start()
 
 
 def _limit_memory(megabytes: int) -> None:

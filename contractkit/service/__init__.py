@@ -9,13 +9,15 @@ those listed after it (tests/test_service_structure.py checks both rules):
 * ``app``       – wiring only: settings → database → storage → worker pool → routes, errors as responses;
 * ``api`` (JSON routes under /api) and ``pages`` (HTML routes) – a request in, a response out;
 * ``actions``   – what a request does whichever of the two it came to (start a review, check again);
-* ``dependencies`` (the services, the caller), ``downloads`` (reports and files handed back),
-  ``generating``, ``highlight``, ``schemas``, ``apidocs`` – what the routes share;
+* ``dependencies`` (the services, the caller and what they may see), ``downloads`` (reports and files
+  handed back), ``generating``, ``highlight``, ``schemas``, ``apidocs`` – what the routes share;
 * ``core``      – Services (what the routes use, built at start-up) and ServiceError (a request refused);
 * ``reviews``   – a review's life: store, queue in the worker pool, record the result;
 * ``history``   – reading and writing review records; ``organisation`` – the team's organisation settings;
 * ``storage``   – uploaded files under the data folder, with generated names, and .zip unpacking;
 * ``database`` / ``migrations`` – the review history (SQLite or PostgreSQL), schema by Alembic;
-* ``security``  – authentication and request limits; ``settings`` – one frozen ServiceSettings, the only
+* ``wording``   – what users read, in their terms (Chinese error messages, no command-line advice);
+* ``security``  – allowed hosts, security headers, request limits, sign-in sessions and login limits;
+  ``users`` – the users file (Argon2 hashes, roles); ``settings`` – one frozen ServiceSettings, the only
   place defaults live.
 """

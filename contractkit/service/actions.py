@@ -16,6 +16,7 @@ from .core import ServiceError, Services
 from .dependencies import services
 from .history import DocumentRecord, ReviewRecord
 from .organisation import split_names
+from .security import Caller
 from .storage import IncomingFile, UploadError, display_name
 
 # The upload form's field for each CheckRequest field.
@@ -23,13 +24,14 @@ UPLOAD_FIELDS = {"organisation.names": "as_names", "organisation.role": "as_role
 
 
 async def start_review(
-    request: Request, files: list[UploadFile], *, uploader: str, options: list[str], user: str | None,
-    as_names: str | None, as_role: str | None,
+    request: Request, files: list[UploadFile], *, uploader: str, options: list[str], user: Caller,
+    as_names: str | None, as_role: str | None, title: str = "",
 ) -> ReviewRecord:
     """Store the uploaded ``files`` and queue them for checking (POST /api/reviews and the upload form).
 
-    ``user``: who is signed in (else ``uploader`` as typed, else 匿名); ``as_names``/``as_role``: our
-    organisation as the form gives it (see ``review_request``).
+    ``user``: who is calling (a signed-in user is the uploader and owner; else ``uploader`` as typed, else
+    匿名); ``as_names``/``as_role``: our organisation as the form gives it (see ``review_request``);
+    ``title``: the review's name (default: from the files).
     """
     s = services(request)
     if len(files) > s.settings.max_files:
@@ -39,7 +41,8 @@ async def start_review(
     check = await run_in_threadpool(review_request, s, options, (as_names or "") if names_given else None, as_role)
     incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
     return await run_in_threadpool(
-        _start, s, incoming, user or _clean(uploader) or "匿名", check.options, check.organisation
+        _start, s, incoming, user.name or clean_text(uploader) or "匿名", check.options, check.organisation,
+        clean_text(title, 200), user,
     )
 
 
@@ -64,17 +67,19 @@ def review_request(s: Services, options: list[str], as_names: str | None, as_rol
 
 
 def _start(s: Services, incoming: list[IncomingFile], uploader: str, options: Iterable[str],
-           organisation: Organisation | None = None) -> ReviewRecord:
+           organisation: Organisation | None, title: str, user: Caller) -> ReviewRecord:
     try:
-        return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation)
+        return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation,
+                               title=title, owner=user.name, sees_all=user.sees_all)
     except UploadError as exc:
         raise ServiceError(exc.status, "bad-upload", exc.message) from None
     except OSError as exc:  # a full disk, a read-only data folder
         raise ServiceError(507, "storage", f"无法保存上传的文件（{exc.strerror or exc}），请联系管理员") from None
 
 
-def _clean(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()[:100]
+def clean_text(text: str, length: int = 100) -> str:
+    """Typed text as a label: no control characters, trimmed, at most ``length`` characters."""
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()[:length]
 
 
 def recheck(s: Services, document_id: str, roles: Mapping[str, Sequence[str]] | None) -> DocumentRecord:

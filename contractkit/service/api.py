@@ -16,7 +16,7 @@ from contractkit.api import GenerateRequest, InvalidRequest, RoleAssignments, wr
 from . import actions
 from .core import ServiceError
 from .database import iso
-from .dependencies import current_user, document_or_404, review_or_404, services
+from .dependencies import SignedIn, current_user, deletable_review, document_or_404, review_or_404, services
 from .downloads import attachment, file_response, finished_reports, report_response, stem
 from .generating import generate_file
 from .history import ReviewRecord
@@ -36,6 +36,10 @@ from .storage import UploadError
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user)], responses=ERRORS)
 
 Report = dict[str, Any]  # a DocumentReport as in the contractkit.check/1 JSON Schema
+
+
+class Rename(BaseModel):
+    title: str = Field(min_length=1, max_length=200, description="审查名称")
 
 
 class Recheck(BaseModel):
@@ -85,23 +89,27 @@ async def generate(body: GenerateRequest, request: Request) -> Response:
 @router.post("/reviews", status_code=201, summary="上传合同并开始审查")
 async def create_review(
     request: Request,
+    user: SignedIn,
     files: Annotated[list[UploadFile], File(description="合同文件（.docx/.pdf/.txt/.md），或一个文件夹的 .zip")],
     uploader: Annotated[str, Form(max_length=100, description="上传人（启用登录时取登录用户名）")] = "",
     options: Annotated[list[str], Form(description="cii、multi-cloud")] = [],  # noqa: B006 (FastAPI copies it)
     wait: Annotated[bool, Query(description="等全部文件检查完再返回")] = False,
-    user: str | None = Depends(current_user),
     as_names: Annotated[str | None, Form(description=(
         "我方名称（全称、简称），每行一个或以逗号分隔：该方取我方角色，对方角色由合同内容推断。"
         "不传时使用组织设置；传空值表示不使用我方名称，仅凭合同推断"))] = None,
     as_role: Annotated[str | None, Form(
         description="我方角色（角色 id，如 provider、om），默认取组织设置，否则 provider")] = None,
+    title: Annotated[str, Form(max_length=200, description="审查名称（默认由文件名得出）")] = "",
 ) -> Review:
     review = await actions.start_review(
-        request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role
+        request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role,
+        title=title,
     )
     if wait:
         s = services(request)
-        await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)))
+        # A file the service stopped before checking stays queued (its future fails): not an error here.
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in s.reviews.pending_futures(review)),
+                             return_exceptions=True)
         await asyncio.sleep(0)  # let the result callbacks finish writing
         # Off the event loop: reading the review back parses each document's stored report.
         finished = await run_in_threadpool(s.history.review, review.id)
@@ -118,13 +126,15 @@ def get_organisation(request: Request) -> OrganisationSettings:
 
 @router.put("/settings/organisation", summary="修改组织设置（names 为空表示清除）")
 def put_organisation(
-    request: Request, body: OrganisationValue, user: str | None = Depends(current_user)
+    request: Request, body: OrganisationValue, user: SignedIn
 ) -> OrganisationSettings:
+    if not user.admin:
+        raise ServiceError(403, "forbidden", "只有管理员可以修改组织设置")
     try:
         organisation = organisation_from(body.names, body.role)
     except InvalidRequest as exc:
         raise ServiceError.invalid(exc.errors, "invalid-organisation", SETTINGS_FIELDS) from None
-    return _settings_out(services(request).organisation.put(organisation, user or "匿名"))
+    return _settings_out(services(request).organisation.put(organisation, user.name or "匿名"))
 
 
 def _settings_out(stored: StoredOrganisation) -> OrganisationSettings:
@@ -136,11 +146,16 @@ def _settings_out(stored: StoredOrganisation) -> OrganisationSettings:
 @router.get("/reviews", summary="审查历史（最新在前）")
 def list_reviews(
     request: Request,
+    user: SignedIn,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ReviewList:
-    records, total = services(request).history.reviews(limit, offset)
+    """With named users, each sees their own reviews (a team or admin role: everyone's)."""
+    records, total = services(request).history.reviews(limit, offset, user.name, user.sees_all)
     return ReviewList(total=total, reviews=[r.summary() for r in records])
+
+
+MAX_OFFSET = 10**9  # far past any history, far below what a database integer holds
 
 
 @router.get("/reviews/{review_id}", summary="一次审查及其各文件的状态")
@@ -148,18 +163,33 @@ def get_review(request: Request, review_id: str) -> Review:
     return _review(review_or_404(request, review_id))
 
 
-@router.delete("/reviews/{review_id}", status_code=204, summary="删除审查记录及其存储的文件")
+@router.patch("/reviews/{review_id}", summary="修改审查名称")
+def rename_review(request: Request, review_id: str, body: Rename) -> Review:
+    deletable_review(request, review_id)
+    services(request).history.rename(review_id, body.title.strip() or "未命名审查")
+    return _review(review_or_404(request, review_id))
+
+
+@router.delete("/reviews/{review_id}", status_code=204, summary="删除审查记录及其存储的文件（上传人或管理员）")
 def delete_review(request: Request, review_id: str) -> Response:
-    review_or_404(request, review_id)
+    deletable_review(request, review_id)
     services(request).reviews.delete(review_id)
     return Response(status_code=204)
 
 
-@router.get("/reviews/{review_id}/report.{fmt}", summary="整次审查的报告（json、jsonl、html、csv、xlsx）")
+@router.get("/reviews/{review_id}/report.{fmt}",
+            summary="整次审查的报告（json、jsonl、html、csv、xlsx）；检查未完成时，报告首行注明已完成的份数")
 def review_report(request: Request, review_id: str, fmt: str) -> Response:
     review = review_or_404(request, review_id)
-    return report_response(finished_reports(review.documents), fmt, stem(review.title), review.options,
-                           review.organisation)
+    return _report(request, finished_reports(review.documents), fmt, review.title, review, len(review.documents))
+
+
+def _report(request: Request, reports, fmt: str, name: str, review: ReviewRecord, total: int) -> Response:
+    catalogue = services(request).standard.catalogue
+    return report_response(
+        reports, fmt, stem(name), review.options, review.organisation, total=total,
+        option_names={o.id: o.name for o in catalogue.conditions}, role_names={r.id: r.name for r in catalogue.roles},
+    )
 
 
 @router.get("/documents/{document_id}", summary="一个文件的完整检查结果")
@@ -181,8 +211,7 @@ def recheck(request: Request, document_id: str, body: Recheck) -> DocumentSummar
 def document_report(request: Request, document_id: str, fmt: str) -> Response:
     document = document_or_404(request, document_id)
     review = review_or_404(request, document.review_id)
-    return report_response(finished_reports([document]), fmt, stem(document.original_name), review.options,
-                           review.organisation)
+    return _report(request, finished_reports([document]), fmt, document.original_name, review, 1)
 
 
 @router.get("/documents/{document_id}/annotated.docx", summary="带批注和修订建议的合同副本")

@@ -26,7 +26,7 @@ from .organisation import OrganisationSettings
 from .pages import error_page
 from .pages import router as pages_router
 from .reviews import ReviewService
-from .security import Access, NotAuthenticated, RequestGuard
+from .security import Access, AllowedHosts, NotAuthenticated, RequestGuard, SecurityHeaders, Sessions, TooManyAttempts
 from .settings import ServiceSettings
 from .storage import UploadStore
 
@@ -51,7 +51,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(files("contractkit.service") / "static")), name="static")
+    # Outermost last: security headers on every answer, then the Host check, then the body and Origin guard.
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_upload_bytes)
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.effective_allowed_hosts)
+    app.add_middleware(SecurityHeaders)
     _error_handlers(app)
     return app
 
@@ -65,17 +68,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     standard = default_standard()
     pool = check_pool(settings.pool, standard=standard)  # loads spaCy and jieba once; the forked workers share them
     history = History(engine)
-    reviews = ReviewService(history, UploadStore(settings.uploads_dir), pool, settings.max_files)
+    reviews = ReviewService(history, UploadStore(settings.uploads_dir), pool, settings.max_files,
+                            settings.duplicate_days)
     resumed = reviews.resume()
     if resumed:
         log.info("queued again %d document(s) left unfinished by the last run", resumed)
+    access = Access(settings.auth, Sessions(engine, settings.auth.session_hours))
     app.state.services = Services(
-        settings, history, reviews, Access(settings.auth), engine.dialect.name, OrganisationSettings(engine), standard
+        settings, history, reviews, access, engine.dialect.name, OrganisationSettings(engine), standard
     )
     try:
         yield
     finally:
-        pool.close()
+        # Stopped the normal way (SIGTERM, Ctrl-C): what is not checked yet stays queued for the next start.
+        reviews.stop()
         engine.dispose()
 
 
@@ -99,11 +105,18 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
-        if wants_html(request) and not exc.basic:
+        if wants_html(request):
             return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
-        headers = {"WWW-Authenticate": 'Basic realm="contractkit", charset="UTF-8"'} if exc.basic else {
-            "WWW-Authenticate": "Bearer"}
-        return respond(request, 401, "unauthenticated", "需要登录：请提供访问令牌或用户名和密码", headers)
+        # A challenge only for programs: a browser's own requests (the pages' scripts, downloads) would
+        # answer a Basic challenge with a password prompt of its own instead of our login page.
+        from_browser = "sec-fetch-mode" in request.headers
+        challenge = 'Basic realm="contractkit", charset="UTF-8"' if exc.challenge == "Basic" else "Bearer"
+        headers = {} if from_browser else {"WWW-Authenticate": challenge}
+        return respond(request, 401, "unauthenticated", "需要登录：请先登录，或提供访问令牌或用户名和密码", headers)
+
+    @app.exception_handler(TooManyAttempts)
+    async def too_many_attempts(request: Request, exc: TooManyAttempts) -> Response:
+        return respond(request, 429, "too-many-attempts", exc.message, {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

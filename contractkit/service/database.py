@@ -40,7 +40,11 @@ reviews = sa.Table(
     sa.Column("options", sa.Text, nullable=False),  # JSON list of catalogue option ids
     # JSON {"names": [...], "role": role id}: whose side the review is on; NULL: inferred without it
     sa.Column("organisation", sa.Text),
+    # the signed-in user who uploaded it (with named users, what they may see); NULL: no named user
+    sa.Column("owner", sa.String(200)),
+    sa.Column("notes", sa.Text),  # JSON list of what the upload left out and why (identical files), or NULL
     sa.Index("ix_reviews_created_at", "created_at"),
+    sa.Index("ix_reviews_owner", "owner"),
 )
 
 # The team's own organisation (组织设置): one row, id 1; the upload form starts from it.
@@ -75,8 +79,23 @@ documents = sa.Table(
     sa.Column("must_problems", sa.Integer, nullable=False, server_default="0"),
     sa.Column("seconds", sa.Float),
     sa.Column("checked_at", sa.DateTime(timezone=True)),
+    # an earlier document with the same content (sha256) in another recent review, when uploaded
+    sa.Column("duplicate_of", sa.String(32)),
     sa.Index("ix_documents_review_id", "review_id", "position"),
     sa.Index("ix_documents_status", "status"),
+    sa.Index("ix_documents_sha256", "sha256"),
+)
+
+# Signed-in browsers: one row per login, removed at logout (or when it expires). The cookie holds a
+# random token; only its SHA-256 is stored, so the table does not give anyone a way in.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 hex of the cookie's token
+    sa.Column("user_name", sa.String(200), nullable=False),  # '' for the shared access token
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_sessions_expires_at", "expires_at"),
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,10 +42,16 @@ class DocumentRecord:
     must_problems: int
     seconds: float | None
     checked_at: datetime | None
+    duplicate_of: str | None = None  # an earlier document with the same content (another recent review)
 
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def rechecking(self) -> bool:
+        """Queued again with a result from before: that result is stale until the new one comes."""
+        return self.status == QUEUED and self.report_json is not None
 
     def report(self) -> DocumentReport | None:
         return DocumentReport.from_dict(json.loads(self.report_json)) if self.report_json else None
@@ -67,6 +73,8 @@ class DocumentRecord:
             "roles_given": self.roles,
             "seconds": self.seconds,
             "checked_at": iso(self.checked_at),
+            "stale": self.rechecking,
+            "duplicate_of": self.duplicate_of,
         }
 
 
@@ -79,6 +87,8 @@ class ReviewRecord:
     options: list[str]
     documents: tuple[DocumentRecord, ...] = ()
     organisation: Organisation | None = None  # whose side the review is on; None: inferred without it
+    owner: str | None = None  # the signed-in user who uploaded it; None: no named user
+    notes: tuple[str, ...] = ()  # what the upload left out and why (identical files), for the user
 
     @property
     def finished(self) -> bool:
@@ -103,6 +113,7 @@ class ReviewRecord:
             "organisation": organisation_dict(self.organisation),
             "finished": self.finished,
             "totals": self.totals(),
+            "notes": list(self.notes),
         }
 
 
@@ -116,7 +127,8 @@ class History:
             db.execute(reviews.insert().values(
                 id=review.id, created_at=review.created_at, uploader=review.uploader,
                 title=review.title, options=json.dumps(review.options),
-                organisation=organisation_json(review.organisation),
+                organisation=organisation_json(review.organisation), owner=review.owner,
+                notes=json.dumps(list(review.notes), ensure_ascii=False) if review.notes else None,
             ))
             if review.documents:
                 db.execute(documents.insert(), [_document_row(d) for d in review.documents])
@@ -143,6 +155,10 @@ class History:
             result = db.execute(documents.update().where(documents.c.id == document_id).values(**values))
         return result.rowcount > 0
 
+    def rename(self, review_id: str, title: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(reviews.update().where(reviews.c.id == review_id).values(title=title))
+
     def delete_review(self, review_id: str) -> bool:
         with self.engine.begin() as db:
             db.execute(documents.delete().where(documents.c.review_id == review_id))
@@ -159,18 +175,33 @@ class History:
             ).all()
         return _review(row, tuple(_document(d) for d in docs))
 
+    def owner(self, review_id: str) -> tuple[bool, str | None]:
+        """(whether the review exists, who owns it)."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(reviews.c.owner).where(reviews.c.id == review_id)).first()
+        return (row is not None, row.owner if row is not None else None)
+
+    def review_title(self, review_id: str) -> str:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(reviews.c.title).where(reviews.c.id == review_id)).scalar_one_or_none() or ""
+
     def document(self, document_id: str) -> DocumentRecord | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(documents).where(documents.c.id == document_id)).first()
         return _document(row) if row else None
 
-    def reviews(self, limit: int = 50, offset: int = 0) -> tuple[list[ReviewRecord], int]:
-        """The newest reviews first, with their documents (without report bodies), and the total count."""
-        light = [c for c in documents.c if c.name != "report"]
+    def reviews(self, limit: int = 50, offset: int = 0, owner: str | None = None,
+                everyone: bool = True) -> tuple[list[ReviewRecord], int]:
+        """The newest reviews first, with their documents (without report bodies), and the total count;
+        unless ``everyone``, only ``owner``'s."""
+        light = [c for c in documents.c if c.name != "report"] + [
+            (documents.c.report.is_not(None)).label("has_report")]
+        mine = sa.true() if everyone else reviews.c.owner == owner
         with self.engine.connect() as db:
-            total = db.execute(sa.select(sa.func.count()).select_from(reviews)).scalar_one()
+            total = db.execute(sa.select(sa.func.count()).select_from(reviews).where(mine)).scalar_one()
             rows = db.execute(
-                sa.select(reviews).order_by(reviews.c.created_at.desc(), reviews.c.id).limit(limit).offset(offset)
+                sa.select(reviews).where(mine).order_by(reviews.c.created_at.desc(), reviews.c.id)
+                .limit(limit).offset(offset)
             ).all()
             ids = [r.id for r in rows]
             docs = db.execute(
@@ -180,6 +211,27 @@ class History:
         for d in docs:
             by_review.setdefault(d.review_id, []).append(_document(d))
         return [_review(r, tuple(by_review.get(r.id, ()))) for r in rows], total
+
+    def identical(self, hashes: Iterable[str], since: datetime, owner: str | None = None,
+                  everyone: bool = True) -> dict[str, tuple[str, str, str, datetime]]:
+        """For each of ``hashes`` uploaded since ``since`` (in a review the caller may see): the earliest
+        such document as (document id, review id, review title, uploaded at)."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return {}
+        mine = sa.true() if everyone else reviews.c.owner == owner
+        query = (
+            sa.select(documents.c.sha256, documents.c.id, reviews.c.id.label("review_id"), reviews.c.title,
+                      reviews.c.created_at)
+            .join(reviews, reviews.c.id == documents.c.review_id)
+            .where(documents.c.sha256.in_(wanted), reviews.c.created_at >= since, mine)
+            .order_by(reviews.c.created_at, documents.c.position)
+        )
+        found: dict[str, tuple[str, str, str, datetime]] = {}
+        with self.engine.connect() as db:
+            for row in db.execute(query):
+                found.setdefault(row.sha256, (row.id, row.review_id, row.title, row.created_at))
+        return found
 
     def unfinished(self) -> list[DocumentRecord]:
         """Documents still queued when the service last stopped."""
@@ -201,6 +253,7 @@ def _document_row(d: DocumentRecord) -> dict:
         id=d.id, review_id=d.review_id, position=d.position, original_name=d.original_name,
         stored_name=d.stored_name, size=d.size, sha256=d.sha256, status=d.status,
         roles=json.dumps(d.roles, ensure_ascii=False) if d.roles is not None else None,
+        duplicate_of=d.duplicate_of,
     )
 
 
@@ -210,10 +263,11 @@ def _document(row) -> DocumentRecord:
         id=row.id, review_id=row.review_id, position=row.position, original_name=row.original_name,
         stored_name=row.stored_name, size=row.size, sha256=row.sha256, status=row.status,
         roles=json.loads(row.roles) if row.roles else None,
-        report_json=mapping.get("report"),
+        report_json=mapping.get("report") or ("" if mapping.get("has_report") else None),
         error_code=row.error_code,
         counts={key: mapping[key] for key in COUNTED},
         must_problems=row.must_problems, seconds=row.seconds, checked_at=row.checked_at,
+        duplicate_of=row.duplicate_of,
     )
 
 
@@ -221,4 +275,5 @@ def _review(row, docs: tuple[DocumentRecord, ...]) -> ReviewRecord:
     return ReviewRecord(
         id=row.id, created_at=row.created_at, uploader=row.uploader, title=row.title,
         options=json.loads(row.options), documents=docs, organisation=organisation_from_json(row.organisation),
+        owner=row.owner, notes=tuple(json.loads(row.notes)) if row.notes else (),
     )

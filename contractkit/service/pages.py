@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -28,12 +28,13 @@ from contractkit.api import (
 from . import actions
 from .apidocs import operations
 from .core import ServiceError
-from .dependencies import current_user, document_or_404, review_or_404, services
+from .dependencies import SignedIn, caller_of, current_user, deletable_review, document_or_404, review_or_404, services
 from .downloads import attachment
 from .generating import generate_file
 from .highlight import highlighted_blocks
 from .organisation import SETTINGS_FIELDS, organisation_from
-from .security import SESSION_COOKIE
+from .security import NOBODY, SESSION_COOKIE, TooManyAttempts
+from .wording import clause_parts
 
 router = APIRouter(include_in_schema=False)
 protected = [Depends(current_user)]
@@ -55,10 +56,14 @@ _env.globals.update(
 )
 
 
-def page(request: Request, template: str, status: int = 200, headers=None, **context) -> HTMLResponse:
+def page(request: Request, template: str, status: int = 200, headers=None, *, signed_in: bool = True,
+         **context) -> HTMLResponse:
+    """``signed_in``: the page is one a signed-in user sees (with the menu); the login page is not."""
     settings = request.app.state.settings
+    caller = getattr(request.state, "caller", None) if signed_in else None
     html = _env.get_template(template).render(
-        request=request, path=request.url.path, auth=settings.auth.enabled, **context
+        request=request, path=request.url.path, auth=settings.auth.enabled, caller=caller or NOBODY,
+        menu=signed_in and (caller is not None or not settings.auth.enabled), **context
     )
     return HTMLResponse(html, status, headers=headers)
 
@@ -81,7 +86,8 @@ def _upload_page(request: Request, chosen: dict | None = None, problems: dict | 
                  status: int = 200) -> HTMLResponse:
     """The upload form; 我方名称 and 我方角色 start from the team's organisation settings."""
     s = services(request)
-    recent, _ = s.history.reviews(limit=5)
+    caller = caller_of(request)
+    recent, _ = s.history.reviews(5, 0, caller.name, caller.sees_all)
     stored = s.organisation.get()
     chosen = chosen or {"as_names": "\n".join(stored.names), "as_role": stored.role}
     return page(request, "upload.html", status, catalogue=_catalogue(request), recent=recent, limits=s.settings,
@@ -91,17 +97,19 @@ def _upload_page(request: Request, chosen: dict | None = None, problems: dict | 
 @router.post("/reviews")
 async def upload_form(
     request: Request,
+    user: SignedIn,
     files: Annotated[list[UploadFile], File()],
     uploader: Annotated[str, Form(max_length=100)] = "",
     options: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
-    user: str | None = Depends(current_user),
     as_names: Annotated[str | None, Form()] = None,
     as_role: Annotated[str | None, Form()] = None,
+    title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """The form's own target when scripts are off; the page's script posts to /api/reviews."""
     try:
         review = await actions.start_review(
-            request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role
+            request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role,
+            title=title,
         )
     except ServiceError as exc:
         if not exc.errors:
@@ -111,26 +119,59 @@ async def upload_form(
     return RedirectResponse(f"/reviews/{review.id}", 303)
 
 
+MAX_PAGE = 10**6  # far past any history; larger is refused (422), never a database overflow (500)
+
+
 @router.get("/reviews", dependencies=protected)
-def history_page(request: Request, page_number: int = 1) -> HTMLResponse:
+def history_page(request: Request, page_number: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1) -> HTMLResponse:
     size = 25
-    page_number = max(1, page_number)
-    records, total = services(request).history.reviews(limit=size, offset=(page_number - 1) * size)
+    caller = caller_of(request)
+    records, total = services(request).history.reviews(size, (page_number - 1) * size, caller.name, caller.sees_all)
     pages = max(1, -(-total // size))
     return page(request, "history.html", reviews=records, total=total, page_number=page_number, pages=pages)
 
 
 @router.get("/reviews/{review_id}", dependencies=protected)
 def review_page(request: Request, review_id: str) -> HTMLResponse:
+    return page(request, "review.html", **_review_context(request, review_id))
+
+
+@router.get("/reviews/{review_id}/live", dependencies=protected)
+def review_live(request: Request, review_id: str) -> HTMLResponse:
+    """The review's progress, totals and table of documents, for the page's script to put in place while the
+    batch runs: the rows as the page itself shows them, each as soon as its file is checked."""
+    return page(request, "review_live.html", **_review_context(request, review_id))
+
+
+def _review_context(request: Request, review_id: str) -> dict[str, Any]:
     review = review_or_404(request, review_id)
-    return page(request, "review.html", review=review, catalogue=_catalogue(request))
+    history = services(request).history
+    earlier = {}
+    for d in review.documents:
+        if d.duplicate_of:
+            found = history.document(d.duplicate_of)
+            exists, owner = history.owner(found.review_id) if found else (False, None)
+            if found and exists and caller_of(request).owns(owner):
+                earlier[d.id] = (found, history.review_title(found.review_id))
+    uploaded_before = sum(found.review_id != review.id for found, _ in earlier.values())
+    return {"review": review, "catalogue": _catalogue(request), "earlier": earlier, "uploaded_before": uploaded_before,
+            "may_delete": caller_of(request).may_delete(review.owner)}
 
 
 @router.post("/reviews/{review_id}/delete", dependencies=protected)
 def delete_form(request: Request, review_id: str) -> Response:
-    review_or_404(request, review_id)
+    deletable_review(request, review_id)
     services(request).reviews.delete(review_id)
     return RedirectResponse("/reviews", 303)
+
+
+@router.post("/reviews/{review_id}/rename", dependencies=protected)
+async def rename_form(request: Request, review_id: str) -> Response:
+    deletable_review(request, review_id)
+    title = actions.clean_text(str((await request.form()).get("title", "")), 200)
+    if title:
+        await run_in_threadpool(services(request).history.rename, review_id, title)
+    return RedirectResponse(f"/reviews/{review_id}", 303)
 
 
 @router.get("/documents/{document_id}", dependencies=protected)
@@ -141,11 +182,11 @@ def document_page(request: Request, document_id: str, problem: str | None = None
     read = report is not None and report.status in (OK, ROLES_UNKNOWN)  # the text helps choose the roles
     blocks = services(request).reviews.text_blocks(document) if read else ()
     findings = report.findings if report else ()
-    clauses = sorted({f.clause for f in findings}, key=_clause_key)
+    clauses = sorted({part for f in findings for part in clause_parts(f.clause)}, key=_clause_key)
     return page(
         request, "document.html", document=document, review=review, report=report,
         findings=findings, clauses=clauses, text=highlighted_blocks(blocks, findings),
-        catalogue=_catalogue(request), roles_problem=ROLE_PROBLEMS.get(problem or ""),
+        catalogue=_catalogue(request), roles_problem=ROLE_PROBLEMS.get(problem or ""), clause_parts=clause_parts,
     )
 
 
@@ -155,11 +196,14 @@ ROLE_PROBLEMS = {"no-roles": "请至少为一方选择角色，或选择“重�
 
 @router.post("/documents/{document_id}/recheck", dependencies=protected)
 async def recheck_form(request: Request, document_id: str) -> Response:
-    """Roles from the form: fields named role:<party label> with role ids; 'infer' clears them."""
-    document_or_404(request, document_id)
+    """Roles from the form: fields named role:<party label> with role ids; 'infer' clears them; 'again'
+    checks the file again as it was (a file that failed, after the cause is fixed)."""
+    document = document_or_404(request, document_id)
     form = await request.form()
-    roles: dict[str, list[str]] | None = None
-    if form.get("mode") != "infer":
+    roles: Any = None
+    if form.get("mode") == "again":
+        roles = document.roles
+    elif form.get("mode") != "infer":
         roles = {}
         for key in form.keys():
             if key.startswith("role:"):
@@ -170,7 +214,9 @@ async def recheck_form(request: Request, document_id: str) -> Response:
         if not roles:
             return RedirectResponse(f"/documents/{document_id}?problem=no-roles#parties", 303)
     await run_in_threadpool(actions.recheck, services(request), document_id, roles)
-    return RedirectResponse(f"/documents/{document_id}", 303)
+    back = str(form.get("back", ""))
+    return RedirectResponse(back if back.startswith("/reviews/") and _local(back) == back else
+                            f"/documents/{document_id}", 303)
 
 
 def _clause_key(clause: str) -> list[int | str]:
@@ -187,8 +233,10 @@ def settings_page(request: Request, saved: bool = False) -> HTMLResponse:
 
 
 @router.post("/settings")
-async def settings_form(request: Request, user: str | None = Depends(current_user)) -> Response:
+async def settings_form(request: Request, user: SignedIn) -> Response:
     """Names one per line (or separated by commas) and the role; no names clears the setting."""
+    if not user.admin:
+        raise ServiceError(403, "forbidden", "只有管理员可以修改组织设置")
     form = await request.form()
     chosen = {"names": str(form.get("names", "")), "role": str(form.get("role", ""))}
     s = services(request)
@@ -198,7 +246,7 @@ async def settings_form(request: Request, user: str | None = Depends(current_use
         problems = ServiceError.invalid(exc.errors, names=SETTINGS_FIELDS).fields
         return page(request, "settings.html", 422, catalogue=_catalogue(request), stored=s.organisation.get(),
                     chosen=chosen, problems=problems, saved=False)
-    await run_in_threadpool(s.organisation.put, organisation, user or "匿名")
+    await run_in_threadpool(s.organisation.put, organisation, user.name or "匿名")
     return RedirectResponse("/settings?saved=1", 303)
 
 
@@ -253,26 +301,46 @@ def api_docs(request: Request) -> HTMLResponse:
 
 # ---------------------------------------------------------------- signing in
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", next=_local(next), failed=False)
+def login_page(request: Request, next: str = "/") -> Response:
+    if not request.app.state.settings.auth.enabled:  # nothing to sign in to
+        return RedirectResponse(_local(next), 303)
+    return _login(request, _local(next))
+
+
+def _login(request: Request, target: str, status: int = 200, problem: str = "", name: str = "",
+           headers=None) -> HTMLResponse:
+    auth = request.app.state.settings.auth
+    return page(request, "login.html", status, headers, signed_in=False, next=target, problem=problem, name=name,
+                users=bool(auth.users), token=bool(auth.token))
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = await request.form()
-    cookie = services(request).access.login(str(form.get("token", "")))
+    name = actions.clean_text(str(form.get("name", "")), 100)
+    secret = str(form.get("password", "") or form.get("token", ""))
     target = _local(str(form.get("next", "/")))
-    if cookie is None:
-        return page(request, "login.html", 401, next=target, failed=True)
+    access = services(request).access
+    try:
+        session = await run_in_threadpool(access.login, request, name, secret)
+    except TooManyAttempts as exc:
+        return _login(request, target, 429, exc.message, name, {"Retry-After": str(exc.retry_after)})
+    if session is None:
+        wrong = "用户名或密码不正确" if name or not access.settings.token else "访问令牌不正确"
+        return _login(request, target, 401, wrong, name)
     response = RedirectResponse(target, 303)
-    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600)
+    response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https", max_age=int(access.settings.session_hours * 3600))
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+async def logout(request: Request) -> Response:
+    """Ends this login's session on the server (the cookie alone no longer lets anyone in)."""
+    await run_in_threadpool(services(request).access.logout, request)
     response = RedirectResponse("/login", 303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=request.url.scheme == "https", httponly=True,
+                           samesite="strict")
     return response
 
 

@@ -9,18 +9,24 @@ again from their stored files.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
-from pathlib import Path
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
 
 from contractkit.api import CheckPool, DocumentReport, Organisation, RoleAssignments, TextBlock
 
 from .database import now
 from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives
+from .wording import for_people
+
+log = logging.getLogger("contractkit.service")
 
 
 def new_id() -> str:
@@ -28,29 +34,41 @@ def new_id() -> str:
 
 
 class ReviewService:
-    def __init__(self, history: History, store: UploadStore, pool: CheckPool, max_files: int):
+    def __init__(self, history: History, store: UploadStore, pool: CheckPool, max_files: int,
+                 duplicate_days: int = 30):
         self.history, self.store, self.pool, self.max_files = history, store, pool, max_files
+        self.duplicate_window = timedelta(days=duplicate_days)
         self._futures: dict[str, Future[DocumentReport]] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ starting reviews
     def start(
         self, files: list[IncomingFile], *, uploader: str, options: Iterable[str] = (),
-        organisation: Organisation | None = None,
+        organisation: Organisation | None = None, title: str = "", owner: str | None = None,
+        sees_all: bool = True,
     ) -> ReviewRecord:
         """Store ``files`` (unpacking folder .zip archives) and queue each for checking.
 
         ``options`` and ``organisation`` (whose side we are on, kept with the review; None: roles inferred
-        without it) come from a valid contractkit.requests.CheckRequest.
+        without it) come from a valid contractkit.requests.CheckRequest. ``title`` names the review (default:
+        from the files); ``owner``: the signed-in user. A file whose content is already in this upload, or in
+        another recent review the uploader may see (``sees_all``: any, else only ``owner``'s), is checked all
+        the same and points to the earlier copy (``duplicate_of``); the review's notes name copies within it.
         """
         options = sorted(set(options))
         contracts = expand_archives(files, self.max_files)
+        earlier = self.history.identical(
+            (hashlib.sha256(c.data).hexdigest() for c in contracts), now() - self.duplicate_window,
+            owner, sees_all,
+        )
         review_id = new_id()
         try:  # all stored and recorded, or nothing left behind (a full disk, a database refusing)
             records = [self._store(review_id, position, incoming) for position, incoming in enumerate(contracts)]
+            records, notes = _mark_identical(records, earlier)
             review = ReviewRecord(
-                id=review_id, created_at=now(), uploader=uploader, title=_title(files, contracts),
-                options=options, documents=tuple(records), organisation=organisation,
+                id=review_id, created_at=now(), uploader=uploader, title=title or default_title(files, contracts),
+                options=options, documents=tuple(records), organisation=organisation, owner=owner,
+                notes=tuple(notes),
             )
             self.history.add_review(review)
         except BaseException:
@@ -105,13 +123,27 @@ class ReviewService:
         future.add_done_callback(lambda f: self._finished(document, f))
 
     def _finished(self, document: DocumentRecord, future: Future[DocumentReport]) -> None:
+        if future.exception() is not None:  # the service stopping (PoolClosed): not checked, so still queued
+            with self._lock:
+                if self._futures.get(document.id) is future:
+                    del self._futures[document.id]
+            return
         # Error messages already name the file as uploaded (display_name); the report's path too.
-        report = replace(future.result(), path=Path(document.original_name))
+        # The report as a person reads it in the browser and its downloads (Chinese, no command-line advice).
+        report = for_people(replace(future.result(), path=Path(document.original_name)), document.original_name)
         self.store.derived(document.review_id, document.stored_name, "annotated.docx").unlink(missing_ok=True)
         self.history.record_result(document.id, report)
         with self._lock:
             if self._futures.get(document.id) is future:
                 del self._futures[document.id]
+
+    def stop(self) -> None:
+        """Stop checking (the service is stopping): whatever is not checked yet stays queued in the history,
+        to be checked on the next start (``resume``), exactly as after a hard stop."""
+        self.pool.close(keep_unfinished=True)
+        left = len(self.history.unfinished())
+        if left:
+            log.info("stopped: %d file(s) left queued, to be checked on the next start", left)
 
     # ------------------------------------------------------------ waiting, deleting
     def pending_futures(self, review: ReviewRecord) -> list[Future[DocumentReport]]:
@@ -151,7 +183,34 @@ class ReviewService:
             return ()
 
 
-def _title(files: list[IncomingFile], contracts: list[IncomingFile]) -> str:
-    if len(files) == 1:
-        return files[0].name
-    return f"{files[0].name} 等 {len(contracts)} 份合同"
+def _mark_identical(records: list[DocumentRecord],
+                    earlier: dict[str, tuple]) -> tuple[list[DocumentRecord], list[str]]:
+    """Each record whose content came before (earlier in this upload, else in ``earlier``: another recent
+    review) points to that copy; a note per copy within this upload."""
+    first: dict[str, DocumentRecord] = {}
+    marked, notes = [], []
+    for record in records:
+        if record.sha256 in first:
+            copy = first[record.sha256]
+            notes.append(f"“{record.original_name}”与本次上传的“{copy.original_name}”内容完全相同")
+            record = replace(record, duplicate_of=copy.id)
+        else:
+            first[record.sha256] = record
+            if record.sha256 in earlier:
+                record = replace(record, duplicate_of=earlier[record.sha256][0])
+        marked.append(record)
+    return marked, notes
+
+
+def default_title(files: list[IncomingFile], contracts: list[IncomingFile]) -> str:
+    """A name for a review the uploader did not name: the file; the folder or archive all came from;
+    else how many contracts, and the first ones."""
+    count = len(contracts)
+    if count == 1:
+        return PurePosixPath(contracts[0].name).name
+    tops = {PurePosixPath(c.name).parts[0] for c in contracts if len(PurePosixPath(c.name).parts) > 1}
+    if len(tops) == 1 and all(len(PurePosixPath(c.name).parts) > 1 for c in contracts):
+        folder = tops.pop()
+        return f"{PurePosixPath(folder).stem if folder.lower().endswith('.zip') else folder}（{count} 份合同）"
+    stems = [PurePosixPath(c.name).stem for c in contracts[:2]]
+    return f"{count} 份合同：{'、'.join(stems)}{'等' if count > 2 else ''}"

@@ -58,6 +58,9 @@ class DocumentSummary(BaseModel):
     roles_given: dict[str, list[str]] | None = Field(description="审查人指定的角色；null 表示自动推断")
     seconds: float | None
     checked_at: str | None
+    stale: bool = Field(default=False, description="正在重新检查：summary、pairs 等仍是上次的结果，已过时")
+    duplicate_of: str | None = Field(
+        default=None, description="内容完全相同的较早文件的 id（本次上传中，或近期另一次审查中），否则为 null")
 
 
 class Totals(Counts):
@@ -93,6 +96,7 @@ class ReviewSummary(BaseModel):
     )
     finished: bool
     totals: Totals
+    notes: list[str] = Field(default_factory=list, description="给用户的说明，如本次上传中内容相同的文件")
 
 
 class Review(ReviewSummary):

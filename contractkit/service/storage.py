@@ -12,7 +12,9 @@ import fnmatch
 import hashlib
 import re
 import shutil
+import struct
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -46,9 +48,16 @@ class StoredFile:
     sha256: str
 
 
+# A browser sends a file name in a form with '"', CR and LF percent-encoded (the HTML standard's
+# multipart/form-data encoding); nothing else is encoded, so only these are decoded back.
+_FORM_ESCAPES = {"%22": '"', "%0D": "", "%0A": "", "%0d": "", "%0a": ""}
+_FORM_ESCAPE = re.compile("|".join(map(re.escape, _FORM_ESCAPES)))
+
+
 def display_name(raw: str | None) -> str:
     """A safe label from a client-supplied name: no control characters, no '..', at most 255 characters."""
-    text = unicodedata.normalize("NFC", raw or "")
+    text = _FORM_ESCAPE.sub(lambda m: _FORM_ESCAPES[m.group(0)], raw or "")
+    text = unicodedata.normalize("NFC", text)
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C").replace("\\", "/")
     parts = [p.strip() for p in text.split("/") if p.strip() not in ("", ".", "..")]
     name = "/".join(parts)[-255:]
@@ -89,15 +98,50 @@ def _unpack(archive: IncomingFile, limits: ReadLimits) -> list[IncomingFile]:
         zipped = SafeZip(archive.data, Path(archive.name), limits)
         members = []
         for name in zipped.names():
-            clean = display_name(name)
+            clean = display_name(member_name(zipped.zf.getinfo(name)))
             if name.endswith("/") or _IGNORED.search(clean) or not _wanted(clean):
                 continue
             data = zipped.read(name)
             if data is not None:
                 members.append(IncomingFile(f"{archive.name}/{clean}", data))
     except ReadError as exc:
-        raise UploadError(f"{archive.name}：压缩包无法安全解开（{exc.code}）：{exc.detail}") from None
+        raise UploadError(f"压缩包无法安全解开：{exc.shown_as(archive.name).message_zh}") from None
     return sorted(members, key=lambda m: m.name)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip entry's name as its maker meant it. Flagged UTF-8, or with an Info-ZIP Unicode Path field: as
+    said. Otherwise Python reads it as CP437, but Windows' own "send to compressed folder" and most Chinese
+    tools write the system code page (GBK) without saying so: the bytes are read as UTF-8, else GB18030."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    unicode_path = _unicode_path(info)
+    if unicode_path:
+        return unicode_path
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _unicode_path(info: zipfile.ZipInfo) -> str | None:
+    extra, at = info.extra, 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4: at + 4 + size]
+        if kind == 0x7075 and len(body) > 5 and body[0] == 1:  # version 1, CRC-32 of the header name, UTF-8 name
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        at += 4 + size
+    return None
 
 
 def _wanted(name: str) -> bool:

@@ -4,6 +4,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   localTimes();
   confirmForms();
+  backLinks();
   uploadForm();
   pollReview();
   pollDocument();
@@ -19,8 +20,17 @@ function localTimes() {
   }
 }
 
-function confirmForms() {
-  for (const form of document.querySelectorAll("form[data-confirm]")) {
+// The error page's 返回上一页 (a script of this file: the pages allow no inline script, no javascript: links).
+function backLinks() {
+  for (const link of document.querySelectorAll("a.history-back")) {
+    link.addEventListener("click", (event) => {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  }
+}
+
+function confirmForms(root = document) {
+  for (const form of root.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
@@ -28,6 +38,10 @@ function confirmForms() {
 }
 
 // ------------------------------------------------------------------ uploading
+function formatSize(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 function uploadForm() {
   const form = document.getElementById("upload-form");
   if (!form) return;
@@ -38,27 +52,65 @@ function uploadForm() {
   const status = document.getElementById("upload-status");
   const bar = document.getElementById("upload-progress");
   const button = document.getElementById("upload-button");
-  const uploader = document.getElementById("uploader");
+  const uploader = document.getElementById("uploader");  // absent when a signed-in user is the uploader
+  const maxBytes = Number(form.dataset.maxBytes) || Infinity;
+  const maxMb = form.dataset.maxMb;
   let chosen = [];  // [{file, name}]
 
-  uploader.value = localStorage.getItem("contractkit.uploader") || "";
-  const show = () => {
-    list.replaceChildren(...chosen.map(({ file, name }) => {
+  if (uploader) uploader.value = localStorage.getItem("contractkit.uploader") || "";
+  const totalBytes = () => chosen.reduce((sum, { file }) => sum + file.size, 0);
+  // Too large for the service: said before anything is sent (the service refuses it too).
+  const tooLarge = () => totalBytes() > maxBytes;
+  const show = (message) => {
+    list.replaceChildren(...chosen.map(({ file, name }, index) => {
       const li = document.createElement("li");
-      li.textContent = name;
+      const label = document.createElement("span");
+      label.className = "file-name";
+      label.textContent = name;
       const size = document.createElement("span");
       size.className = "muted";
-      size.textContent = `${(file.size / 1024).toFixed(0)} KB`;
-      li.append(size);
+      size.textContent = formatSize(file.size);
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "small remove";
+      remove.textContent = "移除";
+      remove.setAttribute("aria-label", `移除 ${name}`);
+      remove.addEventListener("click", () => { chosen.splice(index, 1); show(); });
+      li.append(label, size, remove);
       return li;
     }));
-    status.textContent = chosen.length ? `已选择 ${chosen.length} 个文件` : "";
+    status.className = "";
+    if (tooLarge()) {
+      status.textContent = `所选文件合计 ${formatSize(totalBytes())}，超过单次上传 ${maxMb} MB 的上限：请移除部分文件，分批上传`;
+      status.className = "field-error";
+    } else if (message) {
+      status.textContent = message;
+    } else {
+      status.textContent = chosen.length ? `已选择 ${chosen.length} 个文件，共 ${formatSize(totalBytes())}` : "";
+    }
+    button.disabled = tooLarge();
   };
-  const add = (items) => { chosen = chosen.concat(items); show(); };
+  // A file picked twice (the same name, size and date) is added once.
+  const add = (items) => {
+    const key = ({ file, name }) => `${name}\u0000${file.size}\u0000${file.lastModified}`;
+    const known = new Set(chosen.map(key));
+    let repeated = 0;
+    for (const item of items) {
+      if (known.has(key(item))) { repeated += 1; continue; }
+      known.add(key(item));
+      chosen.push(item);
+    }
+    show(repeated ? `已选择 ${chosen.length} 个文件（${repeated} 个重复选择的文件只算一次）` : "");
+  };
 
-  fileInput.addEventListener("change", () => add([...fileInput.files].map((f) => ({ file: f, name: f.name }))));
-  folderInput.addEventListener("change", () =>
-    add([...folderInput.files].map((f) => ({ file: f, name: f.webkitRelativePath || f.name }))));
+  fileInput.addEventListener("change", () => {
+    add([...fileInput.files].map((f) => ({ file: f, name: f.name })));
+    fileInput.value = "";  // the same file can be picked again after it was removed
+  });
+  folderInput.addEventListener("change", () => {
+    add([...folderInput.files].map((f) => ({ file: f, name: f.webkitRelativePath || f.name })));
+    folderInput.value = "";
+  });
   zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") fileInput.click(); });
   for (const type of ["dragenter", "dragover"]) {
     zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); });
@@ -80,12 +132,13 @@ function uploadForm() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!chosen.length) { status.textContent = "请先选择或拖入合同文件"; return; }
-    localStorage.setItem("contractkit.uploader", uploader.value);
+    if (tooLarge()) { show(); return; }
+    if (uploader) localStorage.setItem("contractkit.uploader", uploader.value);
     const data = new FormData();
     for (const { file, name } of chosen) data.append("files", file, name);
-    data.append("uploader", uploader.value);
+    if (uploader) data.append("uploader", uploader.value);
     for (const box of form.querySelectorAll("input[name=options]:checked")) data.append("options", box.value);
-    for (const name of ["as_names", "as_role"]) {
+    for (const name of ["as_names", "as_role", "title"]) {
       const field = form.elements.namedItem(name);
       if (field) data.append(name, field.value);
     }
@@ -151,19 +204,27 @@ function walk(entry, prefix, out) {
 }
 
 // ------------------------------------------------------------------ progress
+// The review's rows, each as soon as its file is checked: the server renders them (/reviews/<id>/live),
+// the page puts them in place; when all are done, the page is loaded again (its download note goes).
 function pollReview() {
   const section = document.getElementById("review");
-  if (!section || section.dataset.finished === "true") return;
-  const bar = document.getElementById("review-progress");
-  const text = document.getElementById("review-progress-text");
+  const rows = document.getElementById("review-rows");
+  if (!section || !rows || section.dataset.finished === "true") return;
+  let shown = "";
   const tick = async () => {
     try {
-      const response = await fetch(`/api/reviews/${section.dataset.review}`, { headers: { Accept: "application/json" } });
+      const response = await fetch(rows.dataset.live, { headers: { Accept: "text/html" } });
       if (response.ok) {
-        const review = await response.json();
-        bar.value = review.totals.finished;
-        text.textContent = `已完成 ${review.totals.finished} / ${review.totals.documents}`;
-        if (review.finished) { window.location.reload(); return; }
+        const html = await response.text();
+        if (html !== shown) {
+          shown = html;
+          const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("review-live");
+          if (fresh) {
+            document.getElementById("review-live").replaceWith(document.adoptNode(fresh));
+            localTimes();
+            if (fresh.dataset.finished === "true") { window.location.reload(); return; }
+          }
+        }
       }
     } catch (err) { /* the service restarting: try again */ }
     setTimeout(tick, 1000);
@@ -195,7 +256,9 @@ function findingFilters() {
     let shown = 0;
     const findings = document.querySelectorAll(".finding");
     for (const f of findings) {
-      const visible = statuses.has(f.dataset.status) && (!clause.value || f.dataset.clause === clause.value);
+      // A finding may cite several clauses (8.2.4 a) 5); 8.2.4 b)): it belongs to each of them.
+      const clauses = (f.dataset.clauses || f.dataset.clause).split("|");
+      const visible = statuses.has(f.dataset.status) && (!clause.value || clauses.includes(clause.value));
       f.hidden = !visible;
       if (visible) shown += 1;
     }
