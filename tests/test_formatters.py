@@ -385,7 +385,7 @@ def test_terminal_plain_lists_problems_first(run):
     ):
         assert expected in text
     assert "        甲方的安全责任亦不转移给乙方。" in text  # suggestion indented, line by line
-    assert text.rstrip().splitlines()[-1].startswith("共检查 2 份文件，1 份无法读取，应级（must）问题 2 项")
+    assert text.rstrip().splitlines()[-1].startswith("共检查 2 份文件，1 份无法读取，“应”级问题 2 项")
 
 
 def test_terminal_colour_only_when_asked(run):

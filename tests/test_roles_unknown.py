@@ -116,7 +116,7 @@ def test_check_of_a_contract_without_parties_exits_1_and_says_what_to_do(tmp_pat
     result = _cli(contract)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 份未能确定角色" in result.stdout
-    assert "无应级（must）问题" not in result.stdout  # nothing was judged: not clean
+    assert "无“应”级问题" not in result.stdout  # nothing was judged: not clean
     assert "--role 甲方=provider --role 乙方=om" in result.stdout and "--as 我方名称" in result.stdout
     assert "contractkit.toml" in result.stdout and "[tool.contractkit.organisation]" in result.stdout
 
@@ -158,7 +158,7 @@ def test_a_run_of_only_such_documents_never_says_no_problems():
     for fmt in ("terminal", "html"):
         text = _text(fmt, run)
         assert "2 份未能确定角色" in text
-        assert "无应级（must）问题" not in text
+        assert "无“应”级问题" not in text
 
 
 def test_json_validates_and_the_schema_knows_the_status(run):

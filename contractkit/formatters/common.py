@@ -176,12 +176,12 @@ def summary_parts(total: Totals) -> list[tuple[str, str]]:
         parts.append((f"{total.roles_unknown} 份{ROLES_UNKNOWN_ZH}（未作审查）", "unknown"))
     if total.must_problems:
         parts.append((
-            f"应级（must）问题 {total.must_problems} 项，涉及 {total.documents_with_must_problems} 份文件", "problem"
+            f"“应”级问题 {total.must_problems} 项，涉及 {total.documents_with_must_problems} 份文件", "problem"
         ))
     elif not total.roles_unknown:
-        parts.append(("无应级（must）问题", "ok"))
+        parts.append(("无“应”级问题", "ok"))
     elif total.judged:
-        parts.append((f"其余 {total.judged} 份无应级（must）问题", "plain"))
+        parts.append((f"其余 {total.judged} 份无“应”级问题", "plain"))
     return parts
 
 

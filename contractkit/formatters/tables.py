@@ -61,7 +61,7 @@ def document_rows(
     words = words or Words()
     path = str(document.path)
     status = words.document_status(document.status)
-    pairs = "; ".join(document.pairs)
+    pairs = "；".join(words.pair(pair) for pair in document.pairs)
     if document.roles_unknown:
         message = "；".join([*document.notes, roles_advice])
         return [_row(path, status, "", pairs, explanation=message)]

@@ -276,7 +276,7 @@ class XlsxFormatter:
             ("浅灰：该合同的协议关系不涉及此要求", NOT_APPLICABLE_FILL, "404040"),
             ("深灰整行：文件无法读取，见“错误”列", ERROR_FILL, "404040"),
             (f"琥珀色整行：{ROLES_UNKNOWN_ZH}，未作审查，见“错误”列", ROLES_UNKNOWN_FILL, ROLES_UNKNOWN_FONT),
-            ("粗体：应（must）级要求", "FFFFFF", "000000"),
+            ("粗体：“应”级要求", "FFFFFF", "000000"),
         ]
         for offset, (label, fill, font) in enumerate(entries, 1):
             entry = sheet.cell(row=row + offset, column=1, value=label)
