@@ -166,7 +166,30 @@ def floor_and_check(report: Report, work: Path) -> None:
     report.add("reader (read_document)", reader * 1000, "ms", note=f"{reader / floor:.1f}x the floor")
     report.add("check, steady state", check * 1000, "ms", target=50, note=f"{check / floor:.0f}x the floor")
     report.add("check / floor", check / floor, "x", target=10)
+    _with_playbook(report, checker, files, check)
     _breakdown(checker, files[0])
+
+
+def _with_playbook(report: Report, checker, files: list[Path], check: float) -> None:
+    """What judging the strict sample playbook's positions adds to a check (target: under 20%)."""
+    from dataclasses import replace
+
+    from contractkit.checking.checker import Checker
+    from contractkit.playbooks import load_playbook
+
+    playbook = load_playbook(HERE.parent / "samples" / "playbooks" / "strict-provider.yaml")
+    with_playbook = Checker(replace(checker.settings, playbook=playbook), engine=checker.engine)
+    for f in files:
+        with_playbook.check_path(f)
+    # Interleaved, so that the machine's drift (±40% over a day) falls on both alike.
+    plain, judged = [], []
+    for _round in range(3):
+        for f in files:
+            plain.append(median_seconds(lambda f=f: checker.check_path(f), 1))
+            judged.append(median_seconds(lambda f=f: with_playbook.check_path(f), 1))
+    base, seconds = statistics.median(plain), statistics.median(judged)
+    report.add("check with a playbook, added", (seconds / base - 1) * 100, "%", target=20,
+               note=f"{seconds * 1000:.0f} ms against {base * 1000:.0f} ms (interleaved; 11 positions)")
 
 
 def _breakdown(checker, path: Path) -> None:

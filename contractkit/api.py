@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from contractkit.generation.writers import writer_for as writer_for
     from contractkit.organisation import DEFAULT_ROLE as DEFAULT_ROLE
     from contractkit.organisation import Organisation as Organisation
+    from contractkit.playbooks import Playbook as Playbook
+    from contractkit.playbooks import PlaybookError as PlaybookError
+    from contractkit.playbooks import load_playbook as load_playbook
     from contractkit.reading import ReadError as ReadError
     from contractkit.reading import ReadLimits as ReadLimits
     from contractkit.reading import TextBlock as TextBlock
@@ -74,6 +77,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "shape_errors": ("contractkit.requests", "shape_errors"),
     "DEFAULT_ROLE": ("contractkit.organisation", "DEFAULT_ROLE"),
     "Organisation": ("contractkit.organisation", "Organisation"),
+    # the firm's playbooks (check ... playbook=)
+    "Playbook": ("contractkit.playbooks", "Playbook"),
+    "PlaybookError": ("contractkit.playbooks", "PlaybookError"),
+    "load_playbook": ("contractkit.playbooks", "load_playbook"),
     # the standard
     "Standard": ("contractkit.standard", "Standard"),
     "default_standard": ("contractkit.standard", "default_standard"),
@@ -118,7 +125,8 @@ __all__ = [
     "render_from", "settings_summary",
     # the names of _LAZY
     "CheckRequest", "GenerateRequest", "InvalidRequest", "RequestError", "RoleAssignments", "shape_errors",
-    "DEFAULT_ROLE", "Organisation", "Standard", "default_standard",
+    "DEFAULT_ROLE", "Organisation", "Standard", "default_standard", "Playbook", "PlaybookError", "load_playbook",
+    "redline",
     "DEFAULT_INCLUDE", "CheckStream", "CheckPool", "PoolSettings",
     "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "error_message_zh", "SafeZip",
     "OK", "ROLES_UNKNOWN", "CheckRun", "DocumentReport", "Finding", "Status",
@@ -227,6 +235,7 @@ def check(
     progress: Callable[[DocumentReport], None] | None = None,
     organisation: Organisation | None = None,
     executor: Executor | None = None,
+    playbook: Playbook | str | os.PathLike | None = None,
 ) -> CheckRun:
     """Check contracts (files or folders) against T/CCIA 004-2024; returns a CheckRun.
 
@@ -237,13 +246,15 @@ def check(
     One file is checked in this process; several go to ``jobs`` worker processes
     (default: one per CPU), each file limited to ``timeout`` seconds, or to ``executor`` (see
     ``check_stream``). The run holds every report: for very many files, iterate ``check_stream``.
+    ``playbook`` (a ``Playbook`` or its YAML file) also judges the firm's positions: each document gets
+    ``positions`` and the run is reported as ``contractkit.check/2``.
 
     >>> run = check("samples/contracts", jobs=2)
     >>> run.exit_code, [d.status for d in run.documents]
     """
     return check_stream(
         paths, roles=roles, options=options, jobs=jobs, timeout=timeout, include=include, exclude=exclude,
-        progress=progress, organisation=organisation, executor=executor,
+        progress=progress, organisation=organisation, executor=executor, playbook=playbook,
     ).run()
 
 
@@ -260,6 +271,7 @@ def check_stream(
     organisation: Organisation | None = None,
     executor: Executor | None = None,
     window: int | None = None,
+    playbook: Playbook | str | os.PathLike | None = None,
 ) -> CheckStream:
     """``check``, as a stream: the reports one by one, in the order of the files, as they are done,
     with memory flat in the number of files (at most ``window`` files in flight).
@@ -287,6 +299,11 @@ def check_stream(
         "organisation_names": organisation.names if organisation else (),
         "organisation_role": organisation.role if organisation else None,
     }).settings()
+    chosen = _playbook(playbook)
+    if chosen is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, playbook=chosen)
     checker = Checker(settings)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -303,7 +320,39 @@ def check_stream(
     else:
         checker.engine.warm_up()  # forked workers inherit the loaded pipeline
         reports = run_batch(files, lambda: checker, batch, progress, window=window)
-    return CheckStream(reports, files, settings_summary(settings), checker.standard.code)
+    stream = CheckStream(reports, files, settings_summary(settings), checker.standard.code)
+    stream.playbook = chosen.summary() if chosen is not None else None
+    return stream
+
+
+def _playbook(playbook: Playbook | str | os.PathLike | None) -> Playbook | None:
+    """A Playbook as given, or loaded (and validated) from its file; raises PlaybookError."""
+    if playbook is None or not isinstance(playbook, (str, os.PathLike)):
+        return playbook
+    from contractkit.playbooks import load_playbook
+
+    return load_playbook(os.fspath(playbook))
+
+
+def redline(
+    source: str | os.PathLike,
+    playbook: Playbook | str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    roles: RoleAssignments | None = None,
+    organisation: Organisation | None = None,
+    force: bool = False,
+    author: str = "contractkit",
+) -> tuple[DocumentReport, Any]:
+    """Check one .docx against the standard and ``playbook`` and write its redline to ``output``: values
+    replaced in place, contrary and walk-away clauses struck out and replaced, missing clauses inserted, a
+    comment on each change. Returns the report and the annotation summary."""
+    from contractkit.annotate import annotate_docx
+
+    run = check(source, roles=roles, organisation=organisation, playbook=playbook)
+    report = run.documents[0]
+    summary = annotate_docx(Path(source), report, Path(output), force=force, author=author)
+    return report, summary
 
 
 def _in_this_process(checker, files, progress, check_one) -> Iterator[DocumentReport]:

@@ -37,10 +37,11 @@ def _known_errors():
     from contractkit.generation.config import ConfigError
     from contractkit.generation.parameters import ParameterError
     from contractkit.generation.render import GenerationError
+    from contractkit.playbooks import PlaybookError
     from contractkit.requests import InvalidRequest
 
     return (InvalidRequest, CatalogueError, UnknownName, OutputExistsError, ConfigError, ParameterError,
-            GenerationError, UserConfigError)
+            GenerationError, UserConfigError, PlaybookError)
 
 
 # A request field -> the command-line option that sets it (contractkit.requests names the field at fault).
@@ -304,7 +305,11 @@ def _ask_parameters(settings):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write a copy of each .docx with Word comments and tracked insertions into this folder.")
+              help="Write a copy of each .docx with Word comments and tracked insertions into this folder "
+                   "(with --playbook: a redline, values and clauses replaced as tracked changes).")
+@click.option("--playbook", "playbook_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also judge the firm's positions in this playbook (see 'contractkit playbook'); the JSON "
+                   "report becomes contractkit.check/2 with each document's positions.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch [default: CPU count].")
 @click.option("--timeout", type=click.FloatRange(min=1), help="Seconds allowed per file [default: 120].")
@@ -314,7 +319,7 @@ def _ask_parameters(settings):
 @click.option("-q", "--quiet", is_flag=True, help="One line per document.")
 @_fail_cleanly
 def check(paths, role_assignments, options, as_names, as_role, config_path, no_config, fmt, output, annotate_dir,
-          force, jobs, timeout, include, exclude, quiet):
+          playbook_path, force, jobs, timeout, include, exclude, quiet):
     """Check contracts (files or folders) against T/CCIA 004-2024.
 
     Whose side we are on (--as, --as-role) and options checked by default can
@@ -329,7 +334,8 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
 
     Exit status: 0 when every contract was judged and no must-level item is
     missing or contrary, 1 when some are or a contract's roles could not be
-    determined, 2 for usage errors or when a file could not be read.
+    determined (or, with --playbook, a position is beyond its walk-away value),
+    2 for usage errors or when a file could not be read.
     """
     from contractkit.api import check_stream
     from contractkit.config import organisation_request
@@ -342,6 +348,11 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
         "roles": _parse_roles(role_assignments), "options": (*config.options, *options),
         **organisation_request(config, as_names, as_role),
     })
+    playbook = None
+    if playbook_path is not None:  # read and validated before any file is checked
+        from contractkit.playbooks import load_playbook
+
+        playbook = load_playbook(playbook_path)
     fmt = fmt or (format_for_path(output) if output else None) or DEFAULT_FORMAT
     if fmt == "xlsx" and output is None:
         raise UsageFailure("an .xlsx report needs a file name: -o report.xlsx")
@@ -353,6 +364,7 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
     stream = check_stream(
         paths, roles=request.roles, options=request.options, jobs=jobs, timeout=timeout,
         include=include or None, exclude=exclude, progress=progress.callback, organisation=request.organisation,
+        playbook=playbook,
     )
     with stream, progress:
         settings = stream.settings
@@ -366,8 +378,8 @@ def check(paths, role_assignments, options, as_names, as_role, config_path, no_c
         # The report is written as the documents come, in their order: to standard output at once, or to a
         # temporary file beside the output that becomes it at the end (nothing is left if the run fails).
         with _report_destination(output, force) as out:
-            writer = formatter.stream(out, RunHeader(stream.standard, settings, len(stream), stream.skipped),
-                                      colour=colour)
+            writer = formatter.stream(out, RunHeader(stream.standard, settings, len(stream), stream.skipped,
+                                                     stream.playbook), colour=colour)
             for report in stream:
                 if annotator is not None:
                     annotator.add(report)
@@ -487,8 +499,9 @@ class _Annotator:
             if where == folder / name:
                 self.enabled = False  # the folder cannot take it (read-only, full disk): the next would fail too
             return  # else the contract itself went away since it was checked
+        replaced = f", {summary.replacements} replacements" if summary.replacements else ""
         self.progress.echo(f"annotated {_shown(folder / name)} ({summary.comments} comments, "
-                           f"{summary.insertions} insertions)")
+                           f"{summary.insertions} insertions{replaced})")
         for miss in list(summary.unanchored) + list(summary.approximate):
             self.progress.echo(f"  {miss.requirement}: {miss.reason}")
 
@@ -507,6 +520,59 @@ def _unique_name(path: Path, used: set[str]) -> str:
             used.add(name)
             return name
         number += 1
+
+
+# ---------------------------------------------------------------- playbook
+@main.group()
+def playbook():
+    """The firm's playbooks: positions on top of the standard (deadlines, caps, wording) with the clauses
+    to propose. Use one with 'contractkit check --playbook FILE' (and --annotate for a redline)."""
+
+
+@playbook.command("list")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@_fail_cleanly
+def playbook_list(folders):
+    """List the playbooks (*.yaml) in FOLDERS [default: samples/playbooks, when there is one]."""
+    from contractkit.playbooks.describe import list_playbooks
+
+    folders = folders or tuple(p for p in (Path("samples/playbooks"),) if p.is_dir())
+    if not folders:
+        raise UsageFailure("name a folder of playbooks (no samples/playbooks here)")
+    click.echo(list_playbooks(folders), nl=False)
+
+
+@playbook.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def playbook_validate(files):
+    """Check playbook files: their layout, the pairs and requirements they name, and that every clause they
+    propose reads back as meeting the playbook. Exit status 2 if any is not valid."""
+    from contractkit.playbooks import PlaybookError, load_playbook
+
+    failed = False
+    for path in files:
+        try:
+            loaded = load_playbook(path)
+        except PlaybookError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{_shown(path)}: {problem}", err=True)
+            continue
+        click.echo(f"{_shown(path)}: valid ({len(loaded.all_positions())} positions, {len(loaded.extras)} own "
+                   f"requirements)")
+    sys.exit(EXIT_USAGE if failed else 0)
+
+
+@playbook.command("explain")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+@_fail_cleanly
+def playbook_explain(file, fmt):
+    """Show a playbook in words: each position, its values, what finds it and the clauses it proposes."""
+    from contractkit.playbooks import load_playbook
+    from contractkit.playbooks.describe import explain
+
+    click.echo(explain(load_playbook(file), markdown=fmt == "md"), nl=False)
 
 
 # ---------------------------------------------------------------- evaluate

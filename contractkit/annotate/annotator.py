@@ -46,6 +46,8 @@ class AnnotationSummary:
     destination: Path
     comments: int = 0  # comments added (evidence passages and inserted clauses)
     insertions: int = 0  # suggested clauses inserted as tracked changes (one per missing finding)
+    replacements: int = 0  # playbook redlines in place: a value or a clause struck out and replaced
+    deletions: int = 0  # further passages struck out (a clause the replacement stands for, said twice)
     unanchored: list[Unanchored] = field(default_factory=list)  # not annotated at all
     approximate: list[Unanchored] = field(default_factory=list)  # annotated, but not on the exact passage
 
@@ -183,13 +185,20 @@ class _Annotator:
 
     def run(self, report: DocumentReport, *, comment_satisfied: bool) -> None:
         missing: list[Finding] = []
+        # A requirement a playbook position inserts its own clause for gets that clause, not the standard's.
+        covered = {p.requirement for p in report.positions if p.action == "insert" and p.requirement}
         for finding in report.findings:
             if finding.status is Status.MISSING:
-                missing.append(finding)
+                if finding.requirement not in covered:
+                    missing.append(finding)
             elif finding.status is Status.SATISFIED and not comment_satisfied:
                 continue
             else:
                 self._comment_evidence(finding)
+        if report.positions:
+            from .positions import PositionRedliner
+
+            PositionRedliner(self, report).run()
         for finding in missing:
             self._insert_suggestion(finding, report.findings)
 
@@ -236,8 +245,14 @@ class _Annotator:
             self._unanchored(finding, "no suggested clause to insert (was the check run without suggestions?)")
             return
         related = related_evidence(finding, findings, self.catalogue)
+        self.insert_lines(wording.suggestion_lines(finding.suggestion), wording.insertion_comment(finding), related)
+
+    def insert_lines(self, lines: list[str], comment: str, related: Evidence | None) -> None:
+        """Tracked paragraphs after the unit of ``related``'s paragraph (else in the supplement at the end),
+        the first line a clause and the rest its sub-items, with ``comment`` on them."""
         anchor = related_p = None
-        if related is not None and 0 <= related.location.paragraph < len(self.paragraphs):
+        if related is not None and related.location.kind != "page" \
+                and 0 <= related.location.paragraph < len(self.paragraphs):
             related_p = self.paragraphs[related.location.paragraph]
             anchor = insertion_point_after(related_p, self.body, self.styles)
         if anchor is None:
@@ -245,7 +260,6 @@ class _Annotator:
             related_p = None
         look = self._look(anchor, related_p)
 
-        lines = wording.suggestion_lines(finding.suggestion)
         elements = [tracked_paragraph(lines[0], look, author=self.author, date=self.date, ids=self.ids)]
         elements += [
             tracked_paragraph(line, look, author=self.author, date=self.date, ids=self.ids, subitem=True)
@@ -254,7 +268,7 @@ class _Annotator:
         insert_after(self._cursor.get(anchor, anchor), elements, self.body)
         self._cursor[anchor] = elements[-1]
         runs = [el.find(W_INS).find(W_R) for el in elements]
-        comment_on_runs(self.document, [runs[0], runs[-1]], wording.insertion_comment(finding), **self.marks)
+        comment_on_runs(self.document, [runs[0], runs[-1]], comment, **self.marks)
         self.summary.insertions += 1
         self.summary.comments += 1
 

@@ -50,3 +50,29 @@ def insertion_comment(finding: Finding) -> str:
 
 def suggestion_lines(suggestion: str) -> list[str]:
     return [line.strip() for line in suggestion.splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------ playbook positions (redlines)
+POSITION_STATUS_ZH = {"meets": "符合", "acceptable": "可接受", "deviates": "偏离", "walk-away": "底线以外",
+                      "not-found": "未约定"}
+
+
+def position_comment(position, reading=None, change: str = "") -> str:
+    """The comment on a change a playbook position makes (or on an acceptable passage it leaves)."""
+    lines = [f"【本所立场·{POSITION_STATUS_ZH.get(position.status, position.status)}】{position.title}"]
+    if position.clause:
+        lines.append(f"标准依据：{STANDARD} {position.clause}（{position.requirement}）")
+    elif position.requirement and position.requirement.startswith("x-"):
+        lines.append(f"本所自有要求（{position.requirement}），标准未作规定")
+    else:
+        lines.append("本所商务立场，标准未作规定")
+    lines.append(f"说明：{position.explanation}")
+    if position.reason:
+        lines.append(f"理由：{position.reason}")
+    if reading is not None and reading.note:
+        lines.append(f"读取：{reading.note}")
+    if change:
+        lines.append(f"修订：{change}")
+    if position.fallback and position.status in ("deviates", "walk-away", "not-found"):
+        lines.append("可退让条款：" + " ".join(suggestion_lines(position.fallback)))
+    return "\n".join(lines)

@@ -307,6 +307,7 @@ class CheckStream(Iterator[DocumentReport]):
         self._reports = reports
         self.files, self.skipped = files, files.skipped
         self.settings, self.standard = settings, standard
+        self.playbook: dict | None = None  # the playbook checked against (CheckRun.playbook), set by api.check_stream
 
     def __len__(self) -> int:
         """How many reports the stream gives in all."""
@@ -333,4 +334,5 @@ class CheckStream(Iterator[DocumentReport]):
         """The whole run: every report, the settings and the skipped files."""
         with self:
             documents = tuple(self)
-        return CheckRun(documents=documents, standard=self.standard, settings=self.settings, skipped=self.skipped)
+        return CheckRun(documents=documents, standard=self.standard, settings=self.settings, skipped=self.skipped,
+                        playbook=self.playbook)  # type: ignore[arg-type]  # PlaybookData, as a dict

@@ -38,6 +38,7 @@ from contractkit.standard import Standard, default_standard
 if TYPE_CHECKING:
     from contractkit.checking.rules.model import Spans
     from contractkit.generation.parameters import ParameterSet
+    from contractkit.playbooks.model import Playbook
     from contractkit.reading import ReadLimits
     from contractkit.requests import RoleAssignments
 
@@ -54,6 +55,8 @@ class CheckSettings:
     extra_requirements: tuple[str, ...] = ()
     # Whose side we are on: that party gets our role, the other side's follows from the subject matter.
     organisation: Organisation | None = None
+    # The firm's positions to judge beside the standard's requirements (contractkit.playbooks).
+    playbook: Playbook | None = None
 
     def __post_init__(self) -> None:
         frozen = {label: tuple(roles) for label, roles in self.roles.items()}
@@ -142,7 +145,7 @@ class Checker:
             if requirement not in requirements:
                 requirements.append(requirement)
         findings = tuple(self._finding(req, analysed, parties, source, options) for req in requirements)
-        return DocumentReport(
+        report = DocumentReport(
             path=source.path,
             # Never a false pass: with no pair, nothing was judged.
             status="ok" if parties.pairs or findings else ROLES_UNKNOWN,
@@ -152,6 +155,17 @@ class Checker:
             findings=findings,
             notes=parties.notes + notes,
         )
+        if self.settings.playbook is not None and report.status == "ok":
+            # The playbook's positions (contractkit.playbooks): read from the same text and findings; the
+            # firm's own requirements are judged here like the catalogue's, without a suggestion.
+            from contractkit.playbooks.checking import positions_of
+
+            def judge_extra(req: Requirement) -> Finding:
+                return self._finding(req, analysed, parties, source, options, suggest=False)
+
+            report = replace(report, positions=positions_of(self.settings.playbook, source, report, self.standard,
+                                                            judge_extra))
+        return report
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
@@ -194,6 +208,7 @@ class Checker:
         parties: PartyAnalysis,
         source: SourceDocument,
         options: AbstractSet[str],
+        suggest: bool = True,
     ) -> Finding:
         actor_kind = req.detect.actor
         actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
@@ -211,7 +226,7 @@ class Checker:
             reason = reason.replace("该句", "该表格行", 1)  # a division table's row, read as a sentence
         explanation = self._explain(req, status, reason, judgement.evidence)
         suggestion = None
-        if status is not Status.SATISFIED and self.settings.suggestions:
+        if status is not Status.SATISFIED and self.settings.suggestions and suggest:
             suggestion = self._suggest(req, parties, options)
         return Finding(
             requirement=req.id,

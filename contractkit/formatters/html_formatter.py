@@ -32,7 +32,7 @@ from contractkit.formatters.common import (
     summary_text,
 )
 from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, render_run
-from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult
+from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport, Finding, PartyResult, PositionResult
 from contractkit.standard import Standard
 
 TEMPLATE = "report.html.j2"
@@ -87,6 +87,35 @@ class GroupView:
 
 
 @dataclass(frozen=True)
+class PositionView:
+    """A playbook position (contractkit.check/2), coloured like the finding status it is closest to."""
+
+    anchor: str
+    position: str
+    title: str
+    status: str
+    status_zh: str
+    colour: str  # the finding status whose colour it takes
+    clause: str | None
+    value: str | None
+    target: str | None
+    explanation: str
+    readings: tuple[tuple[EvidenceView, str, str | None], ...]  # (evidence, status label, note)
+    action_zh: str
+    proposal: str | None
+    fallback: str | None
+
+
+POSITION_ZH = {
+    "walk-away": "底线以外", "deviates": "偏离", "not-found": "未约定", "acceptable": "可接受", "meets": "符合",
+}
+POSITION_COLOUR = {"walk-away": "contrary", "deviates": "contrary", "not-found": "missing", "acceptable": "partial",
+                   "meets": "satisfied"}
+POSITION_ACTION = {"replace-value": "修改数值", "replace-clause": "替换条款", "insert": "补充条款", "comment": "仅批注",
+                   "none": "无需修改"}
+
+
+@dataclass(frozen=True)
 class DocumentView:
     anchor: str
     path: str
@@ -102,6 +131,7 @@ class DocumentView:
     must_problems: int
     notes: tuple[str, ...]
     groups: tuple[GroupView, ...]
+    positions: tuple[PositionView, ...] = ()
 
 
 class HtmlFormatter:
@@ -222,6 +252,22 @@ def _document_view(document: DocumentReport, number: int, words: Words) -> Docum
                       tuple(_finding_view(f, anchor, i, words) for i, f in enumerate(findings)))
             for status, findings in findings_by_status(document)
         ),
+        positions=tuple(_position_view(p, anchor, i) for i, p in enumerate(document.positions)),
+    )
+
+
+def _position_view(position: PositionResult, document_anchor: str, index: int) -> PositionView:
+    target = None
+    if position.target is not None:
+        t = position.target
+        target = f"优选 {t.preferred}；可接受 {t.acceptable}" + (f"；底线 {t.walk_away}" if t.walk_away else "")
+    return PositionView(
+        anchor=f"{document_anchor}-position-{index + 1}", position=position.position, title=position.title,
+        status=position.status, status_zh=POSITION_ZH[position.status], colour=POSITION_COLOUR[position.status],
+        clause=position.clause, value=position.value, target=target, explanation=position.explanation,
+        readings=tuple((evidence_view(r.evidence), (f"{r.value} → " if r.value else "") + POSITION_ZH[r.status],
+                        r.note) for r in position.readings if r.evidence.text),
+        action_zh=POSITION_ACTION[position.action], proposal=position.proposal, fallback=position.fallback,
     )
 
 

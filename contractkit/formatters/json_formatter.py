@@ -19,6 +19,8 @@ from contractkit.formatters.streaming import BinaryOut, RunHeader, TextOut, rend
 from contractkit.results.model import CheckRun, DocumentReport
 
 SCHEMA_RESOURCE = "schema/check-report.schema.json"
+# contractkit.check/2: the report of a run with a playbook (positions); see contractkit.results.schema.
+SCHEMA_RESOURCES = {1: SCHEMA_RESOURCE, 2: "schema/check-report-2.schema.json"}
 
 
 class JsonFormatter:
@@ -71,16 +73,16 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def schema_text() -> str:
-    """The JSON Schema (draft 2020-12) of the report, as shipped."""
-    return files("contractkit.formatters").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+def schema_text(version: int = 1) -> str:
+    """The JSON Schema (draft 2020-12) of the report, as shipped (``version=2``: with a playbook)."""
+    return files("contractkit.formatters").joinpath(SCHEMA_RESOURCES[version]).read_text(encoding="utf-8")
 
 
 @cache
-def _schema() -> str:
-    return schema_text()
+def _schema(version: int = 1) -> str:
+    return schema_text(version)
 
 
-def report_schema() -> dict:
-    """The JSON Schema of the report as a fresh dict."""
-    return json.loads(_schema())
+def report_schema(version: int = 1) -> dict:
+    """The JSON Schema of the report as a fresh dict (``version=2``: contractkit.check/2, with a playbook)."""
+    return json.loads(_schema(version))

@@ -4,7 +4,9 @@ Schema ``contractkit.check-stream/1`` (``schema/check-stream.schema.json``). Eve
 
 1. ``run`` (first, once): ``schema``, ``report_schema`` (the version of the objects the lines carry,
    ``contractkit.check/1``), ``standard``, ``settings``, and how many ``documents`` and ``skipped``
-   lines follow.
+   lines follow. A run with a playbook writes ``contractkit.check-stream/2``
+   (``schema/check-stream-2.schema.json``): ``report_schema`` is ``contractkit.check/2`` and the run
+   line also has the ``playbook``.
 2. ``skipped`` (one per file of the folders that is not checked): ``skipped`` is that file, as in the
    JSON report's ``skipped`` list.
 3. ``document`` (one per file checked, in the order of the files, as each is done): ``index`` (its
@@ -22,10 +24,14 @@ import json
 from typing import Any
 
 from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, TextOut, render_run
-from contractkit.results.model import SCHEMA_VERSION, CheckRun, DocumentReport
+from contractkit.results.model import CheckRun, DocumentReport
 
 STREAM_SCHEMA_VERSION = "contractkit.check-stream/1"
 SCHEMA_RESOURCE = "schema/check-stream.schema.json"
+# A run with a playbook: contractkit.check-stream/2, whose lines carry contractkit.check/2 objects and whose
+# run line names the playbook. A run without one stays /1, as before.
+STREAM_SCHEMA_VERSION_PLAYBOOK = "contractkit.check-stream/2"
+SCHEMA_RESOURCES = {1: SCHEMA_RESOURCE, 2: "schema/check-stream-2.schema.json"}
 
 
 class JsonLinesFormatter:
@@ -50,11 +56,16 @@ class JsonLinesWriter:
         self.totals = RunningTotals()
         self.skipped = len(header.skipped)
         run = header.empty_run().as_dict()
-        self._line({
-            "schema": STREAM_SCHEMA_VERSION, "type": "run", "report_schema": SCHEMA_VERSION,
+        playbook = "playbook" in run
+        line = {
+            "schema": STREAM_SCHEMA_VERSION_PLAYBOOK if playbook else STREAM_SCHEMA_VERSION, "type": "run",
+            "report_schema": run["schema"],
             "standard": run["standard"], "settings": run["settings"],
             "documents": header.documents, "skipped": self.skipped,
-        })
+        }
+        if playbook:  # the documents carry positions (contractkit.check/2)
+            line["playbook"] = run["playbook"]
+        self._line(line)
         for skipped in run.get("skipped", ()):
             self._line({"type": "skipped", "skipped": skipped})
 
@@ -75,13 +86,14 @@ class JsonLinesWriter:
         self.out.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
-def stream_schema() -> dict[str, Any]:
+def stream_schema(version: int = 1) -> dict[str, Any]:
     """The JSON Schema of one line (draft 2020-12); its ``$ref``s name the report schema's ``$defs``
-    (``urn:contractkit:schema:check-report:1``, ``json_formatter.report_schema``)."""
+    (``urn:contractkit:schema:check-report:1``, ``json_formatter.report_schema``; ``version=2``: the stream
+    of a run with a playbook, referring to ``check-report:2``)."""
     from importlib.resources import files
 
     schema: dict[str, Any] = json.loads(
-        files("contractkit.formatters").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8"))
+        files("contractkit.formatters").joinpath(SCHEMA_RESOURCES[version]).read_text(encoding="utf-8"))
     return schema
 
 

@@ -39,14 +39,17 @@ class RunHeader:
     settings: Mapping[str, Any] = field(default_factory=dict)  # CheckRun.settings
     documents: int = 0  # how many documents will be written
     skipped: tuple[SkippedFile, ...] = ()  # files of the folders that are not checked
+    playbook: Mapping[str, Any] | None = None  # CheckRun.playbook: the report is then contractkit.check/2
 
     @classmethod
     def of(cls, run: CheckRun) -> RunHeader:
-        return cls(run.standard, run.settings, len(run.documents), run.skipped)
+        return cls(run.standard, run.settings, len(run.documents), run.skipped,
+                   dict(run.playbook) if run.playbook is not None else None)
 
     def empty_run(self) -> CheckRun:
-        """A CheckRun with this header's standard, settings and skipped files, and no documents."""
-        return CheckRun(documents=(), standard=self.standard, settings=dict(self.settings), skipped=self.skipped)
+        """A CheckRun with this header's standard, settings, skipped files and playbook, and no documents."""
+        return CheckRun(documents=(), standard=self.standard, settings=dict(self.settings), skipped=self.skipped,
+                        playbook=dict(self.playbook) if self.playbook is not None else None)  # type: ignore[arg-type]
 
 
 class ReportWriter(Protocol):
@@ -67,8 +70,13 @@ class RunningTotals:
         self.results = {status.value: 0 for status in Status}  # findings per status, all documents
         self.must_problems = 0
         self.documents_with_must_problems = 0
+        self.positions: dict[str, int] = {}  # playbook positions per status, all documents
+        self.walk_away = 0  # positions beyond their walk-away value
 
     def add(self, document: DocumentReport) -> None:
+        for position in document.positions:
+            self.positions[position.status] = self.positions.get(position.status, 0) + 1
+            self.walk_away += position.status == "walk-away"
         self.documents += 1
         self.statuses[document.status] = self.statuses.get(document.status, 0) + 1
         for finding in document.findings:
@@ -80,10 +88,11 @@ class RunningTotals:
     @property
     def exit_code(self) -> int:
         """As CheckRun.exit_code: 2 when a file could not be read, 1 when some document has a must-level
-        item missing or contrary or could not be judged (roles unknown), else 0."""
+        item missing or contrary or could not be judged (roles unknown), or a playbook position beyond its
+        walk-away value, else 0."""
         if self.statuses[ERROR]:
             return 2
-        return 1 if self.statuses[ROLES_UNKNOWN] or self.must_problems else 0
+        return 1 if self.statuses[ROLES_UNKNOWN] or self.must_problems or self.walk_away else 0
 
     def totals(self, skipped: int = 0) -> Totals:
         from contractkit.formatters.common import STATUS_ORDER, Totals

@@ -46,6 +46,16 @@ STATUS_STYLE: dict[Status, Style] = {
 }
 STATUS_MARK = {Status.CONTRARY: "✗", Status.MISSING: "✗", Status.PARTIAL: "△", Status.SATISFIED: "✓"}
 INDENT = "    "
+POSITION_ZH = {
+    "walk-away": "底线以外", "deviates": "偏离", "not-found": "未约定", "acceptable": "可接受", "meets": "符合",
+}
+POSITION_MARK = {"walk-away": "✗", "deviates": "✗", "not-found": "✗", "acceptable": "△", "meets": "✓"}
+POSITION_STYLE: dict[str, Style] = {
+    "walk-away": {"fg": "red", "bold": True}, "deviates": {"fg": "red"}, "not-found": {"fg": "magenta"},
+    "acceptable": {"fg": "yellow"}, "meets": {"fg": "green"},
+}
+POSITION_ACTION = {"replace-value": "修改数值", "replace-clause": "替换条款", "insert": "补充条款",
+                   "comment": "仅批注", "none": "无需修改"}
 # Amber, never green: a document nobody's role was found for was not judged at all.
 ROLES_UNKNOWN_STYLE: Style = {"fg": "yellow", "bold": True}
 ROLES_UNKNOWN_TEXT = f"{ROLES_UNKNOWN_ZH}（未作审查）"
@@ -125,6 +135,9 @@ class TerminalFormatter:
         lines.append(f"  结果：{self._counts(document, paint)}")
         lines.extend(f"  说明：{printable(note)}" for note in document.notes)
 
+        if document.positions:
+            lines.append("")
+            lines.extend(self._positions(document, paint))
         ordered = ordered_findings(document)
         problems = [f for f in ordered if f.status.is_problem]
         satisfied = [f for f in ordered if not f.status.is_problem]
@@ -196,6 +209,48 @@ class TerminalFormatter:
                 lines.append(paint(f"{INDENT}    {text}", fg="cyan"))
         return lines
 
+    def _positions(self, document: DocumentReport, paint: _Painter) -> list[str]:
+        """The playbook's positions, worst first: status, the value read against the playbook's, evidence,
+        the clause to propose."""
+        counts: dict[str, int] = {}
+        for position in document.positions:
+            counts[position.status] = counts.get(position.status, 0) + 1
+        summary = " · ".join(paint(f"{POSITION_ZH[s]} {counts[s]}", **POSITION_STYLE[s])
+                             for s in POSITION_ZH if counts.get(s))
+        lines = [f"  {paint('本所立场（playbook）', bold=True)}：{summary}"]
+        for position in document.positions:
+            style = POSITION_STYLE[position.status]
+            where = f"  标准 {position.clause}" if position.clause else ""
+            lines.append(f"  {paint(POSITION_MARK[position.status] + ' ' + POSITION_ZH[position.status], **style)}  "
+                         f"{paint(position.position, bold=True)}  {printable(position.title)}{where}")
+            if position.target is not None:
+                target = position.target
+                values = f"优选 {target.preferred}；可接受 {target.acceptable}"
+                if target.walk_away:
+                    values += f"；底线 {target.walk_away}"
+                read = f"合同：{printable(position.value)}" if position.value else "合同：未约定"
+                lines.append(f"{INDENT}{read}  ｜  立场：{values}")
+            else:
+                lines.append(f"{INDENT}{printable(position.explanation)}")
+            if position.status == "meets":
+                continue
+            for reading in position.readings:
+                if not reading.evidence.text:
+                    continue
+                value = f"［{printable(reading.value)} → {POSITION_ZH[reading.status]}］" if reading.value else \
+                    f"［{POSITION_ZH[reading.status]}］"
+                lines.append(f"{INDENT}依据：“{printable(reading.evidence.text)}”{value}")
+                lines.append(paint(f"{INDENT}      位置：{printable(reading.evidence.location.describe())}"
+                                   + (f"；{printable(reading.note)}" if reading.note else ""), dim=True))
+            if position.proposal and position.status != "acceptable":
+                action = POSITION_ACTION[position.action]
+                lines.append(f"{INDENT}建议（{action}）：")
+                for text in printable(position.proposal).splitlines():
+                    lines.append(paint(f"{INDENT}    {text}", fg="cyan"))
+                if position.fallback:
+                    lines.append(paint(f"{INDENT}退让条款：{printable(position.fallback)}", dim=True))
+        return lines
+
     def _skipped(self, skipped: tuple[SkippedFile, ...], paint: _Painter) -> list[str]:
         title = f"━━ {SKIPPED_TITLE_ZH}（{len(skipped)} 个，未检查）"
         lines = [paint(title, **SKIPPED_TITLE_STYLE)]
@@ -212,7 +267,13 @@ class TerminalFormatter:
             return f"{path}  {paint('无法读取', fg='red', bold=True)} [{code}] {message}".rstrip()
         if document.roles_unknown:
             return f"{path}  {paint(ROLES_UNKNOWN_TEXT, **ROLES_UNKNOWN_STYLE)}"
-        return f"{path}  {self._counts(document, paint)}"
+        line = f"{path}  {self._counts(document, paint)}"
+        problems = [p for p in document.positions if p.is_problem]
+        if problems:
+            walk_away = sum(p.status == "walk-away" for p in problems)
+            text = f"本所立场问题 {len(problems)}" + (f"（底线以外 {walk_away}）" if walk_away else "")
+            line += "  ｜  " + paint(text, **POSITION_STYLE["walk-away" if walk_away else "deviates"])
+        return line
 
     def _summary_line(self, total: Totals, paint: _Painter) -> str:
         parts = summary_parts(total)

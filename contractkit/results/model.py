@@ -37,6 +37,9 @@ from typing_extensions import TypedDict
 from contractkit.reading.model import BlockKind, Location
 
 SCHEMA_VERSION: Final = "contractkit.check/1"
+# A run with a playbook: /1 and, beside it, the playbook and each document's positions. A run without
+# one is written as /1, byte for byte as before, so that readers of /1 never see a change.
+SCHEMA_VERSION_PLAYBOOK: Final = "contractkit.check/2"
 
 # A document's status: read and judged ("ok"), read but nobody's role could be
 # determined so nothing was judged ("roles-unknown"), or not read ("error").
@@ -259,6 +262,96 @@ class DocumentError(_Result):
         "Wording may change between releases.")]
 
 
+# ------------------------------------------------------------------ playbook positions (contractkit.check/2)
+PositionStatus = Literal["meets", "acceptable", "deviates", "walk-away", "not-found"]
+POSITION_STATUSES: tuple[str, ...] = ("walk-away", "deviates", "not-found", "acceptable", "meets")  # worst first
+PositionKind = Literal["number", "wording", "requirement"]
+PositionAction = Literal["none", "comment", "replace-value", "replace-clause", "insert"]
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class Reading(_Result):
+    """A passage a position rests on: the value the contract states there (number positions), or the
+    wording graded there, and how it compares with the playbook."""
+
+    evidence: Evidence
+    status: Annotated[PositionStatus, _about("How this passage alone compares with the playbook's position.")]
+    value: Annotated[str | None, _about(
+        "The value as the contract writes it (二十四小时, 三个工作日, 百分之五十, 人民币伍拾万元); null for "
+        "wording.")] = None
+    normalised: Annotated[float | None, _about(
+        "The value in the position's unit (working days counted 7 days to 5; a range at its end that is worse "
+        "for the playbook's side); null for wording.")] = None
+    note: Annotated[str | None, _about(
+        "What the reader should know about how the value was read (no unit written, working days converted, "
+        "a range).")] = None
+    span: Annotated[tuple[
+        Annotated[int, _about("start offset within evidence.text", minimum=0)],
+        Annotated[int, _about("end offset within evidence.text (exclusive)", minimum=0)],
+    ] | None, _about("Where the value (numerals and unit) is within `evidence.text`: what a redline replaces.")] = None
+    replacement: Annotated[str | None, _about(
+        "What a redline writes instead of the value at `span`, in the contract's own numerals; null when the "
+        "passage needs no change or the whole clause is replaced.")] = None
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class PositionTarget(_Result):
+    """The playbook's values for a number position, each written with its unit."""
+
+    direction: Annotated[Literal["at-most", "at-least"], _about(
+        "at-most: lower is better for the playbook's side (a deadline); at-least: higher is better (a cap).")]
+    unit: Annotated[str, _about("The unit of the values (小时, 日, 工作日, 层, %, 元 …).")]
+    preferred: Annotated[str, _about("The value the firm asks for, e.g. 2小时.")]
+    acceptable: Annotated[str, _about("The worst value accepted without escalation.")]
+    walk_away: Annotated[str | None, _about("At or beyond this value the firm does not sign; null: none set.")] = None
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class PositionResult(_Result):
+    """How the contract stands against one position of the playbook."""
+
+    position: Annotated[str, _about("The position's id in the playbook.")]
+    title: Annotated[str, _about("The position in a few words (Chinese).")]
+    kind: Annotated[PositionKind, _about(
+        "number: a value the contract states (deadline, period, count, percentage, amount); wording: graded "
+        "wording; requirement: one of the firm's own requirements, judged by the checker.")]
+    status: Annotated[PositionStatus, _about(
+        "meets 符合: at or better than the preferred position; acceptable 可接受: within the fallback; deviates "
+        "偏离: worse than acceptable; walk-away 底线以外: at or beyond the walk-away value, or contrary wording; "
+        "not-found 未约定: the contract does not state it. With several passages the worst counts.")]
+    explanation: Annotated[str, _about("Why the position has its status, in plain language (Chinese).")]
+    requirement: Annotated[str | None, _about(
+        "The catalogue requirement the position refines, or the id (x-…) of the firm's own requirement.")] = None
+    clause: Annotated[str | None, _about("The standard's clause of that requirement; null for the firm's own.")] = None
+    reason: Annotated[str | None, _about("The firm's reason for the position, from the playbook.")] = None
+    value: Annotated[str | None, _about(
+        "The value that counts (the worst read), in the position's unit, e.g. 24小时; null when none was read.")] = None
+    target: Annotated[PositionTarget | None, _about("The playbook's values (number positions only).")] = None
+    readings: Annotated[tuple[Reading, ...], _about(
+        "Every passage the status rests on; with conflicting values, each of them.")] = ()
+    action: Annotated[PositionAction, _about(
+        "What a redline does: none; comment (acceptable, noted); replace-value (the number, in place); "
+        "replace-clause (a tracked deletion and the proposed clause in its place); insert (the proposed clause "
+        "where it belongs).")] = "none"
+    proposal: Annotated[str | None, _about(
+        "The clause to propose, rendered with the contract's party labels; null when the position is met.")] = None
+    fallback: Annotated[str | None, _about("The clause to concede to in negotiation; null when none.")] = None
+
+    @property
+    def is_problem(self) -> bool:
+        return self.status in ("deviates", "walk-away", "not-found")
+
+
+class PlaybookData(TypedDict):
+    """The playbook a run checked positions against."""
+
+    name: Annotated[str, Field(description="The playbook's name.")]
+    version: Annotated[str, Field(description="The playbook's own version.")]
+    side: Annotated[str, Field(description="Whose side its positions are written for (a role id).")]
+    pairs: Annotated[list[str], Field(description="The pairs it applies to.")]
+    source: Annotated[str | None, Field(description="The file it was read from.")]
+
+
 @dataclass(frozen=True, config=_CONFIG)
 class DocumentReport(_Result):
     """The result for one file: it was read and checked (status ok); it was read but no party's
@@ -300,6 +393,9 @@ class DocumentReport(_Result):
     notes: Annotated[tuple[str, ...], _about(
         "Remarks about the check as a whole, in the user's language, e.g. that no cloud roles could be "
         "inferred.")] = ()  # e.g. "no cloud roles could be inferred"
+    positions: Annotated[tuple[PositionResult, ...], _about(
+        "contractkit.check/2 only: one result per position of the playbook that applies to the document's "
+        "pairs, worst first; left out when the run had no playbook.")] = ()
     seconds: Annotated[float, Field(exclude=True)] = 0.0  # time taken; not part of the report
 
     @property
@@ -330,8 +426,9 @@ class DocumentReport(_Result):
             contrary=counts[Status.CONTRARY],
         )
 
-    _JSON_ORDER = ("path", "status", "format", "parties", "pairs", "summary", "notes", "results", "error")
-    _OMITTED_WHEN_EMPTY = ("error",)
+    _JSON_ORDER = ("path", "status", "format", "parties", "pairs", "summary", "notes", "results", "positions",
+                   "error")
+    _OMITTED_WHEN_EMPTY = ("error", "positions")
 
     @model_serializer(mode="wrap")
     def _json(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]  # see Evidence._json
@@ -388,15 +485,18 @@ class CheckRun(_Result):
     skipped: Annotated[tuple[SkippedFile, ...], _about(
         "Files found in the folders given to the checker that were not checked, each with why; left out when "
         "there are none (reports before it existed never have it).")] = ()
+    playbook: Annotated[PlaybookData | None, _about(
+        "contractkit.check/2 only: the playbook the documents' positions were checked against; left out "
+        "when the run had none (the report is then contractkit.check/1).")] = None
 
     @computed_field(alias="schema", description=(  # type: ignore[prop-decorator]  # as on Evidence.where
         "Version of this report layout. Consumers should check it before reading the rest."))
     @property
-    def schema_version(self) -> Literal["contractkit.check/1"]:
-        return SCHEMA_VERSION
+    def schema_version(self) -> Literal["contractkit.check/1", "contractkit.check/2"]:
+        return SCHEMA_VERSION_PLAYBOOK if self.playbook is not None else SCHEMA_VERSION
 
-    _JSON_ORDER = ("schema", "standard", "settings", "documents", "skipped")
-    _OMITTED_WHEN_EMPTY = ("skipped",)
+    _JSON_ORDER = ("schema", "standard", "settings", "playbook", "documents", "skipped")
+    _OMITTED_WHEN_EMPTY = ("skipped", "playbook")
 
     @model_serializer(mode="wrap")
     def _json(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]  # see Evidence._json
@@ -419,7 +519,10 @@ class CheckRun(_Result):
             return 2
         if any(d.roles_unknown or d.must_problems for d in self.documents):
             return 1
+        if any(p.status == "walk-away" for d in self.documents for p in d.positions):
+            return 1  # a playbook position beyond its walk-away value
         return 0
 
 
-RESULT_TYPES = (Evidence, Finding, PartyResult, DocumentError, DocumentReport, SkippedFile, CheckRun)
+RESULT_TYPES = (Evidence, Finding, PartyResult, DocumentError, DocumentReport, SkippedFile, CheckRun, Reading,
+                PositionTarget, PositionResult)

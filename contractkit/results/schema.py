@@ -5,6 +5,11 @@ is this module's output, committed; a test fails when the two differ. After chan
 result object or a description in ``contractkit.results.model``, regenerate it::
 
     python -m contractkit.results.schema > contractkit/formatters/schema/check-report.schema.json
+    python -m contractkit.results.schema --version 2 > contractkit/formatters/schema/check-report-2.schema.json
+
+``contractkit.check/2`` (``check-report-2.schema.json``) is the report of a run with a playbook:
+everything of /1, plus the top-level ``playbook`` and each document's ``positions``. A run without
+a playbook is still written as /1, and the /1 schema describes exactly what it always did.
 
 pydantic writes the schema of each object; this module gives it the report's shape:
 the ``$defs`` keep the names the hand-kept schema had (``document``, ``finding`` …),
@@ -23,6 +28,15 @@ SCHEMA_ID = "urn:contractkit:schema:check-report:1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TITLE = "contractkit check report"
 COMMAND = "python -m contractkit.results.schema > contractkit/formatters/schema/check-report.schema.json"
+# contractkit.check/2: the report of a run with a playbook.
+SCHEMA_IDS = {1: SCHEMA_ID, 2: "urn:contractkit:schema:check-report:2"}
+VERSIONS = {1: "contractkit.check/1", 2: "contractkit.check/2"}
+TITLES = {1: TITLE, 2: "contractkit check report with playbook positions"}
+FILES = {1: "check-report.schema.json", 2: "check-report-2.schema.json"}
+COMMANDS = {
+    1: COMMAND,
+    2: "python -m contractkit.results.schema --version 2 > contractkit/formatters/schema/check-report-2.schema.json",
+}
 
 # pydantic's name of each object -> the name under $defs (the names of the hand-kept schema).
 DEF_NAMES = {
@@ -34,6 +48,8 @@ DEF_NAMES = {
     "LocationData": "location",
     "SkippedFile": "skipped-file",
 }
+# The objects only /2 has.
+PLAYBOOK_DEF_NAMES = {"PositionResult": "position", "Reading": "reading", "PositionTarget": "position-target"}
 
 # A document has `error` exactly when its status is error, and a document whose roles are
 # unknown has no results.
@@ -55,8 +71,9 @@ _KEY_ORDER = ("$ref", "description", "type", "const", "enum", "pattern", "minimu
 _DROPPED = ("title", "default", "readOnly")  # pydantic's, not the report's
 
 
-def build_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``CheckRun.as_dict()``, as shipped."""
+def build_schema(version: int = 1) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``CheckRun.as_dict()``, as shipped: of ``contractkit.check/1``
+    (a run without a playbook) or, with ``version=2``, of ``contractkit.check/2`` (a run with one)."""
     from pydantic import TypeAdapter
 
     from contractkit.reading.errors import ERROR_ADVICE
@@ -65,6 +82,14 @@ def build_schema() -> dict[str, Any]:
     generated = TypeAdapter(CheckRun).json_schema(mode="serialization", by_alias=True)
     pydantic_defs = generated.pop("$defs", {})
     classes = {cls.__name__: cls for cls in RESULT_TYPES}
+    def_names = dict(DEF_NAMES)
+    if version == 1:  # what /1 always was: no playbook, no positions
+        generated["properties"].pop("playbook", None)
+        pydantic_defs["DocumentReport"]["properties"].pop("positions", None)
+        for name in (*PLAYBOOK_DEF_NAMES, "PlaybookData"):
+            pydantic_defs.pop(name, None)
+    else:
+        def_names.update(PLAYBOOK_DEF_NAMES)
 
     def resolve(node: Any) -> Any:
         """Rename references, write enumerations and other unnamed definitions in place."""
@@ -78,8 +103,8 @@ def build_schema() -> dict[str, Any]:
         ref = node.get("$ref")
         if ref:
             name = ref.rsplit("/", 1)[-1]
-            if name in DEF_NAMES:
-                node["$ref"] = f"#/$defs/{DEF_NAMES[name]}"
+            if name in def_names:
+                node["$ref"] = f"#/$defs/{def_names[name]}"
             else:  # e.g. Status, StatusCounts: in place, the field's own description winning
                 del node["$ref"]
                 inlined = resolve(pydantic_defs[name])
@@ -105,21 +130,28 @@ def build_schema() -> dict[str, Any]:
         node["additionalProperties"] = False
         return node
 
-    defs = {DEF_NAMES[name]: shape(name, resolve(node)) for name, node in pydantic_defs.items() if name in DEF_NAMES}
+    defs = {def_names[name]: shape(name, resolve(node)) for name, node in pydantic_defs.items() if name in def_names}
     run = shape("CheckRun", resolve(generated))
     defs["error"]["properties"]["code"]["enum"] = list(ERROR_ADVICE)
     defs["document"]["allOf"] = DOCUMENT_RULES
+    run["properties"]["schema"] = {"description": run["properties"]["schema"]["description"],
+                                   "const": VERSIONS[version]}
+    description = run["description"]
+    if version == 2:
+        run["required"] = [*run["required"], "playbook"]
+        description += (" contractkit.check/2 is the report of a run with a playbook (`contractkit check --playbook`): "
+                        "everything of contractkit.check/1, plus `playbook` and each document's `positions`.")
 
     schema = {
         "$schema": DRAFT,
-        "$id": SCHEMA_ID,
-        "title": TITLE,
-        "description": run["description"],
+        "$id": SCHEMA_IDS[version],
+        "title": TITLES[version],
+        "description": description,
         "type": "object",
         "required": run["required"],
         "additionalProperties": False,
         "properties": run["properties"],
-        "$defs": {name: defs[name] for name in DEF_NAMES.values() if name in defs},
+        "$defs": {name: defs[name] for name in def_names.values() if name in defs},
     }
     tidy: dict[str, Any] = _tidy(schema, top=True)
     return tidy
@@ -166,13 +198,19 @@ def _tidy(node: Any, top: bool = False, names: bool = False) -> Any:
     return {key: node[key] for key in (*first, *node) if key in node}
 
 
-def schema_text() -> str:
+def schema_text(version: int = 1) -> str:
     """The schema file's text: what the package ships."""
-    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(build_schema(version), ensure_ascii=False, indent=2) + "\n"
 
 
 def main() -> None:
-    sys.stdout.buffer.write(schema_text().encode("utf-8"))
+    args = sys.argv[1:]
+    version = 1
+    if args[:1] == ["--version"] and len(args) == 2 and args[1] in ("1", "2"):
+        version = int(args[1])
+    elif args:
+        sys.exit("usage: python -m contractkit.results.schema [--version 1|2]")
+    sys.stdout.buffer.write(schema_text(version).encode("utf-8"))
 
 
 if __name__ == "__main__":
