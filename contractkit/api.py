@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from contractkit.playbooks import Playbook as Playbook
     from contractkit.playbooks import PlaybookError as PlaybookError
     from contractkit.playbooks import load_playbook as load_playbook
+    from contractkit.playbooks import load_playbook_bytes as load_playbook_bytes
     from contractkit.reading import ReadError as ReadError
     from contractkit.reading import ReadLimits as ReadLimits
     from contractkit.reading import TextBlock as TextBlock
@@ -81,6 +82,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Playbook": ("contractkit.playbooks", "Playbook"),
     "PlaybookError": ("contractkit.playbooks", "PlaybookError"),
     "load_playbook": ("contractkit.playbooks", "load_playbook"),
+    "load_playbook_bytes": ("contractkit.playbooks", "load_playbook_bytes"),
     # the standard
     "Standard": ("contractkit.standard", "Standard"),
     "default_standard": ("contractkit.standard", "default_standard"),
@@ -126,6 +128,7 @@ __all__ = [
     # the names of _LAZY
     "CheckRequest", "GenerateRequest", "InvalidRequest", "RequestError", "RoleAssignments", "shape_errors",
     "DEFAULT_ROLE", "Organisation", "Standard", "default_standard", "Playbook", "PlaybookError", "load_playbook",
+    "load_playbook_bytes",
     "redline",
     "DEFAULT_INCLUDE", "CheckStream", "CheckPool", "PoolSettings",
     "ReadError", "ReadLimits", "TextBlock", "read_document", "ERROR_ADVICE_ZH", "error_message_zh", "SafeZip",
@@ -157,13 +160,15 @@ def render_document(
     kind: str | None = None,
     parameters: Mapping[str, Any] | None = None,
     roles: Iterable[str] | None = None,
+    playbook: Playbook | str | os.PathLike | None = None,
 ) -> Document:
     """Render the clauses for ``pair`` into a format-neutral Document.
 
     ``extra_roles``: further roles the same partner holds (``roles`` is its old name); ``kind``:
-    agreement (the default) or annex.
+    agreement (the default) or annex; ``playbook``: see ``generate``.
     """
-    return render_from(_generate_request(pair, extra_roles, options, kind, parameters, None, roles))
+    return render_from(_generate_request(pair, extra_roles, options, kind, parameters, None, roles),
+                       playbook=playbook)
 
 
 def generate(
@@ -177,33 +182,45 @@ def generate(
     output: str | os.PathLike | None = None,
     force: bool = False,
     roles: Iterable[str] | None = None,
+    playbook: Playbook | str | os.PathLike | None = None,
 ) -> bytes:
     """Generate an agreement (or clause annex) for ``pair`` as ``format`` bytes (default docx).
 
     With ``output``, the bytes are also written there atomically (refusing to
-    overwrite an existing file unless ``force``).
+    overwrite an existing file unless ``force``). With ``playbook`` (a ``Playbook`` or its YAML file),
+    its positions' preferred values are the defaults of the parameters they name (``parameters``
+    still win) and the clauses it wants are added.
 
     >>> data = generate("provider-om", extra_roles=["security"], format="md",
     ...                 parameters={"provider_name": "甲云科技有限公司"})
     """
     request = _generate_request(pair, extra_roles, options, kind, parameters, format, roles)
-    return generate_from(request, output=output, force=force)
+    return generate_from(request, output=output, force=force, playbook=playbook)
 
 
-def render_from(request: GenerateRequest, *, standard: Standard | None = None) -> Document:
-    """The Document a GenerateRequest asks for (under ``standard``, default the shipped one); raises InvalidRequest."""
+def render_from(request: GenerateRequest, *, standard: Standard | None = None,
+                playbook: Playbook | str | os.PathLike | None = None) -> Document:
+    """The Document a GenerateRequest asks for (under ``standard``, default the shipped one, and ``playbook``);
+    raises InvalidRequest."""
+    from dataclasses import replace
+
     from contractkit.generation.render import build_document
 
-    return build_document(request.settings(), standard)
+    settings = request.settings()
+    chosen = _playbook(playbook)
+    if chosen is not None:
+        settings = replace(settings, playbook=chosen)
+    return build_document(settings, standard)
 
 
 def generate_from(request: GenerateRequest, *, output: str | os.PathLike | None = None,
-                  force: bool = False, standard: Standard | None = None) -> bytes:
+                  force: bool = False, standard: Standard | None = None,
+                  playbook: Playbook | str | os.PathLike | None = None) -> bytes:
     """The bytes of the document a GenerateRequest asks for (also written to ``output``); raises InvalidRequest."""
     from contractkit.fileio import write_atomic
     from contractkit.generation.writers import writer_for
 
-    document = render_from(request, standard=standard)
+    document = render_from(request, standard=standard, playbook=playbook)
     data = writer_for(request.format).write(document)
     if output is not None:
         write_atomic(output, data, force=force)

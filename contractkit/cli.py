@@ -180,9 +180,13 @@ def parameters(pair, roles, options, kind, fmt):
 @click.option("-i", "--interactive", is_flag=True, help="Ask for each parameter that is not set yet.")
 @click.option("--explain", "explain_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write an explanation sheet (each clause, the standard's clause, why) to this .docx/.md/.txt.")
+@click.option("--playbook", "playbook_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A playbook (YAML): its preferred values become the parameters' defaults (below --set and "
+                   "--config) and its clauses are added.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @_fail_cleanly
-def generate(pair, output, fmt, roles, options, kind, assignments, config_path, interactive, explain_path, force):
+def generate(pair, output, fmt, roles, options, kind, assignments, config_path, interactive, explain_path,
+             playbook_path, force):
     """Generate the agreement (or clause annex) for PAIR, e.g. provider-om.
 
     Unset parameters become blanks (________) in a fill-in draft.
@@ -200,6 +204,12 @@ def generate(pair, output, fmt, roles, options, kind, assignments, config_path, 
     }
     request = GenerateRequest.parse({name: value for name, value in given.items() if value is not None})
     settings, fmt = request.settings(), request.format
+    if playbook_path is not None:
+        from dataclasses import replace
+
+        from contractkit.playbooks import load_playbook
+
+        settings = replace(settings, playbook=load_playbook(playbook_path))
     if interactive:
         settings = _ask_parameters(settings)
     if output is None:
@@ -667,9 +677,12 @@ def rules(requirement, pair_ids, fmt):
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="IP",
               help="Address of a reverse proxy whose X-Forwarded-Proto/-For headers are believed "
                    "(repeat for more) [default: 127.0.0.1].")
+@click.option("--playbooks-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of playbooks (YAML) a review may be checked against; the valid ones are offered "
+                   "[default: none, uploads only].")
 @_fail_cleanly
 def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_files, auth_token_file, users_file,
-          allowed_hosts, trusted_proxies):
+          allowed_hosts, trusted_proxies, playbooks_dir):
     """Run the review service: upload and check contracts, generate agreements, keep a history.
 
     Open the address it prints in a browser. The JSON API and its OpenAPI
@@ -682,6 +695,7 @@ def serve(host, port, data_dir, database_url, jobs, timeout, max_upload_mb, max_
             host=host, port=port, data_dir=data_dir, database_url=database_url, jobs=jobs, timeout=timeout,
             max_upload_mb=max_upload_mb, max_files=max_files, auth_token_file=auth_token_file, users_file=users_file,
             allowed_hosts=tuple(allowed_hosts) or None, trusted_proxies=tuple(trusted_proxies) or None,
+            playbooks_dir=playbooks_dir,
         )
         run_service(settings)
     except (ValueError, RuntimeError) as exc:  # SettingsError, DatabaseError: one clear line

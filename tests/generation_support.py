@@ -23,3 +23,14 @@ COMPLETE = {
     **{f"{who}_phone": f"010-8888{n}000" for n, who in enumerate(("provider", "partner", "customer"))},
     **{f"{who}_email": f"security@{who}.example.cn" for who in ("provider", "partner", "customer")},
 }
+
+# Every pair, and the two role merges a partner often holds: the variants the drafting tests cover.
+PAIRS = [
+    ("customer-provider", ()),
+    ("provider-software", ()),
+    ("provider-hardware", ()),
+    ("provider-om", ()),
+    ("provider-security", ()),
+    ("provider-om", ("security",)),
+    ("provider-software", ("hardware",)),
+]

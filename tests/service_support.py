@@ -71,11 +71,13 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client: TestClient, files: list[tuple[str, bytes]], wait: bool = True, headers=None, **form):
+def upload(client: TestClient, files: list[tuple[str, bytes]], wait: bool = True, headers=None, extra_files=(),
+           **form):
+    """POST /api/reviews; ``extra_files``: further file fields, e.g. ``[("playbook_file", (name, data))]``."""
     return client.post(
         "/api/reviews", params={"wait": str(wait).lower()},
-        files=[("files", (name, data, "application/octet-stream")) for name, data in files], data=form,
-        headers=headers,
+        files=[*(("files", (name, data, "application/octet-stream")) for name, data in files), *extra_files],
+        data=form, headers=headers,
     )
 
 

@@ -183,6 +183,9 @@ def test_comment_texts(annotated):
     contrary = texts[comment_for(comments, "5a1-no-responsibility-transfer")]
     assert "【相反约定】" in contrary and "T/CCIA 004-2024 5 a) 1)" in contrary
     assert "强度：应" in contrary and "相反约定：合同约定安全责任转移给第三方" in contrary
+    # the requirement in words, its id in brackets after it (not the bare id: lawyers read these)
+    assert "要求：安全责任不随实施工作转移（5a1-no-responsibility-transfer）；" in contrary
+    assert "要求：5a1" not in contrary
     assert "建议条款" in contrary and "乙方的安全责任不因实施工作的委托而转移。" in contrary
     partial = texts[comment_for(comments, "5d-accept-supervision")]
     assert "【部分满足】" in partial and "强度：宜" in partial and "1. 检查方式由双方书面约定。" in partial

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
-from generation_support import COMPLETE
+from generation_support import COMPLETE, PAIRS
 
 import contractkit
 from contractkit.generation.writers import writer_for
 
-PAIRS = [
-    ("customer-provider", ()),
-    ("provider-software", ()),
-    ("provider-hardware", ()),
-    ("provider-om", ()),
-    ("provider-security", ()),
-    ("provider-om", ("security",)),
-    ("provider-software", ("hardware",)),
-]
 VARIANTS = [
     pytest.param(pair, roles, kind, options, filled, id="-".join(
         ("+".join((pair, *roles)), kind, "+".join(options) or "plain", "filled" if filled else "draft")))
@@ -33,7 +25,11 @@ VARIANTS = [
     for kind in ("agreement", "annex")
     for options in ((), ("cii", "multi-cloud"))
     for filled in (False, True)
+] + [  # generated from the strict sample playbook: its preferred values and added clauses pass the lints too
+    pytest.param(pair, roles, "agreement", (), "playbook", id="+".join((pair, *roles)) + "-agreement-strict-playbook")
+    for pair, roles in PAIRS if pair != "customer-provider"
 ]
+STRICT = Path(__file__).resolve().parent.parent / "samples" / "playbooks" / "strict-provider.yaml"
 NUMERALS = "一二三四五六七八九十"
 # Words that leave an obligation to a later agreement (the checker's DEFERRED, and the generator's old habits).
 DEFERRALS = re.compile(
@@ -45,7 +41,8 @@ DEFERRALS = re.compile(
 @cache
 def _render(pair, roles, kind, options, filled):
     document = contractkit.render_document(
-        pair, extra_roles=roles, options=options, kind=kind, parameters=COMPLETE if filled else {})
+        pair, extra_roles=roles, options=options, kind=kind, parameters=COMPLETE if filled else {},
+        playbook=STRICT if filled == "playbook" else None)
     text = writer_for("txt").write(document).decode("utf-8").split("【生成信息】")[0]
     return document, text
 

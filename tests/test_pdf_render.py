@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-from generation_support import COMPLETE
+from generation_support import COMPLETE, PAIRS
 
 import contractkit
 
@@ -22,15 +22,6 @@ PDFTOTEXT = shutil.which("pdftotext")
 pytestmark = pytest.mark.skipif(
     not (SOFFICE and PDFTOTEXT), reason="needs soffice and pdftotext: run scripts/setup-test-machine.sh")
 
-PAIRS = [
-    ("customer-provider", ()),
-    ("provider-software", ()),
-    ("provider-hardware", ()),
-    ("provider-om", ()),
-    ("provider-security", ()),
-    ("provider-om", ("security",)),
-    ("provider-software", ("hardware",)),
-]
 # Drafts without options, filled documents with both options: every pair, kind and option is printed.
 VARIANTS = {
     f"{'+'.join((pair, *roles))}-{kind}-{'filled' if filled else 'draft'}": (pair, roles, kind, filled)

@@ -62,7 +62,7 @@ def test_migrations_create_the_schema_the_code_expects(database_url):
     engine = create_database_engine(database_url)
     migrate(engine)
     migrate(engine)  # idempotent on an up-to-date database
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []

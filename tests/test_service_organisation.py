@@ -212,7 +212,7 @@ def test_migration_0002_keeps_the_history_and_adds_the_settings(database_url):
         db.execute(sa.text("INSERT INTO documents (id, review_id, position, original_name, stored_name, size, "
                            "sha256, status) VALUES ('d1', 'r1', 0, 'a.txt', 'd1.txt', 1, 'x', 'done')"))
     migrate(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     old = History(engine).review("r1")
@@ -228,5 +228,5 @@ def test_migration_0002_keeps_the_history_and_adds_the_settings(database_url):
         assert db.execute(sa.text("SELECT count(*) FROM documents")).scalar_one() == 1
     assert "organisation" not in {c["name"] for c in sa.inspect(engine).get_columns("reviews")}
     migrate(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     engine.dispose()

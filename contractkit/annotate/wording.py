@@ -20,8 +20,14 @@ def strength_zh(strength: str) -> str:
 def _head(finding: Finding) -> list[str]:
     return [
         f"【{finding.status.label_zh}】{STANDARD} {finding.clause}",
-        f"要求：{finding.requirement}；强度：{strength_zh(finding.strength)}",
+        f"要求：{_requirement_zh(finding)}；强度：{strength_zh(finding.strength)}",
     ]
+
+
+def _requirement_zh(finding: Finding) -> str:
+    """The requirement in words, its id after it: ``安全责任本身不随…（5a1-no-responsibility-transfer）``."""
+    summary = (finding.summary or "").rstrip("。")
+    return f"{summary}（{finding.requirement}）" if summary else finding.requirement
 
 
 def _consequence(finding: Finding) -> list[str]:

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ERROR_ADVICE
@@ -71,6 +71,7 @@ class Task:
     options: tuple[str, ...] | None = None
     organisation: tuple[Organisation | None] | None = None
     display_name: str | None = None  # how error messages name the file (default: the path)
+    playbook: Any = None  # a contractkit.playbooks.Playbook to judge beside the standard (None: the pool's own)
     future: Future = field(default_factory=Future, compare=False)
 
 
@@ -112,11 +113,12 @@ class CheckPool:
 
     # ------------------------------------------------------------ public
     def submit(self, path: str | Path, *, roles: RoleAssignments | None = None, options=None, organisation=_KEEP,
-               display_name: str | None = None) -> Future:
+               display_name: str | None = None, playbook=None) -> Future:
         """Queue ``path``; the future resolves to its DocumentReport (never raises for a bad file).
 
         ``organisation``: whose side we are on for this file (None: nobody's); by default the
         pool checker's own. ``display_name``: how error messages name the file (default: the path).
+        ``playbook``: the firm's positions to judge too (None: the pool checker's own, usually none).
         """
         if self._closed.is_set():
             raise RuntimeError("the checking pool is closed")
@@ -126,6 +128,7 @@ class CheckPool:
             tuple(options) if options is not None else None,
             None if organisation is _KEEP else (organisation,),
             display_name,
+            playbook,
         )
         task.future.set_running_or_notify_cancel()
         self._queue.put(task)
@@ -295,7 +298,7 @@ class _Worker:
         self.task, self.started = task, time.monotonic()
         self.connection.send(
             (str(task.path), dict(task.roles) if task.roles is not None else None, task.options, task.organisation,
-             task.display_name)
+             task.display_name, task.playbook)
         )
 
     def stop(self) -> None:
@@ -321,11 +324,11 @@ def _worker_main(connection, checker_factory, max_memory_mb, lifeline=None) -> N
             return
         if task is None:
             return
-        path, roles, options, organisation, display_name = task
+        path, roles, options, organisation, display_name, playbook = task
         started = time.monotonic()
         try:
             base = base or checker_factory()
-            checker = _with_overrides(base, roles, options, organisation)
+            checker = _with_overrides(base, roles, options, organisation, playbook)
         except Exception as exc:
             report = error_report(Path(path), "crashed", f"{type(exc).__name__}: {exc}".splitlines()[0],
                                   display_name=display_name)
@@ -336,12 +339,12 @@ def _worker_main(connection, checker_factory, max_memory_mb, lifeline=None) -> N
         connection.send(report)
 
 
-def _with_overrides(base, roles, options, organisation=None):
-    """The pool's checker, or a sibling sharing its pipeline with other roles/options/organisation."""
+def _with_overrides(base, roles, options, organisation=None, playbook=None):
+    """The pool's checker, or a sibling sharing its pipeline with other roles/options/organisation/playbook."""
     own = getattr(getattr(base, "settings", None), "organisation", None)
     if organisation is not None and organisation[0] == own:
         organisation = None  # the same as the pool's own: nothing to replace
-    if roles is None and options is None and organisation is None:
+    if roles is None and options is None and organisation is None and playbook is None:
         return base
     from contractkit.checking.checker import Checker
 
@@ -350,6 +353,7 @@ def _with_overrides(base, roles, options, organisation=None):
         roles=roles if roles is not None else base.settings.roles,
         options=frozenset(options) if options is not None else base.settings.options,
         organisation=organisation[0] if organisation is not None else base.settings.organisation,
+        playbook=playbook if playbook is not None else base.settings.playbook,
     )
     return Checker(settings, engine=base.engine, standard=base.standard)
 

@@ -1,4 +1,5 @@
-"""CSV: one row per contract x requirement, for Excel, WPS and scripts.
+"""CSV: one row per contract x requirement, for Excel, WPS and scripts; checked against a playbook, a
+second table after an empty row: one row per contract x position (``position_rows``).
 
 UTF-8 with a byte-order mark (Excel reads Chinese CSV correctly only with
 one), RFC 4180 quoting with CRLF line ends. Cells that would start a formula
@@ -12,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from contractkit.formatters.common import ROLES_ADVICE_CLI, Words
+from contractkit.formatters.position_rows import POSITION_HEADER, position_rows
 from contractkit.formatters.streaming import BinaryOut, RunHeader, TextOut, render_run
 from contractkit.formatters.tables import HEADER, document_rows, skipped_row
 from contractkit.results.model import CheckRun, DocumentReport
@@ -44,12 +46,16 @@ class CsvWriter:
         self.out, self.header, self.roles_advice, self.words = TextOut(out), header, roles_advice, words
         self.out.write(BOM)
         self._rows([HEADER])
+        self.positions: list[tuple[str, ...]] = []  # written after the findings (a playbook was used)
 
     def write(self, document: DocumentReport) -> None:
         self._rows(document_rows(document, self.roles_advice, self.words))
+        self.positions += position_rows(document)
 
     def close(self) -> None:
         self._rows(skipped_row(skipped) for skipped in self.header.skipped)
+        if self.header.playbook is not None:
+            self._rows([(), POSITION_HEADER, *self.positions])
 
     def _rows(self, rows: Iterable[Sequence[str]]) -> None:
         buffer = io.StringIO(newline="")

@@ -28,6 +28,7 @@ from contractkit.formatters.common import (
     Words,
     summary_text,
 )
+from contractkit.formatters.position_rows import POSITION_HEADER, POSITION_LONG, POSITIONS_SHEET, position_rows
 from contractkit.formatters.streaming import BinaryOut, RunHeader, RunningTotals, render_run
 from contractkit.formatters.tables import HEADER, LONG_COLUMNS, cell, document_rows, skipped_row
 from contractkit.results.model import ROLES_UNKNOWN, CheckRun, DocumentReport, SkippedFile, Status
@@ -61,6 +62,9 @@ SKIPPED_FILL = "FFF2CC"
 SKIPPED_FONT = "7F6000"
 ERROR_FILL = "D9D9D9"
 HEADER_FILL = "DDE4EE"
+# A position's result, coloured like the finding status it is closest to.
+POSITION_STATUS = {"底线以外": Status.CONTRARY, "偏离": Status.CONTRARY, "未约定": Status.MISSING,
+                   "可接受": Status.PARTIAL, "符合": Status.SATISFIED}
 
 COLUMN_WIDTHS = {
     "文件": 32,
@@ -112,12 +116,15 @@ class XlsxFormatter:
     def stream(self, out: BinaryOut, header: RunHeader, *, colour: bool = False) -> XlsxWriter:
         return XlsxWriter(self, out, header)
 
-    def _workbook(self, header: RunHeader, rows: list[tuple[str, ...]], heat: _HeatMap, total: Totals) -> bytes:
+    def _workbook(self, header: RunHeader, rows: list[tuple[str, ...]], heat: _HeatMap, total: Totals,
+                  positions: list[tuple[str, ...]] | None = None) -> bytes:
         workbook = Workbook()
         results = workbook.worksheets[0]  # a new workbook's one sheet, the active one
         results.title = RESULTS_SHEET
         self._results(results, rows)
         self._summary(workbook.create_sheet(SUMMARY_SHEET), heat, total, header.skipped)
+        if header.playbook is not None:
+            self._positions(workbook.create_sheet(POSITIONS_SHEET), positions or [])
         workbook.properties.creator = "contractkit"
         workbook.properties.title = f"{header.standard} 合同检查结果"
         workbook.properties.created = FIXED_TIME
@@ -158,6 +165,27 @@ class XlsxFormatter:
                     data.font = Font(color=SKIPPED_FONT)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{max(sheet.max_row, 1)}"
+
+    # ---------------------------------------------------------------- 本所立场
+    def _positions(self, sheet, rows: list[tuple[str, ...]]) -> None:
+        """One row per contract x position, its result coloured like the finding status it is closest to."""
+        sheet.append(POSITION_HEADER)
+        for row in rows:
+            sheet.append([_text(value) for value in row])
+        result_column = POSITION_HEADER.index("结果") + 1
+        for index, title in enumerate(POSITION_HEADER, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(title, 12)
+            header = sheet.cell(row=1, column=index)
+            header.font, header.fill, header.alignment, header.border = (
+                Font(bold=True), _fill(HEADER_FILL), _WRAP, _BORDER)
+            for (data,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                data.alignment = _WRAP if title in POSITION_LONG else _TOP
+                data.border = _BORDER
+                status = POSITION_STATUS.get(data.value) if index == result_column else None
+                if status is not None:
+                    data.fill, data.font = _fill(STATUS_FILLS[status]), Font(color=STATUS_FONTS[status])
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(POSITION_HEADER))}{max(sheet.max_row, 1)}"
 
     # ---------------------------------------------------------------- 汇总
     def _summary(self, sheet, heat: _HeatMap, total: Totals, skipped: tuple[SkippedFile, ...]) -> None:
@@ -330,17 +358,19 @@ class XlsxWriter:
         self.formatter, self.out, self.header = formatter, out, header
         self.totals = RunningTotals()
         self.rows: list[tuple[str, ...]] = []
+        self.positions: list[tuple[str, ...]] = []
         self.heat = _HeatMap()
 
     def write(self, document: DocumentReport) -> None:
         self.totals.add(document)
         self.rows.extend(document_rows(document, self.formatter.roles_advice, self.formatter.words))
         self.heat.add(document)
+        self.positions += position_rows(document)
 
     def close(self) -> None:
         rows = self.rows + [skipped_row(skipped) for skipped in self.header.skipped]
         total = self.totals.totals(len(self.header.skipped))
-        self.out.write(self.formatter._workbook(self.header, rows, self.heat, total))
+        self.out.write(self.formatter._workbook(self.header, rows, self.heat, total, self.positions))
 
 
 def _reproducible(data: bytes) -> bytes:

@@ -114,7 +114,12 @@ def build_document(settings: GenerationSettings, standard: Standard | None = Non
     standard = standard or default_standard()
     catalogue, parameters = standard.catalogue, standard.parameters
     pairs = resolve_pairs(settings, catalogue)
-    values = parameters.resolve(settings.parameters)
+    given = dict(settings.parameters)
+    if settings.playbook is not None:  # the playbook's preferred values, below anything set
+        from contractkit.generation.playbook import parameter_defaults
+
+        given = {**parameter_defaults(settings.playbook, [p.id for p in pairs], parameters), **given}
+    values = parameters.resolve(given)
     labels = {spec.name: spec.blank() for spec in parameters}
     requirements = catalogue.select({p.id for p in pairs}, set(settings.options))
     frame = load_frame(standard.templates_dir)
@@ -142,6 +147,10 @@ def build_document(settings: GenerationSettings, standard: Standard | None = Non
             articles += [Article(a, titles[a], tuple(by_article[a])) for a in layout.security_ids]
         elif part.template:
             articles.append(Article(part.id, part.title, items(part.template), part.explain))
+    if settings.playbook is not None:
+        from contractkit.generation.playbook import add_positions
+
+        articles = list(add_positions(settings.playbook, articles, [p.id for p in pairs], context, catalogue))
 
     names = {kind: catalogue.role(kind if kind != "partner" else pairs[0].partner_role).name for kind in layout.kinds}
     if "partner" in names:

@@ -23,6 +23,7 @@ class GenerationSettings:
     kind: DocumentKind = "agreement"
     parameters: Mapping[str, Any] = field(default_factory=dict)
     matrix: Any = None  # a tasks.MatrixEdits: rows of the matrix dropped, re-marked or added
+    playbook: Any = None  # a playbooks.Playbook: its preferred values as defaults, its clauses added
 
     def __post_init__(self):
         # Freeze the mapping too, so a settings object can be shared safely.

@@ -9,8 +9,8 @@ numbers, units and ranges), ``evaluate`` (judging positions), ``clauses`` (the c
 ``describe`` (a playbook in words). The redline is ``contractkit.annotate.redline_docx``.
 """
 
-from contractkit.playbooks.loader import PlaybookError, load_playbook, read_playbook, validate
+from contractkit.playbooks.loader import PlaybookError, load_playbook, load_playbook_bytes, read_playbook, validate
 from contractkit.playbooks.model import Extra, Measure, Playbook, Position, Wording
 
-__all__ = ["Extra", "Measure", "Playbook", "PlaybookError", "Position", "Wording", "load_playbook", "read_playbook",
-           "validate"]
+__all__ = ["Extra", "Measure", "Playbook", "PlaybookError", "Position", "Wording", "load_playbook",
+           "load_playbook_bytes", "read_playbook", "validate"]

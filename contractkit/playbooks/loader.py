@@ -42,6 +42,12 @@ def read_playbook(path: str | Path) -> Playbook:
         data = path.read_bytes()
     except OSError as exc:
         raise PlaybookError(path, [f"cannot be read: {exc.strerror or exc}"]) from None
+    return parse_playbook(data, path)
+
+
+def parse_playbook(data: bytes, path: str | Path) -> Playbook:
+    """The playbook of a YAML file's bytes (``path`` names it in errors and as its ``source``)."""
+    path = Path(path)
     if len(data) > MAX_BYTES:
         raise PlaybookError(path, [f"is larger than {MAX_BYTES // 1000} kB; a playbook is a short YAML file"])
     try:
@@ -93,6 +99,15 @@ def load_playbook(path: str | Path, standard: Standard | None = None) -> Playboo
     return playbook
 
 
+def load_playbook_bytes(data: bytes, name: str | Path, standard: Standard | None = None) -> Playbook:
+    """``load_playbook`` for a file's content (an upload, a stored copy); ``name`` names it in errors."""
+    playbook = parse_playbook(data, name)
+    problems = validate(playbook, standard)
+    if problems:
+        raise PlaybookError(name, problems)
+    return playbook
+
+
 def validate(playbook: Playbook, standard: Standard | None = None) -> list[str]:
     """Everything wrong with a (well-formed) playbook under ``standard``: ``entry.field: problem`` each."""
     from contractkit.checking.rules.registry import CheckError, pipeline_for
@@ -126,7 +141,12 @@ def validate(playbook: Playbook, standard: Standard | None = None) -> list[str]:
             if not chosen & set(catalogue.requirement(requirement).pairs):
                 problems.append(f"{where}.pairs: requirement {requirement!r} applies to none of "
                                 f"{', '.join(sorted(chosen))}")
+    problems += _parameter_problems(playbook, standard)
+    article_ids = {a.id for a in catalogue.articles}
     for extra in playbook.extras:
+        if extra.article is not None and extra.article not in article_ids:
+            problems.append(f"extras[{extra.id}].article: unknown article {extra.article!r}; known: "
+                            f"{', '.join(sorted(article_ids))}")
         try:
             checks = pipeline_for(extra.detect)
         except CheckError as exc:
@@ -138,6 +158,37 @@ def validate(playbook: Playbook, standard: Standard | None = None) -> list[str]:
     if problems:
         return problems
     return problems + _clauses_agree(playbook)
+
+
+def _parameter_problems(playbook: Playbook, standard: Standard) -> list[str]:
+    """A position's ``parameter`` is one of the generator's, and its preferred value within the bounds."""
+    from contractkit.generation.parameters import ParameterError
+
+    parameters = standard.parameters
+    problems = []
+    for position in playbook.positions:
+        if position.parameter is None or position.measure is None:
+            continue
+        where = f"positions[{position.id}].parameter"
+        if position.parameter not in parameters:
+            problems.append(f"{where}: unknown parameter {position.parameter!r} (see `contractkit parameters`)")
+            continue
+        spec = parameters[position.parameter]
+        if spec.type not in ("integer", "percent"):
+            problems.append(f"{where}: {position.parameter!r} is a {spec.type} parameter, not a number")
+            continue
+        try:
+            spec.parse(parameter_value(position.measure.preferred, spec.type))
+        except ParameterError as exc:
+            problems.append(f"{where}: the preferred value does not fit {position.parameter!r}: {exc.problem}")
+    return problems
+
+
+def parameter_value(value: float, kind: str) -> int | str:
+    """A position's value as the generator's parameter takes it: a whole number, or a percentage's text."""
+    if kind == "integer":
+        return int(value) if float(value).is_integer() else str(value)  # a fraction: refused by the parameter
+    return f"{value:g}"
 
 
 def _clauses_agree(playbook: Playbook) -> list[str]:

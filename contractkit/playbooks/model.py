@@ -192,6 +192,9 @@ class Position(_Strict):
     fallback: str | None = Field(default=None, description="the clause to concede to (Jinja)")
     place_after: Words = Field(default=(), description="where a missing clause goes: after the last paragraph "
                                                        "holding one of these words (default: beside the requirement)")
+    parameter: str | None = Field(default=None, description="the generator's parameter (clause_templates/"
+                                                            "parameters.yaml) the preferred value becomes the "
+                                                            "default of in `generate --playbook`")
 
     @field_validator("id")
     @classmethod
@@ -211,6 +214,8 @@ class Position(_Strict):
             raise ValueError("a position has a measure or a wording, not both")
         if self.measure is None and self.wording is None and not (self.requirement or "").startswith("x-"):
             raise ValueError("a position needs a measure, a wording, or an extra requirement (x-…) to judge it")
+        if self.parameter is not None and self.measure is None:
+            raise ValueError("only a position with a measure names a parameter (its preferred value is the default)")
         return self
 
     @property
@@ -230,6 +235,8 @@ class Extra(_Strict):
     detect: Detection
     template: str = Field(min_length=2, description="the clause to propose (Jinja)")
     consequence: str | None = None
+    article: str | None = Field(default=None, description="the catalogue article a generated agreement puts the "
+                                                          "clause under (default: 问责机制, else the last one)")
 
     @field_validator("id")
     @classmethod

@@ -16,6 +16,8 @@ from .core import ServiceError, Services
 from .dependencies import services
 from .history import DocumentRecord, ReviewRecord
 from .organisation import split_names
+from .playbooks import MAX_BYTES as MAX_PLAYBOOK_BYTES
+from .playbooks import ChosenPlaybook, PlaybookLibrary, PlaybookProblem, choose
 from .security import Caller
 from .storage import IncomingFile, UploadError, display_name
 
@@ -25,13 +27,15 @@ UPLOAD_FIELDS = {"organisation.names": "as_names", "organisation.role": "as_role
 
 async def start_review(
     request: Request, files: list[UploadFile], *, uploader: str, options: list[str], user: Caller,
-    as_names: str | None, as_role: str | None, title: str = "",
+    as_names: str | None, as_role: str | None, title: str = "", playbook: str | None = None,
+    playbook_file: UploadFile | None = None,
 ) -> ReviewRecord:
     """Store the uploaded ``files`` and queue them for checking (POST /api/reviews and the upload form).
 
     ``user``: who is calling (a signed-in user is the uploader and owner; else ``uploader`` as typed, else
     匿名); ``as_names``/``as_role``: our organisation as the form gives it (see ``review_request``);
-    ``title``: the review's name (default: from the files).
+    ``title``: the review's name (default: from the files); ``playbook``: one of the playbooks folder's (its
+    file name), or ``playbook_file``: an uploaded one (see ``playbooks.choose``).
     """
     s = services(request)
     if len(files) > s.settings.max_files:
@@ -39,10 +43,19 @@ async def start_review(
     # FastAPI reads an empty field as absent; here empty means "without our names", absent "the settings'".
     names_given = "as_names" in await request.form()
     check = await run_in_threadpool(review_request, s, options, (as_names or "") if names_given else None, as_role)
+    upload = None
+    if playbook_file is not None and playbook_file.filename:  # a browser sends an empty part for no file
+        upload = (display_name(playbook_file.filename), await playbook_file.read(MAX_PLAYBOOK_BYTES + 1))
+    library = s.playbooks or PlaybookLibrary(None)
+    try:
+        chosen = await run_in_threadpool(choose, library, playbook, upload)
+    except PlaybookProblem as exc:
+        raise ServiceError(422, "invalid-playbook", exc.message, [{"code": "invalid-playbook", "field": exc.field,
+                                                                   "message": exc.message}]) from None
     incoming = [IncomingFile(display_name(f.filename), await f.read()) for f in files]
     return await run_in_threadpool(
         _start, s, incoming, user.name or clean_text(uploader) or "匿名", check.options, check.organisation,
-        clean_text(title, 200), user,
+        clean_text(title, 200), user, chosen,
     )
 
 
@@ -67,10 +80,11 @@ def review_request(s: Services, options: list[str], as_names: str | None, as_rol
 
 
 def _start(s: Services, incoming: list[IncomingFile], uploader: str, options: Iterable[str],
-           organisation: Organisation | None, title: str, user: Caller) -> ReviewRecord:
+           organisation: Organisation | None, title: str, user: Caller,
+           playbook: ChosenPlaybook | None = None) -> ReviewRecord:
     try:
         return s.reviews.start(incoming, uploader=uploader, options=options, organisation=organisation,
-                               title=title, owner=user.name, sees_all=user.sees_all)
+                               title=title, owner=user.name, sees_all=user.sees_all, playbook=playbook)
     except UploadError as exc:
         raise ServiceError(exc.status, "bad-upload", exc.message) from None
     except OSError as exc:  # a full disk, a read-only data folder

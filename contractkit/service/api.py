@@ -67,6 +67,12 @@ def catalogue(request: Request) -> dict:
     }
 
 
+@router.get("/playbooks", summary="可选的立场手册（serve --playbooks-dir 中的有效文件）")
+def playbooks(request: Request) -> list[dict]:
+    library = services(request).playbooks
+    return [{"file": file, "name": chosen.name} for file, chosen in (library.choices if library else {}).items()]
+
+
 @router.get("/parameters", summary="生成协议可用的参数及其校验规则")
 def parameters(request: Request) -> list[dict]:
     return [spec.model_dump() for spec in services(request).standard.parameters]
@@ -100,10 +106,13 @@ async def create_review(
     as_role: Annotated[str | None, Form(
         description="我方角色（角色 id，如 provider、om），默认取组织设置，否则 provider")] = None,
     title: Annotated[str, Form(max_length=200, description="审查名称（默认由文件名得出）")] = "",
+    playbook: Annotated[str, Form(max_length=200, description=(
+        "立场手册：服务端立场手册文件夹（serve --playbooks-dir）中的文件名，见 GET /api/playbooks"))] = "",
+    playbook_file: Annotated[UploadFile | None, File(description="或者上传一个立场手册（YAML）")] = None,
 ) -> Review:
     review = await actions.start_review(
         request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role,
-        title=title,
+        title=title, playbook=playbook, playbook_file=playbook_file,
     )
     if wait:
         s = services(request)
@@ -189,6 +198,7 @@ def _report(request: Request, reports, fmt: str, name: str, review: ReviewRecord
     return report_response(
         reports, fmt, stem(name), review.options, review.organisation, total=total,
         option_names={o.id: o.name for o in catalogue.conditions}, role_names={r.id: r.name for r in catalogue.roles},
+        playbook=review.playbook.playbook.summary() if review.playbook else None,
     )
 
 

@@ -25,6 +25,7 @@ from .history import History
 from .organisation import OrganisationSettings
 from .pages import error_page
 from .pages import router as pages_router
+from .playbooks import PlaybookLibrary
 from .reviews import ReviewService
 from .security import Access, AllowedHosts, NotAuthenticated, RequestGuard, SecurityHeaders, Sessions, TooManyAttempts
 from .settings import ServiceSettings
@@ -75,7 +76,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("queued again %d document(s) left unfinished by the last run", resumed)
     access = Access(settings.auth, Sessions(engine, settings.auth.session_hours))
     app.state.services = Services(
-        settings, history, reviews, access, engine.dialect.name, OrganisationSettings(engine), standard
+        settings, history, reviews, access, engine.dialect.name, OrganisationSettings(engine), standard,
+        PlaybookLibrary(settings.playbooks_dir),
     )
     try:
         yield

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .history import History
     from .organisation import OrganisationSettings
+    from .playbooks import PlaybookLibrary
     from .reviews import ReviewService
     from .security import Access
 
@@ -31,6 +32,7 @@ class Services:
     database: str  # dialect name, for /api/health
     organisation: OrganisationSettings  # the team's 组织设置
     standard: Standard = field(default_factory=default_standard)  # what the service checks and generates
+    playbooks: PlaybookLibrary | None = None  # the folder's valid playbooks (serve --playbooks-dir)
 
 
 class ServiceError(Exception):

@@ -43,6 +43,8 @@ reviews = sa.Table(
     # the signed-in user who uploaded it (with named users, what they may see); NULL: no named user
     sa.Column("owner", sa.String(200)),
     sa.Column("notes", sa.Text),  # JSON list of what the upload left out and why (identical files), or NULL
+    sa.Column("playbook", sa.Text),  # the playbook's YAML the review is checked against, or NULL
+    sa.Column("playbook_name", sa.String(500)),  # its name, and after a tab its file name
     sa.Index("ix_reviews_created_at", "created_at"),
     sa.Index("ix_reviews_owner", "owner"),
 )

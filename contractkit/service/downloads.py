@@ -52,9 +52,11 @@ def finished_reports(documents: Sequence[DocumentRecord]) -> list[DocumentReport
 def report_response(
     reports: list[DocumentReport], fmt: str, name: str, options: list[str], organisation: Organisation | None = None,
     *, total: int | None = None, option_names: dict[str, str] | None = None, role_names: dict[str, str] | None = None,
+    playbook: dict[str, Any] | None = None,
 ) -> Response:
     """The report of ``reports`` in ``fmt``; ``total``: how many documents the review has — with fewer reports,
-    the report says on its first line that it is not complete (已完成 53/200)."""
+    the report says on its first line that it is not complete (已完成 53/200). ``playbook``: the summary of the
+    playbook the review was checked against (the reports then show its positions, JSON contractkit.check/2)."""
     if fmt not in DOWNLOAD_FORMATS:
         raise ServiceError(404, "not-found", f"没有 {fmt} 格式的报告；可选：{'、'.join(DOWNLOAD_FORMATS)}")
     if not reports:
@@ -71,6 +73,8 @@ def report_response(
         if organisation is not None:
             role = (role_names or {}).get(organisation.role, organisation.role)
             settings["我方"] = f"{'、'.join(organisation.names)}（{role}）"
+        if playbook is not None:
+            settings["立场手册"] = playbook["name"]
         if incomplete:
             settings["完成情况"] = f"已完成 {len(reports)}/{total}"
     else:
@@ -79,7 +83,7 @@ def report_response(
             settings["organisation"] = organisation_summary(organisation)
         if total is not None:
             settings["progress"] = {"finished": len(reports), "documents": total, "complete": incomplete is None}
-    run = CheckRun(documents=tuple(reports), settings=settings)
+    run = CheckRun(documents=tuple(reports), settings=settings, playbook=playbook)  # type: ignore[arg-type]
     body = formatter.render(run)
     if fmt == "html":
         body = _without_english_strengths(body)

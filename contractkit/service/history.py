@@ -16,6 +16,7 @@ from .database import documents, iso, now, reviews
 from .organisation import as_dict as organisation_dict
 from .organisation import from_json as organisation_from_json
 from .organisation import to_json as organisation_json
+from .playbooks import ChosenPlaybook
 
 # A document's state. ROLES_UNKNOWN ("roles-unknown", as the report says it): read, but no party's
 # role could be determined, so nothing was judged: neither done (a pass) nor an error; the
@@ -89,6 +90,7 @@ class ReviewRecord:
     organisation: Organisation | None = None  # whose side the review is on; None: inferred without it
     owner: str | None = None  # the signed-in user who uploaded it; None: no named user
     notes: tuple[str, ...] = ()  # what the upload left out and why (identical files), for the user
+    playbook: ChosenPlaybook | None = None  # the firm's positions the review is checked against, or none
 
     @property
     def finished(self) -> bool:
@@ -114,6 +116,7 @@ class ReviewRecord:
             "finished": self.finished,
             "totals": self.totals(),
             "notes": list(self.notes),
+            "playbook": {"name": self.playbook.name, "file": self.playbook.file} if self.playbook else None,
         }
 
 
@@ -129,6 +132,8 @@ class History:
                 title=review.title, options=json.dumps(review.options),
                 organisation=organisation_json(review.organisation), owner=review.owner,
                 notes=json.dumps(list(review.notes), ensure_ascii=False) if review.notes else None,
+                playbook=review.playbook.source if review.playbook else None,
+                playbook_name=f"{review.playbook.name}\t{review.playbook.file}" if review.playbook else None,
             ))
             if review.documents:
                 db.execute(documents.insert(), [_document_row(d) for d in review.documents])
@@ -275,5 +280,13 @@ def _review(row, docs: tuple[DocumentRecord, ...]) -> ReviewRecord:
     return ReviewRecord(
         id=row.id, created_at=row.created_at, uploader=row.uploader, title=row.title,
         options=json.loads(row.options), documents=docs, organisation=organisation_from_json(row.organisation),
-        owner=row.owner, notes=tuple(json.loads(row.notes)) if row.notes else (),
+        owner=row.owner, notes=tuple(json.loads(row.notes)) if row.notes else (), playbook=_playbook(row),
     )
+
+
+def _playbook(row) -> ChosenPlaybook | None:
+    source = row._mapping.get("playbook")
+    if not source:
+        return None
+    name, _, file = (row._mapping.get("playbook_name") or "").partition("\t")
+    return ChosenPlaybook(name, file or "playbook.yaml", source)

@@ -90,8 +90,9 @@ def _upload_page(request: Request, chosen: dict | None = None, problems: dict | 
     recent, _ = s.history.reviews(5, 0, caller.name, caller.sees_all)
     stored = s.organisation.get()
     chosen = chosen or {"as_names": "\n".join(stored.names), "as_role": stored.role}
+    playbooks = s.playbooks.choices if s.playbooks else {}
     return page(request, "upload.html", status, catalogue=_catalogue(request), recent=recent, limits=s.settings,
-                chosen=chosen, problems=problems or {})
+                chosen=chosen, problems=problems or {}, playbooks=playbooks)
 
 
 @router.post("/reviews")
@@ -104,17 +105,19 @@ async def upload_form(
     as_names: Annotated[str | None, Form()] = None,
     as_role: Annotated[str | None, Form()] = None,
     title: Annotated[str, Form(max_length=200)] = "",
+    playbook: Annotated[str, Form(max_length=200)] = "",
+    playbook_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """The form's own target when scripts are off; the page's script posts to /api/reviews."""
     try:
         review = await actions.start_review(
             request, files, uploader=uploader, options=options, user=user, as_names=as_names, as_role=as_role,
-            title=title,
+            title=title, playbook=playbook, playbook_file=playbook_file,
         )
     except ServiceError as exc:
         if not exc.errors:
             raise
-        chosen = {"as_names": as_names or "", "as_role": as_role or ""}
+        chosen = {"as_names": as_names or "", "as_role": as_role or "", "playbook": playbook}
         return _upload_page(request, chosen, exc.fields, status=exc.status)
     return RedirectResponse(f"/reviews/{review.id}", 303)
 
@@ -187,7 +190,17 @@ def document_page(request: Request, document_id: str, problem: str | None = None
         request, "document.html", document=document, review=review, report=report,
         findings=findings, clauses=clauses, text=highlighted_blocks(blocks, findings),
         catalogue=_catalogue(request), roles_problem=ROLE_PROBLEMS.get(problem or ""), clause_parts=clause_parts,
+        position_zh=POSITION_ZH, position_colour=POSITION_COLOUR, position_action=POSITION_ACTION,
     )
+
+
+# A playbook position's status in words, the finding colour it is closest to, what a redline does.
+POSITION_ZH = {"walk-away": "底线以外", "deviates": "偏离", "not-found": "未约定", "acceptable": "可接受",
+               "meets": "符合"}
+POSITION_COLOUR = {"walk-away": "contrary", "deviates": "contrary", "not-found": "missing", "acceptable": "partial",
+                   "meets": "satisfied"}
+POSITION_ACTION = {"replace-value": "修改数值", "replace-clause": "替换原条款", "insert": "补充条款",
+                   "comment": "仅批注", "none": "无需修改"}
 
 
 # Messages the roles form shows after a redirect (?problem=…), so a slip keeps the page.

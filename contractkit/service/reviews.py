@@ -23,6 +23,7 @@ from contractkit.api import CheckPool, DocumentReport, Organisation, RoleAssignm
 
 from .database import now
 from .history import COUNTED, DONE, QUEUED, DocumentRecord, History, ReviewRecord
+from .playbooks import ChosenPlaybook
 from .storage import IncomingFile, UploadError, UploadStore, expand_archives
 from .wording import for_people
 
@@ -45,7 +46,7 @@ class ReviewService:
     def start(
         self, files: list[IncomingFile], *, uploader: str, options: Iterable[str] = (),
         organisation: Organisation | None = None, title: str = "", owner: str | None = None,
-        sees_all: bool = True,
+        sees_all: bool = True, playbook: ChosenPlaybook | None = None,
     ) -> ReviewRecord:
         """Store ``files`` (unpacking folder .zip archives) and queue each for checking.
 
@@ -54,6 +55,7 @@ class ReviewService:
         from the files); ``owner``: the signed-in user. A file whose content is already in this upload, or in
         another recent review the uploader may see (``sees_all``: any, else only ``owner``'s), is checked all
         the same and points to the earlier copy (``duplicate_of``); the review's notes name copies within it.
+        ``playbook``: the firm's positions to judge too, kept with the review (re-checks and restarts use it).
         """
         options = sorted(set(options))
         contracts = expand_archives(files, self.max_files)
@@ -68,7 +70,7 @@ class ReviewService:
             review = ReviewRecord(
                 id=review_id, created_at=now(), uploader=uploader, title=title or default_title(files, contracts),
                 options=options, documents=tuple(records), organisation=organisation, owner=owner,
-                notes=tuple(notes),
+                notes=tuple(notes), playbook=playbook,
             )
             self.history.add_review(review)
         except BaseException:
@@ -111,12 +113,13 @@ class ReviewService:
         return len(pending)
 
     def _queue(self, document: DocumentRecord, review: ReviewRecord | None) -> None:
-        """Check ``document`` with its review's options and organisation."""
+        """Check ``document`` with its review's options, organisation and playbook."""
         path = self.store.path(document.review_id, document.stored_name)
         roles = None if document.roles is None else {label: tuple(r) for label, r in document.roles.items()}
         future = self.pool.submit(
             path, roles=roles, options=(review.options if review else None) or None,
             organisation=review.organisation if review else None, display_name=document.original_name,
+            playbook=review.playbook.playbook if review and review.playbook else None,
         )
         with self._lock:
             self._futures[document.id] = future

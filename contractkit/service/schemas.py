@@ -85,6 +85,11 @@ class OrganisationSettings(OrganisationValue):
     updated_by: str | None = Field(default=None, description="最后修改人")
 
 
+class PlaybookValue(BaseModel):
+    name: str = Field(description="立场手册名称")
+    file: str = Field(description="文件名")
+
+
 class ReviewSummary(BaseModel):
     id: str
     created_at: str
@@ -97,6 +102,7 @@ class ReviewSummary(BaseModel):
     finished: bool
     totals: Totals
     notes: list[str] = Field(default_factory=list, description="给用户的说明，如本次上传中内容相同的文件")
+    playbook: PlaybookValue | None = Field(default=None, description="本次审查对照的立场手册；null 表示未使用")
 
 
 class Review(ReviewSummary):

@@ -58,6 +58,7 @@ class ServiceSettings:
     # Reverse proxies whose X-Forwarded-Proto/-For are believed (uvicorn's forwarded_allow_ips).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
     duplicate_days: int = 30  # an identical file uploaded within this many days is pointed out
+    playbooks_dir: Path | None = None  # the playbooks (YAML) a review may be checked against; None: uploads only
 
     @property
     def max_upload_bytes(self) -> int:

@@ -138,10 +138,12 @@ function uploadForm() {
     for (const { file, name } of chosen) data.append("files", file, name);
     if (uploader) data.append("uploader", uploader.value);
     for (const box of form.querySelectorAll("input[name=options]:checked")) data.append("options", box.value);
-    for (const name of ["as_names", "as_role", "title"]) {
+    for (const name of ["as_names", "as_role", "title", "playbook"]) {
       const field = form.elements.namedItem(name);
       if (field) data.append(name, field.value);
     }
+    const playbookFile = form.elements.namedItem("playbook_file");
+    if (playbookFile && playbookFile.files.length) data.append("playbook_file", playbookFile.files[0]);
     showFieldErrors(form, []);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/reviews");
