@@ -123,21 +123,7 @@ class Checker:
                 path=source.path, status="error", format=source.format,
                 error=DocumentError("unknown-party", str(exc)),
             )
-        flat = [s for block in sentences for s in block]
-        headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
-        mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
-        # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
-        sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)
-        analysed = [
-            _analyse(s, parties, heading=heading, mentions=m, section=section)
-            for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
-        ]
-        # Read again in context: 乙方应予配合 with the sentence before it, a table row as a sentence.
-        continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
-        replaced = {c.replaces for c in continuations}
-        analysed = [a for i, a in enumerate(analysed) if i not in replaced]
-        analysed += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
-        analysed += self._table_rows(source, parties)
+        analysed = self._read(source, [s for block in sentences for s in block], parties)
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
@@ -166,6 +152,24 @@ class Checker:
             report = replace(report, positions=positions_of(self.settings.playbook, source, report, self.standard,
                                                             judge_extra))
         return report
+
+    def _read(self, source: SourceDocument, flat: list[Sentence], parties: PartyAnalysis) -> list[AnalysedSentence]:
+        """The sentences as the rules read them: each with its parties, in its section, and again in
+        context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
+        texts = [block.text for block in source.blocks]
+        headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
+        mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
+        # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
+        sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)
+        analysed = [
+            _analyse(s, parties, heading=heading, mentions=m, section=section)
+            for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
+        ]
+        continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
+        replaced = {c.replaces for c in continuations}
+        analysed = [a for i, a in enumerate(analysed) if i not in replaced]
+        analysed += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
+        return analysed + self._table_rows(source, parties)
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
