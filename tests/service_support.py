@@ -109,6 +109,9 @@ def start_serve(data_dir: Path, *options: str, port: int | None = None) -> tuple
             with LOCAL.open(f"{base}/api/health", timeout=2) as response:
                 if response.status == 200:
                     return process, base, log_path
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # up, and asking who we are (a service with named users)
+                return process, base, log_path
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)

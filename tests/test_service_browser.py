@@ -29,6 +29,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from conftest import REPO
+from service_support import start_serve, stop_serve
 
 SAMPLES = REPO / "samples" / "contracts"
 # Its expected.yaml lists many `missing` requirements (with suggestions) and a .docx to annotate.
@@ -561,19 +562,11 @@ def team_server(tmp_path_factory):
     users = data_dir.parent / f"{data_dir.name}.users"
     subprocess.run([sys.executable, "-m", "contractkit.cli", "users", "add", "张律师", "--users-file", str(users),
                     "--password-stdin"], input=b"lawyer-password\n", check=True, cwd=REPO)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = data_dir.parent / f"{data_dir.name}.log"
-    command = [sys.executable, "-m", "contractkit.cli", "serve", "--port", str(port), "--data-dir", str(data_dir),
-               "--jobs", "1", "--users-file", str(users)]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    process, base, _ = start_serve(data_dir, "--jobs", "1", "--users-file", str(users))
     try:
-        _wait_until_healthy(process, base, log_path)
         yield base
     finally:
-        _stop(process)
+        stop_serve(process)
 
 
 def test_signing_in_and_out_with_a_named_user(browser, team_server, tmp_path):

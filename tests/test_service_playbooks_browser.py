@@ -4,24 +4,19 @@ shows each position (status, value read against the playbook's values, evidence,
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from service_support import start_serve, stop_serve
 from test_service_browser import (  # noqa: F401 (fixture)
     CHECK_TIMEOUT_MS,
     REPO,
     REVIEW_URL,
     SAMPLES,
     SCREENSHOTS,
-    _free_port,
-    _stop,
-    _wait_until_healthy,
     browser,
     expect,
 )
@@ -36,19 +31,11 @@ def playbook_server(tmp_path_factory):
     folder.mkdir()
     for name in ("strict-provider.yaml", "balanced.yaml"):
         shutil.copy(PLAYBOOKS / name, folder / name)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "contractkit.cli", "serve", "--port", str(port), "--data-dir",
-               str(root / "data"), "--jobs", "1", "--playbooks-dir", str(folder)]
-    log_path = root / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    process, base, _ = start_serve(root / "data", "--jobs", "1", "--playbooks-dir", str(folder))
     try:
-        _wait_until_healthy(process, base, log_path)
         yield base
     finally:
-        _stop(process)
+        stop_serve(process)
 
 
 @pytest.fixture

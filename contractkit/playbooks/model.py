@@ -67,6 +67,15 @@ def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
 Words = tuple[str, ...]
 
 
+def _topic_groups(groups: tuple[Words, ...]) -> tuple[Words, ...]:
+    """Topic groups (a measure's or a wording's): each non-empty, each word a valid pattern."""
+    for group in groups:
+        if not group:
+            raise ValueError("every topic group needs at least one word")
+        _patterns(group)
+    return groups
+
+
 class Phrase(_Strict):
     """Wording that states the value without a number (``不超过已支付的服务费总额``: 100% of the fees)."""
 
@@ -106,11 +115,7 @@ class Measure(_Strict):
     @field_validator("topic")
     @classmethod
     def _topic_patterns(cls, value: tuple[Words, ...]) -> tuple[Words, ...]:
-        for group in value:
-            if not group:
-                raise ValueError("every topic group needs at least one word")
-            _patterns(group)
-        return value
+        return _topic_groups(value)
 
     @field_validator("near", "unless")
     @classmethod
@@ -165,11 +170,7 @@ class Wording(_Strict):
     @field_validator("topic")
     @classmethod
     def _topic_patterns(cls, value: tuple[Words, ...]) -> tuple[Words, ...]:
-        for group in value:
-            if not group:
-                raise ValueError("every topic group needs at least one word")
-            _patterns(group)
-        return value
+        return _topic_groups(value)
 
     @model_validator(mode="after")
     def _something(self) -> Wording:
