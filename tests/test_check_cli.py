@@ -146,3 +146,19 @@ def test_jsonl_streams_the_json_reports_in_order_past_a_broken_file(batch_dir, t
     finally:
         (batch_dir / "earlier.jsonl").unlink()
     assert {(Path(s["path"]).name, s["code"]) for s in rerun["skipped"]} >= {("earlier.jsonl", "own-output")}
+
+
+@pytest.mark.parametrize("fmt", ["json", "terminal"])
+def test_a_contract_with_nothing_found_is_reported_not_crashed(tmp_path, fmt):
+    """A fresh process whose first report holds no evidence at all: every requirement missing, listed as
+    such (this once crashed while building the report's schema)."""
+    contract = tmp_path / "bare.txt"
+    contract.write_text("甲方：星河数据有限公司\n乙方：北辰运维有限公司\n第一条 双方友好合作。\n", encoding="utf-8")
+    result = _run(contract, "--role", "甲方=provider", "--role", "乙方=om", "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    if fmt == "json":
+        document = json.loads(result.stdout)["documents"][0]
+        assert document["status"] == "ok"
+        assert {r["status"] for r in document["results"]} == {"missing"}
+    else:
+        assert "缺失" in result.stdout and "crashed" not in result.stdout

@@ -31,7 +31,7 @@ from pydantic import (
     computed_field,
     model_serializer,
 )
-from pydantic.dataclasses import dataclass
+from pydantic.dataclasses import dataclass, rebuild_dataclass
 from typing_extensions import TypedDict
 
 from contractkit.reading.model import BlockKind, Location
@@ -526,3 +526,10 @@ class CheckRun(_Result):
 
 RESULT_TYPES = (Evidence, Finding, PartyResult, DocumentError, DocumentReport, SkippedFile, CheckRun, Reading,
                 PositionTarget, PositionResult)
+
+
+# pydantic builds a deferred dataclass's schema on first use. When the first result a process builds
+# holds no evidence (a contract where nothing was found), the nested schema of Evidence's location is
+# left unfilled ("definition LocationData was never filled") and the report cannot even be made.
+# Building Evidence's schema first, here (~20 ms, only where results are made), makes every order work.
+rebuild_dataclass(Evidence)
