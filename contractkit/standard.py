@@ -140,6 +140,13 @@ class Standard:
         return frozenset(cid for cid, entry in load_concept_entries(self.concepts_path).items() if entry["continues"])
 
     @cached_property
+    def referent_concepts(self) -> frozenset[str]:
+        """Situations a reference (出现上述情况时) may point at: 故障, 安全事件, 违约."""
+        from contractkit.catalogue.loader import load_concept_entries
+
+        return frozenset(cid for cid, entry in load_concept_entries(self.concepts_path).items() if entry["referent"])
+
+    @cached_property
     def table_words(self) -> TableWords | None:
         """How division-of-work tables name their columns (``<lexicons>/tables.yaml``); None: the
         standard reads no tables."""

@@ -27,11 +27,12 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # A concept of the lexicon, validated. "not": longer phrases in which a term means something else;
-# "continues": a short sentence holding only such concepts (乙方应予配合) continues the one before.
+# "continues": a short sentence holding only such concepts (乙方应予配合) continues the one before;
+# "referent": a situation that 上述情况 may point back at (故障, 安全事件), see understanding/references.py.
 ConceptEntry = TypedDict(
     "ConceptEntry",
     {"label": str, "terms": tuple[str, ...], "patterns": tuple[str, ...], "not": tuple[str, ...],
-     "continues": bool},
+     "continues": bool, "referent": bool},
 )
 
 
@@ -85,14 +86,15 @@ def load_concept_entries(path: Path | None = None) -> dict[str, ConceptEntry]:
             "patterns": tuple(patterns),
             # Longer phrases in which a term means something else (缺陷责任期 for 缺陷).
             "not": tuple(entry.get("not") or ()),
-            "continues": _flag(path, concept_id, entry.get("continues", False)),
+            "continues": _flag(path, concept_id, "continues", entry.get("continues", False)),
+            "referent": _flag(path, concept_id, "referent", entry.get("referent", False)),
         }
     return result
 
 
-def _flag(path: Path, concept_id: str, value: object) -> bool:
+def _flag(path: Path, concept_id: str, name: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise CatalogueError(path, f"concept {concept_id!r}: 'continues' must be true or false, not {value!r}")
+        raise CatalogueError(path, f"concept {concept_id!r}: {name!r} must be true or false, not {value!r}")
     return value
 
 

@@ -19,6 +19,7 @@ from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evid
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
+from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
 from contractkit.checking.understanding.statements import (
     Mention,
@@ -158,6 +159,8 @@ class Checker:
         context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
         texts = [block.text for block in source.blocks]
         headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
+        # 出现上述情况时，乙方应及时修复: read with the faults or breaches it points at.
+        flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
         mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
         sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)

@@ -1,0 +1,84 @@
+"""Sentences that point at situations named elsewhere: "出现上述情况时，乙方应及时修复。"
+
+Such a sentence names no topic of its own: 上述情况 stands for the faults,
+incidents or breaches listed just before it (or, after 以下/下列/如下, in the
+list that follows). The topics it points at (concepts flagged ``referent:
+true`` in the concepts lexicon: 安全事件, 故障, 漏洞, 违约…) are read as said at
+the reference itself, so the rules judge the sentence with them and quote it
+as it stands; the explanation names them as the elements found.
+
+What a reference may reach is kept short and inside its clause: the few
+sentences before it up to a heading, and a numbered list that follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from contractkit.checking.understanding.nlp import Match, Sentence
+
+REFERENCE = "reference"  # the concept whose terms point back or ahead (上述情况, 下列情形之一)
+BACK = 4  # sentences: "…可能遇到下列情况。…。出现上述情况时…" rarely reaches further
+FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
+# 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
+AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
+# "7.3.1 …", "（一）…", "1）…", "一、…", "①…": an item of a list.
+LIST_ITEM = re.compile(r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.]|[一二三四五六七八九十]+、|[①-⑳])")
+
+
+def resolve_references(
+    sentences: Sequence[Sentence],
+    block_texts: Sequence[str],
+    headings: Sequence[bool],
+    referents: frozenset[str],
+) -> list[Sentence]:
+    """The sentences, each reference given the topics of what it points at (a new ``Sentence``)."""
+    resolved = list(sentences)
+    for index, sentence in enumerate(sentences):
+        reference = next((m for m in sentence.concepts if m.label == REFERENCE), None)
+        if reference is None:
+            continue
+        pointed = set()
+        for other in _pointed_at(sentences, block_texts, headings, index, reference):
+            pointed |= other.labels & referents
+        pointed -= sentence.labels
+        if pointed:
+            added = tuple(Match(label, reference.start, reference.end) for label in sorted(pointed))
+            resolved[index] = replace(sentence, concepts=sentence.concepts + added)
+    return resolved
+
+
+def _pointed_at(
+    sentences: Sequence[Sentence], block_texts: Sequence[str], headings: Sequence[bool], index: int, reference: Match
+) -> list[Sentence]:
+    """The sentences before the reference up to a heading and, when it points ahead, the list after it."""
+    this = sentences[index]
+    found: list[Sentence] = []
+    for before in range(index - 1, max(-1, index - 1 - BACK), -1):
+        if headings[before]:
+            break
+        found.append(sentences[before])
+    said_before = [s.text for s in found if s.block == this.block]
+    if AHEAD.search(this.text[reference.start:reference.end]) or any(AHEAD.search(t) for t in said_before):
+        found += _list_after(sentences, block_texts, headings, index)
+    return found
+
+
+def _list_after(
+    sentences: Sequence[Sentence], block_texts: Sequence[str], headings: Sequence[bool], index: int
+) -> list[Sentence]:
+    """The items of the list that follows the sentence's paragraph."""
+    block = sentences[index].block
+    found = [s for s in sentences[index + 1:] if s.block == block]
+    for other_index in range(index + 1, len(sentences)):
+        other = sentences[other_index]
+        if other.block == block:
+            continue
+        if other.block > block + FORWARD_BLOCKS or headings[other_index]:
+            break
+        if not LIST_ITEM.match(block_texts[other.block]):
+            break
+        found.append(other)
+    return found
