@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
 from contractkit.checking.understanding.continuation import continued
+from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.references import resolve_references
@@ -169,9 +170,12 @@ class Checker:
             for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
         ]
         continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
+        # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item read with its lead-in.
+        continuations += list_items(flat, texts, headings,
+                                    lambda text: find_mentions(text, parties.aliases, parties.pattern))
         replaced = {c.replaces for c in continuations}
         analysed = [a for i, a in enumerate(analysed) if i not in replaced]
-        analysed += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
+        analysed += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
         return analysed + self._table_rows(source, parties)
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
@@ -189,7 +193,7 @@ class Checker:
         rows = row_sentences(source.blocks, words, names_a_party)
         return [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
-                     quote=row.anchor.text)
+                     quote=row.anchor.text, passage="该表格行")
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
@@ -229,8 +233,8 @@ class Checker:
         )
         status = judgement.status
         reason = judgement.reason
-        if judgement.evidence and judgement.evidence[0][0].quote is not None:
-            reason = reason.replace("该句", "该表格行", 1)  # a division table's row, read as a sentence
+        if judgement.evidence:  # a table row or a list item, read as a sentence, is named as such
+            reason = reason.replace("该句", judgement.evidence[0][0].passage, 1)
         explanation = self._explain(req, status, reason, judgement.evidence)
         suggestion = None
         if status is not Status.SATISFIED and self.settings.suggestions and suggest:
@@ -318,6 +322,7 @@ def _analyse(
     parties: PartyAnalysis,
     heading: bool = False,
     quote: str | None = None,
+    passage: str = "该句",
     mentions: tuple[Mention, ...] | None = None,
     section: Section | None = None,
 ) -> AnalysedSentence:
@@ -329,7 +334,7 @@ def _analyse(
         said = tuple(statements(s, list(m)))
         return in_section(section, said, m) if section is not None and not hypothetical else said
 
-    return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote)
+    return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage)
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:

@@ -532,4 +532,4 @@ RESULT_TYPES = (Evidence, Finding, PartyResult, DocumentError, DocumentReport, S
 # holds no evidence (a contract where nothing was found), the nested schema of Evidence's location is
 # left unfilled ("definition LocationData was never filled") and the report cannot even be made.
 # Building Evidence's schema first, here (~20 ms, only where results are made), makes every order work.
-rebuild_dataclass(Evidence)
+rebuild_dataclass(Evidence)  # type: ignore[arg-type]  # a pydantic dataclass, which mypy cannot see

@@ -33,6 +33,8 @@ class AnalysedSentence:
     # What to quote as evidence when the sentence is not the document's own words (a table row
     # said as a sentence: its work cell); None: the sentence itself.
     quote: str | None = None
+    # How an explanation names the passage (该表格行 for a table row, 该列表项 for a list item).
+    passage: str = "该句"
 
     @cached_property
     def statements(self) -> tuple[Statement, ...]:

@@ -25,7 +25,8 @@ MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关
 class Continuation:
     sentence: Sentence  # the two sentences read as one
     quote: str | None  # what to quote (None: the combined sentence is the document's own text)
-    replaces: int | None  # the index of the sentence before, when the pair stands for it
+    replaces: int | None  # the index of the sentence the reading stands for (the one before, or a list item)
+    passage: str = "该句"  # how an explanation names what is quoted
 
 
 def continued(
@@ -48,19 +49,19 @@ def continued(
             shift = this.start - before.start
             combined = Sentence(
                 this.block, before.start, this.end, text,
-                before.concepts + _shifted(this.concepts, shift), before.modals + _shifted(this.modals, shift),
+                before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
             )
             found.append(Continuation(combined, None, index))
         elif before.block == this.block - 1:
             shift = len(before.text)
             combined = replace(
                 this, text=before.text + this.text,
-                concepts=before.concepts + _shifted(this.concepts, shift),
-                modals=before.modals + _shifted(this.modals, shift),
+                concepts=before.concepts + shifted(this.concepts, shift),
+                modals=before.modals + shifted(this.modals, shift),
             )
-            found.append(Continuation(combined, this.text, None))
+            found.append(Continuation(combined, this.text, None, "该句（连同上一段）"))
     return found
 
 
-def _shifted(matches: tuple[Match, ...], by: int) -> tuple[Match, ...]:
+def shifted(matches: tuple[Match, ...], by: int) -> tuple[Match, ...]:
     return tuple(Match(m.label, m.start + by, m.end + by) for m in matches)

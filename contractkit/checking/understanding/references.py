@@ -25,7 +25,9 @@ FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
 # "7.3.1 …", "（一）…", "1）…", "一、…", "①…": an item of a list.
-LIST_ITEM = re.compile(r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.]|[一二三四五六七八九十]+、|[①-⑳])")
+LIST_ITEM = re.compile(
+    r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.]|[一二三四五六七八九十]+、|[①-⑳])"
+)
 
 
 def resolve_references(
@@ -40,7 +42,7 @@ def resolve_references(
         reference = next((m for m in sentence.concepts if m.label == REFERENCE), None)
         if reference is None:
             continue
-        pointed = set()
+        pointed: set[str] = set()
         for other in _pointed_at(sentences, block_texts, headings, index, reference):
             pointed |= other.labels & referents
         pointed -= sentence.labels

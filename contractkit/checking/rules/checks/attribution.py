@@ -94,9 +94,10 @@ class Attribution(_ClauseCheck):
             return self.verdict("satisfied", "该句包含所需要素", spans)
         if _held_by_regulator(analysed, detect.all_of):
             return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
-        # 双方应… binds each party to a duty and 双方均有权… gives each a right; 双方应…监督 (a duty
-        # of both) grants no one party a right.
-        both_kinds = {"right", "duty", "prohibition", "refusal"} if detect.modality in (None, "duty") else {"right"}
+        # 双方应… binds each party to a duty, 双方均不得… bars each, and 双方均有权… gives each a right;
+        # 双方应…监督 (a duty of both) grants no one party a right.
+        binds_each = detect.modality in (None, "duty", "prohibition")
+        both_kinds = {"right", "duty", "prohibition", "refusal"} if binds_each else {"right"}
         own = [
             s for s in statements
             if s.actor in parties.actor_parties

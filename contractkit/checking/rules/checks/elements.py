@@ -109,6 +109,20 @@ class BreachBy(SentenceCheck):
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
 
 
+def _governs(text: str, statement: Any, analysed: AnalysedSentence, at: int) -> bool:
+    """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
+    before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is
+    甲方's matter, not 乙方's."""
+    from contractkit.checking.understanding.statements import scope  # see registry.py: kept light
+
+    start, end = scope(text, statement, analysed.mentions)
+    if start <= at < end:
+        return True
+    return at < statement.start and not any(
+        other is not statement and at <= other.start < statement.start for other in analysed.statements
+    )
+
+
 class PartialParams(Frozen):
     # A flat list is one group ("any of these"); a list of lists is "each group at least once".
     groups: ConceptGroups = Field(min_length=1)
@@ -166,12 +180,16 @@ class PartialElement(SentenceCheck):
 
         if analysed.deferred:
             return True
-        # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it.
-        barred = {"prohibition", "refusal"} if self.detect.modality == "duty" else set()
+        # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it, and neither is a right to
+        # it (腾讯云有权…删除相关内容: a sanction it may take).
+        duty = self.detect.modality == "duty"
+        text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
         return any(
-            self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES)
-            for s in analysed.statements if s.kind not in barred
-            for actor in [acting_party(analysed.sentence.text, s, analysed.mentions)]
+            (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
+            and not (duty and (s.kind in ("prohibition", "refusal") or s.kind == "right" and actor == s.actor))
+            and any(_governs(text, s, analysed, start) for start, _ in topic)
+            for s in analysed.statements
+            for actor in [acting_party(text, s, analysed.mentions)]
         )
 
     def _missing(self, analysed: AnalysedSentence, concept_labels: dict[str, str]) -> str:

@@ -100,7 +100,7 @@ class ListedBreach(SentenceCheck):
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         act = self.detect.all_of[:1]
-        if analysed.hypothetical and analysed.has_each(act):
+        if analysed.has_each(act) and (analysed.hypothetical or _sanctioned(analysed, act)):
             return self.verdict(
                 "partial", "合同将该行为列为违约或解除情形，但未明确约定禁止或限制", analysed.spans_of(act)
             )
@@ -108,6 +108,22 @@ class ListedBreach(SentenceCheck):
 
     def describe(self, label: Labeller) -> str:
         return f"{groups_zh(self.detect.all_of[:1], label)}仅被列为违约或解除情形：部分满足"
+
+
+# "乙方擅自转包的，甲方有权解除合同": the act is the condition (…的，) of a consequence in the same sentence.
+_CONDITION_END = re.compile(r"的[，,]")
+
+
+def _sanctioned(analysed: AnalysedSentence, act: ConceptGroups) -> bool:
+    text = analysed.sentence.text
+    for start, _ in analysed.spans_of(act):
+        end = _CONDITION_END.search(text, start)
+        if end is None:
+            continue
+        sanction = any(at >= end.end() for at, _ in analysed.sentence.spans_of({"accountability"}))
+        if sanction and any(s.start >= end.end() and s.kind in ("right", "duty") for s in analysed.statements):
+            return not any(s.start < end.start() and s.kind != "undertaking" for s in analysed.statements)
+    return False
 
 
 class LimitParams(Frozen):

@@ -1,0 +1,123 @@
+"""Items of a list that a lead-in governs: "乙方应当履行下列义务：（一）接受甲方的监督检查；（二）…"
+
+An item names neither the party nor the modal word: both are in the lead-in,
+the words before the colon that opens the list. Each item without a subject of
+its own is read once more as lead-in + item, and quoted as it stands (its own
+reading is replaced). The items are the sentences after the colon in the same
+paragraph and the numbered paragraphs that follow.
+
+A lead-in that lists breaches ("乙方有下列情形之一的，甲方有权解除合同：") is not
+read so: its items are conditions, not undertakings (understanding/references.py
+reads the consequence with them instead).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from contractkit.checking.understanding.continuation import Continuation, shifted
+from contractkit.checking.understanding.nlp import Sentence
+from contractkit.checking.understanding.references import LIST_ITEM
+from contractkit.checking.understanding.statements import Mention, is_object
+
+MAX_ITEMS = 30  # paragraphs: a list of duties rarely runs longer
+LEAD_IN_END = re.compile(r"[:：]")
+# The lead-in of a list of breaches, causes or examples (有下列情形之一的：, 由以下原因导致的…：,
+# 包括但不限于：) governs no undertaking; nor does one that only refuses (…无须承担责任：).
+NOT_A_DUTY = re.compile(r"(?:以下|下列|下述|如下)[^，。；：:]{0,6}(?:原因|情形|事由|行为)|之一的|包括但不限于")
+STRONG_KINDS = frozenset({"duty", "right", "prohibition"})  # 应/有权/不得: a lead-in on its own
+# An item that says its own 应/不得/以附件…为准 needs only the party from its lead-in.
+OWN_MODAL_KINDS = STRONG_KINDS | {"refusal", "reference"}
+
+
+def list_items(
+    sentences: Sequence[Sentence],
+    block_texts: Sequence[str],
+    headings: Sequence[bool],
+    mentions_in: Callable[[str], Sequence[Mention]],
+) -> list[Continuation]:
+    """Each list item read with its lead-in (``replaces``: the item's own index).
+
+    An item that is a fragment ("（一）接受甲方的监督检查") is read after the whole lead-in; one with a
+    modal word of its own ("1. 申请应逐人提出") only after the lead-in's party, so that the lead-in's
+    topic does not lend the item elements it does not have.
+    """
+    found: list[Continuation] = []
+    for index, sentence in enumerate(sentences):
+        lead = _lead_in(sentence, mentions_in(sentence.text))
+        if lead is None:
+            continue
+        lead_text, party = lead
+        for item_index in _items(sentences, block_texts, headings, index):
+            item = sentences[item_index]
+            if _has_subject(item, mentions_in(item.text)):
+                continue
+            if any(m.label in OWN_MODAL_KINDS for m in item.modals):
+                if party is None:
+                    continue
+                prefix = Sentence(item.block, 0, 0, party, (), ())
+            else:
+                prefix = lead_text
+            shift = len(prefix.text)
+            combined = replace(
+                item, text=prefix.text + item.text,
+                concepts=prefix.concepts + shifted(item.concepts, shift),
+                modals=prefix.modals + shifted(item.modals, shift),
+            )
+            found.append(Continuation(combined, item.text, item_index, "该列表项（连同其引导语）"))
+    return found
+
+
+def _lead_in(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Sentence, str | None] | None:
+    """The words before the sentence's last colon, when they open a list of undertakings (a 应/有权/不得,
+    or a party that 提供/承诺…: "乙方在不额外收费前提下提供："), with the party that acts in them."""
+    ends = list(LEAD_IN_END.finditer(sentence.text))
+    if not ends:
+        return None
+    end = ends[-1].end()
+    text = sentence.text[:end]
+    modals = [m for m in sentence.modals if m.end <= end]
+    if NOT_A_DUTY.search(text) or not modals:
+        return None
+    subjects = [m for m in mentions if m.end <= modals[0].start and not is_object(sentence.text, m)]
+    if not subjects and not any(m.label in STRONG_KINDS for m in modals):
+        return None  # "4. 提供标准：…": a label, not a lead-in
+    lead = replace(
+        sentence, end=sentence.start + end, text=text,
+        concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=tuple(modals),
+    )
+    return lead, (sentence.text[subjects[-1].start:subjects[-1].end] if subjects else None)
+
+
+def _items(sentences: Sequence[Sentence], block_texts: Sequence[str], headings: Sequence[bool], index: int
+           ) -> list[int]:
+    """The item sentences after the lead-in: the rest of its paragraph, then the numbered paragraphs."""
+    block = sentences[index].block
+    items: list[int] = []
+    last_block = block
+    for other in range(index + 1, len(sentences)):
+        s = sentences[other]
+        if headings[other]:
+            break
+        if s.block != block:
+            if s.block != last_block and (s.block > last_block + 1 or not LIST_ITEM.match(block_texts[s.block])):
+                break
+            if s.block > block + MAX_ITEMS:
+                break
+            last_block = s.block
+        items.append(other)
+    return items
+
+
+def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:
+    """Does the item name its own acting party: at its start ("（三）甲方应…"), or before its modal word
+    and not as an object ("如前述事件…的，任一方可…", but not "对甲方提供的资料保密")?"""
+    marker = LIST_ITEM.match(item.text)
+    begin = marker.end() if marker else 0
+    first_modal = min((m.start for m in item.modals), default=-1)
+    return any(
+        m.start <= begin + 1 or (m.start < first_modal and not is_object(item.text, m)) for m in mentions
+    )
+
