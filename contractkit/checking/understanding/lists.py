@@ -79,8 +79,8 @@ def _lead_in(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Sentence,
     end = ends[-1].end()
     text = sentence.text[:end]
     modals = [m for m in sentence.modals if m.end <= end]
-    if NOT_A_DUTY.search(text) or not modals:
-        return None
+    if NOT_A_DUTY.search(text) or not modals or any(m.label == "refusal" for m in modals):
+        return None  # no lead-in, or one whose items are exemptions ("我们对下列事故不承担责任：")
     subjects = [m for m in mentions if m.end <= modals[0].start and not is_object(sentence.text, m)]
     if not subjects and not any(m.label in STRONG_KINDS for m in modals):
         return None  # "4. 提供标准：…": a label, not a lead-in

@@ -186,7 +186,9 @@ class PartialElement(SentenceCheck):
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
         return any(
             (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
-            and not (duty and (s.kind in ("prohibition", "refusal") or s.kind == "right" and actor == s.actor))
+            # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
+            and s.kind != "refusal"
+            and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
             and any(_governs(text, s, analysed, start) for start, _ in topic)
             for s in analysed.statements
             for actor in [acting_party(text, s, analysed.mentions)]
