@@ -201,10 +201,11 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
     def regulators_act(start: int) -> bool:
         clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
         # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
+        # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
+        cooperating = [st.start for st in analysed.statements] + [s for s, _ in sentence.spans_of({"accept"})]
         agents = [
             end for r_start, end in regulators
-            if clause_start <= r_start and end <= start
-            and any(clause_start <= st.start < r_start for st in analysed.statements)
+            if clause_start <= r_start and end <= start and any(clause_start <= at < r_start for at in cooperating)
         ]
         agents += [
             m.end for m in analysed.mentions

@@ -118,9 +118,16 @@ def _governs(text: str, statement: Any, analysed: AnalysedSentence, at: int) -> 
     start, end = scope(text, statement, analysed.mentions)
     if start <= at < end:
         return True
+    if any(other.actor != statement.actor and _within(at, scope(text, other, analysed.mentions))
+           for other in analysed.statements):
+        return False  # another party's matter: 甲方不对乙方的作业进行监督检查，乙方自行负责
     return at < statement.start and not any(
         other is not statement and at <= other.start < statement.start for other in analysed.statements
     )
+
+
+def _within(at: int, span: tuple[int, int]) -> bool:
+    return span[0] <= at < span[1]
 
 
 class PartialParams(Frozen):
@@ -178,7 +185,9 @@ class PartialElement(SentenceCheck):
             acting_party,
         )
 
-        if analysed.deferred:
+        if analysed.deferred and not any(s.actor or s.kind == "refusal" for s in analysed.statements):
+            # "具体由双方另行约定": the matter is named and left open (but "不包括…，另行签订维护合同"
+            # leaves it out of this contract).
             return True
         # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it, and neither is a right to
         # it (腾讯云有权…删除相关内容: a sanction it may take).

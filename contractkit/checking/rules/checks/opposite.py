@@ -64,8 +64,12 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
         # ("…披露您的信息，…，否则将影响您继续使用服务" keeps using the service, not the data).
         if topics is not None and not any(_near(breaks, t, position) for t in topics):
             continue
-        # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round.
-        if any(clause_start <= end <= position for end in negations):
+        # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round,
+        # and one later in it, or opening the next clause, denies what the opposite would mean
+        # (放弃追究…，不视为放弃…: a non-waiver).
+        later = [b for b in breaks if b > position] + [len(s.text)]
+        reach = later[1] if len(later) > 1 and _opens_with_negation(s, later[0]) else later[0]
+        if any(clause_start <= end <= reach for end in negations):
             continue
         # "不得以任何理由免除" forbids the opposite: a prohibition before it in the sentence cancels it,
         # and so does a double negative read as a duty (不得拒绝).
@@ -77,6 +81,10 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
             continue
         return True
     return False
+
+
+def _opens_with_negation(sentence, clause_start: int) -> bool:
+    return any(m.label == "negation" and clause_start <= m.start <= clause_start + 1 for m in sentence.modals)
 
 
 def _near(breaks: list[int], a: int, b: int) -> bool:
