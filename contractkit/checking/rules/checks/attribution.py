@@ -82,6 +82,7 @@ class Attribution(_ClauseCheck):
 
         detect = self.detect
         statements, fulfils, opposes = _read_statements(analysed, detect.modality)
+        implied = detect.modality == "right" and _implied_right(analysed, statements, parties, detect.all_of[0])
         if detect.modality == "right":
             statements = _governing(analysed, statements, detect.all_of[0])
         spans = analysed.spans_of(detect.all_of)
@@ -124,6 +125,10 @@ class Attribution(_ClauseCheck):
             if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties
             and not (detect.modality == "right" and s.kind != "right" and _actor_is_object(analysed, s, parties))
         ]
+        if implied:
+            holder = parties.actor_label
+            return self.verdict("partial", f"该句约定他方接受{holder}的{_topic_zh(analysed, detect.all_of[0], parties)}，"
+                                           f"{holder}的权利仅为隐含，未明确约定", spans)
         if others:
             first = others[0]
             who = _both_label(parties) if first == BOTH_PARTIES else parties.party_labels.get(first, first)
@@ -160,12 +165,40 @@ def _governing(
 
     text = analysed.sentence.text
     spans = analysed.sentence.spans_of(set(topic))
+    accepting = [s for s, _ in analysed.sentence.spans_of({"accept"})]
     kept = []
     for statement in statements:
         start, end = scope(text, statement, analysed.mentions)
-        if any(start <= s and e <= end for s, e in spans):
+        held = [(s, e) for s, e in spans if start <= s and e <= end]
+        # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
+        if held and not (statement.kind == "duty" and all(
+            any(statement.end <= a < s for a in accepting) for s, _ in held
+        )):
             kept.append(statement)
     return tuple(kept)
+
+
+def _implied_right(
+    analysed: AnalysedSentence, statements: tuple[Statement, ...], parties: ContractParties, topic: tuple[str, ...]
+) -> bool:
+    """乙方应配合甲方对服务的检查: another party's duty to accept the actor's check implies the actor's
+    right to it (the actor named between the accepting word and the check, not as its object)."""
+    from contractkit.checking.understanding.statements import is_object
+
+    text, sentence = analysed.sentence.text, analysed.sentence
+    accepting = [s for s, _ in sentence.spans_of({"accept"})]
+    checks = [s for s, _ in sentence.spans_of(set(topic))]
+    holders = [m for m in analysed.mentions if m.party in parties.actor_parties and not is_object(text, m)]
+    return any(
+        st.kind == "duty" and st.actor and st.actor not in parties.actor_parties
+        and any(st.end <= a < m.start and m.end <= c for a in accepting for m in holders for c in checks)
+        for st in statements
+    )
+
+
+def _topic_zh(analysed: AnalysedSentence, topic: tuple[str, ...], parties: ContractParties) -> str:
+    return "、".join(dict.fromkeys(parties.concept_labels.get(m.label, m.label)
+                                  for m in analysed.sentence.concepts if m.label in topic))
 
 
 def _both_label(parties: ContractParties) -> str:
@@ -207,6 +240,8 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
             end for r_start, end in regulators
             if clause_start <= r_start and end <= start and any(clause_start <= at < r_start for at in cooperating)
         ]
+        # "网信部门、公安机关依法对…开展检查时，乙方应予配合": a regulator opening the clause acts in it.
+        agents += [end for r_start, end in regulators if clause_start <= r_start <= clause_start + 2 and end <= start]
         agents += [
             m.end for m in analysed.mentions
             if clause_start <= m.start and m.end <= start and not is_object(text, m)
