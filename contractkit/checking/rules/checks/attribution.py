@@ -126,9 +126,9 @@ class Attribution(_ClauseCheck):
             and not (detect.modality == "right" and s.kind != "right" and _actor_is_object(analysed, s, parties))
         ]
         if implied:
-            holder = parties.actor_label
-            return self.verdict("partial", f"该句约定他方接受{holder}的{_topic_zh(analysed, detect.all_of[0], parties)}，"
-                                           f"{holder}的权利仅为隐含，未明确约定", spans)
+            holder, checked = parties.actor_label, _topic_zh(analysed, detect.all_of[0], parties)
+            reason = f"该句约定他方接受{holder}的{checked}，{holder}的权利仅为隐含，未明确约定"
+            return self.verdict("partial", reason, spans)
         if others:
             first = others[0]
             who = _both_label(parties) if first == BOTH_PARTIES else parties.party_labels.get(first, first)
