@@ -63,7 +63,11 @@ def judge(
     return judge_detection(requirement.detect, sentences, parties)
 
 
-def judge_detection(detect: Detection, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement:
+def judge_detection(
+    detect: Detection, sentences: list[AnalysedSentence], parties: ContractParties, only: Status | None = None
+) -> Judgement:
+    """The requirement's status, from the sentence verdicts in order of precedence; ``only``: the
+    sentences with that verdict, whatever else the contract says (missing when there are none)."""
     pipeline = pipeline_for(detect)
     found: dict[Status, list[tuple[AnalysedSentence, Verdict]]] = {
         status: [] for status in (*PRECEDENCE, Status.MISSING)
@@ -76,6 +80,8 @@ def judge_detection(detect: Detection, sentences: list[AnalysedSentence], partie
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
+    if only is not None:
+        return _judgement(only, found[only]) if found[only] else Judgement(Status.MISSING, (), "")
     # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
     # does a shift the catalogue marks as yielding undo an explicit one; any other opposite does.
     explicit, relevant = found[Status.SATISFIED], found[Status.SATISFIED] or found[Status.PARTIAL]

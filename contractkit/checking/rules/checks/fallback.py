@@ -32,7 +32,9 @@ class WeakerFallback(FallbackCheck):
         from contractkit.checking.rules.evaluate import judge_detection
         from contractkit.results.model import Status
 
-        looser = judge_detection(self.params, sentences, parties)
+        # Duties assigned elsewhere still count when one clause reads as the opposite of the looser
+        # description (我们可以自行将部分服务交由第三方提供，无需征得您的同意).
+        looser = judge_detection(self.params, sentences, parties, only=Status.SATISFIED)
         if looser.status is Status.SATISFIED:
             return Judgement(Status.PARTIAL, looser.evidence, self.params.reason, self.name)
         return None

@@ -11,6 +11,7 @@ from contractkit.catalogue.model import Frozen
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import groups_zh
+from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.numerals import parse_number
 
 
@@ -83,7 +84,7 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     return False
 
 
-def _opens_with_negation(sentence, clause_start: int) -> bool:
+def _opens_with_negation(sentence: Sentence, clause_start: int) -> bool:
     return any(m.label == "negation" and clause_start <= m.start <= clause_start + 1 for m in sentence.modals)
 
 
