@@ -43,8 +43,14 @@ def _read_statements(
         # "经甲方书面同意，乙方可以分包" limits the transfer as well as a prohibition does;
         # "未经甲方同意，乙方可以…" is the opposite.
         fulfils |= {s.kind for s in statements if s.conditional_consent and s.kind in ("right", "duty")}
+        # "乙方可以将本项目整体转包": a permission with no consent and no limit anywhere in the sentence
+        # is as unlimited as one given 无需同意.
+        limited = analysed.sentence.has("layer_limit") or analysed.sentence.has("consent")
         statements = tuple(
-            dataclasses.replace(s, kind="permission_unlimited") if s.without_consent and s.kind == "right" else s
+            dataclasses.replace(s, kind="permission_unlimited")
+            if s.kind == "right" and (s.without_consent or modality == "prohibition" and not limited
+                                      and not s.conditional_consent)
+            else s
             for s in statements
         )
         opposes = opposes | {"permission_unlimited"}
