@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 from contractkit.checking.understanding.literals import paragraphs_holding
 from contractkit.checking.understanding.parties.cloud_terms import read_cloud_terms
-from contractkit.checking.understanding.parties.declarations import Party, PartyRegistry, find_parties
+from contractkit.checking.understanding.parties.declarations import (
+    Party,
+    PartyRegistry,
+    attach_stated_labels,
+    find_parties,
+)
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.checking.understanding.parties.sides import side_votes
 from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
@@ -70,9 +75,13 @@ def analyse_parties(
     registry = find_parties(texts, lexicon)
     cloud = read_cloud_terms(texts, registry, lexicon)
     if cloud:
-        customer = registry.add(list(cloud.customer_words))
-        provider = registry.add(list(cloud.provider_words), name=cloud.provider_name)
+        registry.add(list(cloud.customer_words))
+        registry.add([w for w in cloud.provider_words if w != cloud.provider_name], name=cloud.provider_name)
+        attach_stated_labels(texts, registry)  # merging may change which party object holds each side
+        customer = registry.find(cloud.customer_words[0])
+        provider = registry.find(cloud.provider_words[0])
     else:
+        attach_stated_labels(texts, registry)
         registry.fold_into_principals()
     notes: list[str] = []
     if given_roles:
@@ -210,8 +219,9 @@ def _named_elsewhere(named: dict[int, dict[str, str]], i: int, role: str) -> boo
 
 
 def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> dict[int, dict[str, str]]:
-    """乙方（软件提供者及硬件提供者）/ 乙方作为运维服务提供者 / 云服务提供者（甲方): the contract names
-    the party's role itself. Party index -> role -> reason."""
+    """乙方（软件提供者及硬件提供者）/ 乙方作为运维服务提供者 / 甲方是西北地区的云计算服务提供商 /
+    云服务提供者（甲方): the contract names the party's role itself (not 乙方为云服务客户提供…, where
+    the role is whom the work is for). Party index -> role -> reason."""
     named: dict[int, dict[str, str]] = {}
     for i, party in enumerate(parties):
         for hint in party.hints:
@@ -224,7 +234,8 @@ def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> 
     mention = alternation(words).pattern
     for role, role_words in lexicons.parties.roles.items():
         pattern = re.compile(
-            rf"(?P<party>{mention})\s*(?:是|为|系|作为|担任|即)(?:本(?:合同|协议)(?:项下)?的?)?(?P<role>{role_words.names.pattern})"
+            rf"(?P<party>{mention})\s*(?:是|为|系|作为|担任|即)(?:[^，。；、]{{0,16}}?的)?(?P<role>{role_words.names.pattern})"
+            r"(?!\s*(?:提供|处理|开展|进行|实施|履行))"
             rf"|(?P<role2>{role_words.names.pattern})\s*[（(]\s*(?P<party2>{mention})\s*[）)]"
         )
         for text in map(texts.__getitem__, paragraphs_holding(pattern, texts)):  # only where it may match

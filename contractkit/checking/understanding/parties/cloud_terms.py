@@ -37,8 +37,8 @@ class CloudTerms:
 
 def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLexicon) -> CloudTerms | None:
     text = "\n".join(texts)
-    addressee, addressed = _addressee(text, lexicon)
-    ordinal_uses = sum(text.count(o) for o in lexicon.ordinals[:2])
+    addressee, addressed = _addressee(text, lexicon, registry)
+    ordinal_uses = sum(text.count(o) for o, rank in lexicon.ordinal_rank.items() if rank < 2)
     if addressed < ADDRESSEE_MIN or addressed <= ordinal_uses * ADDRESSEE_OVER_ORDINALS:
         return None
     customer = registry.find(addressee)
@@ -56,6 +56,9 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
         if other not in words and longer.startswith(shorter) and longer[len(shorter):] in ORGANISATION_FORMS:
             words.append(other)
     words += [product for product in _products(text, lexicon) if product.startswith(chosen)]
+    # 我们, 本平台: the provider speaking of itself, unless the terms made the word another party's.
+    words += [w for w in lexicon.provider_labels
+              if w not in words and w in text and registry.find(w) in (None, party)]
     name = party.name if party and party.name else None
     if name is None:
         name = next((w for w in words if clean_name(w) and re.search(r"(?:公司|集团)$", w)), None)
@@ -68,11 +71,19 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
     )
 
 
-def _addressee(text: str, lexicon: PartyLexicon) -> tuple[str, int]:
-    """您, or in terms that never say 您, the user label they speak of (…与用户之间…)."""
+def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tuple[str, int]:
+    """您, or in terms that never say 您, the user label they speak of (…与用户之间…). Terms that
+    define 您 as 用户 once (您（以下或称“用户”）) and then say 用户 speak to 您 by that label."""
     addressed = text.count(lexicon.addressee)
     if addressed >= ADDRESSEE_MIN:
         return lexicon.addressee, addressed
+    party = registry.find(lexicon.addressee)
+    if party is not None:
+        others = [w for w in party.labels if w in lexicon.customer_labels]
+        # 用户 and not 用户方 or 用户单位, a party's label in a contract with a party block.
+        uses = sum(len(re.findall(rf"{re.escape(w)}(?![方单])", text)) for w in others)
+        if addressed and uses:
+            return lexicon.addressee, addressed + uses
     counts = {label: text.count(label) for label in lexicon.customer_labels}
     label = max(counts, key=counts.__getitem__)
     with_words = "|".join(map(re.escape, lexicon.with_words))

@@ -29,10 +29,13 @@ USES_TO_COUNT = 2  # a known label used this often as a subject is a party witho
 
 QUOTE_OPEN, QUOTE_CLOSE = "“\"'‘「『", "”\"'’」』"
 QUOTED = rf"[{QUOTE_OPEN}]([^{QUOTE_CLOSE}]{{1,24}})[{QUOTE_CLOSE}]"
-# 以下简称“甲方” / 下称"乙方" / 简称为：“DCloud” / 以下简称甲方 (unquoted, up to a bracket or stop)
+_QUOTED_RUN = rf"[{QUOTE_OPEN}][^{QUOTE_CLOSE}]{{1,24}}[{QUOTE_CLOSE}]"
+# 以下简称“甲方” / 下称"乙方" / 以下或称“用户” / 简称为：“DCloud” / 以下简称甲方 (unquoted, up to a bracket
+# or stop); several names at once: 以下简称“信鸽云”“服务方”或“我们”.
 ALIAS_DEFINITION = re.compile(
-    r"(?:以下简称|以下称|以下统称|以下合称|下称|简称|或称|也称|亦称|又称)(?:为)?[：:]?\s*"
-    rf"(?:{QUOTED}(?:\s*(?:或|、|/)\s*{QUOTED})?|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
+    r"(?:(?:以下|下文|下)(?:或|也|亦|又|统|合|均)?简?称|简称|或称|也称|亦称|又称)(?:为|作)?[：:]?\s*"
+    rf"(?:(?P<quoted>{_QUOTED_RUN}(?:\s*(?:或|、|/|及|和)?\s*{_QUOTED_RUN})*)"
+    rf"|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
 )
 PLACEHOLDER = re.compile(
     r"[_＿×xX＊*]{2,}|<[^<>]{0,20}>|＜[^＜＞]{0,20}＞|【[^【】]{0,20}】|\[[^\[\]]{0,20}\]|…{1,}|\.{3,}"
@@ -54,7 +57,7 @@ LEADING_FUNCTION_WORD = re.compile(r"根据|按照|依据|依照|经|由|在|对
 
 STRONG_ORGANISATION = re.compile(r"(?:公司|集团|大学|学院|医院|研究院|研究所|委员会|局|银行|事务所)$")
 LEAD_IN = re.compile(
-    r"^(?:本[^，。；]{0,8}?(?:协议|合同|条款|规则)(?:是|系|为|由)?|欢迎(?:您)?(?:与|使用|选择)?|是|系|即|由|"
+    r"^(?:本[^，。；]{0,8}?(?:协议|合同|条款|规则)(?:是|系|为|由|适用于)?|欢迎(?:您)?(?:与|使用|选择)?|是|系|即|由|"
     r"订立(?:合同|协议)(?:各方|双方)?[：:]?)"
 )
 # A name with a place in brackets inside it: 青穹云计算（深圳）有限公司.
@@ -297,7 +300,7 @@ def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReade
 
 # ---------------------------------------------------------------- definitions
 def _aliases_of(match: re.Match, labels: LabelReader) -> list[str]:
-    words = [w for w in (match.group(1), match.group(2), match.group("bare")) if w]
+    words = re.findall(QUOTED, match.group("quoted") or "") + [match.group("bare") or ""]
     return [w.strip() for w in words if w.strip() and not PLACEHOLDER.search(w)]
 
 
@@ -308,14 +311,27 @@ ENUMERATOR = re.compile(
 
 
 DEFINITION_LINE = re.compile(
-    rf"^\s*(?:[\d０-９.．]+\s*)?[{QUOTE_OPEN}]?(?P<term>[^{QUOTE_CLOSE}：:，,。]{{1,10}})[{QUOTE_CLOSE}]?\s*(?:[：:]\s*)?(?:是指|系指|指)"
+    rf"^\s*(?:[\d０-９.．]+\s*)?[{QUOTE_OPEN}]?(?P<term>[^{QUOTE_CLOSE}：:，,。（）()]{{1,10}})[{QUOTE_CLOSE}]?\s*(?:[：:]\s*)?(?:是指|系指|指)"
 )
+
+
+def _enclosing_bracket(text: str, end: int, reach: int = 80) -> int | None:
+    """Where the bracket that is still open at ``end`` opens, within ``reach`` characters."""
+    depth = 0
+    for i in range(end - 1, max(end - reach, 0) - 1, -1):
+        if text[i] in "）)":
+            depth += 1
+        elif text[i] in "（(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
 
 
 def owner_segment(before: str) -> str:
     """The words a definition names: the phrase just before it, without lead-ins (本协议是…, 欢迎您与…)."""
     # A definition made earlier in the sentence ends a phrase: X（以下称“七牛云”）与用户（以下称“您”）.
-    before = re.sub(r"[（(](?:以下|下称|简称|或称)[^（）()]*[）)]", "。", before)
+    before = re.sub(r"[（(][^（）()]*?(?:以下|下称|简称|或称|也称|亦称|又称)[^（）()]*[）)]", "。", before)
     before = before.rstrip(" （(，,")
     segment = SEGMENT_BREAK.split(before)[-1].strip()
     segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请)", segment)[-1]
@@ -337,12 +353,16 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             aliases = _aliases_of(definition, labels)
             if not aliases:
                 continue
-            segment = owner_segment(text[: definition.start()])
+            # 您（指以企业名义注册的组织，以下或称“用户”）: the definition names what stands before its bracket.
+            opening = _enclosing_bracket(text, definition.start())
+            segment = owner_segment(text[: definition.start() if opening is None else opening])
             defining = DEFINITION_LINE.match(text)
             if defining and defining.end() <= definition.start():
                 segment = defining.group("term")  # 用户：指…的个人或组织，在本协议中也称为“您”
             bare = PLACEHOLDER.sub("", segment).strip()  # 委托单位＿＿＿，以下简称甲方
-            owner_label = bare if labels.is_label(bare) or bare in addressed else None
+            # …向客户（以下简称“您”） / 使用短信服务的客户（以下简称“客户”）: the label after a preposition or 的.
+            candidates = (bare, re.sub(r"^(?:向|对|为|由)", "", bare), bare.rsplit("的", 1)[-1])
+            owner_label = next((c for c in candidates if labels.is_label(c) or c in addressed), None)
             # Names are taken from the opening only: forms in the annexes (保函: 关于贵公司（以下简称“受让方”）)
             # name the parties differently.
             name = clean_name(segment) if not owner_label and index < PARTY_BLOCK_SCAN else None
@@ -427,6 +447,36 @@ def _label_variants(texts: list[str], registry: PartyRegistry, lexicon: PartyLex
                 if (variant != label and registry.find(variant) is None and variant in text
                         and lexicon.side_of_label(variant) == lexicon.side_of_label(label)):
                     registry.add([label, variant])
+
+
+STATED_AS = r"(?:为|是|系|作为|即)(?:本(?:合同|协议|附件|条款)(?:项下)?的?)?"
+
+
+def attach_stated_labels(texts: list[str], registry: PartyRegistry) -> None:
+    """在本附件项下，您为个人信息处理者，我们为受托人: a clause that gives a party another label of
+    the lists is that party's label too. Not when the label names another party with a name of its
+    own, nor when the label's side contradicts the side the party's labels give."""
+    lexicon = registry.lexicon
+    words = {w for p in registry.parties for w in p.all_names()}
+    if not words:
+        return
+    labels = alternation(set(lexicon.labels) - set(lexicon.ordinals)).pattern
+    pattern = re.compile(
+        rf"(?:^|(?<=[，,。；;：:\s]))(?P<party>{alternation(words).pattern}){STATED_AS}(?P<label>{labels})"
+        r"(?=[，,。；;）)]|$)"
+    )
+    side, addressed = lexicon.side_of_label, {lexicon.addressee, *lexicon.customer_labels}
+    for text in map(texts.__getitem__, paragraphs_holding(pattern, texts)):
+        for match in pattern.finditer(text):
+            party, label = registry.find(match.group("party")), match.group("label")
+            holder = registry.find(label)
+            if party is None or holder is party or (holder is not None and holder.name and party.name):
+                continue
+            # 开发者 of click-through terms is the user, whatever 开发 says of the side.
+            sides = {side(w) for w in party.labels + party.hints if w not in addressed} - {None}
+            if side(label) is not None and sides and sides != {side(label)}:
+                continue
+            registry.add(party.labels[:1] + [label], name=party.name)
 
 
 NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")

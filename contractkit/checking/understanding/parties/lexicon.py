@@ -29,14 +29,24 @@ class _Strict(BaseModel):
 class _Labels(_Strict):
     entrusting: Terms
     performing: Terms
-    ordinal: Terms
+    ordinal: list[Terms]  # series, each in order: 甲方, 乙方 …; A方, B方 …
     neutral: Terms = []
     third_party: Terms = []
+
+    @field_validator("ordinal", mode="before")
+    @classmethod
+    def _one_series(cls, value: object) -> object:
+        """A flat list (甲方, 乙方 …) is one series."""
+        if isinstance(value, list) and value and all(isinstance(label, str) for label in value):
+            return [value]
+        return value
 
     @model_validator(mode="after")
     def _each_label_once(self):
         seen: dict[str, str] = {}
         for group, labels in self.model_dump().items():
+            if group == "ordinal":
+                labels = [label for series in labels for label in series]
             for label in labels:
                 if label in seen:
                     raise ValueError(f"label {label!r} is listed in {seen[label]!r} and {group!r}")
@@ -55,6 +65,7 @@ class _CloudTerms(_Strict):
     customer_labels: Terms
     provider_verbs: Terms
     with_words: Terms
+    provider_labels: Terms = []
 
 
 class _Role(_Strict):
@@ -111,7 +122,8 @@ class RoleWords:
 @dataclass(frozen=True)
 class PartyLexicon:
     label_side: dict[str, str]  # known label -> entrusting | performing | third_party | ordinal | neutral
-    ordinals: tuple[str, ...]  # 甲方, 乙方 … in order
+    ordinals: tuple[str, ...]  # 甲方, 乙方 …, A方, B方 …: every ordinal label
+    ordinal_rank: dict[str, int]  # ordinal label -> its place in its series (甲方 and A方: 0)
     morphemes: dict[str, tuple[str, ...]]  # side -> word parts
     block_fields: frozenset[str]
     non_parties: frozenset[str]
@@ -122,6 +134,7 @@ class PartyLexicon:
     customer_labels: tuple[str, ...]
     provider_verbs: tuple[str, ...]
     with_words: tuple[str, ...]
+    provider_labels: tuple[str, ...]
     roles: dict[str, RoleWords]
 
     @property
@@ -152,12 +165,14 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         where = ".".join(str(p) for p in problem["loc"])
         raise CatalogueError(path, f"{where}: {problem['msg']}") from None
     label_side = {}
+    ordinal_rank = {label: rank for series in data.labels.ordinal for rank, label in enumerate(series)}
     for group in ("entrusting", "performing", "third_party", "ordinal", "neutral"):
-        for label in getattr(data.labels, group):
+        for label in ordinal_rank if group == "ordinal" else getattr(data.labels, group):
             label_side[label] = group
     return PartyLexicon(
         label_side=label_side,
-        ordinals=tuple(data.labels.ordinal),
+        ordinals=tuple(ordinal_rank),
+        ordinal_rank=ordinal_rank,
         morphemes={
             ENTRUSTING: tuple(data.side_morphemes.entrusting),
             PERFORMING: tuple(data.side_morphemes.performing),
@@ -172,6 +187,7 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         customer_labels=tuple(data.cloud_terms.customer_labels),
         provider_verbs=tuple(data.cloud_terms.provider_verbs),
         with_words=tuple(data.cloud_terms.with_words),
+        provider_labels=tuple(data.cloud_terms.provider_labels),
         roles={
             role: RoleWords(
                 role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects)

@@ -78,7 +78,7 @@ def side_votes(parties: list[Party], texts: list[str], lexicon: PartyLexicon) ->
     ordinals = [p for p in parties if p.key in lexicon.ordinals]
     for i, party in enumerate(parties):
         if party in ordinals:
-            first = lexicon.ordinals.index(party.key) == 0
+            first = lexicon.ordinal_rank[party.key] == 0
             side = ENTRUSTING if first else PERFORMING
             votes[i].add(side, WEIGHT_ORDER, f"“{party.key}”通常为{'委托' if first else '受托'}一方")
     return votes

@@ -36,11 +36,19 @@ BODY_CAP = 12  # … counted up to this many
 SECOND_ROLE_SHARE = 0.25  # a further role needs this share of the best role's score, and to be
 # named in the title or a line stating the subject, not only in passing
 MIN_SCORE = 0.5
+TERM_REACH = 24  # how far before a term a longer term holding it may start
 # Sentences of the opening that state what the work is: 双方就乙方为甲方提供安全服务事宜订立本协议,
 # 甲方委托乙方为其云平台提供运维服务和安全服务, 乙方负责…的总体实施，包括：….
 SUBJECT_STATEMENT = re.compile(
     r"就([^，。；]{2,60}?)(?:事宜|事项)|委托[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
+    r"|向[^，。；]{1,20}?(?:采购|购买)[^。；]{2,80}"
 )
+# 乙方根据订单提供以下一项或多项服务： then （一）…（二）…: the list says what the work is.
+LIST_INTRO = re.compile(r"(?:提供|负责|包括|完成|承担)(?:以下|下列|如下)[^：:。]{0,12}[：:]\s*$")
+LIST_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[\d]{1,2}[.．、)）]|[①-⑩]|[一二三四五六七八九十]{1,2}、)"
+)
+LIST_MAX = 10
 OPENING_SCAN = 40
 SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
@@ -80,16 +88,24 @@ def title_of(texts: list[str]) -> str:
     )
 
 
-def _subject_pattern(words) -> re.Pattern:
+def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     """The role's work: its terms, and its objects after a verb of supplying (供应服务器, 交付软件).
-    A term that names a kind of software (运营管理系统, 运维手册, 安全运营平台) is not that work."""
+    A term that names a kind of software (运营管理系统, 运维手册, 安全运营平台) is not that work, nor
+    is an object that another role's work follows (提供设备维保服务, 提供平台日常运行维护服务: the
+    object is what that work is done on, not what is supplied)."""
     terms = alternation(words.subject_terms).pattern
     if words.role != SOFTWARE:
         terms = f"(?:{terms})(?!{SOFTWARE_NOUNS})"
     if not words.object_terms:
         return re.compile(terms)
     objects = alternation(words.object_terms).pattern
-    return re.compile(rf"{terms}|(?:{SUPPLY_VERBS})[^，。；、]{{0,8}}?(?:{objects})")
+    other_work = alternation(
+        t for role, other in lexicon.roles.items() if role not in (words.role, CLOUD_SERVICE)
+        for t in other.subject_terms
+    ).pattern
+    return re.compile(
+        rf"{terms}|(?:{SUPPLY_VERBS})[^，。；、]{{0,8}}?(?:{objects})(?![^，。；、]{{0,6}}?(?:{other_work}))"
+    )
 
 
 def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
@@ -119,7 +135,21 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     title = title_of(texts)
     subject_lines = [t for t in texts if SUBJECT_LINE.search(t[:20])][:SUBJECT_LINES_MAX]
     subject_lines += [m.group() for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)]
+    subject_lines += _listed_work(texts[:OPENING_SCAN])
     return _score(title, subject_lines, "\n".join(texts), lexicon)
+
+
+def _listed_work(texts: list[str]) -> list[str]:
+    """The items listed after a line that introduces the work (提供以下服务：)."""
+    items: list[str] = []
+    for index, text in enumerate(texts):
+        if not LIST_INTRO.search(text):
+            continue
+        for item in texts[index + 1: index + 1 + LIST_MAX]:
+            if not LIST_ITEM.match(item):
+                break
+            items.append(item)
+    return items
 
 
 def work_of(party_words: list[str], other_words: list[str], texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
@@ -131,18 +161,41 @@ def work_of(party_words: list[str], other_words: list[str], texts: list[str], le
     return _score("", clauses, "", lexicon)
 
 
+def _role_terms(patterns: dict[str, re.Pattern], text: str) -> dict[str, list[str]]:
+    """Each role's terms in ``text``, without those inside a longer term of another role
+    (托管 within 安全托管 is security work, not O&M)."""
+    found = {role: [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+             for role, pattern in patterns.items()}
+    starts: dict[int, list[tuple[int, str]]] = {}
+    for role, matches in found.items():
+        for start, end, _ in matches:
+            starts.setdefault(start, []).append((end, role))
+
+    def inside_another(start: int, end: int, role: str) -> bool:
+        return any(
+            other != role and other_end >= end and other_end - other_start > end - start
+            for other_start in range(max(start - TERM_REACH, 0), start + 1)
+            for other_end, other in starts.get(other_start, ())
+        )
+
+    return {role: [term for start, end, term in matches if not inside_another(start, end, role)]
+            for role, matches in found.items()}
+
+
 def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexicon) -> SubjectMatter:
     heads = _title_heads(title, lexicon)
     scores: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     stated = set()
-    for role, words in lexicon.roles.items():
-        if not words.subject_terms:
-            continue
-        pattern = _subject_pattern(words)
+    patterns = {role: _subject_pattern(words, lexicon) for role, words in lexicon.roles.items() if words.subject_terms}
+    line_terms: dict[str, list[str]] = {role: [] for role in patterns}
+    for line in subject_lines:
+        for role, terms in _role_terms(patterns, line).items():
+            line_terms[role] += terms
+    body_terms = _role_terms(patterns, body)
+    for role in patterns:
         in_title = [term for head_role, term in heads if head_role == role]
-        in_lines = [m.group() for line in subject_lines for m in pattern.finditer(line)]
-        in_body = pattern.findall(body)
+        in_lines, in_body = line_terms[role], body_terms[role]
         score = (WEIGHT_TITLE * len(in_title) + WEIGHT_SUBJECT_LINE * len(in_lines)
                  + WEIGHT_BODY * min(len(in_body), BODY_CAP))
         if not score:
