@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement, UnknownName
-from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
+from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
@@ -123,7 +123,7 @@ class Checker:
                 path=source.path, status="error", format=source.format,
                 error=DocumentError("unknown-party", str(exc)),
             )
-        analysed = self._read(source, [s for block in sentences for s in block], parties)
+        analysed = Sentences(self._read(source, [s for block in sentences for s in block], parties))
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
@@ -208,7 +208,7 @@ class Checker:
     def _finding(
         self,
         req: Requirement,
-        analysed: list[AnalysedSentence],
+        analysed: Sentences,
         parties: PartyAnalysis,
         source: SourceDocument,
         options: AbstractSet[str],
