@@ -10,9 +10,10 @@ import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
@@ -130,7 +131,8 @@ class Checker:
             requirement = self.catalogue.requirement(extra)
             if requirement not in requirements:
                 requirements.append(requirement)
-        findings = tuple(self._finding(req, analysed, parties, source, options) for req in requirements)
+        suggest = _Suggestions(self.standard, parties, options) if self.settings.suggestions else None
+        findings = tuple(self._finding(req, analysed, parties, source, suggest) for req in requirements)
         report = DocumentReport(
             path=source.path,
             # Never a false pass: with no pair, nothing was judged.
@@ -147,7 +149,7 @@ class Checker:
             from contractkit.playbooks.checking import positions_of
 
             def judge_extra(req: Requirement) -> Finding:
-                return self._finding(req, analysed, parties, source, options, suggest=False)
+                return self._finding(req, analysed, parties, source, None)
 
             report = replace(report, positions=positions_of(self.settings.playbook, source, report, self.standard,
                                                             judge_extra))
@@ -211,8 +213,7 @@ class Checker:
         analysed: Sentences,
         parties: PartyAnalysis,
         source: SourceDocument,
-        options: AbstractSet[str],
-        suggest: bool = True,
+        suggest: _Suggestions | None,
     ) -> Finding:
         actor_kind = req.detect.actor
         actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
@@ -230,8 +231,8 @@ class Checker:
             reason = reason.replace("该句", "该表格行", 1)  # a division table's row, read as a sentence
         explanation = self._explain(req, status, reason, judgement.evidence)
         suggestion = None
-        if status is not Status.SATISFIED and self.settings.suggestions and suggest:
-            suggestion = self._suggest(req, parties, options)
+        if status is not Status.SATISFIED and suggest is not None:
+            suggestion = suggest(req)
         return Finding(
             requirement=req.id,
             clause=req.clause,
@@ -290,22 +291,35 @@ class Checker:
         )
         return f"（要素：{'、'.join(found)}）" if found else ""
 
-    def _suggest(self, req: Requirement, parties: PartyAnalysis, options: AbstractSet[str]) -> str | None:
-        from contractkit.generation.render import render_requirement
 
-        pair_ids = [p for p in req.pairs if p in parties.pairs] or list(req.pairs[:1])
-        pairs = [self.catalogue.pair(p) for p in pair_ids]
-        labels: dict[str, str] = {}
-        values: dict[str, str] = {}
+class _Suggestions:
+    """The clauses suggested for one document's unmet requirements, rendered by the generator's own
+    templates with the contract's party labels and names (resolved into parameters once per document)."""
+
+    def __init__(self, standard: Standard, parties: PartyAnalysis, options: AbstractSet[str]):
+        self.standard, self.parties, self.options = standard, parties, options
+        catalogue = standard.catalogue
+        self.labels: dict[str, str] = {}
+        self.names: dict[str, str] = {}
         for party in parties.parties:
             for role in party.roles:
-                kind = self.catalogue.role(role).kind
-                labels.setdefault(kind, party.label)
+                kind = catalogue.role(role).kind
+                self.labels.setdefault(kind, party.label)
                 if party.name:
-                    values.setdefault(f"{kind}_name", party.name)
+                    self.names.setdefault(f"{kind}_name", party.name)
+
+    @cached_property
+    def values(self) -> dict[str, Any]:
         parameters = self.standard.parameters
-        resolved = parameters.resolve(_usable(values, parameters))
-        item = render_requirement(req, pairs, resolved, labels, options, self.standard)
+        return parameters.resolve(_usable(self.names, parameters))
+
+    def __call__(self, req: Requirement) -> str:
+        from contractkit.generation.render import render_requirement
+
+        catalogue = self.standard.catalogue
+        pair_ids = [p for p in req.pairs if p in self.parties.pairs] or list(req.pairs[:1])
+        pairs = [catalogue.pair(p) for p in pair_ids]
+        item = render_requirement(req, pairs, self.values, self.labels, self.options, self.standard)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
 
