@@ -160,18 +160,28 @@ class Checker:
         context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
         texts = [block.text for block in source.blocks]
         headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
-        mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
+        known: dict[int, tuple[Mention, ...]] = {}
+
+        def mentions_of(i: int) -> tuple[Mention, ...]:
+            if i not in known:
+                known[i] = tuple(find_mentions(flat[i].text, parties.aliases, parties.pattern))
+            return known[i]
+
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
-        sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)
-        analysed = [
-            _analyse(s, parties, heading=heading, mentions=m, section=section)
-            for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
-        ]
+        sections = sections_in_force([s.text for s in flat], mentions_of, headings.__getitem__)
+        # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
+        # are read further (four in ten hold none).
+        analysed = {
+            i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section)
+            for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
+        }
         continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
-        replaced = {c.replaces for c in continuations}
-        analysed = [a for i, a in enumerate(analysed) if i not in replaced]
-        analysed += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
-        return analysed + self._table_rows(source, parties)
+        for c in continuations:
+            if c.replaces is not None:
+                analysed.pop(c.replaces, None)
+        kept = list(analysed.values())
+        kept += [_analyse(c.sentence, parties, quote=c.quote) for c in continuations]
+        return kept + self._table_rows(source, parties)
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
