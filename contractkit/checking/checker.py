@@ -10,12 +10,13 @@ import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from contractkit.catalogue import Requirement, UnknownName
-from contractkit.checking.rules.evaluate import AnalysedSentence, judge, to_evidence
+from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
@@ -125,14 +126,15 @@ class Checker:
                 path=source.path, status="error", format=source.format,
                 error=DocumentError("unknown-party", str(exc)),
             )
-        analysed = self._read(source, [s for block in sentences for s in block], parties)
+        analysed = Sentences(self._read(source, [s for block in sentences for s in block], parties))
         options, notes = self._options_for(source)
         requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
             requirement = self.catalogue.requirement(extra)
             if requirement not in requirements:
                 requirements.append(requirement)
-        findings = tuple(self._finding(req, analysed, parties, source, options) for req in requirements)
+        suggest = _Suggestions(self.standard, parties, options) if self.settings.suggestions else None
+        findings = tuple(self._finding(req, analysed, parties, source, suggest) for req in requirements)
         report = DocumentReport(
             path=source.path,
             # Never a false pass: with no pair, nothing was judged.
@@ -149,7 +151,7 @@ class Checker:
             from contractkit.playbooks.checking import positions_of
 
             def judge_extra(req: Requirement) -> Finding:
-                return self._finding(req, analysed, parties, source, options, suggest=False)
+                return self._finding(req, analysed, parties, source, None)
 
             report = replace(report, positions=positions_of(self.settings.playbook, source, report, self.standard,
                                                             judge_extra))
@@ -162,21 +164,31 @@ class Checker:
         headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
         # 出现上述情况时，乙方应及时修复: read with the faults or breaches it points at.
         flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
-        mentions = [tuple(find_mentions(s.text, parties.aliases, parties.pattern)) for s in flat]
+        known: dict[int, tuple[Mention, ...]] = {}
+
+        def mentions_of(i: int) -> tuple[Mention, ...]:
+            if i not in known:
+                known[i] = tuple(find_mentions(flat[i].text, parties.aliases, parties.pattern))
+            return known[i]
+
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
-        sections = sections_in_force([(s.text, m) for s, m in zip(flat, mentions, strict=True)], headings.__getitem__)
-        analysed = [
-            _analyse(s, parties, heading=heading, mentions=m, section=section)
-            for s, m, heading, section in zip(flat, mentions, headings, sections, strict=True)
-        ]
+        sections = sections_in_force([s.text for s in flat], mentions_of, headings.__getitem__)
+        # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
+        # are read further (four in ten hold none).
+        analysed = {
+            i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section)
+            for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
+        }
         continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
         # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item read with its lead-in.
         continuations += list_items(flat, texts, headings,
                                     lambda text: find_mentions(text, parties.aliases, parties.pattern))
-        replaced = {c.replaces for c in continuations}
-        analysed = [a for i, a in enumerate(analysed) if i not in replaced]
-        analysed += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
-        return analysed + self._table_rows(source, parties)
+        for c in continuations:
+            if c.replaces is not None:
+                analysed.pop(c.replaces, None)
+        kept = list(analysed.values())
+        kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
+        return kept + self._table_rows(source, parties)
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
@@ -215,11 +227,10 @@ class Checker:
     def _finding(
         self,
         req: Requirement,
-        analysed: list[AnalysedSentence],
+        analysed: Sentences,
         parties: PartyAnalysis,
         source: SourceDocument,
-        options: AbstractSet[str],
-        suggest: bool = True,
+        suggest: _Suggestions | None,
     ) -> Finding:
         actor_kind = req.detect.actor
         actor_parties = self._parties_of_kind(parties, actor_kind) if actor_kind else set()
@@ -237,8 +248,8 @@ class Checker:
             reason = reason.replace("该句", judgement.evidence[0][0].passage, 1)
         explanation = self._explain(req, status, reason, judgement.evidence)
         suggestion = None
-        if status is not Status.SATISFIED and self.settings.suggestions and suggest:
-            suggestion = self._suggest(req, parties, options)
+        if status is not Status.SATISFIED and suggest is not None:
+            suggestion = suggest(req)
         return Finding(
             requirement=req.id,
             clause=req.clause,
@@ -297,22 +308,35 @@ class Checker:
         )
         return f"（要素：{'、'.join(found)}）" if found else ""
 
-    def _suggest(self, req: Requirement, parties: PartyAnalysis, options: AbstractSet[str]) -> str | None:
-        from contractkit.generation.render import render_requirement
 
-        pair_ids = [p for p in req.pairs if p in parties.pairs] or list(req.pairs[:1])
-        pairs = [self.catalogue.pair(p) for p in pair_ids]
-        labels: dict[str, str] = {}
-        values: dict[str, str] = {}
+class _Suggestions:
+    """The clauses suggested for one document's unmet requirements, rendered by the generator's own
+    templates with the contract's party labels and names (resolved into parameters once per document)."""
+
+    def __init__(self, standard: Standard, parties: PartyAnalysis, options: AbstractSet[str]):
+        self.standard, self.parties, self.options = standard, parties, options
+        catalogue = standard.catalogue
+        self.labels: dict[str, str] = {}
+        self.names: dict[str, str] = {}
         for party in parties.parties:
             for role in party.roles:
-                kind = self.catalogue.role(role).kind
-                labels.setdefault(kind, party.label)
+                kind = catalogue.role(role).kind
+                self.labels.setdefault(kind, party.label)
                 if party.name:
-                    values.setdefault(f"{kind}_name", party.name)
+                    self.names.setdefault(f"{kind}_name", party.name)
+
+    @cached_property
+    def values(self) -> dict[str, Any]:
         parameters = self.standard.parameters
-        resolved = parameters.resolve(_usable(values, parameters))
-        item = render_requirement(req, pairs, resolved, labels, options, self.standard)
+        return parameters.resolve(_usable(self.names, parameters))
+
+    def __call__(self, req: Requirement) -> str:
+        from contractkit.generation.render import render_requirement
+
+        catalogue = self.standard.catalogue
+        pair_ids = [p for p in req.pairs if p in self.parties.pairs] or list(req.pairs[:1])
+        pairs = [catalogue.pair(p) for p in pair_ids]
+        item = render_requirement(req, pairs, self.values, self.labels, self.options, self.standard)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
 

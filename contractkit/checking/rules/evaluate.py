@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
-from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Verdict
+from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Verdict
 from contractkit.checking.rules.registry import Pipeline, pipeline_for
 from contractkit.results.model import Evidence, Status
 
@@ -43,7 +43,7 @@ def is_carve_out(text: str) -> bool:
     return bool(CARVE_OUT.search(text)) and not BLANKET.search(text)
 
 
-__all__ = ["AnalysedSentence", "Judgement", "judge", "judge_detection", "to_evidence"]
+__all__ = ["AnalysedSentence", "Judgement", "Sentences", "judge", "judge_detection", "to_evidence"]
 
 MAX_EVIDENCE = 3
 # Which verdicts decide the requirement when sentences disagree, strongest first.
@@ -52,19 +52,21 @@ PRECEDENCE = (Status.CONTRARY, Status.SATISFIED, Status.PARTIAL)
 
 def judge(
     requirement: Requirement,
-    sentences: list[AnalysedSentence],
+    sentences: Sentences | Sequence[AnalysedSentence],
     actor_parties: set[str],
     actor_label: str,
     concept_labels: dict[str, str],
     party_labels: dict[str, str],
     mentioned_parties: set[str] | None = None,
 ) -> Judgement:
+    """``sentences``: a document's, best indexed once for all its requirements (``Sentences``)."""
     parties = ContractParties(actor_parties, actor_label, concept_labels, party_labels, mentioned_parties)
-    return judge_detection(requirement.detect, sentences, parties)
+    indexed = sentences if isinstance(sentences, Sentences) else Sentences(sentences)
+    return judge_detection(requirement.detect, indexed, parties)
 
 
 def judge_detection(
-    detect: Detection, sentences: list[AnalysedSentence], parties: ContractParties, only: Status | None = None
+    detect: Detection, sentences: Sentences, parties: ContractParties, only: Status | None = None
 ) -> Judgement:
     """The requirement's status, from the sentence verdicts in order of precedence; ``only``: the
     sentences with that verdict, whatever else the contract says (missing when there are none)."""
@@ -72,11 +74,9 @@ def judge_detection(
     found: dict[Status, list[tuple[AnalysedSentence, Verdict]]] = {
         status: [] for status in (*PRECEDENCE, Status.MISSING)
     }
-    for analysed in sentences:
-        # A heading names a topic and says nothing of it; a sentence with none of the checks'
-        # concepts can meet none of them (most sentences are such): skip both cheaply.
-        if analysed.heading or pipeline.concepts.isdisjoint(analysed.sentence.labels):
-            continue
+    # A sentence with none of the checks' concepts can meet none of them (most sentences are such),
+    # and a heading says nothing: only the others are judged.
+    for analysed in sentences.holding_any(pipeline.concepts):
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))

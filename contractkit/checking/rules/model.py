@@ -6,7 +6,7 @@ verdicts of all sentences into one ``Judgement`` of the requirement.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -43,12 +43,39 @@ class AnalysedSentence:
 
     def has_each(self, groups: ConceptGroups) -> bool:
         """At least one concept of every group occurs in the sentence."""
-        return all(any(self.sentence.has(c) for c in group) for group in groups)
+        labels = self.sentence.labels  # asked of most sentences by most checks: a set test per group
+        for group in groups:
+            if labels.isdisjoint(group):
+                return False
+        return True
 
     def spans_of(self, groups: ConceptGroups) -> Spans:
         """Where the groups' concepts occur: the evidence a reader sees highlighted."""
         wanted = {c for group in groups for c in group}
         return tuple(sorted(set(self.sentence.spans_of(wanted))))
+
+
+class Sentences:
+    """A document's analysed sentences, indexed by the concepts they hold: a requirement's checks look
+    only at the sentences holding one of their concepts (most sentences hold none), found here once per
+    document instead of by a pass over every sentence per requirement. Headings are left out of the index:
+    a heading names a topic and says nothing of it."""
+
+    def __init__(self, sentences: Sequence[AnalysedSentence]):
+        self.all = sentences
+        self._by_concept: dict[str, list[int]] = {}
+        for position, analysed in enumerate(sentences):
+            if not analysed.heading:
+                for label in analysed.sentence.labels:
+                    self._by_concept.setdefault(label, []).append(position)
+
+    def holding_any(self, concepts: Iterable[str]) -> list[AnalysedSentence]:
+        """The sentences (headings aside) that hold one of these concepts, in document order."""
+        by_concept = self._by_concept
+        positions: set[int] = set()
+        for concept in concepts:
+            positions.update(by_concept.get(concept, ()))
+        return [self.all[position] for position in sorted(positions)]
 
 
 @dataclass(frozen=True)

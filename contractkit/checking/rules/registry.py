@@ -29,7 +29,7 @@ from pydantic_core import ErrorDetails
 # and the checker's language modules and result objects when they judge.
 if TYPE_CHECKING:
     from contractkit.catalogue.model import Detection
-    from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Spans, Verdict
+    from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Spans, Verdict
 
 Labeller = Callable[[str], str]  # concept id -> the words a reader knows it by
 
@@ -93,7 +93,7 @@ class SentenceCheck(Check):
 
 
 class FallbackCheck(Check):
-    def fallback(self, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement | None:
+    def fallback(self, sentences: Sentences, parties: ContractParties) -> Judgement | None:
         raise NotImplementedError
 
 

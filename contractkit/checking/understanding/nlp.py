@@ -29,21 +29,23 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from contractkit.checking.understanding.lexicons import Lexicons, default_lexicons
 
 if TYPE_CHECKING:
     from contractkit.checking.understanding.segmentation import WordRule
-    from contractkit.checking.understanding.terms import Keep, Term, TermFinder
+    from contractkit.checking.understanding.terms import Joined, Keep, Term, TermFinder
 
-# Sentence ends; a tab separates table cells (Markdown tables are read as tab-separated cells).
-SENTENCE_END = re.compile(r"[。！？；!?;]+|[\n\t]+")
+# A sentence: what lies between two sentence ends (。！？； or a line break; a tab separates table
+# cells: Markdown tables are read as tab-separated cells), and the marks that end it; trimmed.
+SENTENCE = re.compile(r"([^。！？；!?;\n\t]+)([。！？；!?;]*)")
 ENGINES = ("nlp", "terms")  # the first is the default
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A term found in a sentence (a tuple: a contract has thousands, and a tuple is made fastest)."""
+
     label: str
     start: int  # offsets within the sentence text
     end: int
@@ -78,23 +80,15 @@ class NlpEngine(Protocol):
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: ends at 。！？； and line breaks; the mark stays with its sentence."""
-    spans, start = [], 0
-    for mark in SENTENCE_END.finditer(text):
-        end = mark.end()
-        if text[start:mark.start()].strip():
-            spans.append((start, end if mark.group().strip() else mark.start()))
-        start = end
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return [_trim(text, s, e) for s, e in spans]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    spans = []
+    for found in SENTENCE.finditer(text):
+        body = found.group(1)
+        stripped = body.strip()
+        if stripped:
+            start = found.start() + len(body) - len(body.lstrip())
+            end = found.end() if found.group(2) else found.end(1) - (len(body) - len(body.rstrip()))
+            spans.append((start, end))
+    return spans
 
 
 class TermEngine:
@@ -123,10 +117,11 @@ class TermEngine:
         self.analyse(["预热"])
 
     def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]:
-        keep = self.keep
-        concepts = self.concept_finder.find(texts, keep)
-        modals = self.modal_finder.find(texts, keep)
-        return [block_sentences(i, text, concepts[i], modals[i]) for i, text in enumerate(texts)]
+        from contractkit.checking.understanding.terms import Joined
+
+        joined, keep = Joined(texts), self.keep
+        return document_sentences(joined, self.concept_finder.terms(joined, keep),
+                                  self.modal_finder.terms(joined, keep))
 
     @property
     def keep(self) -> Keep | None:
@@ -163,15 +158,20 @@ def make_engine(kind: str = ENGINES[0], lexicons: Lexicons | None = None) -> Ter
     raise ValueError(f"unknown engine {kind!r}: choose one of {', '.join(ENGINES)}")
 
 
-def block_sentences(block: int, text: str, concept_terms: Sequence[Term], modal_terms: Sequence[Term]
-                    ) -> list[Sentence]:
-    """A block's sentences, each with the terms it wholly holds (offsets made relative)."""
+def document_sentences(joined: Joined, concept_terms: Sequence[Term], modal_terms: Sequence[Term]
+                       ) -> list[list[Sentence]]:
+    """Each paragraph's sentences, each with the terms it wholly holds (offsets made relative). The
+    sentences are cut in one pass over the joined paragraphs: the line breaks joining them end sentences,
+    so each sentence lies within one paragraph, as if each were cut on its own."""
+    text, starts = joined.text, joined.starts
     bounds = [(start, end) for start, end in split_sentences(text) if start < end]
     concepts, modals = _by_sentence(bounds, concept_terms), _by_sentence(bounds, modal_terms)
-    return [
-        Sentence(block, start, end, text[start:end], tuple(concepts[i]), tuple(modals[i]))
-        for i, (start, end) in enumerate(bounds)
-    ]
+    found: list[list[Sentence]] = [[] for _ in starts]
+    for (start, end), held, said in zip(bounds, concepts, modals, strict=True):
+        block = bisect_right(starts, start) - 1
+        offset = starts[block]
+        found[block].append(Sentence(block, start - offset, end - offset, text[start:end], tuple(held), tuple(said)))
+    return found
 
 
 def _by_sentence(bounds: list[tuple[int, int]], spans: Sequence[Term]) -> list[list[Match]]:

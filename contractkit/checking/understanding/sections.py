@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, Mention, Statement
 
@@ -31,9 +32,9 @@ class Section:
     kind: str  # "duty", or "right" under a heading of rights only
 
 
-def section_of(text: str, mentions: Sequence[Mention]) -> Section | None | bool:
+def section_of(text: str, mentions: Callable[[], Sequence[Mention]]) -> Section | None | bool:
     """What a heading line starts: a party's section, or (False) a section of no party; True: not a
-    heading, the section goes on."""
+    heading, the section goes on. ``mentions()``: the line's party mentions."""
     text = text.strip()
     if not _HEADING_LIKE.match(text):
         return True
@@ -42,7 +43,7 @@ def section_of(text: str, mentions: Sequence[Mention]) -> Section | None | bool:
         return False
     # The words before 的权利 are the party's name and nothing else ("乙方承担安全责任" is a sentence).
     named = {
-        m.party for m in mentions
+        m.party for m in mentions()
         if (m.start, m.end) == match.span("who") and m.party not in (BOTH_PARTIES, OUTSIDER)
     }
     if len(named) != 1:
@@ -52,14 +53,15 @@ def section_of(text: str, mentions: Sequence[Mention]) -> Section | None | bool:
 
 
 def sections_in_force(
-    items: Sequence[tuple[str, tuple[Mention, ...]]], is_heading: Callable[[int], bool]
+    texts: Sequence[str], mentions: Callable[[int], Sequence[Mention]], is_heading: Callable[[int], bool]
 ) -> list[Section | None]:
-    """The section each sentence (text, mentions) stands in; ``is_heading(i)``: the reader marked
-    sentence i a heading. A heading line itself stands in none."""
+    """The section each sentence stands in; ``mentions(i)``: the party mentions of sentence i (asked of
+    heading lines only); ``is_heading(i)``: the reader marked sentence i a heading. A heading line itself
+    stands in none."""
     current: Section | None = None
     result: list[Section | None] = []
-    for i, (text, mentions) in enumerate(items):
-        started = section_of(text, mentions)
+    for i, text in enumerate(texts):
+        started = section_of(text, partial(mentions, i))
         if started is not True or is_heading(i):
             current = started if isinstance(started, Section) else None
             result.append(None)

@@ -49,6 +49,25 @@ class _Candidates:
     ends: list[list[int]]
 
 
+class Joined:
+    """A document's paragraphs joined by line breaks (no term holds one), and where each one starts:
+    the term finders and the sentence splitter each make one pass over the whole document."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.texts = texts
+        self.text = "\n".join(texts)
+        self.starts: list[int] = []
+        position = 0
+        for text in texts:
+            self.starts.append(position)
+            position += len(text) + 1
+        self.ends = [start + len(text) for start, text in zip(self.starts, texts, strict=True)]
+
+    def block_of(self, position: int) -> int:
+        """The paragraph in which a position (not on a joining line break) lies."""
+        return bisect_right(self.starts, position) - 1
+
+
 @dataclass(frozen=True)
 class _Regex:
     pattern: re.Pattern
@@ -91,43 +110,44 @@ class TermFinder:
 
     def find(self, texts: Sequence[str], keep: Keep | None = None) -> list[list[Term]]:
         """The terms of each text, by label (in lexicon order), then by position."""
-        starts, position = [], 0
-        for text in texts:
-            starts.append(position)
-            position += len(text) + 1
-        ends = [start + len(text) for start, text in zip(starts, texts, strict=True)]
-        joined = "\n".join(texts)
-        test = keep(joined) if keep else None
-        occurrences, hits = self._scan(joined)
+        joined = Joined(texts)
+        found: list[list[Term]] = [[] for _ in texts]
+        for label, start, end in self.terms(joined, keep):
+            block = joined.block_of(start)
+            offset = joined.starts[block]
+            found[block].append((label, start - offset, end - offset))
+        return found
+
+    def terms(self, joined: Joined, keep: Keep | None = None) -> list[Term]:
+        """The terms of all the texts, by label (in lexicon order), then by position; offsets are within
+        the joined text (a term lies within one paragraph)."""
+        starts, ends, text = joined.starts, joined.ends, joined.text
+        test = keep(text) if keep else None
+        occurrences, hits = self._scan(text)
 
         def blocks_of(regex: int) -> list[int]:
             """The paragraphs where the regex may match: those holding one of its factors."""
             if self._regexes[regex].factors is None:
-                return list(range(len(texts)))
+                return list(range(len(starts)))
             return sorted({bisect_right(starts, at) - 1 for at in hits[regex]})
 
-        found: list[list[Term]] = [[] for _ in texts]
+        found: list[Term] = []
         for i, label in enumerate(self.labels):
             pattern = self._patterns.get(label)
             search = None
             if pattern is not None:
                 ranges = [(starts[b], ends[b]) for b in blocks_of(pattern)]
-                search = _Search(self._regexes[pattern].pattern, joined, ranges)
-            matches = _select(joined, occurrences[i], search, test)
-            if not matches:
-                continue
-            per_block: dict[int, list[Span]] = {}
-            for start, end in matches:
-                per_block.setdefault(bisect_right(starts, start) - 1, []).append((start, end))
+                search = _Search(self._regexes[pattern].pattern, text, ranges)
+            matches = _select(text, occurrences[i], search, test)
             stop = self._stops.get(label)
-            may_stop = set(blocks_of(stop)) if stop is not None else set()
-            for block, spans in per_block.items():
-                offset = starts[block]
-                if block in may_stop and stop is not None:
-                    stopper = self._regexes[stop].pattern
-                    blocked = [m.span() for m in stopper.finditer(joined, offset, ends[block])]
-                    spans = [(s, e) for s, e in spans if not any(bs <= s and e <= be for bs, be in blocked)]
-                found[block].extend((label, s - offset, e - offset) for s, e in spans)
+            if matches and stop is not None:
+                # Stop phrases, run in the paragraphs that hold both a match and one of their factors.
+                may_stop = set(blocks_of(stop)) & {bisect_right(starts, start) - 1 for start, _ in matches}
+                stopper = self._regexes[stop].pattern
+                blocked = [m.span() for b in sorted(may_stop) for m in stopper.finditer(text, starts[b], ends[b])]
+                if blocked:
+                    matches = [(s, e) for s, e in matches if not any(bs <= s and e <= be for bs, be in blocked)]
+            found.extend((label, s, e) for s, e in matches)
         return found
 
     def _scan(self, text: str) -> tuple[list[_Candidates], list[list[int]]]:

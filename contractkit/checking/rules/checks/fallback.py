@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contractkit.catalogue.model import Detection
-from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement
+from contractkit.checking.rules.model import ContractParties, Judgement, Sentences
 from contractkit.checking.rules.registry import FallbackCheck, Labeller, detection_problems, pipeline_for, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh
 
@@ -28,7 +28,7 @@ class WeakerFallback(FallbackCheck):
     def concepts(self) -> set[str]:
         return set(pipeline_for(self.params).concepts)
 
-    def fallback(self, sentences: list[AnalysedSentence], parties: ContractParties) -> Judgement | None:
+    def fallback(self, sentences: Sentences, parties: ContractParties) -> Judgement | None:
         from contractkit.checking.rules.evaluate import judge_detection
         from contractkit.results.model import Status
 
