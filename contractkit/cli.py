@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from contractkit import __version__
+from contractkit.checking import CONTEXT_READERS
 from contractkit.organisation import DEFAULT_ROLE
 
 if TYPE_CHECKING:
@@ -599,8 +600,10 @@ def playbook_explain(file, fmt):
 @click.option("--engine", "engine_kind", type=click.Choice(["nlp", "terms"]), default="nlp", show_default=True,
               help="The language engine: nlp drops lexicon terms that are not words of the text (by jieba's "
                    "segmentation); terms keeps every term the lexicons find (to measure what tokens change).")
+@click.option("--without", "without", multiple=True, type=click.Choice(CONTEXT_READERS),
+              help="Leave out a way of reading sentences in context (repeatable), to measure what it changes.")
 @_fail_cleanly
-def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind):
+def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind, without):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
@@ -613,11 +616,11 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind)
     engine = make_engine(engine_kind)
     results = []
     if samples_dir:
-        results.append(run(str(samples_dir), load_samples(samples_dir), engine=engine, as_provider=as_provider))
+        results.append(run(str(samples_dir), load_samples(samples_dir), engine=engine, as_provider=as_provider,
+                           without=frozenset(without)))
     if labelled_dir:
-        results.append(
-            run(str(labelled_dir), load_labelled_corpus(labelled_dir), engine=engine, as_provider=as_provider)
-        )
+        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir), engine=engine,
+                           as_provider=as_provider, without=frozenset(without)))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return

@@ -14,6 +14,7 @@ import yaml
 
 from contractkit import resources
 from contractkit.catalogue import CatalogueError, load_catalogue
+from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.examples import example_files, read_examples
 from contractkit.checking.rules.registry import CHECKS, SentenceCheck, known_checks, pipeline_for, register
 from contractkit.results.model import Status
@@ -183,3 +184,28 @@ def test_explanations_name_the_elements_and_the_near_miss():
     assert "（要素：漏洞、修复" in satisfied
     near_miss = explain("甲方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
     assert near_miss.startswith("合同中未找到对应约定") and "相近约定：该句将其约定为甲方的义务" in near_miss
+
+
+@pytest.mark.parametrize("reader", [r for r in CONTEXT_READERS if r != "tables"])  # tables: test_tables.py
+def test_each_context_reader_changes_some_verdict(reader):
+    """An ablation over the examples: leaving out a way of reading sentences in context must turn
+    some case wrong, or that reader does no work and should go (see contractkit evaluate --without)."""
+    from contractkit.checking.checker import Checker, CheckSettings
+
+    turned = []
+    for requirement, case, roles, options in (p.values for p in _cases()):
+        if case.known_gap:
+            continue
+        settings = CheckSettings(roles=roles, options=frozenset(options), suggestions=False, without={reader})
+        report = Checker(settings, engine=_engine()).check_document(source_from_text(case.text))
+        finding = next(f for f in report.findings if f.requirement == requirement)
+        if finding.status.value != case.expect:
+            turned.append(f"{requirement}::{case.name}")
+    assert turned, f"leaving out {reader!r} changes no verdict"
+
+
+def test_an_unknown_context_reader_is_refused_by_name():
+    from contractkit.checking.checker import CheckSettings
+
+    with pytest.raises(ValueError, match="unknown context reader 'anaphora': choose from references"):
+        CheckSettings(without={"anaphora"})

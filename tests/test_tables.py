@@ -91,3 +91,13 @@ def test_header_below_a_title_row_and_party_duty_columns():
     rows = row_sentences(blocks, words, lambda text: text in ("采购人", "供应商"))
     assert [r.text for r in rows] == ["供应商负责日志审计，采购人负责定期审阅审计报告。"]
     assert rows[0].anchor.text == "日志审计"
+
+
+def test_without_the_table_reader_the_row_is_not_read(tmp_path):
+    """The ablation of the table reader (contractkit evaluate --without tables): the row's duty is lost."""
+    from contractkit.checking.checker import Checker, CheckSettings
+
+    path = division_table(tmp_path / "协议.docx", [["云平台安全漏洞修复", "乙方", "发现后24小时内", "确认修复结果"]])
+    settings = CheckSettings(roles=dict(ROLES), without={"tables"})
+    finding = {f.requirement: f for f in Checker(settings).check_path(path).findings}["65b-vulnerability-remediation"]
+    assert finding.status.value == "missing"

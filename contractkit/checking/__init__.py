@@ -3,3 +3,13 @@ run per file, in a pool of workers, over a batch; and its measurement (evaluatio
 
 Named ``checking`` rather than ``check``: ``contractkit.check`` is the public function.
 """
+
+# How the checker reads a sentence in context (Checker._read). Each can be left out
+# (CheckSettings.without, ``contractkit evaluate --without NAME``) to measure what it changes.
+CONTEXT_READERS = (
+    "references",  # 出现上述情况时…: the situations a sentence points at (understanding/references.py)
+    "sections",  # items under 乙方的权利和义务 are 乙方's (understanding/sections.py)
+    "continuations",  # 乙方应予配合 with the sentence before it (understanding/continuation.py)
+    "lists",  # list items with their lead-in (understanding/lists.py)
+    "tables",  # division-of-work table rows as sentences (understanding/tables.py)
+)

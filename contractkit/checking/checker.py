@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from contractkit.catalogue import Requirement, UnknownName
+from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
 from contractkit.checking.understanding.continuation import continued
 from contractkit.checking.understanding.lists import list_items
@@ -60,11 +61,17 @@ class CheckSettings:
     organisation: Organisation | None = None
     # The firm's positions to judge beside the standard's requirements (contractkit.playbooks).
     playbook: Playbook | None = None
+    # Context readers to leave out (contractkit.checking.CONTEXT_READERS), to measure what each changes.
+    without: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         frozen = {label: tuple(roles) for label, roles in self.roles.items()}
         object.__setattr__(self, "roles", MappingProxyType(frozen))
         object.__setattr__(self, "options", frozenset(self.options))
+        object.__setattr__(self, "without", frozenset(self.without))
+        unknown = self.without - set(CONTEXT_READERS)
+        if unknown:
+            raise ValueError(f"unknown context reader {sorted(unknown)[0]!r}: choose from {', '.join(CONTEXT_READERS)}")
 
     def __reduce__(self) -> tuple[type[CheckSettings], tuple[object, ...]]:
         """Picklable (a mapping proxy is not): rebuilt from its fields, ``roles`` as a plain dict, so that
@@ -162,8 +169,9 @@ class Checker:
         context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
         texts = [block.text for block in source.blocks]
         headings = [source.blocks[s.block].heading or is_heading(s.text) for s in flat]
-        # 出现上述情况时，乙方应及时修复: read with the faults or breaches it points at.
-        flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
+        use = set(CONTEXT_READERS) - self.settings.without
+        if "references" in use:  # 出现上述情况时，乙方应及时修复: read with what it points at.
+            flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
         known: dict[int, tuple[Mention, ...]] = {}
 
         def mentions_of(i: int) -> tuple[Mention, ...]:
@@ -172,23 +180,28 @@ class Checker:
             return known[i]
 
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
-        sections = sections_in_force([s.text for s in flat], mentions_of, headings.__getitem__)
+        sections = (
+            sections_in_force([s.text for s in flat], mentions_of, headings.__getitem__)
+            if "sections" in use else [None] * len(flat)
+        )
         # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
         # are read further (four in ten hold none).
         analysed = {
             i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section)
             for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
         }
-        continuations = continued(flat, texts, self.standard.continuing_concepts, is_deferred)
-        # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item read with its lead-in.
-        continuations += list_items(flat, texts, headings,
-                                    lambda text: find_mentions(text, parties.aliases, parties.pattern))
+        continuations = []
+        if "continuations" in use:
+            continuations += continued(flat, texts, self.standard.continuing_concepts, is_deferred)
+        if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
+            continuations += list_items(flat, texts, headings,
+                                        lambda text: find_mentions(text, parties.aliases, parties.pattern))
         for c in continuations:
             if c.replaces is not None:
                 analysed.pop(c.replaces, None)
         kept = list(analysed.values())
         kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
-        return kept + self._table_rows(source, parties)
+        return kept + (self._table_rows(source, parties) if "tables" in use else [])
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted

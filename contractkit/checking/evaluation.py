@@ -280,10 +280,11 @@ class EvaluationResult:
         }
 
 
-def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provider: bool = False
-             ) -> EvaluationResult:
+def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provider: bool = False,
+             without: frozenset[str] = frozenset()) -> EvaluationResult:
     """Judge items with the labelled roles given; measure roles with none given and, with
-    ``as_provider``, with the provider's organisation name from the labels given as ``--as``."""
+    ``as_provider``, with the provider's organisation name from the labels given as ``--as``;
+    ``without``: context readers left out (an ablation, see contractkit.checking.CONTEXT_READERS)."""
     from contractkit.checking.checker import Checker, CheckSettings
     from contractkit.checking.understanding.nlp import make_engine
     from contractkit.organisation import Organisation
@@ -309,6 +310,7 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
             options=frozenset(contract.options),
             suggestions=False,
             extra_requirements=extra,
+            without=without,
         )
         report = Checker(settings, engine=engine).check_path(contract.path)
         if report.status != "ok":
