@@ -37,8 +37,11 @@ class Contrary(SentenceCheck):
         return {c for group in self.params.groups for c in group}
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act; it provides nothing.
+        # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act, and so does the
+        # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
+            return None
+        if _sanctioned(analysed, self.params.groups[-1:]):
             return None
         verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
         return replace(verdict, yields=self.params.yields)
