@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
-from contractkit.checking.understanding.continuation import continued
+from contractkit.checking.understanding.continuation import continued, paired
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
@@ -27,6 +27,7 @@ from contractkit.checking.understanding.sections import Section, in_section, sec
 from contractkit.checking.understanding.statements import (
     Mention,
     Statement,
+    answering_party,
     find_mentions,
     is_deferred,
     is_heading,
@@ -193,6 +194,7 @@ class Checker:
         continuations = []
         if "continuations" in use:
             continuations += continued(flat, texts, self.standard.continuing_concepts, is_deferred)
+            continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i)))
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings,
                                         lambda text: find_mentions(text, parties.aliases, parties.pattern))

@@ -65,3 +65,26 @@ def continued(
 
 def shifted(matches: tuple[Match, ...], by: int) -> tuple[Match, ...]:
     return tuple(Match(m.label, m.start + by, m.end + by) for m in matches)
+
+
+def paired(
+    sentences: Sequence[Sentence], block_texts: Sequence[str], answering: Callable[[int], str | None]
+) -> list[Continuation]:
+    """"我们负责基础设施的安全；您负责应用和数据的安全": two clauses of one paragraph in which two
+    parties each answer for their own part (``answering``: the party opening sentence i with
+    负责/承担, or None) are read as one sentence, where the division is."""
+    found: list[Continuation] = []
+    for index, (before, this) in enumerate(pairwise(sentences)):
+        if before.block != this.block:
+            continue
+        first, second = answering(index), answering(index + 1)
+        if first is None or second is None or first == second:
+            continue
+        text = block_texts[this.block][before.start:this.end]
+        shift = this.start - before.start
+        combined = Sentence(
+            this.block, before.start, this.end, text,
+            before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
+        )
+        found.append(Continuation(combined, None, None))
+    return found

@@ -8,12 +8,12 @@ party keeps the previous clause's subject (…，并接受甲方的监督).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from contractkit.checking.understanding.nlp import Sentence
 
-CLAUSE_BREAK = re.compile(r"[，,：:]")
+CLAUSE_BREAK = re.compile(r"[，,：:；;]")  # ；joins the clauses of a sentence read together with the one before
 # Modal kinds that state something about an actor, strongest first when they overlap.
 MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
 BOTH_PARTIES = "*"  # the key of 双方/各方: a statement by both binds each party
@@ -80,6 +80,21 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
                 if demand.end() <= m.start <= demand.end() + 1 and m.party != statement.actor:
                     return m.party
     return statement.actor
+
+
+# "我们负责…", "2.2 您应负责…": a party opening its sentence by answering for something.
+_ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
+_NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
+
+
+def answering_party(text: str, mentions: Sequence[Mention]) -> str | None:
+    """The party that opens the sentence answering for its part (负责/承担), or None."""
+    for m in mentions:
+        if text[:m.start].strip(_NUMBERING):
+            return None
+        if _ANSWERS.match(text, m.end):
+            return m.party
+    return None
 
 
 def is_deferred(text: str) -> bool:

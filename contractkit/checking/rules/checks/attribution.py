@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -303,6 +303,8 @@ def _opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
 class DividesParams(Frozen):
     # What the parts must be about (each group at least once in the sentence), e.g. [[security_topic]].
     groups: ConceptGroups = Field(min_length=1)
+    # partial: the division is only part of what the requirement asks (各自的安全责任, without standards).
+    status: Literal["satisfied", "partial"] = "satisfied"
 
 
 @register("divides")
@@ -322,6 +324,8 @@ class Divides(SentenceCheck):
 
         if not analysed.has_each(self.params.groups) or analysed.hypothetical:
             return None
+        if self.params.status == "partial" and analysed.has_each(self.detect.all_of):
+            return None  # every element is there: the other checks judge the clause as a whole
         text = analysed.sentence.text
         holders = dict.fromkeys(
             s.actor for s in analysed.statements
@@ -331,7 +335,13 @@ class Divides(SentenceCheck):
         if len(holders) < 2:
             return None
         names = "和".join(parties.party_labels.get(h, h) for h in holders if h)
-        return self.verdict("satisfied", f"该句分别约定了{names}各自负责的工作", analysed.spans_of(self.params.groups))
+        reason = f"该句分别约定了{names}各自负责的工作"
+        if self.params.status == "partial":
+            missing = ["或".join(parties.concept_labels.get(c, c) for c in group)
+                       for group in self.detect.all_of[1:] if not analysed.has_each((group,))]
+            reason += f"，但未约定“{'”“'.join(missing)}”"
+        return self.verdict(self.params.status, reason, analysed.spans_of(self.params.groups))
 
     def describe(self, label: Labeller) -> str:
-        return f"同一句中有{groups_zh(self.params.groups, label)}，且两方各自承担其中一部分：满足"
+        verdict = "满足" if self.params.status == "satisfied" else "部分满足（要求的其他要素未约定）"
+        return f"同一句中有{groups_zh(self.params.groups, label)}，且两方各自承担其中一部分：{verdict}"
