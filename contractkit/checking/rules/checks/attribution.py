@@ -91,6 +91,10 @@ class Attribution(_ClauseCheck):
         implied = detect.modality == "right" and _implied_right(analysed, statements, parties, detect.all_of[0])
         if detect.modality == "right":
             statements = _governing(analysed, statements, detect.all_of[0])
+        elif detect.modality == "duty" and len(detect.all_of) > 1 and any(s.kind in opposes for s in statements):
+            # 乙方无需…修复，但应…告知: waiver and duty split; the duty holds only what its scope holds.
+            governing = _governing(analysed, statements, detect.all_of[1])
+            statements = tuple(s for s in statements if s.kind in opposes or s in governing)
         spans = analysed.spans_of(detect.all_of)
         kind = kind_zh(detect.modality)
         if detect.actor is None:
