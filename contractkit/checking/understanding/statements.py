@@ -188,6 +188,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no
             # modal word earlier in the sentence already governs it (乙方不得…提供… is no duty).
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
+            if not before and clause_start > 0:
+                # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on.
+                before = [m for m in mentions if m.start <= 1 and not is_object(sentence.text, m)]
             if before and not explicit and not conditional:
                 subject = before[-1].party
                 result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
