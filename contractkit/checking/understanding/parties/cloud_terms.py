@@ -86,8 +86,13 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
             return lexicon.addressee, addressed + uses
     counts = {label: text.count(label) for label in lexicon.customer_labels}
     label = max(counts, key=counts.__getitem__)
-    with_words = "|".join(map(re.escape, lexicon.with_words))
-    if re.search(rf"(?:{with_words}){re.escape(label)}(?:之间|签订|订立|就)", text):
+    with_words, said = "|".join(map(re.escape, lexicon.with_words)), re.escape(label)
+    # …与用户之间, 本协议是用户与本平台之间…, 由X与使用…服务的用户（以下简称“用户”）共同订立.
+    if (
+        re.search(rf"(?:{with_words}){said}(?:之间|签订|订立|就)", text)
+        or re.search(rf"{said}(?:{with_words})[^。；\n，,]{{1,24}}?之间", text)
+        or re.search(rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?(?:签订|订立)", text)
+    ):
         return label, counts[label]
     return lexicon.addressee, addressed
 

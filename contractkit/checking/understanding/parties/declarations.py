@@ -334,7 +334,8 @@ def owner_segment(before: str) -> str:
     before = re.sub(r"[（(][^（）()]*?(?:以下|下称|简称|或称|也称|亦称|又称)[^（）()]*[）)]", "。", before)
     before = before.rstrip(" （(，,")
     segment = SEGMENT_BREAK.split(before)[-1].strip()
-    segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请)", segment)[-1]
+    # …分包给X / 远帆协同是由X（以下简称“本平台”）开发和运营: the organisation after the verb.
+    segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请|是由|系由)", segment)[-1]
     segment = ENUMERATOR.sub("", segment)
     segment = LEAD_IN.sub("", segment).strip()
     # 您与X / 甲方与X: the other party of the sentence.
