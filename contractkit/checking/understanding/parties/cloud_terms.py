@@ -91,7 +91,9 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
     if (
         re.search(rf"(?:{with_words}){said}(?:之间|签订|订立|就)", text)
         or re.search(rf"{said}(?:{with_words})[^。；\n，,]{{1,24}}?之间", text)
-        or re.search(rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?(?:签订|订立)", text)
+        or re.search(
+            rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?(?:签订|订立)", text
+        )
     ):
         return label, counts[label]
     return lexicon.addressee, addressed
