@@ -41,7 +41,7 @@ class Contrary(SentenceCheck):
         # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
-        if _sanctioned(analysed, self.params.groups[-1:]):
+        if _in_condition(analysed, self.params.groups[-1:]):
             return None
         verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
         return replace(verdict, yields=self.params.yields)
@@ -124,6 +124,20 @@ class ListedBreach(SentenceCheck):
 
 # "乙方擅自转包的，甲方有权解除合同": the act is the condition (…的，) of a consequence in the same sentence.
 _CONDITION_END = re.compile(r"的[，,]")
+
+
+def _in_condition(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+    """Every occurrence is inside a condition (…拒绝、阻挠甲方监督检查的，每次支付违约金…): what the
+    contract would sanction, not what it provides."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK  # see registry.py: kept light
+
+    text = analysed.sentence.text
+    spans = analysed.spans_of(groups)
+    return bool(spans) and all(
+        (end := _CONDITION_END.search(text, start)) is not None
+        and not CLAUSE_BREAK.search(text, start, end.start())
+        for start, _ in spans
+    )
 
 
 def _sanctioned(analysed: AnalysedSentence, act: ConceptGroups) -> bool:
