@@ -143,7 +143,9 @@ class Attribution(_ClauseCheck):
             first = others[0]
             who = _both_label(parties) if first == BOTH_PARTIES else parties.party_labels.get(first, first)
             return self.verdict("missing", f"该句将其约定为{who}的{kind}，而非{parties.actor_label}的", spans)
-        if any(s.kind in fulfils and s.actor is None for s in statements):
+        # A rule with no party binds whoever does the work (…须经甲方审批后方可实施); a right needs a
+        # holder, and one held by no party of the contract (企业管理员有权…) is nobody's here.
+        if detect.modality != "right" and any(s.kind in fulfils and s.actor is None for s in statements):
             return self.verdict("satisfied", f"该句以一般规则的方式约定{kind}", spans)
         return None  # the words occur, but nobody undertakes anything
 
