@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from contractkit.checking.understanding.nlp import Match, Sentence
+from contractkit.checking.understanding.references import LIST_ITEM
 
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
 
@@ -52,7 +53,8 @@ def continued(
                 before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
             )
             found.append(Continuation(combined, None, index))
-        elif before.block == this.block - 1:
+        elif before.block == this.block - 1 and not LIST_ITEM.match(block_texts[this.block]):
+            # (A numbered item "（三）…另行签订合同" is a clause of its own, not the paragraph before's.)
             shift = len(before.text)
             combined = replace(
                 this, text=before.text + this.text,
