@@ -41,12 +41,8 @@ Span = tuple[int, int]
 Keep = Callable[[str], Callable[[int, int], bool]]  # text -> (start, end) -> is it a match?
 
 
-@dataclass
-class _Candidates:
-    """One entry's literal-term occurrences: each start (ascending) with its ends, longest first."""
-
-    starts: list[int]
-    ends: list[list[int]]
+# One entry's literal-term occurrences, as (start, -end), sorted: by start, at one start longest first.
+_Candidates = list[tuple[int, int]]
 
 
 class Joined:
@@ -146,33 +142,26 @@ class TermFinder:
                 stopper = self._regexes[stop].pattern
                 blocked = [m.span() for b in sorted(may_stop) for m in stopper.finditer(text, starts[b], ends[b])]
                 if blocked:
-                    matches = [(s, e) for s, e in matches if not any(bs <= s and e <= be for bs, be in blocked)]
+                    matches = _unblocked(matches, blocked)
             found.extend((label, s, e) for s, e in matches)
         return found
 
     def _scan(self, text: str) -> tuple[list[_Candidates], list[list[int]]]:
         """Every occurrence of every literal term, per entry; where each regex's factors occur."""
-        spans: list[list[Span]] = [[] for _ in self.labels]
+        spans: list[_Candidates] = [[] for _ in self.labels]
         hits: list[list[int]] = [[] for _ in self._regexes]
         if self._has_keys:
             for last, (length, labels, factor_of) in self._automaton.iter(text):
                 first = last + 1 - length
-                for label in labels:
-                    spans[label].append((first, last + 1))
+                if labels:
+                    span = (first, -1 - last)  # sorts by start, then longest first
+                    for label in labels:
+                        spans[label].append(span)
                 for regex in factor_of:
                     hits[regex].append(first)
-        result = []
         for entry in spans:
-            entry.sort(key=_longest_first)
-            candidates = _Candidates([], [])
-            for start, end in entry:
-                if candidates.starts and candidates.starts[-1] == start:
-                    candidates.ends[-1].append(end)
-                else:
-                    candidates.starts.append(start)
-                    candidates.ends.append([end])
-            result.append(candidates)
-        return result, hits
+            entry.sort()
+        return spans, hits
 
 
 class _Search:
@@ -193,8 +182,17 @@ class _Search:
         return None
 
 
-def _longest_first(span: Span) -> tuple[int, int]:
-    return span[0], -span[1]
+def _unblocked(matches: list[Span], blocked: list[Span]) -> list[Span]:
+    """The matches that lie wholly inside no blocked span. The blocked spans are one ``finditer``'s
+    (in order, none overlapping), so the only one that can hold a match is the last to start at or
+    before it."""
+    starts = [start for start, _ in blocked]
+    kept = []
+    for s, e in matches:
+        i = bisect_right(starts, s) - 1
+        if i < 0 or e > blocked[i][1]:
+            kept.append((s, e))
+    return kept
 
 
 def _select(text: str, terms: _Candidates, search: _Search | None, keep: Callable[[int, int], bool] | None
@@ -202,28 +200,31 @@ def _select(text: str, terms: _Candidates, search: _Search | None, keep: Callabl
     """What the entry's ``finditer`` finds, less what ``keep`` refuses."""
     if search is None and keep is None:  # the common case: terms only, leftmost-longest, no overlaps
         chosen, position = [], 0
-        for start, ends in zip(terms.starts, terms.ends, strict=True):
+        for start, end in terms:
             if start >= position:
-                position = ends[0]
+                position = -end
                 chosen.append((start, position))
         return chosen
-    chosen, position, i, count = [], 0, 0, len(terms.starts)
+    chosen, position, i, count = [], 0, 0, len(terms)
     match = search(0) if search else None
     while True:
-        if i < count and terms.starts[i] < position:
-            i = bisect_left(terms.starts, position, i)
+        if i < count and terms[i][0] < position:
+            i = bisect_left(terms, (position, -len(text) - 1), i)
         if match is not None and match.start() < position:
             match = search(position) if search else None
-        term_at = terms.starts[i] if i < count else len(text) + 1
+        term_at = terms[i][0] if i < count else len(text) + 1
         if match is None and i >= count:
             return chosen
         if match is None or term_at <= match.start():
             # the terms come first in the alternation, longest first
-            end = next((e for e in terms.ends[i] if keep is None or keep(term_at, e)), None)
-            i += 1
-            if end is not None:
-                chosen.append((term_at, end))
-                position = end
+            kept: int | None = None  # the longest term here that ``keep`` takes
+            while i < count and terms[i][0] == term_at:
+                if kept is None and (keep is None or keep(term_at, -terms[i][1])):
+                    kept = -terms[i][1]
+                i += 1
+            if kept is not None:
+                chosen.append((term_at, kept))
+                position = kept
                 continue
             if match is None or match.start() != term_at:
                 continue
