@@ -112,9 +112,20 @@ def paragraphs_holding(pattern: re.Pattern, texts: Sequence[str]) -> Sequence[in
     """The indices, in order, of the texts in which ``pattern`` may match: those holding one of its
     factors (all of them when it has none). Running a pattern over these only finds what running it
     over every text finds; it saves one regular-expression call per text that cannot match."""
-    factors = None if pattern.flags & re.IGNORECASE else required_factors(pattern.pattern)
-    if factors is None:
-        return range(len(texts))
+    return paragraphs_holding_any((pattern,), texts)
+
+
+def paragraphs_holding_any(patterns: Sequence[re.Pattern], texts: Sequence[str]) -> Sequence[int]:
+    """The indices, in order, of the texts in which one of ``patterns`` may match, found in one pass
+    for them all: their factors together, less those that hold another (a text holding 委托乙方 holds
+    乙方), so that factors the patterns share are looked for once."""
+    union: set[str] = set()
+    for pattern in patterns:
+        found = None if pattern.flags & re.IGNORECASE else required_factors(pattern.pattern)
+        if found is None:
+            return range(len(texts))
+        union |= found
+    factors = [f for f in union if not any(other != f and other in f for other in union)]
     joined, starts = _joined(texts)
     position = len(joined) + 1
     holding: set[int] = set()
