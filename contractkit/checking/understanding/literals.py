@@ -37,6 +37,52 @@ def required_factors(pattern: str) -> frozenset[str] | None:
         return None
 
 
+@lru_cache(maxsize=1024)
+def leading_literals(pattern: str) -> frozenset[str] | None:
+    """Non-empty strings one of which every match of ``pattern`` starts with (after zero-width
+    assertions), so that a match can start only where one of them occurs; None when not known."""
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        constants: Any = importlib.import_module("re._constants")
+        parsed = parser.parse(pattern)
+        if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
+            return None
+        found = _leading(constants, list(parsed.data))
+        return found if found is not None and "" not in found and len(found) <= MAX_STRINGS else None
+    except Exception:  # another Python's internals: no prefilter, never a wrong answer
+        return None
+
+
+def _leading(c: Any, items: list) -> frozenset[str] | None:
+    """What every match of a concatenation starts with: the run of literals after the zero-width
+    assertions in front, or what its first group or alternation starts with."""
+    index = 0
+    while index < len(items) and items[index][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        index += 1
+    if index == len(items):
+        return None
+    op, av = items[index]
+    if op is c.LITERAL:
+        run = ""
+        while index < len(items) and items[index][0] is c.LITERAL:
+            run += chr(items[index][1])
+            index += 1
+        return frozenset({run})
+    if op is c.IN:
+        if all(o is c.LITERAL for o, _ in av):
+            return frozenset(chr(a) for _, a in av)
+        return None
+    if op is c.SUBPATTERN:
+        _, add, remove, sub = av
+        return None if add or remove else _leading(c, list(sub.data))
+    if op is c.BRANCH:
+        alternatives = [_leading(c, list(alternative.data)) for alternative in av[1]]
+        if any(found is None for found in alternatives):
+            return None
+        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    return None
+
+
 class _Factors:
     """Per node: ``exact`` — every string it can match, when few (else None); ``factors`` — as above."""
 
