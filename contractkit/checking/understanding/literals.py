@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,29 +26,26 @@ MAX_STRINGS = 64  # a set of exact strings larger than this is not worth spellin
 def required_factors(pattern: str) -> frozenset[str] | None:
     """Non-empty strings one of which every match of ``pattern`` contains; None when none are known
     (the pattern must then be run everywhere)."""
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        constants: Any = importlib.import_module("re._constants")
-        parsed = parser.parse(pattern)
-        if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
-            return None
-        return _Factors(constants).sequence(list(parsed.data))[1]
-    except Exception:  # another Python's internals: no prefilter, never a wrong answer
-        return None
+    return _read(pattern, lambda constants, items: _Factors(constants).sequence(items)[1])
 
 
 @lru_cache(maxsize=1024)
 def leading_literals(pattern: str) -> frozenset[str] | None:
     """Non-empty strings one of which every match of ``pattern`` starts with (after zero-width
     assertions), so that a match can start only where one of them occurs; None when not known."""
+    found = _read(pattern, _leading)
+    return found if found is not None and "" not in found and len(found) <= MAX_STRINGS else None
+
+
+def _read(pattern: str, reader: Callable[[Any, list], frozenset[str] | None]) -> frozenset[str] | None:
+    """``reader(re's constants, the parsed pattern's items)``; None for a case-insensitive pattern."""
     try:
         parser: Any = importlib.import_module("re._parser")
         constants: Any = importlib.import_module("re._constants")
         parsed = parser.parse(pattern)
         if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
             return None
-        found = _leading(constants, list(parsed.data))
-        return found if found is not None and "" not in found and len(found) <= MAX_STRINGS else None
+        return reader(constants, list(parsed.data))
     except Exception:  # another Python's internals: no prefilter, never a wrong answer
         return None
 
