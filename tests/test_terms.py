@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.checking.understanding.lexicons import TermGroup, default_lexicons
-from contractkit.checking.understanding.literals import paragraphs_holding, required_factors
+from contractkit.checking.understanding.literals import leading_literals, paragraphs_holding, required_factors
 from contractkit.checking.understanding.terms import TermFinder
 
 LEXICONS = default_lexicons()
@@ -123,3 +124,15 @@ def test_the_paragraphs_left_out_hold_no_match(texts):
     for pattern in PARTY_PATTERNS + [LEXICONS.modality["duty"], LEXICONS.concepts["subcontract"]]:
         holding = set(paragraphs_holding(pattern, texts))
         assert {i for i, text in enumerate(texts) if pattern.search(text)} <= holding
+
+
+@pytest.mark.parametrize("pattern, leads", [
+    ("(?<![响供])应(?![用急])", {"应"}),
+    ("(?:授予|保留)(?!的)|(?<![即必])将(?=[^，]{0,4}删除)", {"授予", "保留", "将"}),
+    ("除[^，。；]{0,30}外|另有约定的除外", {"除", "另有约定的除外"}),
+    ("(?:详)?见附件", None),  # may start with 见 or 详
+    ("[^，]{0,3}应", None),
+    ("(?i)abc", None),
+])
+def test_leading_literals_are_what_every_match_starts_with(pattern, leads):
+    assert leading_literals(pattern) == (frozenset(leads) if leads is not None else None)

@@ -29,6 +29,11 @@ _SPACE = re.compile(r"[\s\u3000]+")
 
 def clause_label(text: str) -> tuple[str, str] | None:
     """``(label, kind)`` if ``text`` starts with a clause label; kind is 条/章/节 or '.'."""
+    # Both labels start, after white space, with 第 or a digit (``[\s\u3000]`` is ``str.isspace``,
+    # ``\d`` is ``str.isdecimal``): most paragraphs are settled by their first character.
+    head = text.lstrip()
+    if not head or (head[0] != "第" and not head[0].isdecimal()):
+        return None
     m = _ARTICLE.match(text)
     if m:
         return _SPACE.sub("", m.group(1)), {"條": "条", "節": "节"}.get(m.group(2), m.group(2))

@@ -29,6 +29,14 @@ class Location:
     line: int | None = None
     label: str | None = None  # the clause label in force here, e.g. 第十二条 or 3.2
 
+    def __init__(self, kind: BlockKind, paragraph: int, table: int | None = None, row: int | None = None,
+                 cell: int | None = None, page: int | None = None, line: int | None = None,
+                 label: str | None = None):
+        # All the fields at once, in their order: the frozen dataclass's own __init__ sets each through
+        # object.__setattr__, and a contract has a block (and a location) per paragraph.
+        self.__dict__.update(kind=kind, paragraph=paragraph, table=table, row=row, cell=cell, page=page,
+                             line=line, label=label)
+
     def describe(self) -> str:
         parts = []
         if self.label:
@@ -52,6 +60,9 @@ class TextBlock:
     text: str
     location: Location
     heading: bool = False  # a title/heading paragraph (style or shape)
+
+    def __init__(self, text: str, location: Location, heading: bool = False):
+        self.__dict__.update(text=text, location=location, heading=heading)  # as Location's
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,15 +26,58 @@ MAX_STRINGS = 64  # a set of exact strings larger than this is not worth spellin
 def required_factors(pattern: str) -> frozenset[str] | None:
     """Non-empty strings one of which every match of ``pattern`` contains; None when none are known
     (the pattern must then be run everywhere)."""
+    return _read(pattern, lambda constants, items: _Factors(constants).sequence(items)[1])
+
+
+@lru_cache(maxsize=1024)
+def leading_literals(pattern: str) -> frozenset[str] | None:
+    """Non-empty strings one of which every match of ``pattern`` starts with (after zero-width
+    assertions), so that a match can start only where one of them occurs; None when not known."""
+    found = _read(pattern, _leading)
+    return found if found is not None and "" not in found and len(found) <= MAX_STRINGS else None
+
+
+def _read(pattern: str, reader: Callable[[Any, list], frozenset[str] | None]) -> frozenset[str] | None:
+    """``reader(re's constants, the parsed pattern's items)``; None for a case-insensitive pattern."""
     try:
         parser: Any = importlib.import_module("re._parser")
         constants: Any = importlib.import_module("re._constants")
         parsed = parser.parse(pattern)
         if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
             return None
-        return _Factors(constants).sequence(list(parsed.data))[1]
+        return reader(constants, list(parsed.data))
     except Exception:  # another Python's internals: no prefilter, never a wrong answer
         return None
+
+
+def _leading(c: Any, items: list) -> frozenset[str] | None:
+    """What every match of a concatenation starts with: the run of literals after the zero-width
+    assertions in front, or what its first group or alternation starts with."""
+    index = 0
+    while index < len(items) and items[index][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        index += 1
+    if index == len(items):
+        return None
+    op, av = items[index]
+    if op is c.LITERAL:
+        run = ""
+        while index < len(items) and items[index][0] is c.LITERAL:
+            run += chr(items[index][1])
+            index += 1
+        return frozenset({run})
+    if op is c.IN:
+        if all(o is c.LITERAL for o, _ in av):
+            return frozenset(chr(a) for _, a in av)
+        return None
+    if op is c.SUBPATTERN:
+        _, add, remove, sub = av
+        return None if add or remove else _leading(c, list(sub.data))
+    if op is c.BRANCH:
+        alternatives = [_leading(c, list(alternative.data)) for alternative in av[1]]
+        if any(found is None for found in alternatives):
+            return None
+        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    return None
 
 
 class _Factors:
@@ -112,9 +155,20 @@ def paragraphs_holding(pattern: re.Pattern, texts: Sequence[str]) -> Sequence[in
     """The indices, in order, of the texts in which ``pattern`` may match: those holding one of its
     factors (all of them when it has none). Running a pattern over these only finds what running it
     over every text finds; it saves one regular-expression call per text that cannot match."""
-    factors = None if pattern.flags & re.IGNORECASE else required_factors(pattern.pattern)
-    if factors is None:
-        return range(len(texts))
+    return paragraphs_holding_any((pattern,), texts)
+
+
+def paragraphs_holding_any(patterns: Sequence[re.Pattern], texts: Sequence[str]) -> Sequence[int]:
+    """The indices, in order, of the texts in which one of ``patterns`` may match, found in one pass
+    for them all: their factors together, less those that hold another (a text holding 委托乙方 holds
+    乙方), so that factors the patterns share are looked for once."""
+    union: set[str] = set()
+    for pattern in patterns:
+        found = None if pattern.flags & re.IGNORECASE else required_factors(pattern.pattern)
+        if found is None:
+            return range(len(texts))
+        union |= found
+    factors = [f for f in union if not any(other != f and other in f for other in union)]
     joined, starts = _joined(texts)
     position = len(joined) + 1
     holding: set[int] = set()

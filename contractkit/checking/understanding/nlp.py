@@ -60,6 +60,12 @@ class Sentence:
     concepts: tuple[Match, ...]
     modals: tuple[Match, ...]
 
+    def __init__(self, block: int, start: int, end: int, text: str, concepts: tuple[Match, ...],
+                 modals: tuple[Match, ...]):
+        # All the fields in one step (a frozen dataclass sets each through object.__setattr__); a
+        # contract has a thousand sentences.
+        self.__dict__.update(block=block, start=start, end=end, text=text, concepts=concepts, modals=modals)
+
     @cached_property
     def labels(self) -> frozenset[str]:
         """The concepts found here; every requirement asks, so it is worked out once."""

@@ -172,12 +172,19 @@ class WordRule:
         return list(self.tokenizer.cut(text, HMM=False))
 
     def keep(self, text: str) -> Callable[[int, int], bool]:
-        """The test of a match (start, end) in ``text``: False when both its ends fall inside words."""
+        """The test of a match (start, end) in ``text``: False when both its ends fall inside words.
+
+        Each end is first asked the cheap questions (is it inside a run, could a word hold the two
+        characters around it): nearly every match has an end that fails them, and is kept without
+        walking the dictionary. Only when both ends pass are they asked of the dictionary, then of
+        jieba's segmentation."""
         size = len(text)
         pairs = b""  # the dictionary's bitmap, taken on first use (a text with no match loads nothing)
         runs: list[list[int]] = []
 
-        def inside_word(at: int) -> bool:
+        def may_be_inside(at: int) -> bool:
+            """False when ``at`` is surely no word's inside; True when a word may span it, or jieba
+            joins the two characters around it (runs of ASCII letters and digits)."""
             nonlocal pairs
             if at <= 0 or at >= size:
                 return False
@@ -186,21 +193,30 @@ class WordRule:
                 "\u4e00" <= after <= "\u9fd5" or after in RUN_SYMBOLS
             ):
                 return False  # jieba cuts the text into runs of these first
-            joined = before in ASCII_ALNUM and after in ASCII_ALNUM  # jieba joins runs of these
-            if not joined:
-                # Cheap first: no word holds these two characters side by side (most ends).
-                if not pairs:
-                    pairs = self.dictionary.pairs
-                bit = (ord(before) * PAIR_MULTIPLIER + ord(after)) % PAIR_BITS
-                if not pairs[bit >> 3] >> (bit & 7) & 1 or not self._spanned(text, at):
-                    return False
+            if before in ASCII_ALNUM and after in ASCII_ALNUM:
+                return True  # jieba joins runs of these
+            # No word holds these two characters side by side (most ends).
+            if not pairs:
+                pairs = self.dictionary.pairs
+            bit = (ord(before) * PAIR_MULTIPLIER + ord(after)) % PAIR_BITS
+            return bool(pairs[bit >> 3] >> (bit & 7) & 1)
+
+        def inside_word(at: int) -> bool:
+            """Given ``may_be_inside(at)``: does ``at`` fall inside one of jieba's words?"""
+            if not (text[at - 1] in ASCII_ALNUM and text[at] in ASCII_ALNUM) and not self._spanned(text, at):
+                return False
             if not runs:
                 runs.extend(self._runs_of(text))
             i = bisect_right(runs[0], at) - 1
             start, end = runs[0][i], runs[1][i]  # the run around ``at``: jieba segments it on its own
             return at - start not in self._boundaries(text[start:end])
 
-        return lambda start, end: not (inside_word(start) and inside_word(end))
+        def test(start: int, end: int) -> bool:
+            if not may_be_inside(start) or not may_be_inside(end):
+                return True
+            return not (inside_word(start) and inside_word(end))
+
+        return test
 
     def _runs_of(self, text: str) -> tuple[list[int], list[int]]:
         """Where the runs of the text start and end (kept for the last text: the concept and the modal

@@ -16,7 +16,10 @@ finds exactly that without ninety alternations each scanning the text:
   paragraphs that hold one of their factors, each paragraph on its own
   (``search(text, start, end)`` of the joined text sees a paragraph's end as
   the end of the text; before its start, a line break, which the lexicons'
-  look-behinds, testing named characters only, read like the start).
+  look-behinds, testing named characters only, read like the start);
+- a pattern whose every match starts with one of its factors (应, 可, 提供|通知|…:
+  ``literals.leading_literals``) is not searched at all: it is tried with
+  ``match`` only where the automaton found one of them, within its paragraph.
 
 ``find`` takes an optional ``Keep`` factory: given a text, a test of a
 candidate span. A span it refuses is not a match, and the scan goes on as if
@@ -41,12 +44,8 @@ Span = tuple[int, int]
 Keep = Callable[[str], Callable[[int, int], bool]]  # text -> (start, end) -> is it a match?
 
 
-@dataclass
-class _Candidates:
-    """One entry's literal-term occurrences: each start (ascending) with its ends, longest first."""
-
-    starts: list[int]
-    ends: list[list[int]]
+# One entry's literal-term occurrences, as (start, -end), sorted: by start, at one start longest first.
+_Candidates = list[tuple[int, int]]
 
 
 class Joined:
@@ -72,38 +71,49 @@ class Joined:
 class _Regex:
     pattern: re.Pattern
     factors: frozenset[str] | None  # one of which every match holds; None: unknown, run it everywhere
+    leads: frozenset[str] | None = None  # one of which every match starts with (patterns only); None: unknown
 
 
 class TermFinder:
     def __init__(self, group: TermGroup):
         import ahocorasick
 
-        from contractkit.checking.understanding.literals import required_factors
+        from contractkit.checking.understanding.literals import leading_literals, required_factors
 
         self.group = group
         self.labels = group.labels
         regexes: list[_Regex] = []
 
-        def regex(pattern: re.Pattern) -> int:
-            regexes.append(_Regex(pattern, required_factors(pattern.pattern)))
+        def regex(pattern: re.Pattern, leads: frozenset[str] | None = None) -> int:
+            regexes.append(_Regex(pattern, required_factors(pattern.pattern), leads))
             return len(regexes) - 1
 
+        def pattern_regex(pattern: re.Pattern) -> int:
+            # Tried only where a match may start, when those places are among its factors' (the
+            # automaton finds no more; a common lead such as 安全 or 数据 would cost more than it saves).
+            leads, factors = leading_literals(pattern.pattern), required_factors(pattern.pattern)
+            return regex(pattern, leads if leads is not None and factors is not None and leads <= factors else None)
+
         self._patterns = {
-            label: regex(re.compile("|".join(patterns))) for label, patterns in group.patterns.items() if patterns
+            label: pattern_regex(re.compile("|".join(patterns)))
+            for label, patterns in group.patterns.items() if patterns
         }
         self._stops = {label: regex(stop) for label, stop in group.stops.items()}
         self._regexes = regexes
-        # key -> (its length, the entries it is a term of, the regexes it is a factor of)
-        keys: dict[str, tuple[list[int], list[int]]] = {}
+        # key -> (the entries it is a term of, the regexes it is a factor of, the regexes whose matches
+        # may start with it); a pattern whose matches start with known literals needs no factors
+        keys: dict[str, tuple[list[int], list[int], list[int]]] = {}
         for i, label in enumerate(self.labels):
             for term in group.terms[label]:
-                keys.setdefault(term, ([], []))[0].append(i)
+                keys.setdefault(term, ([], [], []))[0].append(i)
         for i, found in enumerate(regexes):
-            for factor in found.factors or ():
-                keys.setdefault(factor, ([], []))[1].append(i)
+            for factor in found.factors or () if found.leads is None else ():
+                keys.setdefault(factor, ([], [], []))[1].append(i)
+            for lead in found.leads or ():
+                keys.setdefault(lead, ([], [], []))[2].append(i)
         self._automaton = ahocorasick.Automaton()
-        for key, (labels, factor_of) in keys.items():
-            self._automaton.add_word(key, (len(key), tuple(labels), tuple(factor_of)))
+        for key, (labels, factor_of, lead_of) in keys.items():
+            self._automaton.add_word(key, (len(key), tuple(labels), tuple(factor_of), tuple(lead_of)))
         if keys:
             self._automaton.make_automaton()
         self._has_keys = bool(keys)
@@ -123,7 +133,7 @@ class TermFinder:
         the joined text (a term lies within one paragraph)."""
         starts, ends, text = joined.starts, joined.ends, joined.text
         test = keep(text) if keep else None
-        occurrences, hits = self._scan(text)
+        occurrences, hits, leads = self._scan(text)
 
         def blocks_of(regex: int) -> list[int]:
             """The paragraphs where the regex may match: those holding one of its factors."""
@@ -134,8 +144,10 @@ class TermFinder:
         found: list[Term] = []
         for i, label in enumerate(self.labels):
             pattern = self._patterns.get(label)
-            search = None
-            if pattern is not None:
+            search: _Search | _LeadSearch | None = None
+            if pattern is not None and self._regexes[pattern].leads is not None:
+                search = _LeadSearch(self._regexes[pattern].pattern, joined, sorted(set(leads[pattern])))
+            elif pattern is not None:
                 ranges = [(starts[b], ends[b]) for b in blocks_of(pattern)]
                 search = _Search(self._regexes[pattern].pattern, text, ranges)
             matches = _select(text, occurrences[i], search, test)
@@ -146,33 +158,30 @@ class TermFinder:
                 stopper = self._regexes[stop].pattern
                 blocked = [m.span() for b in sorted(may_stop) for m in stopper.finditer(text, starts[b], ends[b])]
                 if blocked:
-                    matches = [(s, e) for s, e in matches if not any(bs <= s and e <= be for bs, be in blocked)]
+                    matches = _unblocked(matches, blocked)
             found.extend((label, s, e) for s, e in matches)
         return found
 
-    def _scan(self, text: str) -> tuple[list[_Candidates], list[list[int]]]:
-        """Every occurrence of every literal term, per entry; where each regex's factors occur."""
-        spans: list[list[Span]] = [[] for _ in self.labels]
+    def _scan(self, text: str) -> tuple[list[_Candidates], list[list[int]], list[list[int]]]:
+        """Every occurrence of every literal term, per entry; where each regex's factors occur; where
+        each pattern's leading literals occur."""
+        spans: list[_Candidates] = [[] for _ in self.labels]
         hits: list[list[int]] = [[] for _ in self._regexes]
+        leads: list[list[int]] = [[] for _ in self._regexes]
         if self._has_keys:
-            for last, (length, labels, factor_of) in self._automaton.iter(text):
+            for last, (length, labels, factor_of, lead_of) in self._automaton.iter(text):
                 first = last + 1 - length
-                for label in labels:
-                    spans[label].append((first, last + 1))
+                if labels:
+                    span = (first, -1 - last)  # sorts by start, then longest first
+                    for label in labels:
+                        spans[label].append(span)
                 for regex in factor_of:
                     hits[regex].append(first)
-        result = []
+                for regex in lead_of:
+                    leads[regex].append(first)
         for entry in spans:
-            entry.sort(key=_longest_first)
-            candidates = _Candidates([], [])
-            for start, end in entry:
-                if candidates.starts and candidates.starts[-1] == start:
-                    candidates.ends[-1].append(end)
-                else:
-                    candidates.starts.append(start)
-                    candidates.ends.append([end])
-            result.append(candidates)
-        return result, hits
+            entry.sort()
+        return spans, hits, leads
 
 
 class _Search:
@@ -193,37 +202,71 @@ class _Search:
         return None
 
 
-def _longest_first(span: Span) -> tuple[int, int]:
-    return span[0], -span[1]
+class _LeadSearch:
+    """The same as ``_Search`` for a pattern whose matches start with known literals: tried only where
+    one occurs (``at``, ascending), each within its paragraph. ``match`` there is what ``search`` would
+    try there (look-behinds see the text before it either way); a match cannot start anywhere else."""
+
+    def __init__(self, pattern: re.Pattern, joined: Joined, at: list[int]):
+        self.pattern, self.joined, self.at, self.next = pattern, joined, at, 0
+
+    def __call__(self, position: int) -> re.Match | None:
+        at, text, starts, ends = self.at, self.joined.text, self.joined.starts, self.joined.ends
+        i = bisect_left(at, position, self.next)
+        while i < len(at):
+            start = at[i]
+            match = self.pattern.match(text, start, ends[bisect_right(starts, start) - 1])
+            if match is not None:
+                self.next = i
+                return match
+            i += 1
+        self.next = i
+        return None
 
 
-def _select(text: str, terms: _Candidates, search: _Search | None, keep: Callable[[int, int], bool] | None
+def _unblocked(matches: list[Span], blocked: list[Span]) -> list[Span]:
+    """The matches that lie wholly inside no blocked span. The blocked spans are one ``finditer``'s
+    (in order, none overlapping), so the only one that can hold a match is the last to start at or
+    before it."""
+    starts = [start for start, _ in blocked]
+    kept = []
+    for s, e in matches:
+        i = bisect_right(starts, s) - 1
+        if i < 0 or e > blocked[i][1]:
+            kept.append((s, e))
+    return kept
+
+
+def _select(text: str, terms: _Candidates, search: _Search | _LeadSearch | None, keep: Callable[[int, int], bool] | None
             ) -> list[Span]:
     """What the entry's ``finditer`` finds, less what ``keep`` refuses."""
     if search is None and keep is None:  # the common case: terms only, leftmost-longest, no overlaps
         chosen, position = [], 0
-        for start, ends in zip(terms.starts, terms.ends, strict=True):
+        for start, end in terms:
             if start >= position:
-                position = ends[0]
+                position = -end
                 chosen.append((start, position))
         return chosen
-    chosen, position, i, count = [], 0, 0, len(terms.starts)
+    chosen, position, i, count = [], 0, 0, len(terms)
     match = search(0) if search else None
     while True:
-        if i < count and terms.starts[i] < position:
-            i = bisect_left(terms.starts, position, i)
+        if i < count and terms[i][0] < position:
+            i = bisect_left(terms, (position, -len(text) - 1), i)
         if match is not None and match.start() < position:
             match = search(position) if search else None
-        term_at = terms.starts[i] if i < count else len(text) + 1
+        term_at = terms[i][0] if i < count else len(text) + 1
         if match is None and i >= count:
             return chosen
         if match is None or term_at <= match.start():
             # the terms come first in the alternation, longest first
-            end = next((e for e in terms.ends[i] if keep is None or keep(term_at, e)), None)
-            i += 1
-            if end is not None:
-                chosen.append((term_at, end))
-                position = end
+            kept: int | None = None  # the longest term here that ``keep`` takes
+            while i < count and terms[i][0] == term_at:
+                if kept is None and (keep is None or keep(term_at, -terms[i][1])):
+                    kept = -terms[i][1]
+                i += 1
+            if kept is not None:
+                chosen.append((term_at, kept))
+                position = kept
                 continue
             if match is None or match.start() != term_at:
                 continue

@@ -107,7 +107,12 @@ class _RolesFile(_Strict):
 
 def alternation(terms) -> re.Pattern:
     """One regex matching any of ``terms``, longest first."""
-    return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)))
+    return re.compile("|".join(alternation_terms(terms)))
+
+
+def alternation_terms(terms) -> list[str]:
+    """``alternation``'s alternatives, in its order: each term escaped, longest first."""
+    return [re.escape(t) for t in sorted(set(terms), key=len, reverse=True)]
 
 
 @dataclass(frozen=True)

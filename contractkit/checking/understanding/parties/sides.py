@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from contractkit.checking.understanding.literals import paragraphs_holding
+from contractkit.checking.understanding.literals import paragraphs_holding_any
 from contractkit.checking.understanding.parties.declarations import Party
 from contractkit.checking.understanding.parties.lexicon import (
     ENTRUSTING,
@@ -107,7 +107,7 @@ def _sentence_votes(
         re.compile(p.replace("{e}", f"(?P<e>{mention})").replace("{p}", f"(?P<p>{mention})"))
         for p in lexicon.side_patterns
     ]
-    holding = sorted({i for pattern in patterns for i in paragraphs_holding(pattern, texts)})
+    holding = paragraphs_holding_any(patterns, texts)
     for text in map(texts.__getitem__, holding):  # only the paragraphs where a pattern may match
         for pattern in patterns:
             for match in pattern.finditer(text):
