@@ -32,6 +32,7 @@ from contractkit.checking.understanding.statements import (
     is_deferred,
     is_heading,
     is_hypothetical,
+    may_answer,
     statements,
 )
 from contractkit.organisation import Organisation
@@ -194,7 +195,8 @@ class Checker:
         continuations = []
         if "continuations" in use:
             continuations += continued(flat, texts, self.standard.continuing_concepts, is_deferred)
-            continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i)))
+            continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i))
+                                    if may_answer(flat[i].text) else None)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings,
                                         lambda text: find_mentions(text, parties.aliases, parties.pattern))

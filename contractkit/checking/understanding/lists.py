@@ -46,6 +46,8 @@ def list_items(
     """
     found: list[Continuation] = []
     for index, sentence in enumerate(sentences):
+        if "：" not in sentence.text and ":" not in sentence.text:
+            continue  # no colon, no lead-in (most sentences): skip before looking for parties
         lead = _lead_in(sentence, mentions_in(sentence.text))
         if lead is None:
             continue

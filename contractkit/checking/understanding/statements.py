@@ -87,6 +87,11 @@ _ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
 _NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
 
 
+def may_answer(text: str) -> bool:
+    """Cheaply: could a party open this sentence answering for its part (answering_party)?"""
+    return "负责" in text or "承担" in text
+
+
 def answering_party(text: str, mentions: Sequence[Mention]) -> str | None:
     """The party that opens the sentence answering for its part (负责/承担), or None."""
     for m in mentions:
