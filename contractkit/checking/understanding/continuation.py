@@ -46,23 +46,30 @@ def continued(
         if not before.labels - continuing:
             continue  # the sentence before has no topic to continue
         if before.block == this.block:
-            text = block_texts[this.block][before.start:this.end]
-            shift = this.start - before.start
-            combined = Sentence(
-                this.block, before.start, this.end, text,
-                before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
-            )
-            found.append(Continuation(combined, None, index))
+            found.append(Continuation(spanning(before, this, block_texts), None, index))
         elif before.block == this.block - 1 and not LIST_ITEM.match(block_texts[this.block]):
             # (A numbered item "（三）…另行签订合同" is a clause of its own, not the paragraph before's.)
-            shift = len(before.text)
-            combined = replace(
-                this, text=before.text + this.text,
-                concepts=before.concepts + shifted(this.concepts, shift),
-                modals=before.modals + shifted(this.modals, shift),
-            )
-            found.append(Continuation(combined, this.text, None, "该句（连同上一段）"))
+            found.append(Continuation(read_after(before, this), this.text, None, "该句（连同上一段）"))
     return found
+
+
+def spanning(before: Sentence, this: Sentence, block_texts: Sequence[str]) -> Sentence:
+    """Two sentences of one paragraph read as one: the text between them as it stands."""
+    shift = this.start - before.start
+    return Sentence(
+        this.block, before.start, this.end, block_texts[this.block][before.start:this.end],
+        before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
+    )
+
+
+def read_after(prefix: Sentence, this: Sentence) -> Sentence:
+    """``this`` read after words from elsewhere (the paragraph before, a list's lead-in); it keeps its
+    own place, so what is quoted is ``this`` alone."""
+    shift = len(prefix.text)
+    return replace(
+        this, text=prefix.text + this.text,
+        concepts=prefix.concepts + shifted(this.concepts, shift), modals=prefix.modals + shifted(this.modals, shift),
+    )
 
 
 def shifted(matches: tuple[Match, ...], by: int) -> tuple[Match, ...]:
@@ -82,11 +89,5 @@ def paired(
         first, second = answering(index), answering(index + 1)
         if first is None or second is None or first == second:
             continue
-        text = block_texts[this.block][before.start:this.end]
-        shift = this.start - before.start
-        combined = Sentence(
-            this.block, before.start, this.end, text,
-            before.concepts + shifted(this.concepts, shift), before.modals + shifted(this.modals, shift),
-        )
-        found.append(Continuation(combined, None, None))
+        found.append(Continuation(spanning(before, this, block_texts), None, None))
     return found

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from contractkit.checking.understanding.continuation import Continuation, shifted
+from contractkit.checking.understanding.continuation import Continuation, read_after
 from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.references import LIST_ITEM
 from contractkit.checking.understanding.statements import Mention, is_object
@@ -62,13 +62,7 @@ def list_items(
                 prefix = Sentence(item.block, 0, 0, party, (), ())
             else:
                 prefix = lead_text
-            shift = len(prefix.text)
-            combined = replace(
-                item, text=prefix.text + item.text,
-                concepts=prefix.concepts + shifted(item.concepts, shift),
-                modals=prefix.modals + shifted(item.modals, shift),
-            )
-            found.append(Continuation(combined, item.text, item_index, "该列表项（连同其引导语）"))
+            found.append(Continuation(read_after(prefix, item), item.text, item_index, "该列表项（连同其引导语）"))
     return found
 
 
