@@ -73,14 +73,11 @@ def _list_after(
 ) -> list[Sentence]:
     """The items of the list that follows the sentence's paragraph."""
     block = sentences[index].block
-    found = [s for s in sentences[index + 1:] if s.block == block]
+    found: list[Sentence] = []
     for other_index in range(index + 1, len(sentences)):
         other = sentences[other_index]
-        if other.block == block:
-            continue
-        if other.block > block + FORWARD_BLOCKS or headings[other_index]:
-            break
-        if not LIST_ITEM.match(block_texts[other.block]):
-            break
+        outside = other.block > block + FORWARD_BLOCKS or headings[other_index]
+        if other.block != block and (outside or not LIST_ITEM.match(block_texts[other.block])):
+            break  # the rest of the paragraph, then its numbered items, and no further
         found.append(other)
     return found
