@@ -209,7 +209,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif EACH_PARTY.search(sentence.text, clause_start, modal.start):
             subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
         elif subject is None:
-            earlier = [m for m in mentions if m.end <= modal.start]
+            # 乙方的分包单位…，应当…: the possessor (乙方的) is not the subject; what it owns is.
+            earlier = [m for m in mentions if m.end <= modal.start and not _possessor(sentence.text, m, mentions)]
             subject = earlier[0].party if earlier else None
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
         double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
@@ -228,6 +229,13 @@ DOUBLE_NEGATIVE = re.compile(
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
 EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方")
 COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
+
+
+def _possessor(text: str, mention: Mention, mentions: list[Mention]) -> bool:
+    """乙方的劳务分包单位: the mention owns the outsider named right after 的 (乙方的人员 is 乙方's)."""
+    return text[mention.end:mention.end + 1] == "的" and any(
+        m.party == OUTSIDER and mention.end < m.start <= mention.end + 4 for m in mentions
+    )
 
 
 def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:
