@@ -592,6 +592,9 @@ def playbook_explain(file, fmt):
               help="A folder of contracts with <name>.expected.yaml labels (e.g. samples/contracts).")
 @click.option("--labelled", "labelled_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A folder with labels.json and SOURCES.tsv (e.g. ../shared/dev-corpus).")
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A YAML list of short cases (id, requirement, roles, text, expect), e.g. "
+                   "corpora/evaluation/blind-cases.yaml.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--mistakes", is_flag=True, help="Also list every disagreement with the labels.")
 @click.option("--as-provider-from-labels", "as_provider", is_flag=True,
@@ -603,16 +606,22 @@ def playbook_explain(file, fmt):
 @click.option("--without", "without", multiple=True, type=click.Choice(CONTEXT_READERS),
               help="Leave out a way of reading sentences in context (repeatable), to measure what it changes.")
 @_fail_cleanly
-def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind, without):
+def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, engine_kind, without):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
 
     from contractkit.checking.evaluation import evaluate as run
-    from contractkit.checking.evaluation import format_roles, format_table, load_labelled_corpus, load_samples
+    from contractkit.checking.evaluation import (
+        format_roles,
+        format_table,
+        load_cases,
+        load_labelled_corpus,
+        load_samples,
+    )
     from contractkit.checking.understanding.nlp import make_engine
 
-    if not samples_dir and not labelled_dir:
-        raise UsageFailure("give --samples DIR and/or --labelled DIR")
+    if not samples_dir and not labelled_dir and not cases_file:
+        raise UsageFailure("give --samples DIR, --labelled DIR and/or --cases FILE")
     engine = make_engine(engine_kind)
     results = []
     if samples_dir:
@@ -621,6 +630,15 @@ def evaluate(samples_dir, labelled_dir, fmt, mistakes, as_provider, engine_kind,
     if labelled_dir:
         results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir), engine=engine,
                            as_provider=as_provider, without=frozenset(without)))
+    if cases_file:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="contractkit-cases-") as workdir:
+            try:
+                cases = load_cases(cases_file, Path(workdir))
+            except ValueError as exc:
+                raise UsageFailure(str(exc)) from None
+            results.append(run(str(cases_file), cases, engine=engine, without=frozenset(without)))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return

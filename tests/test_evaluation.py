@@ -221,3 +221,33 @@ def test_item_accuracy_is_still_judged_with_the_roles_given(corpus):
     assert overall.tp + overall.fp + overall.fn + overall.tn == 3 * len(NO_ITEMS)
     assert overall.tp == overall.fn == 0  # every item is labelled absent
     assert overall.fp > 0  # the O&M contracts do divide the work, so the rules find items with the roles given
+
+
+def test_cli_cases_file_reports_exact_statuses_and_mistakes(tmp_path, run_cli):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- id: plain_right\n"
+        "  requirement: 5a3-supervision\n"
+        "  roles: {甲方: [provider], 乙方: [om]}\n"
+        "  text: 甲方有权随时检查乙方的运维工作。\n"
+        "  expect: satisfied\n"
+        "- id: mislabelled_on_purpose\n"
+        "  requirement: 5b1-transfer-depth\n"
+        "  roles: {甲方: [provider], 乙方: [om]}\n"
+        "  text: 乙方不得将本合同项下的工作转包给第三方。\n"
+        "  expect: contrary\n",
+        encoding="utf-8",
+    )
+    result = run_cli("--cases", cases, "--mistakes")
+    assert result.exit_code == 0, result.output
+    assert "1/2" in result.output  # exact statuses: one right, one (deliberately) wrong
+    assert "mislabelled_on_purpose.txt: 5b1-transfer-depth expected contrary, got satisfied" in result.output
+
+
+def test_cli_cases_file_names_a_case_that_lacks_a_field(tmp_path, run_cli):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- id: no_text\n  requirement: 5a3-supervision\n  roles: {}\n  expect: missing\n",
+                     encoding="utf-8")
+    result = run_cli("--cases", cases)
+    assert result.exit_code != 0
+    assert "case 1 lacks text" in result.output

@@ -8,7 +8,9 @@ Two label formats are read:
 - ``labels.json`` + ``SOURCES.tsv`` (``../shared/dev-corpus``): per contract,
   which party sides exist, the roles of each party label and whether each item
   E1…E8 is present; items map to requirements through
-  ``corpora/evaluation/dev-corpus-items.yaml``.
+  ``corpora/evaluation/dev-corpus-items.yaml``;
+- a cases file (``corpora/evaluation/blind-cases.yaml``): short hand-written
+  texts, each with its roles, one requirement and the status it must get.
 
 "Found" means satisfied or partial. Precision and recall are of *found*;
 for per-status labels the exact-status agreement is reported as well. Items
@@ -66,6 +68,26 @@ def load_samples(folder: Path) -> list[LabelledContract]:
                 role_labels={k: tuple(v) for k, v in data["roles"].items()},
             )
         )
+    return contracts
+
+
+def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
+    """A cases file (a YAML list of {id, requirement, roles, text, expect}); each text is written to
+    ``workdir`` as a contract of its own, so that it is read like any file."""
+    cases = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(cases, list):
+        raise ValueError(f"{path}: expected a list of cases")
+    contracts = []
+    for number, case in enumerate(cases, 1):
+        missing = {"id", "requirement", "roles", "text", "expect"} - set(case or {})
+        if missing:
+            raise ValueError(f"{path}: case {number} lacks {', '.join(sorted(missing))}")
+        contract = Path(workdir) / f"{number:03d}-{case['id']}.txt"
+        contract.write_text(case["text"], encoding="utf-8")
+        contracts.append(LabelledContract(
+            path=contract, roles={k: list(v) for k, v in case["roles"].items()}, options=(),
+            expected={case["requirement"]: case["expect"]},
+        ))
     return contracts
 
 
