@@ -128,7 +128,8 @@ def _over_limit(detect):
         ("5a2-not-all-work", lambda d: d["checks"].append({"deferral": {"days": 3}}), r"takes no parameters"),
         ("5a3-division", lambda d: d["checks"][-1]["weaker_fallback"]["checks"].append("nothing_here"),
          r"check 'weaker_fallback': unknown check 'nothing_here'"),
-        ("5a3-division", lambda d: d["checks"][0].update(partial_element=["no_such_concept"]),
+        ("5a3-division", lambda d: next(c for c in d["checks"] if "partial_element" in c).update(
+            partial_element=["no_such_concept"]),
          r"'5a3-division': detection names unknown concepts \['no_such_concept'\]"),
         ("5a3-division", lambda d: d.pop("checks"), r"5a3-division.detect.checks: Field required"),
     ],
