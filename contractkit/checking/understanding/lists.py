@@ -30,6 +30,8 @@ NOT_A_DUTY = re.compile(r"(?:以下|下列|下述|如下)[^，。；：:]{0,6}(?
 STRONG_KINDS = frozenset({"duty", "right", "prohibition"})  # 应/有权/不得: a lead-in on its own
 # An item that says its own 应/不得/以附件…为准 needs only the party from its lead-in.
 OWN_MODAL_KINDS = STRONG_KINDS | {"refusal", "reference"}
+# "发生网络安全事件时：（一）受托方应…；（二）…": a condition heading the list; every item is read under it.
+CONDITION_LEAD = re.compile(r"(?:时|后|前|情况下|情形下)\s*[:：]\s*$")
 
 
 def list_items(
@@ -52,11 +54,14 @@ def list_items(
         if lead is None:
             continue
         lead_text, party = lead
+        condition = not lead_text.modals
         for item_index in _items(sentences, block_texts, headings, index):
             item = sentences[item_index]
-            if _has_subject(item, mentions_in(item.text)):
+            if condition:
+                prefix = lead_text  # the items say who does what; the lead-in says when
+            elif _has_subject(item, mentions_in(item.text)):
                 continue
-            if any(m.label in OWN_MODAL_KINDS for m in item.modals):
+            elif any(m.label in OWN_MODAL_KINDS for m in item.modals):
                 if party is None:
                     continue
                 prefix = Sentence(item.block, 0, 0, party, (), ())
@@ -75,6 +80,9 @@ def _lead_in(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Sentence,
     end = ends[-1].end()
     text = sentence.text[:end]
     modals = [m for m in sentence.modals if m.end <= end]
+    if not modals and CONDITION_LEAD.search(text) and not NOT_A_DUTY.search(text):
+        return replace(sentence, end=sentence.start + end, text=text,
+                       concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=()), None
     if NOT_A_DUTY.search(text) or not modals or any(m.label == "refusal" for m in modals):
         return None  # no lead-in, or one whose items are exemptions ("我们对下列事故不承担责任：")
     subjects = [m for m in mentions if m.end <= modals[0].start and not is_object(sentence.text, m)]

@@ -81,10 +81,14 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
             continue
         if any(st.kind == "duty" and st.start <= position < st.end for st in analysed.statements):
             continue
-        if s.text[max(0, position - 1):position] in ("不", "非", "无"):
+        if s.text[max(0, position - 1):position] in ("不", "非", "无") or NEGATED_OBJECT.search(s.text, 0, position):
             continue
         return True
     return False
+
+
+# 不将全部安全实施工作交由乙方承担: 不将/未将/不把 negate the act done to what follows.
+NEGATED_OBJECT = re.compile(r"(?:不|未|并未|决不)(?:将|把|会将)$")
 
 
 def _opens_with_negation(sentence: Sentence, clause_start: int) -> bool:
