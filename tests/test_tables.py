@@ -101,3 +101,28 @@ def test_without_the_table_reader_the_row_is_not_read(tmp_path):
     settings = CheckSettings(roles=dict(ROLES), without={"tables"})
     finding = {f.requirement: f for f in Checker(settings).check_path(path).findings}["65b-vulnerability-remediation"]
     assert finding.status.value == "missing"
+
+
+def test_a_plain_text_table_typed_with_bars_and_graded_by_severity(tmp_path):
+    """漏洞等级 | 修复实施方 | 修复时限 typed in a .txt: the rows are read as a table, the headers say
+    what the work is (修复 漏洞), and the row's first cell is the evidence."""
+    contract = tmp_path / "协议.txt"
+    contract.write_text(
+        PARTIES
+        + "漏洞等级 | 修复实施方 | 修复时限 | 确认方式\n"
+        + "严重 | 乙方 | 24小时 | 甲方验证后关闭\n"
+        + "高危 | 乙方 | 3个工作日 | 甲方验证后关闭\n",
+        encoding="utf-8",
+    )
+    finding = {f.requirement: f for f in checker(ROLES).check_path(contract).findings}["65b-vulnerability-remediation"]
+    assert finding.status.value == "satisfied", finding.explanation
+    assert "该表格行" in finding.explanation
+    assert finding.evidence[0].text == "严重"
+
+
+def test_bars_in_a_sentence_are_not_a_table(tmp_path):
+    from contractkit.reading import read_document
+
+    contract = tmp_path / "协议.txt"
+    contract.write_text("甲方 | 乙方应按时付款。\n", encoding="utf-8")
+    assert [b.text for b in read_document(contract).blocks] == ["甲方 | 乙方应按时付款。"]

@@ -143,6 +143,22 @@ def row_sentences(
 class Columns:
     kinds: dict[str, int]  # work / responsible / deadline -> column index
     duties: dict[int, str]  # column index -> the party whose duties it lists
+    headers: tuple[str, ...] = ()  # every header cell, as plain text
+
+    def said(self, kind: str, cell: str) -> str:
+        """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
+        漏洞等级为严重的; a work column headed 工作事项 adds nothing."""
+        header = self.headers[self.kinds[kind]] if kind in self.kinds else ""
+        if kind == "responsible":
+            return _ROLE_WORDS.sub("", header)
+        if kind == "work" and _GRADE.search(header):
+            return f"{header}为{cell}的事项"
+        return cell
+
+
+# 修复实施方 → 修复; 责任单位 → (nothing)
+_ROLE_WORDS = re.compile(r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门)$|^(?:实施|责任)主体$")
+_GRADE = re.compile(r"等级|级别|类别|类型|分类")
 
 
 def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool]) -> Columns | None:
@@ -159,7 +175,7 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
             kinds[kind] = i
     if "work" not in kinds or "responsible" not in kinds:
         return None
-    return Columns(kinds, duties)
+    return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header))
 
 
 def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
@@ -169,12 +185,18 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
     work, party = row[kinds["work"]], _plain(row[kinds["responsible"]].text)
     if not _plain(work.text) or not party:
         return None
-    parts = [f"{party}负责{_plain(work.text)}"]
+    parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
     for i, duty_party in columns.duties.items():
         if i < len(row) and _plain(row[i].text):
             parts.append(f"{duty_party}负责{_plain(row[i].text)}")
+    # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>".
+    others = set(kinds.values()) | set(columns.duties)
+    parts += [
+        f"{header}为{_plain(row[i].text)}" for i, header in enumerate(columns.headers)
+        if i not in others and i < len(row) and header and _plain(row[i].text)
+    ]
     return RowSentence("，".join(parts) + "。", work)
 
 
