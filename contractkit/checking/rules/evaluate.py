@@ -88,6 +88,8 @@ def judge_detection(
         return _judgement(only, found[only]) if found[only] else Judgement(Status.MISSING, (), "")
     # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
     # does a shift the catalogue marks as yielding undo an explicit one; any other opposite does.
+    # Excusing force majeure (因不可抗力…不承担违约责任) is the law's default, never the opposite of a clause.
+    found[Status.CONTRARY] = [(a, v) for a, v in found[Status.CONTRARY] if "不可抗力" not in a.sentence.text]
     explicit, relevant = found[Status.SATISFIED], found[Status.SATISFIED] or found[Status.PARTIAL]
     if relevant and all(
         (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]

@@ -95,6 +95,12 @@ class Attribution(_ClauseCheck):
             # 乙方无需…修复，但应…告知: waiver and duty split; the duty holds only what its scope holds.
             governing = _governing(analysed, statements, detect.all_of[1])
             statements = tuple(s for s in statements if s.kind in opposes or s in governing)
+        elif detect.modality == "duty" and len({s.actor for s in statements}) > 1:
+            # 甲方应配合监管部门的检查，乙方应按时提交月度报告: a party's duty that holds none of the
+            # elements is about something else.
+            anything = tuple(c for group in detect.all_of for c in group)
+            governing = _governing(analysed, statements, anything)
+            statements = tuple(s for s in statements if s in governing or s.kind in opposes)
         spans = analysed.spans_of(detect.all_of)
         kind = kind_zh(detect.modality)
         if detect.actor is None:
