@@ -386,7 +386,10 @@ def format_totals(outcomes: Sequence[RoleOutcome]) -> str:
 
 
 def format_roles(result: EvaluationResult, details: bool = False) -> str:
-    """Role accuracy per document, then the totals; with ``details`` each wrong document label by label."""
+    """Role accuracy per document, then the totals; with ``details`` each wrong document label by label.
+    Nothing when no role was labelled (a cases file)."""
+    if not result.roles:
+        return ""
     lines = [f"{result.name}: roles, none given"]
     lines += _role_rows(result.roles, details)
     lines.append(f"roles: {format_totals(result.roles)}")
