@@ -124,20 +124,11 @@ def _looks_textual(data: bytes) -> bool:
 # ------------------------------------------------------------------ blocks
 
 
-# "严重 | 乙方 | 24小时 | 甲方验证后关闭": a table row typed as text, its cells split by bars.
-_BAR_CELLS = re.compile(r"\s*[|｜]\s*")
-
-
 def _plain_blocks(text: str) -> list[TextBlock]:
     blocks: list[TextBlock] = []
     clauses = ClauseTracker()
     for line_no, line in enumerate(_LINE_BREAK.split(text)):
         line = line.strip()
-        if _TABLE_RULE.match(line):
-            continue  # |---|---| under a header
-        cells = [cell for cell in _BAR_CELLS.split(line.strip("|｜ ")) if cell]
-        if len(cells) >= 3:  # read like a Markdown table row: tab-separated cells
-            line = "\t".join(cells)
         if not line:
             continue
         location = Location(kind="paragraph", paragraph=len(blocks), line=line_no, label=clauses.update(line))

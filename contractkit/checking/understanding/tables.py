@@ -99,7 +99,7 @@ def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
         if where.kind == "table-cell" and where.table is not None and where.row is not None:
             word_rows.setdefault((where.table, where.row), []).append(Cell(index, 0, len(block.text), block.text))
             continue
-        if "\t" in block.text:
+        if "\t" in block.text or _BAR_ROW.search(block.text):
             tab_table.append(_tab_cells(index, block.text))
             continue
         if tab_table:
@@ -113,8 +113,20 @@ def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
     return list(by_table.values()) + tables
 
 
+# "严重 | 乙方 | 24小时": a row typed in plain text, three or more cells between bars.
+_BAR_ROW = re.compile(r"^[^|｜\t]*[|｜][^|｜\t]+[|｜]")
+_CELL = re.compile(r"[^\t|｜]+")
+
+
 def _tab_cells(index: int, text: str) -> list[Cell]:
-    return [Cell(index, m.start(), m.end(), m.group()) for m in re.finditer(r"[^\t]+", text)]
+    """A row's cells (tab- or bar-separated), at their offsets in the paragraph, spaces trimmed."""
+    cells = []
+    for m in _CELL.finditer(text):
+        cell = m.group()
+        start, end = m.start() + len(cell) - len(cell.lstrip()), m.end() - len(cell) + len(cell.rstrip())
+        if start < end:
+            cells.append(Cell(index, start, end, text[start:end]))
+    return cells
 
 
 def row_sentences(
