@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
@@ -12,6 +12,9 @@ from contractkit.catalogue.model import Frozen, RoleKind
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
+
+if TYPE_CHECKING:
+    from contractkit.checking.understanding.statements import Statement
 
 
 class PartyParams(Frozen):
@@ -109,7 +112,7 @@ class BreachBy(SentenceCheck):
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
 
 
-def _governs(text: str, statement: Any, analysed: AnalysedSentence, at: int) -> bool:
+def _governs(text: str, statement: Statement, analysed: AnalysedSentence, at: int) -> bool:
     """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
     before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is
     甲方's matter, not 乙方's."""
