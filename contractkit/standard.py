@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from contractkit import resources
 
@@ -88,15 +88,10 @@ class Standard:
     """One standard's data, loaded lazily and once: the checker needs no templates, ``--help`` nothing."""
 
     def __init__(self, manifest_path: Path):
-        from contractkit.catalogue.loader import read_yaml
+        from contractkit.catalogue.loader import read_model
 
         self.manifest_path = Path(manifest_path)
-        try:
-            manifest = _Manifest.model_validate(read_yaml(self.manifest_path, error=StandardError))
-        except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"])
-            raise StandardError(self.manifest_path, f"{where}: {problem['msg']}") from None
+        manifest = read_model(self.manifest_path, _Manifest, error=StandardError)
         self.code, self.title, self.version = manifest.code, manifest.title, manifest.version
         self.vocabulary = manifest.vocabulary
         folder = self.manifest_path.parent

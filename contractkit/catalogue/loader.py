@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypedDict
+from typing import TYPE_CHECKING, Any, NoReturn, TypedDict, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
 from contractkit import resources
 from contractkit.catalogue.model import Catalogue
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 class CatalogueError(ValueError):
@@ -47,6 +52,16 @@ def read_yaml(path: Path, error: Callable[[Path, str], Exception] = CatalogueErr
     if not isinstance(data, dict):
         raise error(path, "expected a mapping at the top level")
     return data
+
+
+def read_model(path: Path, model: type[M], error: Callable[[Path, str], Exception] = CatalogueError) -> M:
+    """A YAML file validated into a pydantic ``model``; the first problem raised as ``error(path,
+    "<where>: <what>")``, e.g. ``positions.0.title: Field required``."""
+    try:
+        return model.model_validate(read_yaml(path, error=error))
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        raise error(path, f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
 
 
 def load_concepts(path: Path | None = None) -> dict[str, tuple[str, ...]]:

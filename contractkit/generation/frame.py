@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FRAME_FILE = "document.yaml"
 SECURITY_SLOT = "security"  # where the catalogue's articles go
@@ -108,14 +108,10 @@ class FrameError(ValueError):
 
 @cache
 def load_frame(templates_dir: Path) -> Frame:
-    from contractkit.catalogue.loader import read_yaml
+    from contractkit.catalogue.loader import read_model
 
     path = templates_dir / FRAME_FILE
-    try:
-        frame = Frame.model_validate(read_yaml(path, error=FrameError))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        raise FrameError(path, f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
+    frame = read_model(path, Frame, error=FrameError)
     missing = [t for t in frame.templates() if not (templates_dir / t).is_file()]
     if missing:
         raise FrameError(path, f"templates not found: {', '.join(missing)}")

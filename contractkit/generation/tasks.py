@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TASKS_FILE = "tasks.yaml"
 PARTY_KINDS = ("customer", "provider", "partner")
@@ -81,14 +81,10 @@ class TaskFileError(ValueError):
 
 @cache
 def load_tasks(templates_dir: Path, markings: tuple[str, ...]) -> TaskFile:
-    from contractkit.catalogue.loader import read_yaml
+    from contractkit.catalogue.loader import read_model
 
     path = templates_dir / TASKS_FILE
-    try:
-        tasks = TaskFile.model_validate(read_yaml(path, error=TaskFileError))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        raise TaskFileError(path, f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
+    tasks = read_model(path, TaskFile, error=TaskFileError)
     for task in tasks.tasks:
         bad = sorted({m for marks in task.marks.values() for m in marks} - set(markings))
         if bad:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from contractkit.catalogue.loader import CatalogueError, read_yaml
+from contractkit.catalogue.loader import read_model
 
 ENTRUSTING, PERFORMING, THIRD_PARTY = "entrusting", "performing", "third_party"
 SIDES = (ENTRUSTING, PERFORMING)
@@ -163,12 +163,7 @@ class PartyLexicon:
 
 
 def load_party_lexicon(path: Path) -> PartyLexicon:
-    try:
-        data = _RolesFile.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
-        raise CatalogueError(path, f"{where}: {problem['msg']}") from None
+    data = read_model(path, _RolesFile)
     label_side = {}
     ordinal_rank = {label: rank for series in data.labels.ordinal for rank, label in enumerate(series)}
     for group in ("entrusting", "performing", "third_party", "ordinal", "neutral"):
