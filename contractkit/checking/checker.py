@@ -198,8 +198,7 @@ class Checker:
             continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i))
                                     if may_answer(flat[i].text) else None)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
-            continuations += list_items(flat, texts, headings,
-                                        lambda text: find_mentions(text, parties.aliases, parties.pattern))
+            continuations += list_items(flat, texts, headings, mentions_of)
         for c in continuations:
             if c.replaces is not None:
                 analysed.pop(c.replaces, None)

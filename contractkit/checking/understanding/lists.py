@@ -38,7 +38,7 @@ def list_items(
     sentences: Sequence[Sentence],
     block_texts: Sequence[str],
     headings: Sequence[bool],
-    mentions_in: Callable[[str], Sequence[Mention]],
+    mentions_of: Callable[[int], Sequence[Mention]],  # the parties named in sentence i
 ) -> list[Continuation]:
     """Each list item read with its lead-in (``replaces``: the item's own index).
 
@@ -50,7 +50,7 @@ def list_items(
     for index, sentence in enumerate(sentences):
         if "：" not in sentence.text and ":" not in sentence.text:
             continue  # no colon, no lead-in (most sentences): skip before looking for parties
-        lead = _lead_in(sentence, mentions_in(sentence.text))
+        lead = _lead_in(sentence, mentions_of(index))
         if lead is None:
             continue
         lead_text, party = lead
@@ -59,7 +59,7 @@ def list_items(
             item = sentences[item_index]
             if condition:
                 prefix = lead_text  # the items say who does what; the lead-in says when
-            elif _has_subject(item, mentions_in(item.text)):
+            elif _has_subject(item, mentions_of(item_index)):
                 continue
             elif any(m.label in OWN_MODAL_KINDS for m in item.modals):
                 if party is None:
