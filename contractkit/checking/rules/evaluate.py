@@ -81,6 +81,8 @@ def judge_detection(
     # A sentence with none of the checks' concepts can meet none of them (most sentences are such),
     # and a heading says nothing: only the others are judged.
     for analysed in sentences.holding_any(pipeline.concepts):
+        if _excuses_force_majeure(analysed):
+            continue
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
@@ -88,7 +90,7 @@ def judge_detection(
         return _judgement(only, found[only]) if found[only] else Judgement(Status.MISSING, (), "")
     # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
     # does a shift the catalogue marks as yielding undo an explicit one; any other opposite does.
-    # Excusing force majeure (因不可抗力…不承担违约责任) is the law's default, never the opposite of a clause.
+    # Force majeure (因不可抗力…有权暂停服务) is the law's default, never the opposite of a clause.
     found[Status.CONTRARY] = [(a, v) for a, v in found[Status.CONTRARY] if "不可抗力" not in a.sentence.text]
     explicit, relevant = found[Status.SATISFIED], found[Status.SATISFIED] or found[Status.PARTIAL]
     if relevant and all(
@@ -105,6 +107,15 @@ def judge_detection(
     if found[Status.MISSING]:
         return _judgement(Status.MISSING, found[Status.MISSING])
     return Judgement(Status.MISSING, (), "")
+
+
+def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
+    """因不可抗力…不承担违约责任（但应及时通知）: excusing force majeure is the law's default. Such a
+    sentence neither provides the requirement nor opposes it, whatever words of it it holds."""
+    sentence = analysed.sentence
+    return "不可抗力" in sentence.text and (
+        "exemption" in sentence.labels or any(m.label == "refusal" for m in sentence.modals)
+    )
 
 
 def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]]) -> Judgement:
