@@ -424,3 +424,12 @@ def test_the_clause_filter_offers_single_clauses(tmp_path):
         assert options and not [o for o in options if ";" in o]  # "8.2.4 a) 5); 8.2.4 b)": two options
         assert "8.2.4 c)" in options and "8.3" in options
         assert 'data-clauses="8.2.4 c)|8.3"' in page
+
+
+def test_the_health_probe_answers_without_signing_in_and_nothing_else_does(tmp_path):
+    with running(_team(tmp_path)) as client:
+        health = client.get("/api/health")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert set(health.json()) == {"status", "version", "database", "workers"}  # nobody's work in it
+        assert client.get("/api/reviews").status_code == 401
+        assert client.get("/api/catalogue").status_code == 401

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contractkit import __version__
 from contractkit.api import check_pool, default_standard, shape_errors
 
+from .api import public_router as public_api_router
 from .api import router as api_router
 from .core import ServiceError, Services
 from .database import create_database_engine, migrate
@@ -49,6 +50,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.include_router(public_api_router)
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(files("contractkit.service") / "static")), name="static")
