@@ -105,6 +105,11 @@ def _items(sentences: Sequence[Sentence], block_texts: Sequence[str], headings: 
         s = sentences[other]
         if headings[other]:
             break
+        # "…；（三）对…进行抽查。除前述事项外的工作由乙方实施。": after a full stop the paragraph goes on
+        # with a sentence of its own, unless it is numbered as a further item.
+        if s.block == block and items and sentences[items[-1]].text.rstrip().endswith("。") \
+                and not LIST_ITEM.match(s.text):
+            break
         if s.block != block:
             if s.block != last_block and (s.block > last_block + 1 or not LIST_ITEM.match(block_texts[s.block])):
                 break
@@ -117,11 +122,11 @@ def _items(sentences: Sequence[Sentence], block_texts: Sequence[str], headings: 
 
 def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:
     """Does the item name its own acting party: at its start ("（三）甲方应…"), or before its modal word
-    and not as an object ("如前述事件…的，任一方可…", but not "对甲方提供的资料保密")?"""
+    and never as an object ("如前述事件…的，任一方可…", but not "对甲方提供的资料保密" or "（二）将甲方数据返还…")?"""
     marker = LIST_ITEM.match(item.text)
     begin = marker.end() if marker else 0
     first_modal = min((m.start for m in item.modals), default=-1)
     return any(
-        m.start <= begin + 1 or (m.start < first_modal and not is_object(item.text, m)) for m in mentions
+        (m.start <= begin + 1 or m.start < first_modal) and not is_object(item.text, m) for m in mentions
     )
 

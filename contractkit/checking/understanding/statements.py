@@ -41,7 +41,11 @@ class Statement:
 HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
 
 
-DEFERRED = re.compile(r"另行(协商|约定|商定|签订|确定)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准")
+# …以双方后续签署的工作说明书为准: what a later document will say.
+DEFERRED = re.compile(
+    r"另行(协商|约定|商定|签订|确定)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准"
+    r"|[以按][^，。；]{0,8}(后续|今后|将来|日后|届时)[^，。；]{0,8}(签署|签订|确定|约定|制定)的[^，。；]{0,12}为准"
+)
 
 
 # A clause that carves something out of the sentence (…的除外, 未经有关部门批准, 经…同意): what it
@@ -261,8 +265,8 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
     return joined
 
 
-# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意), not the actor.
-OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替")
+# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还), not the actor.
+OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把")
 
 
 def is_object(text: str, mention: Mention) -> bool:

@@ -41,7 +41,8 @@ class Contrary(SentenceCheck):
         # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
-        if _in_condition(analysed, self.params.groups[-1:]):
+        if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
+                                                                                   self.params.groups[-1]):
             return None
         verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
         return replace(verdict, yields=self.params.yields)
@@ -87,12 +88,41 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     return False
 
 
+# "…辅助性事务交由第三方完成的，无需取得甲方同意，但涉及安全实施工作的转委托应经甲方书面同意": a 但 proviso
+# that holds every element of the requirement as a duty or prohibition sets the rule for its matter; the
+# opposite before it is a narrow exception.
+_PROVISO = re.compile(r"[，,；;]\s*但(?:是)?")
+
+
+def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...]
+                      ) -> bool:
+    provisos = list(_PROVISO.finditer(analysed.sentence.text))
+    if not provisos:
+        return False
+    at = provisos[-1].end()
+    concepts = analysed.sentence.concepts
+    if any(m.label in opposite and m.start >= at for m in concepts):
+        return False  # the proviso itself says the opposite
+    if not all(any(m.label in group and m.start >= at for m in concepts) for group in all_of):
+        return False
+    return any(st.kind in ("duty", "prohibition") and st.start >= at for st in analysed.statements)
+
+
 # 不将全部安全实施工作交由乙方承担: 不将/未将/不把 negate the act done to what follows.
 NEGATED_OBJECT = re.compile(r"(?:不|未|并未|决不)(?:将|把|会将)$")
 
 
+# "…，不视为放弃…" / "…，并不意味着…" deny what the clause before would mean; "…，且不因此承担任何责任"
+# only adds a disclaimer to it.
+_DENIES_MEANING = re.compile(r"[^，。；]{0,4}?(?:视为|视作|意味|代表|构成|影响|等于|表示|免除|减轻)")
+
+
 def _opens_with_negation(sentence: Sentence, clause_start: int) -> bool:
-    return any(m.label == "negation" and clause_start <= m.start <= clause_start + 1 for m in sentence.modals)
+    return any(
+        m.label == "negation" and clause_start <= m.start <= clause_start + 1
+        and _DENIES_MEANING.match(sentence.text, m.start)
+        for m in sentence.modals
+    )
 
 
 def _near(breaks: list[int], a: int, b: int) -> bool:
