@@ -202,29 +202,33 @@ class Checker:
         for c in continuations:
             if c.replaces is not None:
                 analysed.pop(c.replaces, None)
-        kept = list(analysed.values())
+        rows, row_blocks = self._table_rows(source, parties) if "tables" in use else ([], frozenset())
+        # A row read as a sentence speaks for its cells: a cell alone ("负责与主管部门的沟通") has lost its party.
+        kept = [a for a in analysed.values() if a.sentence.block not in row_blocks]
         kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
-        return kept + (self._table_rows(source, parties) if "tables" in use else [])
+        return kept + rows
 
-    def _table_rows(self, source: SourceDocument, parties: PartyAnalysis) -> list[AnalysedSentence]:
+    def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
+                    ) -> tuple[list[AnalysedSentence], frozenset[int]]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
-        by their work cell (understanding/tables.py)."""
+        by their work cell (understanding/tables.py), and the blocks those rows stand in."""
         from contractkit.checking.understanding.tables import row_sentences
 
         words = self.standard.table_words
         if words is None:
-            return []
+            return [], frozenset()
 
         def names_a_party(text: str) -> bool:
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
         rows = row_sentences(source.blocks, words, names_a_party)
-        return [
+        said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
                      quote=row.anchor.text, passage="该表格行")
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
+        return said_rows, frozenset(block for row in rows for block in row.blocks)
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""

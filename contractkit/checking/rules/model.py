@@ -49,6 +49,24 @@ class AnalysedSentence:
                 return False
         return True
 
+    def governs(self, statement: Statement, at: int) -> bool:
+        """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
+        before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is
+        甲方's matter, not 乙方's."""
+        from contractkit.checking.understanding.statements import scope  # see the import note above
+
+        text = self.sentence.text
+        start, end = scope(text, statement, self.mentions)
+        if start <= at < end:
+            return True
+        for other in self.statements:
+            other_start, other_end = scope(text, other, self.mentions)
+            if other.actor != statement.actor and other_start <= at < other_end:
+                return False  # another party's matter: 甲方不对乙方的作业进行监督检查，乙方自行负责
+        return at < statement.start and not any(
+            other is not statement and at <= other.start < statement.start for other in self.statements
+        )
+
     def spans_of(self, groups: ConceptGroups) -> Spans:
         """Where the groups' concepts occur: the evidence a reader sees highlighted."""
         wanted = {c for group in groups for c in group}

@@ -14,6 +14,7 @@ reads the consequence with them instead).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -31,6 +32,7 @@ STRONG_KINDS = frozenset({"duty", "right", "prohibition"})  # 应/有权/不得:
 # An item that says its own 应/不得/以附件…为准 needs only the party from its lead-in.
 OWN_MODAL_KINDS = STRONG_KINDS | {"refusal", "reference"}
 # "发生网络安全事件时：（一）受托方应…；（二）…": a condition heading the list; every item is read under it.
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
 CONDITION_LEAD = re.compile(r"(?:时|后|前|情况下|情形下)\s*[:：]\s*$")
 
 
@@ -125,8 +127,13 @@ def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:
     and never as an object ("如前述事件…的，任一方可…", but not "对甲方提供的资料保密" or "（二）将甲方数据返还…")?"""
     marker = LIST_ITEM.match(item.text)
     begin = marker.end() if marker else 0
-    first_modal = min((m.start for m in item.modals), default=-1)
+    # "3. 为确保…，甲方有权…，乙方应配合…": a party before a modal word of its own clause.
+    breaks = [b.end() for b in _CLAUSE_BREAK.finditer(item.text)]
+    first_modal_of = {bisect_right(breaks, m.start): m.start for m in reversed(item.modals)}  # clause -> modal
     return any(
-        (m.start <= begin + 1 or m.start < first_modal) and not is_object(item.text, m) for m in mentions
+        not is_object(item.text, m) and (
+            m.start <= begin + 1 or m.start < first_modal_of.get(bisect_right(breaks, m.start), -1)
+        )
+        for m in mentions
     )
 

@@ -87,6 +87,7 @@ class RowSentence:
 
     text: str
     anchor: Cell
+    blocks: frozenset[int] = frozenset()  # the blocks its cells stand in: the row sentence speaks for them
 
 
 def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
@@ -209,7 +210,7 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
         f"{header}为{_plain(row[i].text)}" for i, header in enumerate(columns.headers)
         if i not in others and i < len(row) and header and _plain(row[i].text)
     ]
-    return RowSentence("，".join(parts) + "。", work)
+    return RowSentence("，".join(parts) + "。", work, frozenset(cell.block for cell in row))
 
 
 def _plain(text: str) -> str:

@@ -129,10 +129,13 @@ class Attribution(_ClauseCheck):
         if any(s.kind in opposes for s in own):
             return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
         demands = {(s.start, s.end) for s in _demanded_duties(analysed)}
-        if detect.modality == "duty" and any(
-            s.kind == "right" and s.actor in parties.actor_parties and (s.start, s.end) not in demands for s in own
-        ):
-            # 乙方有权配合监管部门的调查: allowed to, not bound to.
+        rights = tuple(
+            s for s in own if s.kind == "right" and s.actor in parties.actor_parties and (s.start, s.end) not in demands
+        )
+        # 乙方有权配合监管部门的调查: allowed to, not bound to. But a right over something else (甲方有权…检查，
+        # 乙方应配合: the performer's right to test, the other's duty to cooperate) is no part of the duty.
+        duty_element = analysed.sentence.spans_of(set(detect.all_of[-1]))
+        if detect.modality == "duty" and any(analysed.governs(r, at) for r in rights for at, _ in duty_element):
             return self.verdict("partial", f"该句仅约定为{holder}的权利，而非义务", spans)
         # Another party's duty to inspect the actor (乙方应对甲方的系统进行巡检) is a service it renders
         # on the actor's things, not the actor's right given to the wrong party.

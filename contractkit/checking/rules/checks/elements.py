@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -12,9 +12,6 @@ from contractkit.catalogue.model import Frozen, RoleKind
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
-
-if TYPE_CHECKING:
-    from contractkit.checking.understanding.statements import Statement
 
 
 class PartyParams(Frozen):
@@ -61,6 +58,7 @@ _JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
 
 class BreachParams(PartyParams):
     failure: tuple[str, ...] = ("non_performance",)  # the concepts that name a failure to perform
+    consequence: tuple[str, ...] = ("accountability",)  # the concepts that name what follows from it
 
 
 @register("breach_by")
@@ -86,8 +84,10 @@ class BreachBy(SentenceCheck):
         wanted = parties.mentioned_parties
         text = analysed.sentence.text
         failures = analysed.sentence.spans_of(set(self.params.failure))
-        if not wanted or not failures:
+        if not wanted:
             return None
+        if not failures:
+            return self._borne_by_another(analysed, parties, wanted)
         failing = []
         for start, _ in failures:
             clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
@@ -108,29 +108,32 @@ class BreachBy(SentenceCheck):
         reason = f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的"
         return self.verdict("missing", reason, tuple(failures))
 
+    def _borne_by_another(self, analysed: AnalysedSentence, parties: ContractParties, wanted: AbstractSet[str]
+                          ) -> Verdict | None:
+        """"给本公司造成损失的，用户应当承担赔偿责任" / "整改工作由订购方自行负责": with no failure named,
+        the consequence is a duty another party bears, which holds the wanted party to nothing."""
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
+
+        consequences = analysed.sentence.spans_of(set(self.params.consequence))
+        if not consequences:
+            return None
+        bearers: set[str | None] = set()
+        for start, _ in consequences:
+            governing = [st for st in analysed.statements if st.kind != "refusal" and analysed.governs(st, start)]
+            if not governing:
+                return None  # nobody's, as far as the sentence says: the other checks judge it
+            bearers |= {st.actor for st in governing}
+        if not bearers or bearers & set(wanted) or bearers & {None, BOTH_PARTIES, OUTSIDER}:
+            return None
+        if any(st.kind != "duty" for st in analysed.statements if st.actor in bearers):
+            return None  # 甲方有权解除合同: a sanction another party may impose on the wanted one
+        bearer = sorted(b for b in bearers if b)[0]
+        who = parties.party_labels.get(bearer, bearer)
+        reason = f"该句约定的是{who}承担的后果，而非{actor_zh(self.params.party)}的"
+        return self.verdict("missing", reason, tuple(consequences))
+
     def describe(self, label: Labeller) -> str:
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
-
-
-def _governs(text: str, statement: Statement, analysed: AnalysedSentence, at: int) -> bool:
-    """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
-    before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is
-    甲方's matter, not 乙方's."""
-    from contractkit.checking.understanding.statements import scope  # see registry.py: kept light
-
-    start, end = scope(text, statement, analysed.mentions)
-    if start <= at < end:
-        return True
-    if any(other.actor != statement.actor and _within(at, scope(text, other, analysed.mentions))
-           for other in analysed.statements):
-        return False  # another party's matter: 甲方不对乙方的作业进行监督检查，乙方自行负责
-    return at < statement.start and not any(
-        other is not statement and at <= other.start < statement.start for other in analysed.statements
-    )
-
-
-def _within(at: int, span: tuple[int, int]) -> bool:
-    return span[0] <= at < span[1]
 
 
 class PartialParams(Frozen):
@@ -201,7 +204,7 @@ class PartialElement(SentenceCheck):
             # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
             and s.kind != "refusal"
             and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
-            and any(_governs(text, s, analysed, start) for start, _ in topic)
+            and any(analysed.governs(s, start) for start, _ in topic)
             for s in analysed.statements
             for actor in [acting_party(text, s, analysed.mentions)]
         )
