@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from contractkit.checking.understanding.parties.declarations import PartyRegistry, clean_name
 from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation
 
+# How click-through terms are accepted: 勾选同意, 点击“同意”, 使用本服务即视为同意…
+CLICK_THROUGH = re.compile(
+    r"(?:勾选|点击|点选)[^。；\n]{0,12}(?:同意|接受)|即(?:视为|表示)[^。；\n]{0,16}(?:同意|接受)[^。；\n]{0,6}(?:本|上述)"
+)
 ADDRESSEE_MIN = 3  # 您 at least this often …
 ADDRESSEE_OVER_ORDINALS = 1.0  # … and more often than 甲方 and 乙方 together
 PROVIDER_MIN = 3  # the provider's name is the subject of its rights at least this often
@@ -87,9 +91,11 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
     counts = {label: text.count(label) for label in lexicon.customer_labels}
     label = max(counts, key=counts.__getitem__)
     with_words, said = "|".join(map(re.escape, lexicon.with_words)), re.escape(label)
-    # …与用户之间, 本协议是用户与本平台之间…, 由X与使用…服务的用户（以下简称“用户”）共同订立.
+    # …与用户之间, 本协议是用户与本平台之间…, 由X与使用…服务的用户（以下简称“用户”）共同订立; or terms that
+    # the user accepts by clicking (用户勾选同意…即视为已阅读并同意), with no party block.
     if (
-        re.search(rf"(?:{with_words}){said}(?:之间|签订|订立|就)", text)
+        (counts[label] >= ADDRESSEE_MIN and CLICK_THROUGH.search(text))
+        or re.search(rf"(?:{with_words}){said}(?:之间|签订|订立|就)", text)
         or re.search(rf"{said}(?:{with_words})[^。；\n，,]{{1,24}}?之间", text)
         or re.search(
             rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?(?:签订|订立)", text

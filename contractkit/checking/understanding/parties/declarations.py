@@ -336,6 +336,9 @@ def owner_segment(before: str) -> str:
     segment = SEGMENT_BREAK.split(before)[-1].strip()
     # …分包给X / 远帆协同是由X（以下简称“本平台”）开发和运营: the organisation after the verb.
     segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请|是由|系由)", segment)[-1]
+    # 栖霞办公平台由X公司（以下简称“本公司”）开发: the organisation after a bare 由.
+    by = re.fullmatch(r".+?由(?P<organisation>[^由]{2,40}?(?:公司|集团|中心|研究院))", segment)
+    segment = by.group("organisation") if by else segment
     segment = ENUMERATOR.sub("", segment)
     segment = LEAD_IN.sub("", segment).strip()
     # 您与X / 甲方与X: the other party of the sentence.
