@@ -165,6 +165,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     partner = subject.partner_roles(partner_roles)
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
+    hosts = {i: why for i in performers if (why := _hosts_the_cloud(parties[i], texts))}
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
@@ -177,12 +178,14 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif named_partner:
             decisions[id(party)] = _Decision(named_partner, [own[r] for r in named_partner])
         elif side == ENTRUSTING:
-            role = CUSTOMER if cloud_service or _named_elsewhere(named, i, PROVIDER) else PROVIDER
+            role = CUSTOMER if cloud_service or hosts or _named_elsewhere(named, i, PROVIDER) else PROVIDER
             why = (["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
                    else ["委托合作者实施工作的一方，依第5章视为云服务提供者"])
             decisions[id(party)] = _Decision((role,), side_reasons + why)
         elif side == PERFORMING:
-            if cloud_service and not _named_elsewhere(named, i, PROVIDER):
+            if i in hosts and not _named_elsewhere(named, i, PROVIDER):
+                decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [hosts[i]])
+            elif cloud_service and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + subject_reasons((PROVIDER,)))
             else:
                 roles, reasons = partner, subject_reasons(partner)
@@ -195,6 +198,26 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
                 if roles:
                     decisions[id(party)] = _Decision(roles, side_reasons + reasons)
     return decisions
+
+
+# 苍穹云计算有限公司 -> 苍穹云; then "苍穹云控制台", "苍穹云上的资产", "《苍穹云服务协议》": the work is
+# done on the cloud this party runs, for a customer of it (a provider's add-on service).
+_CLOUD_BRAND = re.compile(r"^(?P<brand>[\u4e00-\u9fff]{1,6}?云)(?:计算|科技|服务|网络|信息|数据|技术)")
+_ON_THE_CLOUD = r"(?:控制台|上的(?:资产|业务|系统|资源|数据|实例)|用户|账号|服务协议|平台上)"
+HOST_MIN = 2
+
+
+def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
+    """The reason the performing party is the cloud provider whose customer commissions it, or None."""
+    brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+    if not brands:
+        return None
+    pattern = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))}){_ON_THE_CLOUD}")
+    said = list(dict.fromkeys(m.group() for i in paragraphs_holding(pattern, texts)
+                              for m in pattern.finditer(texts[i])))
+    if len(said) < HOST_MIN:
+        return None
+    return f"所委托的工作在该方运营的云上进行（“{'”“'.join(said[:2])}”），该方为云服务提供者"
 
 
 def _platform_suppliers(registry: PartyRegistry, decisions, texts: list[str], lexicons: Lexicons):
