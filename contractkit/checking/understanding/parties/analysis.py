@@ -165,7 +165,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     partner = subject.partner_roles(partner_roles)
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
-    hosts = {i: why for i in performers if (why := _hosts_the_cloud(parties[i], texts))}
+    hosts = {i: reason for i in performers if (reason := _hosts_the_cloud(parties[i], texts))}
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
@@ -179,7 +179,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
             decisions[id(party)] = _Decision(named_partner, [own[r] for r in named_partner])
         elif side == ENTRUSTING:
             role = CUSTOMER if cloud_service or hosts or _named_elsewhere(named, i, PROVIDER) else PROVIDER
-            why = (["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
+            why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and hosts
+                   else ["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
                    else ["委托合作者实施工作的一方，依第5章视为云服务提供者"])
             decisions[id(party)] = _Decision((role,), side_reasons + why)
         elif side == PERFORMING:
