@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alternation, alternation_terms
@@ -139,7 +140,24 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     subject_lines = [t for t in texts if SUBJECT_LINE.search(t[:20])][:SUBJECT_LINES_MAX]
     subject_lines += [m.group() for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)]
     subject_lines += _listed_work(texts[:OPENING_SCAN])
-    return _score(title, subject_lines, "\n".join(texts), lexicon)
+    return _score(title, subject_lines, "\n".join(texts), lexicon, _goods_rows(texts))
+
+
+# An order's or a delivery list's table (品名及规格 | 数量 | 单价): each row names a thing bought.
+GOODS_HEADER = re.compile(r"品名|货物名称|设备名称|产品名称|物料名称|规格型号|型号规格")
+GOODS_ROW = re.compile(r"[|｜\t]")
+GOODS_MAX = 40
+
+
+def _goods_rows(texts: list[str]) -> list[str]:
+    rows: list[str] = []
+    for index, text in enumerate(texts):
+        if GOODS_ROW.search(text) and GOODS_HEADER.search(text):
+            for row in texts[index + 1: index + 1 + GOODS_MAX]:
+                if not GOODS_ROW.search(row):
+                    break
+                rows.append(row)
+    return rows
 
 
 def _listed_work(texts: list[str]) -> list[str]:
@@ -185,8 +203,19 @@ def _role_terms(patterns: dict[str, re.Pattern], text: str) -> dict[str, list[st
             for role, matches in found.items()}
 
 
-def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexicon) -> SubjectMatter:
+def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexicon, goods: Sequence[str] = ()
+           ) -> SubjectMatter:
+    """``goods``: the rows of a table of things bought, each naming a thing (交换机, 服务器) that shows the
+    role as a subject line would."""
     heads = _title_heads(title, lexicon)
+    things = {role: alternation(words.object_terms) for role, words in lexicon.roles.items()
+              if words.object_terms and role != CLOUD_SERVICE}
+    bought: dict[str, list[str]] = {}
+    for row in goods:
+        found = [(role, m.group()) for role, pattern in things.items() if (m := pattern.search(row))]
+        if found:  # the longest name of a thing decides the row (安全设备 beside 设备)
+            role, term = max(found, key=lambda f: len(f[1]))
+            bought.setdefault(role, []).append(term)
     scores: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     stated = set()
@@ -198,7 +227,7 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
     body_terms = _role_terms(patterns, body)
     for role in patterns:
         in_title = [term for head_role, term in heads if head_role == role]
-        in_lines, in_body = line_terms[role], body_terms[role]
+        in_lines, in_body = line_terms[role] + bought.get(role, []), body_terms[role]
         score = (WEIGHT_TITLE * len(in_title) + WEIGHT_SUBJECT_LINE * len(in_lines)
                  + WEIGHT_BODY * min(len(in_body), BODY_CAP))
         if not score:
