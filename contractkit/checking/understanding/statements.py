@@ -200,13 +200,18 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             if not before and clause_start > 0:
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on.
                 before = [m for m in mentions if m.start <= 1 and not is_object(sentence.text, m)]
-            if before and not explicit and not conditional:
+            # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
+            # 乙方可以将数据用于… 将 is 把).
+            future = sentence.text[modal.start:modal.end] == "将" and bool(before) and before[-1].end == modal.start
+            if before and (not explicit or future) and not conditional:
                 subject = before[-1].party
                 result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
             continue
         co_subjects: list[str] = []
         if modal.label == "prohibition" and not before and after:
             subject = after[0].party  # 严禁乙方… / 禁止乙方…
+        elif sentence.text[modal.start:modal.end] == "由" and after:
+            subject = after[0].party  # 安装服务由卖方完成: the agent after 由
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)

@@ -47,6 +47,11 @@ class NamesParty(SentenceCheck):
         # 任何一方均应接受对方的监督: in a mutual clause 对方 names each party's counterpart.
         if "对方" in analysed.sentence.text and any(s.actor == BOTH_PARTIES for s in analysed.statements):
             return None
+        # "乙方应当为上述审计和抽查提供协助": the topic points back at what an earlier clause says, whose it is.
+        text = analysed.sentence.text
+        if any(_POINTS_BACK.search(text, max(0, start - 4), start) for start, _ in
+               analysed.sentence.spans_of(set(self.detect.all_of[0]))):
+            return None
         return self.says_nothing()
 
     def describe(self, label: Labeller) -> str:
@@ -54,6 +59,7 @@ class NamesParty(SentenceCheck):
 
 
 _JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
+_POINTS_BACK = re.compile(r"(?:上述|前述|前款|上款|该等|该项|此类|前项)(?:约定|规定|所述)?的?$")
 
 
 class BreachParams(PartyParams):
