@@ -229,7 +229,7 @@ def test_cli_cases_file_reports_exact_statuses_and_mistakes(tmp_path, run_cli):
         "- id: plain_right\n"
         "  requirement: 5a3-supervision\n"
         "  roles: {甲方: [provider], 乙方: [om]}\n"
-        "  text: 甲方有权随时检查乙方的运维工作。\n"
+        "  text: 甲方有权随时检查乙方的运维工作，并负责督促乙方整改。\n"
         "  expect: satisfied\n"
         "- id: mislabelled_on_purpose\n"
         "  requirement: 5b1-transfer-depth\n"

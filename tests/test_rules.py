@@ -181,8 +181,12 @@ def test_explanations_name_the_elements_and_the_near_miss():
         report = checker(roles).check_document(source_from_text(text))
         return next(f.explanation for f in report.findings if f.requirement == requirement)
 
-    satisfied = explain("乙方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
-    assert "（要素：漏洞、修复" in satisfied
+    satisfied = explain("乙方应在发现后24小时内修复云平台的安全漏洞，修复结果经甲方确认。",
+                        "65b-vulnerability-remediation")
+    assert satisfied.startswith("已约定") and "（要素：漏洞、修复" in satisfied
+    # Met but for a further element the standard names (提供者的确认): partial, saying what is there and what is not.
+    partial = explain("乙方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
+    assert partial.startswith("部分满足") and "（要素：漏洞、修复）" in partial and "但未约定“结果确认”" in partial
     near_miss = explain("甲方应在发现后24小时内修复云平台的安全漏洞。", "65b-vulnerability-remediation")
     assert near_miss.startswith("合同中未找到对应约定") and "相近约定：该句将其约定为甲方的义务" in near_miss
 

@@ -128,6 +128,9 @@ class Detection(Frozen):
     # unset accepts a right or a duty.
     modality: Literal["duty", "right", "prohibition", "any"] | None = None
     checks: tuple[CheckUse, ...] = Field(min_length=1)
+    # The further elements the standard names (漏洞修复的时限及提供者的确认): a requirement met in every
+    # other respect is only partly met until each group is said in a sentence that meets it or part of it.
+    complete: tuple[tuple[str, ...], ...] = ()
 
     def uses(self, name: str) -> CheckUse | None:
         return next((use for use in self.checks if use.name == name), None)

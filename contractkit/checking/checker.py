@@ -266,7 +266,7 @@ class Checker:
         reason = judgement.reason
         if judgement.evidence:  # a table row or a list item, read as a sentence, is named as such
             reason = reason.replace("该句", judgement.evidence[0][0].passage, 1)
-        explanation = self._explain(req, status, reason, judgement.evidence)
+        explanation = self._explain(req, status, reason, judgement.evidence, judgement.lacking)
         suggestion = None
         if status is not Status.SATISFIED and suggest is not None:
             suggestion = suggest(req)
@@ -295,7 +295,8 @@ class Checker:
         return role_kinds[kind].zh + (f"（{'、'.join(sorted(parties))}）" if parties else "")
 
     def _explain(
-        self, req: Requirement, status: Status, reason: str, evidence: Iterable[tuple[AnalysedSentence, Spans]]
+        self, req: Requirement, status: Status, reason: str, evidence: Iterable[tuple[AnalysedSentence, Spans]],
+        lacking: str = "",
     ) -> str:
         strength = self.standard.vocabulary.zh("strengths", req.strength.value)
         if status is Status.MISSING:
@@ -304,6 +305,8 @@ class Checker:
                 text += f" 相近约定：{reason}，不计为满足。"
         elif status is Status.SATISFIED:
             text = f"已约定：{reason}{self._elements(req, evidence)}。"
+        elif status is Status.PARTIAL and lacking:  # met but for the further elements the standard names
+            text = f"部分满足：{reason}{self._elements(req, evidence)}，但未约定“{lacking}”。标准要求：{req.summary}"
         elif status is Status.PARTIAL:
             text = f"部分满足：{reason}。标准要求：{req.summary}"
         else:

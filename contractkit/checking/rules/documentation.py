@@ -48,6 +48,7 @@ def rule_record(req: Requirement) -> Record:
         "pairs": list(req.pairs),
         "option": req.condition,
         "needs_in_one_sentence": groups(req.detect.all_of),
+        "also_needs": groups(req.detect.complete),
         "actor": req.detect.actor,
         "modality": req.detect.modality,
         "looks_for": _looks_for(req, label),
@@ -67,6 +68,8 @@ def _looks_for(req: Requirement, label: Labeller) -> str:
     text = f"同一句中须有：{groups_zh(req.detect.all_of, label)}"
     if req.detect.actor:
         text += f"；须为{duty_zh(req.detect.actor, req.detect.modality)}"
+    if req.detect.complete:
+        text += f"；完全满足还须约定：{groups_zh(req.detect.complete, label)}（该句或其后数段中），否则部分满足"
     return text
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement
@@ -53,6 +54,7 @@ def is_carve_out(text: str) -> bool:
 __all__ = ["AnalysedSentence", "Judgement", "Sentences", "judge", "judge_detection", "to_evidence"]
 
 MAX_EVIDENCE = 3
+NEAR_BLOCKS = 3  # paragraphs after a clause where its further elements may stand (its sub-items)
 # Which verdicts decide the requirement when sentences disagree, strongest first.
 PRECEDENCE = (Status.CONTRARY, Status.SATISFIED, Status.PARTIAL)
 
@@ -100,6 +102,13 @@ def judge_detection(
         (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
     ):
         found[Status.CONTRARY] = []
+    if found[Status.SATISFIED] and not found[Status.CONTRARY]:
+        # A near miss holds the elements too (期间客户可自行导出数据: the export the exit clause needs).
+        lacking = _lacking(detect, found[Status.SATISFIED] + found[Status.PARTIAL] + found[Status.MISSING],
+                           sentences, parties)
+        if lacking:
+            # 漏洞修复由乙方负责 with no deadline: what the standard names is not all there.
+            return replace(_judgement(Status.PARTIAL, found[Status.SATISFIED]), lacking=lacking)
     for status in PRECEDENCE:
         if found[status]:
             return _judgement(status, found[status])
@@ -119,6 +128,20 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     return "不可抗力" in sentence.text and (
         "exemption" in sentence.labels or any(m.label == "refusal" for m in sentence.modals)
     )
+
+
+def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,
+             parties: ContractParties) -> str:
+    """The ``complete`` groups (in words) that no sentence meeting the requirement, or part of it, says,
+    nor one in the same paragraph or the few after it (its sub-items: "（三）书面确认删除结果" after
+    "（二）…删除本地副本")."""
+    near = {a.sentence.block + step for a, _ in said for step in range(NEAR_BLOCKS + 1)}
+    missing = [
+        group for group in detect.complete
+        if not any(a.has_each((group,)) for a, _ in said)
+        and not any(a.sentence.block in near for a in sentences.holding_any(group))
+    ]
+    return "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in missing)
 
 
 def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]]) -> Judgement:

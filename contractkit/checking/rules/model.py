@@ -119,6 +119,7 @@ class Judgement:
     evidence: tuple[tuple[AnalysedSentence, Spans], ...]
     reason: str
     check: str = ""  # the check whose verdict decided it ("" when nothing was found)
+    lacking: str = ""  # the further elements (catalogue ``complete``) nothing says: why a met clause is partial
 
 
 @dataclass(frozen=True)

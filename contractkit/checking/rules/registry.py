@@ -172,7 +172,7 @@ def _build(detect: Detection) -> tuple[Pipeline, list[str]]:
         built.append(check)
     names = [use.name for use in detect.checks]
     problems += [f"check {n!r} is listed twice" for n in sorted({n for n in names if names.count(n) > 1})]
-    concepts = {c for group in detect.all_of for c in group}
+    concepts = {c for group in (*detect.all_of, *detect.complete) for c in group}
     if not problems:  # a check with bad parameters cannot say what it looks for
         for check in built:
             concepts |= check.concepts()
