@@ -160,26 +160,30 @@ def paragraphs_holding(pattern: re.Pattern, texts: Sequence[str]) -> Sequence[in
 
 def paragraphs_holding_any(patterns: Sequence[re.Pattern], texts: Sequence[str]) -> Sequence[int]:
     """The indices, in order, of the texts in which one of ``patterns`` may match, found in one pass
-    for them all: their factors together, less those that hold another (a text holding 委托乙方 holds
-    乙方), so that factors the patterns share are looked for once."""
+    for them all: a search for any of their factors from the start of the joined texts, then from the
+    start of the paragraph after each one found (one occurrence is enough). An alternation of literals
+    finds the leftmost place where one of them starts, so this finds the paragraphs ``str.find`` of each
+    factor would, at a third of the cost (str.find restarted per factor and per paragraph)."""
     union: set[str] = set()
     for pattern in patterns:
         found = None if pattern.flags & re.IGNORECASE else required_factors(pattern.pattern)
         if found is None:
             return range(len(texts))
         union |= found
-    factors = [f for f in union if not any(other != f and other in f for other in union)]
+    if not union:
+        return []
+    # Sorted: the same factors make the same expression, which ``re`` then compiles once.
+    search = re.compile("|".join(map(re.escape, sorted(union)))).search
     joined, starts = _joined(texts)
-    position = len(joined) + 1
-    holding: set[int] = set()
-    for factor in factors:
-        at = joined.find(factor)
-        while at >= 0:
-            block = bisect_right(starts, at) - 1
-            holding.add(block)
-            # on to the next paragraph: one occurrence is enough
-            at = joined.find(factor, max(at + 1, starts[block + 1] if block + 1 < len(starts) else position))
-    return sorted(holding)
+    holding: list[int] = []
+    position = 0
+    while (occurrence := search(joined, position)) is not None:
+        block = bisect_right(starts, occurrence.start()) - 1
+        holding.append(block)
+        if block + 1 == len(starts):
+            break
+        position = starts[block + 1]  # on to the next paragraph
+    return holding
 
 
 _last: tuple[tuple[str, ...], str, list[int]] | None = None  # the texts last joined (a party analysis asks often)
