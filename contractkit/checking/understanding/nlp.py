@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -59,17 +59,17 @@ class Sentence:
     text: str
     concepts: tuple[Match, ...]
     modals: tuple[Match, ...]
+    # The concepts found here, worked out with the sentence: every sentence is asked for them (the
+    # context readers, the rules' index by concept), and a cached_property's first use (a Python call
+    # and a lock) cost more than working them out.
+    labels: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __init__(self, block: int, start: int, end: int, text: str, concepts: tuple[Match, ...],
                  modals: tuple[Match, ...]):
         # All the fields in one step (a frozen dataclass sets each through object.__setattr__); a
         # contract has a thousand sentences.
-        self.__dict__.update(block=block, start=start, end=end, text=text, concepts=concepts, modals=modals)
-
-    @cached_property
-    def labels(self) -> frozenset[str]:
-        """The concepts found here; every requirement asks, so it is worked out once."""
-        return frozenset(m.label for m in self.concepts)
+        self.__dict__.update(block=block, start=start, end=end, text=text, concepts=concepts, modals=modals,
+                             labels=frozenset([m.label for m in concepts]))
 
     def has(self, concept: str) -> bool:
         return concept in self.labels
