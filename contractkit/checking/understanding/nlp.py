@@ -183,9 +183,14 @@ def document_sentences(joined: Joined, concept_terms: Sequence[Term], modal_term
 def _by_sentence(bounds: list[tuple[int, int]], spans: Sequence[Term]) -> list[list[Match]]:
     """Each span, in the sentence that wholly holds it (offsets made relative), in span order."""
     starts = [start for start, _ in bounds]
+    ends = [end for _, end in bounds]
     found: list[list[Match]] = [[] for _ in bounds]
+    # Match(label, start, end) without the namedtuple's Python-level __new__, which calls this (a
+    # contract has ~3,000 terms).
+    new = tuple.__new__
     for label, s, e in spans:
         i = bisect_right(starts, s) - 1
-        if i >= 0 and e <= bounds[i][1]:
-            found[i].append(Match(label, s - bounds[i][0], e - bounds[i][0]))
+        if i >= 0 and e <= ends[i]:
+            offset = starts[i]
+            found[i].append(new(Match, (label, s - offset, e - offset)))
     return found
