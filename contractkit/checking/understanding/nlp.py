@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -59,17 +59,17 @@ class Sentence:
     text: str
     concepts: tuple[Match, ...]
     modals: tuple[Match, ...]
+    # The concepts found here, worked out with the sentence: every sentence is asked for them (the
+    # context readers, the rules' index by concept), and a cached_property's first use (a Python call
+    # and a lock) cost more than working them out.
+    labels: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __init__(self, block: int, start: int, end: int, text: str, concepts: tuple[Match, ...],
                  modals: tuple[Match, ...]):
         # All the fields in one step (a frozen dataclass sets each through object.__setattr__); a
         # contract has a thousand sentences.
-        self.__dict__.update(block=block, start=start, end=end, text=text, concepts=concepts, modals=modals)
-
-    @cached_property
-    def labels(self) -> frozenset[str]:
-        """The concepts found here; every requirement asks, so it is worked out once."""
-        return frozenset(m.label for m in self.concepts)
+        self.__dict__.update(block=block, start=start, end=end, text=text, concepts=concepts, modals=modals,
+                             labels=frozenset([m.label for m in concepts]))
 
     def has(self, concept: str) -> bool:
         return concept in self.labels
@@ -183,9 +183,14 @@ def document_sentences(joined: Joined, concept_terms: Sequence[Term], modal_term
 def _by_sentence(bounds: list[tuple[int, int]], spans: Sequence[Term]) -> list[list[Match]]:
     """Each span, in the sentence that wholly holds it (offsets made relative), in span order."""
     starts = [start for start, _ in bounds]
+    ends = [end for _, end in bounds]
     found: list[list[Match]] = [[] for _ in bounds]
+    # Match(label, start, end) without the namedtuple's Python-level __new__, which calls this (a
+    # contract has ~3,000 terms).
+    new = tuple.__new__
     for label, s, e in spans:
         i = bisect_right(starts, s) - 1
-        if i >= 0 and e <= bounds[i][1]:
-            found[i].append(Match(label, s - bounds[i][0], e - bounds[i][0]))
+        if i >= 0 and e <= ends[i]:
+            offset = starts[i]
+            found[i].append(new(Match, (label, s - offset, e - offset)))
     return found

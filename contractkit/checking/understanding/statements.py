@@ -8,6 +8,7 @@ party keeps the previous clause's subject (…，并接受甲方的监督).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from contractkit.checking.understanding.nlp import Sentence
 CLAUSE_BREAK = re.compile(r"[，,：:；;]")  # ；joins the clauses of a sentence read together with the one before
 # Modal kinds that state something about an actor, strongest first when they overlap.
 MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
+_MODAL_RANK = {kind: rank for rank, kind in enumerate(MODAL_KINDS)}  # MODAL_KINDS.index, without the search
 BOTH_PARTIES = "*"  # the key of 双方/各方: a statement by both binds each party
 OUTSIDER = "第三方"  # the key of 第三方/分包商 (roles.yaml outsiders): binds no party of the contract
 
@@ -163,18 +165,29 @@ def find_mentions(text: str, aliases: dict[str, str], finder: WordFinder | None)
     return [Mention(aliases[word], start, end) for word, start, end in finder.find(text) if word in aliases]
 
 
+def clause_starts(text: str) -> list[int]:
+    """Where each clause of ``text`` starts (0, then after each clause break), in order."""
+    return [0] + [m.end() for m in CLAUSE_BREAK.finditer(text)]
+
+
+def clause_start_at(starts: list[int], position: int) -> int:
+    """The start of the clause holding ``position``, from ``clause_starts``: the same as
+    ``max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, position)])``, by bisection."""
+    return starts[bisect_right(starts, position) - 1]
+
+
 def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     conditions = [sentence.text[m.start : m.end] for m in sentence.modals if m.label == "consent_condition"]
     consent = any(not c.startswith(("未", "无")) for c in conditions)
     absent = any(c.startswith(("未", "无")) for c in conditions)
-    modals = _strongest(sentence)
-    clause_starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence.text)]
+    starts = clause_starts(sentence.text)  # cut once: every modal word asks for its clause
+    modals = _strongest(sentence, starts)
     result, subject = [], None
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
     # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
     explicit = any(m.label not in ("undertaking", "reference") for m in modals)
     for modal in modals:
-        clause_start = max(s for s in clause_starts if s <= modal.start)
+        clause_start = clause_start_at(starts, modal.start)
         clause_end = CLAUSE_BREAK.search(sentence.text, modal.end)
         if (
             clause_end
@@ -278,11 +291,13 @@ def is_object(text: str, mention: Mention) -> bool:
     return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
 
 
-def _strongest(sentence: Sentence):
-    """One modal kind per position: 不接受 is a refusal, not also a duty (接受) or a prohibition (不)."""
+def _strongest(sentence: Sentence, starts: list[int]):
+    """One modal kind per position: 不接受 is a refusal, not also a duty (接受) or a prohibition (不).
+    ``starts``: the sentence's ``clause_starts``."""
+    rank = _MODAL_RANK
     ranked = sorted(
-        (m for m in sentence.modals if m.label in MODAL_KINDS),
-        key=lambda m: (m.start, MODAL_KINDS.index(m.label), -(m.end - m.start)),
+        (m for m in sentence.modals if m.label in rank),
+        key=lambda m: (m.start, rank[m.label], -(m.end - m.start)),
     )
     kept, covered_until = [], -1
     for modal in ranked:
@@ -290,14 +305,14 @@ def _strongest(sentence: Sentence):
             continue
         kept.append(modal)
         covered_until = modal.end
-    return _governed(_negated_away(_double_negatives(kept, sentence.text), sentence), sentence.text)
+    return _governed(_negated_away(_double_negatives(kept, sentence.text), sentence, starts), starts)
 
 
-def _governed(modals, text: str):
+def _governed(modals, starts: list[int]):
     """乙方不得…予以配合 / 乙方不得…提供: duty words under a prohibition are not duties."""
     kept, negative_from = [], None
     for modal in modals:
-        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, modal.start)])
+        clause_start = clause_start_at(starts, modal.start)
         if modal.label in ("duty", "undertaking") and negative_from is not None and negative_from >= clause_start:
             continue
         if modal.label in ("prohibition", "refusal"):
@@ -306,12 +321,12 @@ def _governed(modals, text: str):
     return kept
 
 
-def _negated_away(modals, sentence: Sentence):
+def _negated_away(modals, sentence: Sentence, starts: list[int]):
     """Drop a refusal that a negation earlier in its clause turns round (决不意味…免除)."""
     negations = [m for m in sentence.modals if m.label == "negation"]
     kept = []
     for modal in modals:
-        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(sentence.text, 0, modal.start)])
+        clause_start = clause_start_at(starts, modal.start)
         if modal.label == "refusal" and any(clause_start <= n.start and n.end <= modal.start for n in negations):
             continue
         if modal.label == "refusal" and sentence.text[modal.start - 1 : modal.start] in ("不", "非", "未", "无"):

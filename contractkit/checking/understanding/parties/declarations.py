@@ -352,7 +352,8 @@ def owner_segment(before: str) -> str:
 def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
     lexicon = labels.lexicon
     addressed = (lexicon.addressee, *lexicon.customer_labels)
-    for index, text in enumerate(texts):
+    for index in paragraphs_holding(ALIAS_DEFINITION, texts):  # only where a definition may be
+        text = texts[index]
         for definition in ALIAS_DEFINITION.finditer(text):
             aliases = _aliases_of(definition, labels)
             if not aliases:
@@ -397,7 +398,7 @@ LABEL_DEFINITION = re.compile(
 def _label_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
     """“业主”是指…委托监理业务的一方: a defined label is a party when the definition says it is one."""
     addressed = (labels.lexicon.addressee, *labels.lexicon.customer_labels)
-    for text in texts:
+    for text in map(texts.__getitem__, paragraphs_holding(LABEL_DEFINITION, texts)):  # only where it may match
         for match in LABEL_DEFINITION.finditer(text):
             label, definition = match.group("label").strip(), match.group("definition")
             words = [w for w in (label, (match.group("other") or "").strip()) if w]
