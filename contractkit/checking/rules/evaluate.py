@@ -40,6 +40,8 @@ CARVE_OUT = re.compile(
     # 对间接损失、可得利益损失不承担责任 / 赔偿总额不超过…: a kind of loss excluded, or a cap.
     r"|(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利润|商誉)[^，。；]{0,8}损失"
     r"|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)"
+    # "5.13 属于…所述的DCloud可以免责…的情况。": an item naming one situation, of a list of exemptions.
+    r"|的(?:情况|情形)\s*[。；;]?\s*$"
 )
 
 
