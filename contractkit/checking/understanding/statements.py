@@ -68,11 +68,16 @@ def scope(sentence_text: str, statement: Statement, mentions: list[Mention] | tu
     starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence_text)]
     start = max(s for s in starts if s <= statement.start)
     for clause_start in (s for s in starts if s > statement.end):
-        head = [m for m in mentions if clause_start <= m.start <= clause_start + 2]
+        # "…，乙方在评估后…" / "…，并由乙方…": a party opening the clause; not "…，接受甲方的监督" (its object).
+        head = [m for m in mentions if clause_start <= m.start <= clause_start + 2
+                and sentence_text[clause_start:m.start].strip() in _CLAUSE_OPENERS]
         if any(m.party != statement.actor and not is_object(sentence_text, m) for m in head):
             return start, clause_start
     return start, len(sentence_text)
 
+
+# What may come before a clause's own subject: nothing, or a word joining the clause to the one before.
+_CLAUSE_OPENERS = frozenset({"", "并", "且", "但", "而", "则", "另", "如", "若", "凡", "由", "并由", "但是", "否则"})
 
 _DEMAND = re.compile(r"\s*(?:要求|责令|督促|通知)")
 
