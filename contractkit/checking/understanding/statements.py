@@ -255,6 +255,7 @@ DOUBLE_NEGATIVE = re.compile(
 
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
 EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方")
+_PHRASE_OPENERS = frozenset("对向为就在于")
 COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
 
 
@@ -270,6 +271,9 @@ def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:
     joined by 与/和/及 to a subject right before it (甲方与乙方应…)."""
     kept: list[Mention] = []
     for m in clause_mentions:
+        # 乙方对…甲方数据负有保密义务 / 乙方在甲方机房…应: a party inside the phrase the subject opens.
+        if kept and text[kept[-1].end : kept[-1].end + 1] in _PHRASE_OPENERS:
+            continue
         joined = bool(kept) and COORDINATOR.match(text[kept[-1].end : m.start]) is not None
         if joined or not is_object(text, m):
             kept.append(m)
