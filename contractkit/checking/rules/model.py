@@ -87,13 +87,29 @@ class Sentences:
                 for label in analysed.sentence.labels:
                     self._by_concept.setdefault(label, []).append(position)
 
-    def holding_any(self, concepts: Iterable[str]) -> list[AnalysedSentence]:
-        """The sentences (headings aside) that hold one of these concepts, in document order."""
+    def holding_any(self, concepts: Iterable[str], each_of: Sequence[ConceptGroups] | None = None
+                    ) -> list[AnalysedSentence]:
+        """The sentences (headings aside) that hold one of these concepts, in document order; with
+        ``each_of``, only those that also hold every group of one of its entries."""
+        positions = self._positions(concepts)
+        if each_of is not None:
+            positions &= set().union(*(self._holding_each(groups) for groups in each_of))
+        return [self.all[position] for position in sorted(positions)]
+
+    def _positions(self, concepts: Iterable[str]) -> set[int]:
         by_concept = self._by_concept
         positions: set[int] = set()
         for concept in concepts:
             positions.update(by_concept.get(concept, ()))
-        return [self.all[position] for position in sorted(positions)]
+        return positions
+
+    def _holding_each(self, groups: ConceptGroups) -> set[int]:
+        held = self._positions(groups[0]) if groups else set()
+        for group in groups[1:]:
+            if not held:
+                break
+            held &= self._positions(group)
+        return held
 
 
 @dataclass(frozen=True)
