@@ -36,6 +36,23 @@ class AnalysedSentence:
     # How an explanation names the passage (该表格行 for a table row, 该列表项 for a list item).
     passage: str = "该句"
 
+    def __init__(
+        self,
+        sentence: Sentence,
+        mentions: tuple[Mention, ...],
+        read_statements: tuple[Statement, ...] | Callable[[], tuple[Statement, ...]],
+        hypothetical: bool = False,
+        deferred: bool = False,
+        heading: bool = False,
+        quote: str | None = None,
+        passage: str = "该句",
+    ):
+        # All the fields in one step, as ``Sentence`` sets its own: the generated __init__ of a frozen
+        # dataclass sets each through object.__setattr__, and a contract has some 650 of these.
+        self.__dict__.update(sentence=sentence, mentions=mentions, read_statements=read_statements,
+                             hypothetical=hypothetical, deferred=deferred, heading=heading, quote=quote,
+                             passage=passage)
+
     @cached_property
     def statements(self) -> tuple[Statement, ...]:
         read = self.read_statements
