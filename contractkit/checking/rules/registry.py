@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -110,6 +111,11 @@ class SentenceCheck(Check):
         return Verdict(Status(status) if status else None, self.name, reason, tuple(spans))
 
     def says_nothing(self) -> Verdict:
+        return self._nothing
+
+    @cached_property
+    def _nothing(self) -> Verdict:
+        # The same (frozen) verdict every time: a clause check gives it to most sentences it sees.
         return self.verdict(None)
 
 
