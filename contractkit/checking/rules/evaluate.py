@@ -86,8 +86,9 @@ def judge_detection(
         status: [] for status in (*PRECEDENCE, Status.MISSING)
     }
     # A sentence with none of the checks' concepts can meet none of them (most sentences are such),
-    # and a heading says nothing: only the others are judged.
-    for analysed in sentences.holding_any(pipeline.concepts):
+    # nor can one lacking what each check requires to give a status, and a heading says nothing: only
+    # the others are judged.
+    for analysed in sentences.holding_any(pipeline.concepts, pipeline.deciding):
         if _excuses_force_majeure(analysed):
             continue
         verdict = _first_verdict(pipeline, analysed, parties)
@@ -153,9 +154,9 @@ def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]])
 
 
 def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-    complete = analysed.has_each(pipeline.detect.all_of)
-    for check in pipeline.sentence_checks:
-        if check.needs_all_of and not complete:
+    for check, required in zip(pipeline.sentence_checks, pipeline.requires, strict=True):
+        # Without what it requires, the check would say nothing (None): it is not asked.
+        if required and not analysed.has_each(required):
             continue
         verdict = check.judge(analysed, parties)
         if verdict is not None:

@@ -36,6 +36,23 @@ class AnalysedSentence:
     # How an explanation names the passage (该表格行 for a table row, 该列表项 for a list item).
     passage: str = "该句"
 
+    def __init__(
+        self,
+        sentence: Sentence,
+        mentions: tuple[Mention, ...],
+        read_statements: tuple[Statement, ...] | Callable[[], tuple[Statement, ...]],
+        hypothetical: bool = False,
+        deferred: bool = False,
+        heading: bool = False,
+        quote: str | None = None,
+        passage: str = "该句",
+    ):
+        # All the fields in one step, as ``Sentence`` sets its own: the generated __init__ of a frozen
+        # dataclass sets each through object.__setattr__, and a contract has some 650 of these.
+        self.__dict__.update(sentence=sentence, mentions=mentions, read_statements=read_statements,
+                             hypothetical=hypothetical, deferred=deferred, heading=heading, quote=quote,
+                             passage=passage)
+
     @cached_property
     def statements(self) -> tuple[Statement, ...]:
         read = self.read_statements
@@ -87,13 +104,29 @@ class Sentences:
                 for label in analysed.sentence.labels:
                     self._by_concept.setdefault(label, []).append(position)
 
-    def holding_any(self, concepts: Iterable[str]) -> list[AnalysedSentence]:
-        """The sentences (headings aside) that hold one of these concepts, in document order."""
+    def holding_any(self, concepts: Iterable[str], each_of: Sequence[ConceptGroups] | None = None
+                    ) -> list[AnalysedSentence]:
+        """The sentences (headings aside) that hold one of these concepts, in document order; with
+        ``each_of``, only those that also hold every group of one of its entries."""
+        positions = self._positions(concepts)
+        if each_of is not None:
+            positions &= set().union(*(self._holding_each(groups) for groups in each_of))
+        return [self.all[position] for position in sorted(positions)]
+
+    def _positions(self, concepts: Iterable[str]) -> set[int]:
         by_concept = self._by_concept
         positions: set[int] = set()
         for concept in concepts:
             positions.update(by_concept.get(concept, ()))
-        return [self.all[position] for position in sorted(positions)]
+        return positions
+
+    def _holding_each(self, groups: ConceptGroups) -> set[int]:
+        held = self._positions(groups[0]) if groups else set()
+        for group in groups[1:]:
+            if not held:
+                break
+            held &= self._positions(group)
+        return held
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ the parameter a bare value fills (``partial_element: [data]``).
 Sentence checks judge one sentence at a time, in the order the requirement
 lists them: the first that returns a verdict decides the sentence. A check
 with ``needs_all_of`` only sees sentences that meet every group of
-``all_of``. Fallback checks run when no sentence gave a verdict.
+``all_of``; more generally, a check only sees the sentences holding what it
+``requires``. Fallback checks run when no sentence gave a verdict.
 
 Everything is validated when the catalogue loads (``detection_problems``), so
 a misspelt name or a bad parameter never reaches a contract.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -29,7 +31,15 @@ from pydantic_core import ErrorDetails
 # and the checker's language modules and result objects when they judge.
 if TYPE_CHECKING:
     from contractkit.catalogue.model import Detection
-    from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Spans, Verdict
+    from contractkit.checking.rules.model import (
+        AnalysedSentence,
+        ConceptGroups,
+        ContractParties,
+        Judgement,
+        Sentences,
+        Spans,
+        Verdict,
+    )
 
 Labeller = Callable[[str], str]  # concept id -> the words a reader knows it by
 
@@ -74,6 +84,18 @@ class Check:
 
 class SentenceCheck(Check):
     needs_all_of: ClassVar[bool] = False
+    # The check never gives a sentence a status, only settles some as saying nothing (names_party):
+    # a sentence no other check can give one is left unjudged.
+    settles_only: ClassVar[bool] = False
+
+    def requires(self) -> ConceptGroups:
+        """The concept groups a sentence must each hold for ``judge`` to return anything but None.
+
+        The evaluation shows the check no other sentence (most sentences a requirement looks at hold
+        only some of its words), and judges no sentence that no check of the requirement can give a
+        status. So a check returns None, not ``says_nothing``, for any sentence lacking one of these.
+        """
+        return self.detect.all_of if self.needs_all_of else ()
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         """A verdict decides the sentence; None leaves it to the next check."""
@@ -89,6 +111,11 @@ class SentenceCheck(Check):
         return Verdict(Status(status) if status else None, self.name, reason, tuple(spans))
 
     def says_nothing(self) -> Verdict:
+        return self._nothing
+
+    @cached_property
+    def _nothing(self) -> Verdict:
+        # The same (frozen) verdict every time: a clause check gives it to most sentences it sees.
         return self.verdict(None)
 
 
@@ -132,6 +159,10 @@ class Pipeline:
     fallbacks: tuple[FallbackCheck, ...]
     # Every concept any check looks for: a sentence with none of them is skipped cheaply.
     concepts: frozenset[str]
+    # What each sentence check requires (in the order of ``sentence_checks``), and what a sentence
+    # must hold for any of them to give it a status (None: the sentence may get one whatever it holds).
+    requires: tuple[ConceptGroups, ...]
+    deciding: tuple[ConceptGroups, ...] | None
 
 
 class CheckError(ValueError):
@@ -176,12 +207,17 @@ def _build(detect: Detection) -> tuple[Pipeline, list[str]]:
     if not problems:  # a check with bad parameters cannot say what it looks for
         for check in built:
             concepts |= check.concepts()
+    sentence_checks = tuple(c for c in built if isinstance(c, SentenceCheck))
+    requires = tuple(c.requires() if not problems else () for c in sentence_checks)
+    deciding = tuple(groups for c, groups in zip(sentence_checks, requires, strict=True) if not c.settles_only)
     pipeline = Pipeline(
         detect,
         tuple(built),
-        tuple(c for c in built if isinstance(c, SentenceCheck)),
+        sentence_checks,
         tuple(c for c in built if isinstance(c, FallbackCheck)),
         frozenset(concepts),
+        requires,
+        None if () in deciding else deciding,
     )
     return pipeline, problems
 

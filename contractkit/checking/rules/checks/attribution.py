@@ -334,6 +334,9 @@ class Divides(SentenceCheck):
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
 
+    def requires(self) -> ConceptGroups:
+        return self.params.groups
+
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
 

@@ -30,6 +30,7 @@ class NamesParty(SentenceCheck):
     Params = PartyParams
     shorthand = "party"
     params: PartyParams
+    settles_only = True
 
     def problems(self) -> list[str]:
         if self.detect.checks[0].name != self.name:
@@ -79,6 +80,10 @@ class BreachBy(SentenceCheck):
 
     def concepts(self) -> set[str]:
         return set(self.params.failure)
+
+    def requires(self) -> ConceptGroups:
+        # A failure the sentence names, or with none a consequence someone bears.
+        return ((*self.params.failure, *self.params.consequence),)
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import (  # see registry.py: kept light
@@ -165,6 +170,9 @@ class PartialElement(SentenceCheck):
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
+
+    def requires(self) -> ConceptGroups:
+        return self.params.groups
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if analysed.has_each(self.detect.all_of):

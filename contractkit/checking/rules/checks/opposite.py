@@ -36,6 +36,9 @@ class Contrary(SentenceCheck):
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
 
+    def requires(self) -> ConceptGroups:
+        return self.params.groups
+
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         # A listed breach (…拒绝接受监督的；) names the opposite as a sanctioned act, and so does the
         # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
@@ -144,6 +147,9 @@ class ListedBreach(SentenceCheck):
             return ["only a prohibited act can be sanctioned as a breach: needs modality 'prohibition'"]
         return []
 
+    def requires(self) -> ConceptGroups:
+        return self.detect.all_of[:1]
+
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         act = self.detect.all_of[:1]
         if analysed.has_each(act) and (analysed.hypothetical or _sanctioned(analysed, act)):
@@ -210,6 +216,9 @@ class OverLimit(SentenceCheck):
 
     Params = LimitParams
     params: LimitParams
+
+    def requires(self) -> ConceptGroups:
+        return self.detect.all_of[:1]
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if not analysed.has_each(self.detect.all_of[:1]):
