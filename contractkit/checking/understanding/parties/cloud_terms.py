@@ -18,6 +18,8 @@ from contractkit.checking.understanding.parties.lexicon import PartyLexicon, alt
 # How click-through terms are accepted: 勾选同意, 点击“同意”, 使用本服务即视为同意…
 CLICK_THROUGH = re.compile(
     r"(?:勾选|点击|点选)[^。；\n]{0,12}(?:同意|接受)|即(?:视为|表示)[^。；\n]{0,16}(?:同意|接受)[^。；\n]{0,6}(?:本|上述)"
+    # 用户继续使用本平台服务的，视为同意修改后的条款: use is deemed acceptance.
+    r"|(?:继续使用|使用|登录|注册)[^。；\n]{0,16}(?:即)?视为[^。；\n]{0,4}(?:同意|接受)"
 )
 ADDRESSEE_MIN = 3  # 您 at least this often …
 ADDRESSEE_OVER_ORDINALS = 1.0  # … and more often than 甲方 and 乙方 together
@@ -48,7 +50,7 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
     customer = registry.find(addressee)
     customer_words = tuple(customer.labels) if customer else (addressee,)
     subjects = _subjects(texts, lexicon, set(customer_words))
-    provider = _provider(registry, subjects, set(customer_words), lexicon)
+    provider = _provider(registry, subjects, set(customer_words), lexicon) or _self_named(texts, lexicon)
     if provider is None:
         return None
     chosen, count = provider
@@ -66,6 +68,9 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
     name = party.name if party and party.name else None
     if name is None:
         name = next((w for w in words if clean_name(w) and re.search(r"(?:公司|集团)$", w)), None)
+    if name is None:  # 本平台是由X公司开发和运营的…
+        run_by = RUN_BY.search(text)
+        name = run_by.group("organisation") if run_by else None
     return CloudTerms(
         customer_words=customer_words,
         provider_words=tuple(dict.fromkeys(words)),
@@ -137,6 +142,23 @@ def _provider(registry: PartyRegistry, subjects: Counter, customer_words: set[st
         return None
     chosen, count = scores.most_common(1)[0]
     return (chosen, count) if count >= PROVIDER_MIN else None
+
+
+RUN_BY = re.compile(r"由(?P<organisation>[^，。；：\s“”\"]{2,30}?(?:公司|集团))(?:负责)?(?:开发|运营|提供|经营)")
+
+
+def _self_named(texts: list[str], lexicon: PartyLexicon) -> tuple[str, int] | None:
+    """Terms whose provider names itself only 本平台/本公司 (本平台有权…, 本平台将…): that word, when it
+    holds the terms' rights often enough."""
+    verbs = alternation(lexicon.provider_verbs).pattern
+    counts: Counter[str] = Counter()
+    for word in lexicon.provider_labels:
+        said = re.compile(rf"{re.escape(word)}(?:{verbs})")
+        counts[word] = sum(len(said.findall(text)) for text in texts)
+    if not counts:
+        return None
+    word, count = counts.most_common(1)[0]
+    return (word, count) if count >= PROVIDER_MIN else None
 
 
 def _products(text: str, lexicon: PartyLexicon) -> list[str]:
