@@ -186,19 +186,26 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
         kind = words.kind_of(cell.text)
         if kind and kind not in kinds:
             kinds[kind] = i
-    if "work" not in kinds or "responsible" not in kinds:
+    # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
+    if "work" not in kinds or ("responsible" not in kinds and not duties):
         return None
     return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header))
 
 
 def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
     kinds = columns.kinds
-    if max(kinds.values()) >= len(row):
+    if max([*kinds.values(), *columns.duties]) >= len(row):
         return None  # a merged or short row: not one obligation
-    work, party = row[kinds["work"]], _plain(row[kinds["responsible"]].text)
-    if not _plain(work.text) or not party:
+    work = row[kinds["work"]]
+    if not _plain(work.text):
         return None
-    parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
+    if "responsible" in kinds:
+        party = _plain(row[kinds["responsible"]].text)
+        if not party:
+            return None
+        parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
+    else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
+        parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
     for i, duty_party in columns.duties.items():
