@@ -14,14 +14,13 @@ reads the consequence with them instead).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from contractkit.checking.understanding.continuation import Continuation, read_after
 from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.references import LIST_ITEM
-from contractkit.checking.understanding.statements import Mention, is_object
+from contractkit.checking.understanding.statements import Mention, clause_start_at, clause_starts, is_object
 
 MAX_ITEMS = 30  # paragraphs: a list of duties rarely runs longer
 LEAD_IN_END = re.compile(r"[:：]")
@@ -32,7 +31,6 @@ STRONG_KINDS = frozenset({"duty", "right", "prohibition"})  # 应/有权/不得:
 # An item that says its own 应/不得/以附件…为准 needs only the party from its lead-in.
 OWN_MODAL_KINDS = STRONG_KINDS | {"refusal", "reference"}
 # "发生网络安全事件时：（一）受托方应…；（二）…": a condition heading the list; every item is read under it.
-_CLAUSE_BREAK = re.compile(r"[，,；;]")
 CONDITION_LEAD = re.compile(r"(?:时|后|前|情况下|情形下)\s*[:：]\s*$")
 
 
@@ -128,11 +126,11 @@ def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:
     marker = LIST_ITEM.match(item.text)
     begin = marker.end() if marker else 0
     # "3. 为确保…，甲方有权…，乙方应配合…": a party before a modal word of its own clause.
-    breaks = [b.end() for b in _CLAUSE_BREAK.finditer(item.text)]
-    first_modal_of = {bisect_right(breaks, m.start): m.start for m in reversed(item.modals)}  # clause -> modal
+    starts = clause_starts(item.text)
+    first_modal_of = {clause_start_at(starts, m.start): m.start for m in reversed(item.modals)}  # clause -> modal
     return any(
         not is_object(item.text, m) and (
-            m.start <= begin + 1 or m.start < first_modal_of.get(bisect_right(breaks, m.start), -1)
+            m.start <= begin + 1 or m.start < first_modal_of.get(clause_start_at(starts, m.start), -1)
         )
         for m in mentions
     )
