@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from contractkit.checking.understanding.nlp import Sentence
 
-CLAUSE_BREAK = re.compile(r"[，,：:；;]")  # ；joins the clauses of a sentence read together with the one before
+CLAUSE_BREAK = re.compile(r"[，,：:；;。]")  # ；joins the clauses of a sentence read together with the one before
 # Modal kinds that state something about an actor, strongest first when they overlap.
 MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
 _MODAL_RANK = {kind: rank for rank, kind in enumerate(MODAL_KINDS)}  # MODAL_KINDS.index, without the search

@@ -113,8 +113,11 @@ class BreachBy(SentenceCheck):
                 st.kind == "right" and subjects[-1].end <= st.start < start for st in analysed.statements
             ):
                 failing.append(subjects[-1].party)
-        if not failing or any(party in wanted or party == BOTH_PARTIES for party in failing):
-            return None  # whose failure it is, the sentence does not say; or it is the wanted party's
+        if not failing:
+            # Whose failure it is, the sentence does not say (逾期未整改的，…): who bears what follows does.
+            return self._borne_by_another(analysed, parties, wanted)
+        if any(party in wanted or party == BOTH_PARTIES for party in failing):
+            return None  # the wanted party's failure
         who = parties.party_labels.get(failing[0], failing[0])
         reason = f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的"
         return self.verdict("missing", reason, tuple(failures))
@@ -123,24 +126,42 @@ class BreachBy(SentenceCheck):
                           ) -> Verdict | None:
         """"给本公司造成损失的，用户应当承担赔偿责任" / "整改工作由订购方自行负责": with no failure named,
         the consequence is a duty another party bears, which holds the wanted party to nothing."""
-        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, acting_party, scope
 
         consequences = analysed.sentence.spans_of(set(self.params.consequence))
         if not consequences:
             return None
+        text = analysed.sentence.text
+        # Who bears a consequence: a duty's party (用户应当承担赔偿责任), or the party a right demands it of
+        # (乙方有权要求甲方赔偿); a right with no one demanded of is its holder's sanction on the other.
         bearers: set[str | None] = set()
+        sanctioners: set[str | None] = set()
         for start, _ in consequences:
             governing = [st for st in analysed.statements if st.kind != "refusal" and analysed.governs(st, start)]
             if not governing:
                 return None  # nobody's, as far as the sentence says: the other checks judge it
-            bearers |= {st.actor for st in governing}
-        if not bearers or bearers & set(wanted) or bearers & {None, BOTH_PARTIES, OUTSIDER}:
-            return None
-        if any(st.kind != "duty" for st in analysed.statements if st.actor in bearers):
-            return None  # 甲方有权解除合同: a sanction another party may impose on the wanted one
-        bearer = sorted(b for b in bearers if b)[0]
-        who = parties.party_labels.get(bearer, bearer)
-        reason = f"该句约定的是{who}承担的后果，而非{actor_zh(self.params.party)}的"
+            for st in governing:
+                demanded = acting_party(text, st, analysed.mentions)
+                if st.kind == "right" and demanded == st.actor:
+                    sanctioners.add(st.actor)
+                elif st.kind in ("right", "duty"):
+                    bearers.add(demanded)
+                elif st.end <= start < scope(text, st, analysed.mentions)[1]:
+                    return None  # 甲方不得向乙方追责: a bar on the consequence, for the other checks
+        unknown = {None, BOTH_PARTIES, OUTSIDER}
+        if not bearers and not sanctioners or bearers & set(wanted) or (bearers | sanctioners) & unknown or sanctioners - set(wanted):
+            return None  # the wanted party bears it, or another party may impose it (甲方有权解除合同)
+        if bearers:
+            if any(st.kind == "right" for st in analysed.statements if st.actor in bearers):
+                return None  # 甲方有权解除合同: a sanction another party may impose on the wanted one
+            bearer = sorted(b for b in bearers if b)[0]
+            who = parties.party_labels.get(bearer, bearer)
+            reason = f"该句约定的是{who}承担的后果，而非{actor_zh(self.params.party)}的"
+        else:
+            # 乙方有权解除合同 with 乙方 the wanted party: it is the one wronged, another party is held to account.
+            holder = sorted(b for b in sanctioners if b)[0]
+            who = parties.party_labels.get(holder, holder)
+            reason = f"该句约定的是{who}追究他方责任的权利，而非{actor_zh(self.params.party)}承担的后果"
         return self.verdict("missing", reason, tuple(consequences))
 
     def describe(self, label: Labeller) -> str:
