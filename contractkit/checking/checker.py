@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,8 @@ from contractkit.checking.understanding.statements import (
     Mention,
     Statement,
     answering_party,
+    carried,
+    chain_subject,
     find_mentions,
     is_deferred,
     is_heading,
@@ -193,10 +195,23 @@ class Checker:
             sections_in_force([s.text for s in flat], mentions_of, headings.__getitem__)
             if "sections" in use else [None] * len(flat)
         )
+        said_by: dict[int, tuple[Statement, ...]] = {}
+
+        def said_in(i: int) -> tuple[Statement, ...]:
+            """Sentence i's statements; after a ；, a clause with no subject goes on with the one before."""
+            if i not in said_by:
+                said = tuple(statements(flat[i], list(mentions_of(i))))
+                if i and flat[i - 1].block == flat[i].block:
+                    said = carried(said, chain_subject(flat[i - 1].text, said_in(i - 1)))
+                said_by[i] = said
+            return said_by[i]
+
         # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
         # are read further (four in ten hold none).
+        chains = "chains" in use
         analysed = {
-            i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section)
+            i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section,
+                        said=partial(said_in, i) if chains else None)
             for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
         }
         continuations = []
@@ -379,14 +394,16 @@ def _analyse(
     passage: str = "该句",
     mentions: tuple[Mention, ...] | None = None,
     section: Section | None = None,
+    said: Callable[[], tuple[Statement, ...]] | None = None,
 ) -> AnalysedSentence:
-    """A sentence with its parties and (read when a check first asks) its statements."""
+    """A sentence with its parties and (read when a check first asks) its statements (``said``: how
+    to read them in context, if not from the sentence alone)."""
     m = tuple(find_mentions(s.text, parties.aliases, parties.pattern)) if mentions is None else mentions
     hypothetical = is_hypothetical(s.text)
 
     def read() -> tuple[Statement, ...]:
-        said = tuple(statements(s, list(m)))
-        return in_section(section, said, m) if section is not None and not hypothetical else said
+        found = said() if said is not None else tuple(statements(s, list(m)))
+        return in_section(section, found, m) if section is not None and not hypothetical else found
 
     return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage)
 

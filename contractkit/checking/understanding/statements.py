@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contractkit.checking.understanding.nlp import Sentence
 
@@ -237,7 +237,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
         elif subject is None:
             # 乙方的分包单位…，应当…: the possessor (乙方的) is not the subject; what it owns is.
-            earlier = [m for m in mentions if m.end <= modal.start and not _possessor(sentence.text, m, mentions)]
+            # (未经乙方同意，不得…: a party after 经/对/向 is not the subject either.)
+            earlier = [m for m in mentions if m.end <= modal.start and not _possessor(sentence.text, m, mentions)
+                       and not is_object(sentence.text, m)]
             subject = earlier[0].party if earlier else None
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
         double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
@@ -298,6 +300,21 @@ OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将�
 
 def is_object(text: str, mention: Mention) -> bool:
     return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
+
+
+def carried(statements: Sequence[Statement], subject: str | None) -> tuple[Statement, ...]:
+    """A clause after a ；names no subject of its own and goes on with the one before: in
+    "甲方不得在设备中设置恶意程序；发现漏洞的，应当立即告知乙方" the second clause is 甲方's."""
+    if subject is None:
+        return tuple(statements)
+    return tuple(replace(s, actor=subject) if s.actor is None else s for s in statements)
+
+
+def chain_subject(text: str, said: Sequence[Statement]) -> str | None:
+    """The subject a sentence ending in ；hands on to the clause after it: its last statement's party."""
+    if not text.rstrip().endswith(("；", ";")):
+        return None
+    return next((s.actor for s in reversed(said) if s.actor is not None), None)
 
 
 def _strongest(sentence: Sentence, starts: list[int]):
