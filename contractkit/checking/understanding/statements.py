@@ -220,7 +220,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 before = [m for m in mentions if m.start <= 1 and not is_object(sentence.text, m)]
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
-            future = sentence.text[modal.start:modal.end] == "将" and bool(before) and before[-1].end == modal.start
+            # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
+            future = bool(before) and sentence.text[before[-1].end:before[-1].end + 1] == "将" and (
+                before[-1].end == modal.start or sentence.text[modal.start:modal.end] != "将")
             if before and (not explicit or future) and not conditional:
                 subject = before[-1].party
                 result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
