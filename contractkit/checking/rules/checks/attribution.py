@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from contractkit.catalogue.model import Frozen
+from contractkit.checking.rules.checks.opposite import PROVISO
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh, kind_zh
@@ -91,7 +92,9 @@ class Attribution(_ClauseCheck):
         implied = detect.modality == "right" and _implied_right(analysed, statements, parties, detect.all_of[0])
         if detect.modality == "right":
             statements = _governing(analysed, statements, detect.all_of[0])
-        elif detect.modality == "duty" and len(detect.all_of) > 1 and any(s.kind in opposes for s in statements):
+        elif detect.modality in ("duty", "any") and len(detect.all_of) > 1 and any(
+            s.kind in opposes for s in statements
+        ):
             # 乙方无需…修复，但应…告知: waiver and duty split; the duty holds only what its scope holds.
             governing = _governing(analysed, statements, detect.all_of[1])
             statements = tuple(s for s in statements if s.kind in opposes or s in governing)
@@ -121,6 +124,12 @@ class Attribution(_ClauseCheck):
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
         ]
+        # 乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite sets the rule.
+        provisos = list(PROVISO.finditer(analysed.sentence.text))
+        if provisos:
+            after = [s for s in own if s.start >= provisos[-1].end()]
+            if any(s.kind in opposes for s in after) and not any(s.kind in fulfils for s in after):
+                own = after
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):

@@ -149,7 +149,8 @@ class BreachBy(SentenceCheck):
                 elif st.end <= start < scope(text, st, analysed.mentions)[1]:
                     return None  # 甲方不得向乙方追责: a bar on the consequence, for the other checks
         unknown = {None, BOTH_PARTIES, OUTSIDER}
-        if not bearers and not sanctioners or bearers & set(wanted) or (bearers | sanctioners) & unknown or sanctioners - set(wanted):
+        if (not bearers and not sanctioners or bearers & set(wanted) or (bearers | sanctioners) & unknown
+                or sanctioners - set(wanted)):
             return None  # the wanted party bears it, or another party may impose it (甲方有权解除合同)
         if bearers:
             if any(st.kind == "right" for st in analysed.statements if st.actor in bearers):

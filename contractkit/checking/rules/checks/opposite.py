@@ -94,12 +94,12 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 # "…辅助性事务交由第三方完成的，无需取得甲方同意，但涉及安全实施工作的转委托应经甲方书面同意": a 但 proviso
 # that holds every element of the requirement as a duty or prohibition sets the rule for its matter; the
 # opposite before it is a narrow exception.
-_PROVISO = re.compile(r"[，,；;]\s*但(?:是)?")
+PROVISO = re.compile(r"[，,；;]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
 
 
 def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...]
                       ) -> bool:
-    provisos = list(_PROVISO.finditer(analysed.sentence.text))
+    provisos = list(PROVISO.finditer(analysed.sentence.text))
     if not provisos:
         return False
     at = provisos[-1].end()
