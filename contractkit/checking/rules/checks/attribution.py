@@ -125,10 +125,14 @@ class Attribution(_ClauseCheck):
             or detect.actor == "any" and s.actor
         ]
         # 乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite sets the rule.
+        # (Only on the matter itself: 保障可用性，但不对服务不中断作出保证 disclaims something narrower.)
         provisos = list(PROVISO.finditer(analysed.sentence.text))
         if provisos:
-            after = [s for s in own if s.start >= provisos[-1].end()]
-            if any(s.kind in opposes for s in after) and not any(s.kind in fulfils for s in after):
+            at = provisos[-1].end()
+            after = [s for s in own if s.start >= at]
+            topic = [start for start, _ in analysed.sentence.spans_of(set(detect.all_of[0])) if start >= at]
+            if (any(s.kind in opposes and any(analysed.governs(s, t) for t in topic) for s in after)
+                    and not any(s.kind in fulfils for s in after)):
                 own = after
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):

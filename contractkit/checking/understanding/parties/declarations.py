@@ -152,6 +152,7 @@ def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
     labels = LabelReader(lexicon)
     _party_block(texts[:PARTY_BLOCK_SCAN], registry, labels)
     _opening_names(texts[:PARTY_BLOCK_SCAN], registry, labels)
+    _described_parties(texts[:PARTY_BLOCK_SCAN], registry, labels)
     _alias_definitions(texts, registry, labels)
     _label_definitions(texts, registry, labels)
     _party_block(texts[-SIGNATURE_SCAN:], registry, labels, signature_only=True)
@@ -202,6 +203,10 @@ def clean_name(raw: str) -> str | None:
     name = re.split(r"[（(](?:以下|下称|简称)|，|,|。|；|;|\s{2,}|\t", raw.strip())[0]
     name = SIGNATURE_MARK.sub("", name)
     name = name.strip(" \u3000:：")
+    # …有限公司（即主协议中的甲方） / …有限公司（Aldervane Systems Pte. Ltd.）: a remark after the full name.
+    remark = re.search(r"[（(][^（）()]*[）)]$", name)
+    if remark and STRONG_ORGANISATION.search(name[:remark.start()]):
+        name = name[:remark.start()]
     if PLACEHOLDER.search(name) or not name or len(name) < 2 or len(name) > 60:
         return None
     if re.fullmatch(r"[\W\d_]+", name):
@@ -347,6 +352,24 @@ def owner_segment(before: str) -> str:
         if segment.startswith(word):
             segment = segment[len(word):]
     return segment.strip()
+
+
+# 北辰云数据科技有限公司，一家根据…组建的有限责任公司，其注册地址位于…（“客户”）；以及: a party described
+# at length, its label defined in quotes at the end (contracts translated from English).
+DESCRIBED_PARTY = re.compile(
+    rf"^(?P<name>{NAME})(?:[（(][^（）()]{{1,60}}[）)])?[，,][^“”\"。]{{0,200}}?"
+    rf"[（(][{QUOTE_OPEN}](?P<label>[^{QUOTE_CLOSE}]{{1,10}})[{QUOTE_CLOSE}][）)]\s*[；;。，,]?\s*(?:以及|和|及|与)?[；;。]?$"
+)
+
+
+def _described_parties(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
+    for text in texts:
+        match = DESCRIBED_PARTY.match(_compact(text))
+        if match is None or not labels.is_label(match.group("label")):
+            continue
+        name = clean_name(match.group("name"))
+        if looks_like_organisation(name):
+            registry.add([match.group("label")], name=name)
 
 
 def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelReader) -> None:
