@@ -217,7 +217,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
             if not before and clause_start > 0:
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on.
-                before = [m for m in mentions if m.start <= 1 and not is_object(sentence.text, m)]
+                before = [m for m in mentions if not sentence.text[:m.start].strip(_NUMBERING)
+                          and not is_object(sentence.text, m)]
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
             # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
