@@ -50,7 +50,7 @@ class NamesParty(SentenceCheck):
             return None
         # "乙方应当为上述审计和抽查提供协助": the topic points back at what an earlier clause says, whose it is.
         text = analysed.sentence.text
-        if any(_POINTS_BACK.search(text, max(0, start - 4), start) for start, _ in
+        if any(_POINTS_BACK.search(text, max(0, start - 12), start) for start, _ in
                analysed.sentence.spans_of(set(self.detect.all_of[0]))):
             return None
         return self.says_nothing()
@@ -60,7 +60,11 @@ class NamesParty(SentenceCheck):
 
 
 _JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
-_POINTS_BACK = re.compile(r"(?:上述|前述|前款|上款|该等|该项|此类|前项)(?:约定|规定|所述)?的?$")
+# 上述审计 / 第5.3条所述的审查 / 本条约定的检查: the topic is what an earlier clause said.
+_POINTS_BACK = re.compile(
+    r"(?:上述|前述|前款|上款|该等|该项|此类|前项|第[\d.．一二三四五六七八九十]+[条款项](?:约定|规定|所述))"
+    r"(?:约定|规定|所述)?的?$"
+)
 
 
 class BreachParams(PartyParams):
