@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -253,6 +254,10 @@ def _actor_is_object(analysed: AnalysedSentence, statement: Statement, parties: 
     )
 
 
+# What may stand before a regulator that opens its clause: numbering, and 对于/就/针对/关于 (about).
+_OPENS_CLAUSE = re.compile(r"[\s\d.．、（）()一二三四五六七八九十]*(?:对于|就|针对|关于|凡|如|若)?")
+
+
 def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     """Every occurrence of some element is the act of a regulator the party cooperates with:
     乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
@@ -274,8 +279,11 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
             end for r_start, end in regulators
             if clause_start <= r_start and end <= start and any(clause_start <= at < r_start for at in cooperating)
         ]
-        # "网信部门、公安机关依法对…开展检查时，乙方应予配合": a regulator opening the clause acts in it.
-        agents += [end for r_start, end in regulators if clause_start <= r_start <= clause_start + 2 and end <= start]
+        # "网信部门、公安机关依法对…开展检查时，乙方应予配合" / "10.2 对于网信等部门依法…开展的检查，…":
+        # a regulator opening the clause acts in it.
+        agents += [end for r_start, end in regulators
+                   if clause_start <= r_start and end <= start
+                   and (r_start <= clause_start + 2 or _OPENS_CLAUSE.fullmatch(text, clause_start, r_start))]
         agents += [
             m.end for m in analysed.mentions
             if clause_start <= m.start and m.end <= start and not is_object(text, m)

@@ -173,6 +173,10 @@ class BreachBy(SentenceCheck):
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
 
 
+# 可根据工作需要自行委托… / 可任意…: a right given as a free hand.
+_FREE_HAND = re.compile(r"[^，。；,;]{0,10}?(?:自行|任意|随时)")
+
+
 class PartialParams(Frozen):
     # A flat list is one group ("any of these"); a list of lists is "each group at least once".
     groups: ConceptGroups = Field(min_length=1)
@@ -229,6 +233,8 @@ class PartialElement(SentenceCheck):
         from contractkit.checking.understanding.statements import (  # see registry.py: kept light
             BOTH_PARTIES,
             acting_party,
+            clause_start_at,
+            clause_starts,
         )
 
         if analysed.deferred and not any(s.actor or s.kind == "refusal" for s in analysed.statements):
@@ -238,12 +244,24 @@ class PartialElement(SentenceCheck):
         # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it, and neither is a right to
         # it (腾讯云有权…删除相关内容: a sanction it may take).
         duty = self.detect.modality == "duty"
+        # 乙方可自行委托第三方运送备件: a free hand is no partial limit on handing work on.
+        limits = self.detect.modality == "prohibition"
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
+        if duty:
+            # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
+            starts = clause_starts(text)
+            topic = [(start, end) for start, end in topic if not any(
+                st.kind == "prohibition" and st.end <= start
+                and clause_start_at(starts, st.start) == clause_start_at(starts, start)
+                for st in analysed.statements
+            )]
         return any(
             (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
             # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
             and s.kind != "refusal"
             and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
+            and not (limits and s.kind == "right" and not s.conditional_consent
+                     and (s.without_consent or _FREE_HAND.match(text, s.end) is not None))
             and any(analysed.governs(s, start) for start, _ in topic)
             for s in analysed.statements
             for actor in [acting_party(text, s, analysed.mentions)]
