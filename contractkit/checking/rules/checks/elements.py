@@ -111,6 +111,8 @@ class BreachBy(SentenceCheck):
                 if clause_start <= m.start and m.end <= start
                 # "，以及开发者违反…": a clause opening with 以及 joins it to the sentence; its party is its subject.
                 and (not is_object(text, m) or text[clause_start:m.start].strip() in _JOINING)
+                # 供应商应退还客户就该不符合部分…: a party after the clause's modal word is its object.
+                and not any(clause_start <= st.start < m.start for st in analysed.statements)
             ]
             # "腾讯有权依照违反情况…": the failure is the object of the party's right, not its own.
             if subjects and not any(
