@@ -66,6 +66,17 @@ class AnalysedSentence:
                 return False
         return True
 
+    def barred(self, at: int) -> bool:
+        """Is what stands at ``at`` barred: after a prohibition in its clause (…，不得删除或篡改数据)?"""
+        from contractkit.checking.understanding.statements import clause_start_at, clause_starts
+
+        prohibitions = [s for s in self.statements if s.kind == "prohibition" and s.end <= at]
+        if not prohibitions:
+            return False
+        starts = clause_starts(self.sentence.text)
+        clause = clause_start_at(starts, at)
+        return any(clause_start_at(starts, s.start) == clause for s in prohibitions)
+
     def governs(self, statement: Statement, at: int) -> bool:
         """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
         before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is

@@ -234,9 +234,8 @@ class PartialElement(SentenceCheck):
         """
         from contractkit.checking.understanding.statements import (  # see registry.py: kept light
             BOTH_PARTIES,
+            OUTSIDER,
             acting_party,
-            clause_start_at,
-            clause_starts,
         )
 
         if analysed.deferred and not any(s.actor or s.kind == "refusal" for s in analysed.statements):
@@ -249,16 +248,13 @@ class PartialElement(SentenceCheck):
         # 乙方可自行委托第三方运送备件: a free hand is no partial limit on handing work on.
         limits = self.detect.modality == "prohibition"
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
-        if duty:
+        if self.detect.modality in ("duty", None):
             # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
-            starts = clause_starts(text)
-            topic = [(start, end) for start, end in topic if not any(
-                st.kind == "prohibition" and st.end <= start
-                and clause_start_at(starts, st.start) == clause_start_at(starts, start)
-                for st in analysed.statements
-            )]
+            topic = [(start, end) for start, end in topic if not analysed.barred(start)]
         return any(
             (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
+            # …由第三方数据服务商负责清除: a duty of someone who does not sign binds no party here.
+            and actor != OUTSIDER
             # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
             and s.kind != "refusal"
             and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
