@@ -254,7 +254,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
 
 # After 不得/禁止: barring the delay, refusal or concealment of an act requires the act.
 DOUBLE_NEGATIVE = re.compile(
-    r"\s*(?:以任何理由|无故|无正当理由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
+    r"\s*(?:以任何理由|无故|无正当理由|以[^，。；,;]{1,24}为由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
 )
 
 
@@ -298,7 +298,7 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
 
 
 # A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还), not the actor.
-OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把")
+OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把以")
 
 
 def is_object(text: str, mention: Mention) -> bool:
