@@ -49,7 +49,8 @@ def continued(
             found.append(Continuation(spanning(before, this, block_texts), None, index))
         elif before.block == this.block - 1 and not LIST_ITEM.match(block_texts[this.block]):
             # (A numbered item "（三）…另行签订合同" is a clause of its own, not the paragraph before's.)
-            found.append(Continuation(read_after(before, this), this.text, None, "该句（连同上一段）"))
+            # (A line break keeps the paragraphs apart: 服务评估 / 甲方可以… is no 评估甲方.)
+            found.append(Continuation(read_after(before, this, "\n"), this.text, None, "该句（连同上一段）"))
     return found
 
 
@@ -62,12 +63,12 @@ def spanning(before: Sentence, this: Sentence, block_texts: Sequence[str]) -> Se
     )
 
 
-def read_after(prefix: Sentence, this: Sentence) -> Sentence:
+def read_after(prefix: Sentence, this: Sentence, separator: str = "") -> Sentence:
     """``this`` read after words from elsewhere (the paragraph before, a list's lead-in); it keeps its
     own place, so what is quoted is ``this`` alone."""
-    shift = len(prefix.text)
+    shift = len(prefix.text) + len(separator)
     return replace(
-        this, text=prefix.text + this.text,
+        this, text=prefix.text + separator + this.text,
         concepts=prefix.concepts + shifted(this.concepts, shift), modals=prefix.modals + shifted(this.modals, shift),
     )
 

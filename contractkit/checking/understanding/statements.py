@@ -297,12 +297,18 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
     return joined
 
 
-# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还), not the actor.
-OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把以")
+# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用), not the actor.
+OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把以供")
+
+
+# …and these verbs take a party as their object (定期检查甲方执行…的情况, 及时通知甲方, 配合乙方).
+OBJECT_VERBS = frozenset({"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持"})
 
 
 def is_object(text: str, mention: Mention) -> bool:
-    return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
+    return mention.start > 0 and (
+        text[mention.start - 1] in OBJECT_MARKERS or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
+    )
 
 
 def carried(statements: Sequence[Statement], subject: str | None) -> tuple[Statement, ...]:

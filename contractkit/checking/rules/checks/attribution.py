@@ -105,6 +105,13 @@ class Attribution(_ClauseCheck):
             anything = tuple(c for group in detect.all_of for c in group)
             governing = _governing(analysed, statements, anything)
             statements = tuple(s for s in statements if s in governing or s.kind in opposes)
+            # 乙方负责抽查甲方的记录，甲方负责配合乙方抽查: when another party's duty holds the act the
+            # requirement asks (配合), the actor's duty on the topic alone (抽查) is a different act.
+            acts = tuple(c for group in detect.all_of[1:] for c in group)
+            acting = _governing(analysed, statements, acts) if acts else ()
+            if any(s.actor not in parties.actor_parties for s in acting):
+                statements = tuple(s for s in statements if s in acting or s.kind in opposes
+                                   or s.actor not in parties.actor_parties)
         spans = analysed.spans_of(detect.all_of)
         kind = kind_zh(detect.modality)
         if detect.actor is None:
