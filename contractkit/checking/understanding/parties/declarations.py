@@ -450,7 +450,8 @@ def _parties_by_use(texts: list[str], registry: PartyRegistry, lexicon: PartyLex
     if len(registry.parties) >= 2:
         return
     known = {label for party in registry.parties for label in party.labels}
-    candidates = sorted(set(lexicon.labels) - known, key=len, reverse=True)
+    # (监理单位应… / 原厂应…: those who do not sign are named by use too, and are no party for it.)
+    candidates = sorted(set(lexicon.labels) - known - set(lexicon.outsiders), key=len, reverse=True)
     if not candidates:
         return
     pattern = re.compile("(" + "|".join(map(re.escape, candidates)) + r")(?:应|须|有权|不得|负责|可以|承担|同意)")
