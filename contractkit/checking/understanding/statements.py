@@ -238,6 +238,15 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
         elif EACH_PARTY.search(sentence.text, clause_start, modal.start):
             subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
+        elif subject is None and (
+            _organisation_opens(sentence.text, mentions, (clause_start, 0), modal.start)
+            or ORGANISATION_AGENT.search(sentence.text, clause_start, modal.start)
+            or modal.label == "prohibition"
+            and _organisation_opens(sentence.text, mentions, (modal.end,), len(sentence.text))
+        ):
+            # 设备厂家应… / 华信科技有限公司调整配置前，须经甲方审批 / 由华信公司负责 / 严禁华信公司…:
+            # an organisation that is no party here opens the clause or the sentence, or is the agent.
+            subject = OUTSIDER
         elif subject is None:
             # 乙方的分包单位…，应当…: the possessor (乙方的) is not the subject; what it owns is.
             # (未经乙方同意，不得…: a party after 经/对/向 is not the subject either.)
@@ -256,6 +265,26 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
 DOUBLE_NEGATIVE = re.compile(
     r"\s*(?:以任何理由|无故|无正当理由|以[^，。；,;]{1,24}为由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
 )
+
+
+# A clause opened by an organisation that is none of the parties (their names are mentions, found
+# before this is asked): 设备厂家应…, 华信科技有限公司须…; not 本公司/该公司, which point at a party,
+# nor 公司的… (what it owns is the subject). Role words (服务商, 供应商) may be a party's unlinked alias.
+_ORGANISATION = r"[\u4e00-\u9fa5A-Za-z（）()]{0,16}?(?:公司|厂家|厂商|原厂|集团|制造商)(?![的之])"
+ORGANISATION_SUBJECT = re.compile(
+    rf"\s*(?:[（(]?[一二三四五六七八九十\d.]+[)）.、]?\s*)?(?![本我贵该其双各对向为由经]){_ORGANISATION}"
+)
+# …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
+ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}\s*$")
+
+def _organisation_opens(text: str, mentions: list[Mention], starts: tuple[int, ...], end: int) -> bool:
+    """Does an organisation that is no party open the text at one of ``starts`` (no party's mention
+    inside it: 乙方委托设备生产厂家… opens with 乙方)?"""
+    for start in starts:
+        match = ORGANISATION_SUBJECT.match(text, start, end)
+        if match and not any(start <= m.start < match.end() for m in mentions):
+            return True
+    return False
 
 
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
@@ -297,12 +326,15 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
     return joined
 
 
-# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用), not the actor.
+# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用),
+# not the actor.
 OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将把以供")
 
 
 # …and these verbs take a party as their object (定期检查甲方执行…的情况, 及时通知甲方, 配合乙方).
-OBJECT_VERBS = frozenset({"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持"})
+OBJECT_VERBS = frozenset(
+    {"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持"}
+)
 
 
 def is_object(text: str, mention: Mention) -> bool:
