@@ -33,6 +33,7 @@ from contractkit.checking.understanding.statements import (
     carried,
     chain_subject,
     find_mentions,
+    hands_on,
     is_deferred,
     is_heading,
     is_hypothetical,
@@ -201,8 +202,9 @@ class Checker:
             """Sentence i's statements; after a ；, a clause with no subject goes on with the one before."""
             if i not in said_by:
                 said = tuple(statements(flat[i], list(mentions_of(i))))
-                if i and flat[i - 1].block == flat[i].block:
-                    said = carried(said, chain_subject(flat[i - 1].text, said_in(i - 1)))
+                if (i and flat[i - 1].block == flat[i].block and hands_on(flat[i - 1].text)
+                        and any(s.actor is None for s in said)):
+                    said = carried(said, chain_subject(said_in(i - 1)))
                 said_by[i] = said
             return said_by[i]
 

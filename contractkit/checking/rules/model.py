@@ -66,16 +66,20 @@ class AnalysedSentence:
                 return False
         return True
 
+    @cached_property
+    def _bars(self) -> tuple[tuple[int, int], ...]:
+        """Where each prohibition's reach runs: from its modal word to the end of its clause."""
+        from contractkit.checking.understanding.statements import CLAUSE_BREAK
+
+        text = self.sentence.text
+        return tuple(
+            (s.end, end.start() if (end := CLAUSE_BREAK.search(text, s.end)) else len(text))
+            for s in self.statements if s.kind == "prohibition"
+        )
+
     def barred(self, at: int) -> bool:
         """Is what stands at ``at`` barred: after a prohibition in its clause (…，不得删除或篡改数据)?"""
-        from contractkit.checking.understanding.statements import clause_start_at, clause_starts
-
-        prohibitions = [s for s in self.statements if s.kind == "prohibition" and s.end <= at]
-        if not prohibitions:
-            return False
-        starts = clause_starts(self.sentence.text)
-        clause = clause_start_at(starts, at)
-        return any(clause_start_at(starts, s.start) == clause for s in prohibitions)
+        return any(start <= at < end for start, end in self._bars)
 
     def governs(self, statement: Statement, at: int) -> bool:
         """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just

@@ -351,10 +351,13 @@ def carried(statements: Sequence[Statement], subject: str | None) -> tuple[State
     return tuple(replace(s, actor=subject) if s.actor is None else s for s in statements)
 
 
-def chain_subject(text: str, said: Sequence[Statement]) -> str | None:
-    """The subject a sentence ending in ；hands on to the clause after it: its last statement's party."""
-    if not text.rstrip().endswith(("；", ";")):
-        return None
+def hands_on(text: str) -> bool:
+    """Does the sentence end in ；, handing its subject on to the clause after it?"""
+    return text.rstrip().endswith(("；", ";"))
+
+
+def chain_subject(said: Sequence[Statement]) -> str | None:
+    """The subject a sentence ending in ；hands on: its last statement's party."""
     return next((s.actor for s in reversed(said) if s.actor is not None), None)
 
 
