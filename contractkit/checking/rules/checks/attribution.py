@@ -206,15 +206,22 @@ def _governing(
 ) -> tuple[Statement, ...]:
     """The statements whose scope holds the topic: 甲方有权对…进行审计 holds a right to audit;
     "经三次考核仍不合格的，甲方有权解除合同" holds a right to terminate after a test."""
-    from contractkit.checking.understanding.statements import scope
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts, scope
 
     text = analysed.sentence.text
     spans = analysed.sentence.spans_of(set(topic))
     accepting = [s for s, _ in analysed.sentence.spans_of({"accept"})]
+    starts = clause_starts(text)
     kept = []
     for statement in statements:
         start, end = scope(text, statement, analysed.mentions)
-        held = [(s, e) for s, e in spans if start <= s and e <= end]
+        # (乙方承诺提供运维服务，届满前乙方无需告知甲方: a later modal word in the topic's own clause
+        # governs it, not the earlier one.)
+        held = [(s, e) for s, e in spans if start <= s and e <= end and not any(
+            other is not statement and statement.end <= other.start < s
+            and clause_start_at(starts, other.start) == clause_start_at(starts, s)
+            for other in analysed.statements
+        )]
         # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
         if held and not (statement.kind == "duty" and all(
             any(statement.end <= a < s for a in accepting) for s, _ in held
