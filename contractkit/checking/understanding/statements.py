@@ -333,14 +333,18 @@ OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替将�
 
 # …and these verbs take a party as their object (定期检查甲方执行…的情况, 及时通知甲方, 配合乙方).
 OBJECT_VERBS = frozenset(
-    {"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持"}
+    {"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持", "接受"}
 )
 
 
 def is_object(text: str, mention: Mention) -> bool:
-    return mention.start > 0 and (
-        text[mention.start - 1] in OBJECT_MARKERS or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
-    )
+    return marked_as_object(text, mention) or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
+
+
+def marked_as_object(text: str, mention: Mention) -> bool:
+    """After a preposition-like marker (对甲方, 为甲方, 经甲方): not after a verb (配合甲方对…的检查, where
+    甲方 is the one checking)."""
+    return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
 
 
 def carried(statements: Sequence[Statement], subject: str | None) -> tuple[Statement, ...]:

@@ -235,12 +235,12 @@ def _implied_right(
 ) -> bool:
     """乙方应配合甲方对服务的检查: another party's duty to accept the actor's check implies the actor's
     right to it (the actor named between the accepting word and the check, not as its object)."""
-    from contractkit.checking.understanding.statements import is_object
+    from contractkit.checking.understanding.statements import marked_as_object
 
     text, sentence = analysed.sentence.text, analysed.sentence
     accepting = [s for s, _ in sentence.spans_of({"accept"})]
     checks = [s for s, _ in sentence.spans_of(set(topic))]
-    holders = [m for m in analysed.mentions if m.party in parties.actor_parties and not is_object(text, m)]
+    holders = [m for m in analysed.mentions if m.party in parties.actor_parties and not marked_as_object(text, m)]
     return any(
         st.kind == "duty" and st.actor and st.actor not in parties.actor_parties
         and any(st.end <= a < m.start and m.end <= c for a in accepting for m in holders for c in checks)
