@@ -232,7 +232,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         if modal.label == "prohibition" and not before and after:
             subject = after[0].party  # 严禁乙方… / 禁止乙方…
         elif sentence.text[modal.start:modal.end] == "由" and after:
-            subject = after[0].party  # 安装服务由卖方完成: the agent after 由
+            # 安装服务由卖方完成: the agent after 由 (由甲方另行委托的监理单位…: the outsider it qualifies).
+            agent = after[0]
+            subject = OUTSIDER if _possessor(sentence.text, agent, mentions, _QUALIFYING) else agent.party
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
@@ -293,11 +295,19 @@ _PHRASE_OPENERS = frozenset("对向为就在于")
 COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
 
 
-def _possessor(text: str, mention: Mention, mentions: list[Mention]) -> bool:
-    """乙方的劳务分包单位: the mention owns the outsider named right after 的 (乙方的人员 is 乙方's)."""
-    return text[mention.end:mention.end + 1] == "的" and any(
-        m.party == OUTSIDER and mention.end < m.start <= mention.end + 4 for m in mentions
+def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.Pattern | None = None) -> bool:
+    """乙方的劳务分包单位: the mention owns the outsider named right after 的 (乙方的人员 is 乙方's);
+    with ``reach`` _QUALIFYING, also 甲方另行委托的监理单位 (the mention qualifies the outsider)."""
+    between = reach or _OWNING
+    return any(
+        m.party == OUTSIDER and mention.end < m.start <= mention.end + 12
+        and between.fullmatch(text, mention.end, m.start) is not None
+        for m in mentions
     )
+
+
+_OWNING = re.compile(r"的[^，。；,;的]{0,3}")
+_QUALIFYING = re.compile(r"(?:[^，。；,;的]{0,8})?的[^，。；,;的]{0,6}")
 
 
 def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:

@@ -43,13 +43,17 @@ class NamesParty(SentenceCheck):
         wanted = parties.mentioned_parties
         if wanted is None:
             return None
-        if any(m.party in wanted or m.party == BOTH_PARTIES for m in analysed.mentions):
+        text = analysed.sentence.text
+        # Where the actor is to accept the named party's supervision (5 d), that party undergoing an
+        # inspection itself (甲方…依法接受…检查时) is not the one supervising.
+        accepting = self.detect.modality == "duty"
+        if any((m.party in wanted or m.party == BOTH_PARTIES) and not (accepting and _INSPECTED.match(text, m.end))
+               for m in analysed.mentions):
             return None
         # 任何一方均应接受对方的监督: in a mutual clause 对方 names each party's counterpart.
         if "对方" in analysed.sentence.text and any(s.actor == BOTH_PARTIES for s in analysed.statements):
             return None
         # "乙方应当为上述审计和抽查提供协助": the topic points back at what an earlier clause says, whose it is.
-        text = analysed.sentence.text
         if any(_POINTS_BACK.search(text, max(0, start - 12), start) for start, _ in
                analysed.sentence.spans_of(set(self.detect.all_of[0]))):
             return None
@@ -60,10 +64,13 @@ class NamesParty(SentenceCheck):
 
 
 _JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
+# 甲方所运营的云平台依法接受…检查时: a party that itself undergoes the inspection is not the one inspecting.
+_INSPECTED = re.compile(r"[^，。；,;]{0,16}?接受")
 # 上述审计 / 第5.3条所述的审查 / 本条约定的检查: the topic is what an earlier clause said.
+# (上述监控、评估、检查和审计: the pointer may stand before a list the topic is in.)
 _POINTS_BACK = re.compile(
     r"(?:上述|前述|前款|上款|该等|该项|此类|前项|第[\d.．一二三四五六七八九十]+[条款项](?:约定|规定|所述))"
-    r"(?:约定|规定|所述)?的?$"
+    r"(?:约定|规定|所述)?的?(?:[^，。；、]{1,6}[、和及与])*$"
 )
 
 
