@@ -93,6 +93,22 @@ def test_header_below_a_title_row_and_party_duty_columns():
     assert rows[0].anchor.text == "日志审计"
 
 
+def test_columns_headed_by_a_party_alone_say_each_partys_part():
+    """采购人 | 供应商 with cells 审批 / 实施 / ——: each party's cell is its part; a dash says nothing."""
+    text = "安全工作｜采购人｜供应商\n云主机漏洞扫描与加固｜审批｜实施\n应用层代码安全｜实施｜——\n"
+    words = default_standard().table_words
+    assert words is not None
+    rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("采购人", "供应商"))
+    assert [r.text for r in rows] == [
+        "就云主机漏洞扫描与加固，采购人负责审批，供应商负责实施。",
+        "就应用层代码安全，采购人负责实施。",
+    ]
+    # A header that holds a party but says more (乙方报告甲方时限) is no party's column.
+    graded = "事件级别｜乙方报告甲方时限｜现场处置责任方\n较大｜1小时内｜乙方\n"
+    rows = row_sentences(source_from_text(graded).blocks, words, lambda text: "乙方" in text or "甲方" in text)
+    assert [r.text for r in rows] == ["乙方负责现场处置事件级别为较大的事项，乙方报告甲方时限为1小时内。"]
+
+
 def test_without_the_table_reader_the_row_is_not_read(tmp_path):
     """The ablation of the table reader (contractkit evaluate --without tables): the row's duty is lost."""
     from contractkit.checking.checker import Checker, CheckSettings

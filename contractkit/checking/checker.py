@@ -243,6 +243,7 @@ class Checker:
             return [], frozenset()
 
         def names_a_party(text: str) -> bool:
+            """Is the text a party's label or name, or does it hold one (甲方职责 → 甲方)?"""
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
         rows = row_sentences(source.blocks, words, names_a_party)

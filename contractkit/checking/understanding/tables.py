@@ -169,6 +169,11 @@ class Columns:
         return cell
 
 
+# A header short enough to be a label alone (甲方, 采购人, 星河云); longer headers say more than who.
+_A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
+# A cell that says nothing: —— / - / 无 / ／.
+_EMPTY = re.compile(r"[—\-－/／无\s]*")
+
 # 修复实施方 → 修复; 责任单位 → (nothing)
 _ROLE_WORDS = re.compile(r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$")
 _GRADE = re.compile(r"等级|级别|类别|类型|分类")
@@ -180,7 +185,12 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
     duties: dict[int, str] = {}
     for i, cell in enumerate(header):
         party = words.duty_party(cell.text)
-        if party and names_a_party(party):
+        # 采购人 | 供应商: a header that is a party's label alone names its column of duties, but
+        # 乙方报告甲方时限 only holds one.
+        alone = party == re.sub(r"\s+", "", cell.text)
+        if party and names_a_party(party) and (
+            not alone or words.kind_of(cell.text) is None and _A_LABEL.fullmatch(party)
+        ):
             duties[i] = party
             continue
         kind = words.kind_of(cell.text)
@@ -209,7 +219,7 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
     for i, duty_party in columns.duties.items():
-        if i < len(row) and _plain(row[i].text):
+        if i < len(row) and not _EMPTY.fullmatch(_plain(row[i].text)):
             parts.append(f"{duty_party}负责{_plain(row[i].text)}")
     # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>".
     others = set(kinds.values()) | set(columns.duties)

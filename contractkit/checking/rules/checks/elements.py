@@ -100,12 +100,16 @@ class BreachBy(SentenceCheck):
         from contractkit.checking.understanding.statements import (  # see registry.py: kept light
             BOTH_PARTIES,
             CLAUSE_BREAK,
+            exception_spans,
             is_object,
         )
 
         wanted = parties.mentioned_parties
         text = analysed.sentence.text
-        failures = analysed.sentence.spans_of(set(self.params.failure))
+        # (…，但逾期系因乙方未按时开具发票所致的除外: a failure named in an exception is not what is sanctioned.)
+        carved = exception_spans(text)
+        failures = [(s, e) for s, e in analysed.sentence.spans_of(set(self.params.failure))
+                    if not any(cs <= s and e <= ce for cs, ce in carved)]
         if not wanted:
             return None
         if not failures:
