@@ -112,7 +112,8 @@ def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposit
 
 
 # 不将全部安全实施工作交由乙方承担: 不将/未将/不把 negate the act done to what follows.
-NEGATED_OBJECT = re.compile(r"(?:不|未|并未|决不)(?:将|把|会将)$")
+# (采购人不将平台安全责任实施工作整体委托供应商: the object may stand between.)
+NEGATED_OBJECT = re.compile(r"(?:不|未|并未|决不)(?:将|把|会将)[^，。；,;]{0,20}$")
 
 
 # "…，不视为放弃…" / "…，并不意味着…" deny what the clause before would mean; "…，且不因此承担任何责任"
