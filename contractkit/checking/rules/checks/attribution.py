@@ -125,6 +125,9 @@ class Attribution(_ClauseCheck):
             return self.verdict("satisfied", "该句包含所需要素", spans)
         if _held_by_regulator(analysed, detect.all_of):
             return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
+        approver = _self_approved(analysed, detect.all_of, parties)
+        if approver:
+            return self.verdict("missing", f"该句约定的审批由{approver}自行作出，而非他方的审批或同意", spans)
         # 双方应… binds each party to a duty, 双方均不得… bars each, and 双方均有权… gives each a right;
         # 双方应…监督 (a duty of both) grants no one party a right.
         binds_each = detect.modality in (None, "duty", "prohibition")
@@ -269,6 +272,28 @@ def _actor_is_object(analysed: AnalysedSentence, statement: Statement, parties: 
         and not CLAUSE_BREAK.search(text, statement.end, m.start)
         for m in analysed.mentions
     )
+
+
+_APPROVAL = ("approval", "consent")
+# 经乙方项目经理审批 / 取得甲方书面同意: who approves, between the asking word and the approval.
+_APPROVER = re.compile(r"(?:须经|应经|经|取得|征得|报请|报)(?P<who>[^，。；,;]{1,20}?)(?:书面)?(?:审批|批准|同意|许可)")
+
+
+def _self_approved(analysed: AnalysedSentence, groups: ConceptGroups, parties: ContractParties) -> str | None:
+    """The actor's label when every approval the requirement asks for is the actor's own (经乙方项目经理
+    和乙方技术总监两级审批: an internal sign-off, not another party's authorisation)."""
+    if not any(c in _APPROVAL for group in groups for c in group):
+        return None
+    text, mentions = analysed.sentence.text, analysed.mentions
+    approvers = []
+    for match in _APPROVER.finditer(text):
+        named = {m.party for m in mentions if match.start("who") <= m.start < match.end("who")}
+        if not named:
+            return None  # an approval by no party named (须经审批): not the actor's own
+        approvers.append(named)
+    if approvers and all(named <= parties.actor_parties for named in approvers):
+        return parties.actor_label
+    return None
 
 
 # What may stand before a regulator that opens its clause: numbering, and 对于/就/针对/关于 (about).
