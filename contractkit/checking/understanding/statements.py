@@ -188,6 +188,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     starts = clause_starts(sentence.text)  # cut once: every modal word asks for its clause
     modals = _strongest(sentence, starts)
     result, subject = [], None
+    may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
     # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
     explicit = any(m.label not in ("undertaking", "reference") for m in modals)
@@ -240,7 +241,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
         elif EACH_PARTY.search(sentence.text, clause_start, modal.start):
             subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
-        elif subject is None and (
+        elif subject is None and may_name_organisation and (
             _organisation_opens(sentence.text, mentions, (clause_start, 0), modal.start)
             or ORGANISATION_AGENT.search(sentence.text, clause_start, modal.start)
             or modal.label == "prohibition"
@@ -276,6 +277,7 @@ _ORGANISATION = r"[\u4e00-\u9fa5A-Za-z（）()]{0,16}?(?:公司|厂家|厂商|�
 ORGANISATION_SUBJECT = re.compile(
     rf"\s*(?:[（(]?[一二三四五六七八九十\d.]+[)）.、]?\s*)?(?![本我贵该其双各对向为由经]){_ORGANISATION}"
 )
+_ORGANISATION_WORD = re.compile(r"公司|厂家|厂商|原厂|集团|制造商")
 # …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
 ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}\s*$")
 

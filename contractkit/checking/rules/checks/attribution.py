@@ -215,15 +215,15 @@ def _governing(
     spans = analysed.sentence.spans_of(set(topic))
     accepting = [s for s, _ in analysed.sentence.spans_of({"accept"})]
     starts = clause_starts(text)
+    clause_of = {other.start: clause_start_at(starts, other.start) for other in analysed.statements}
     kept = []
     for statement in statements:
         start, end = scope(text, statement, analysed.mentions)
         # (乙方承诺提供运维服务，届满前乙方无需告知甲方: a later modal word in the topic's own clause
         # governs it, not the earlier one.)
         held = [(s, e) for s, e in spans if start <= s and e <= end and not any(
-            other is not statement and statement.end <= other.start < s
-            and clause_start_at(starts, other.start) == clause_start_at(starts, s)
-            for other in analysed.statements
+            statement.end <= other.start < s and clause_of[other.start] == clause_start_at(starts, s)
+            for other in analysed.statements if other is not statement
         )]
         # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
         if held and not (statement.kind == "duty" and all(

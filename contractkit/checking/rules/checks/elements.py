@@ -107,9 +107,10 @@ class BreachBy(SentenceCheck):
         wanted = parties.mentioned_parties
         text = analysed.sentence.text
         # (…，但逾期系因乙方未按时开具发票所致的除外: a failure named in an exception is not what is sanctioned.)
-        carved = exception_spans(text)
-        failures = [(s, e) for s, e in analysed.sentence.spans_of(set(self.params.failure))
-                    if not any(cs <= s and e <= ce for cs, ce in carved)]
+        failures = analysed.sentence.spans_of(set(self.params.failure))
+        if failures and ("除外" in text or "经" in text):  # (the words every exception holds)
+            carved = exception_spans(text)
+            failures = [(s, e) for s, e in failures if not any(cs <= s and e <= ce for cs, ce in carved)]
         if not wanted:
             return None
         if not failures:
