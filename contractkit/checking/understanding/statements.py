@@ -300,6 +300,8 @@ COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
 def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.Pattern | None = None) -> bool:
     """乙方的劳务分包单位: the mention owns the outsider named right after 的 (乙方的人员 is 乙方's);
     with ``reach`` _QUALIFYING, also 甲方另行委托的监理单位 (the mention qualifies the outsider)."""
+    if reach is None and text[mention.end:mention.end + 1] != "的":
+        return False  # (asked of every earlier mention: the common answer first, without a search)
     between = reach or _OWNING
     return any(
         m.party == OUTSIDER and mention.end < m.start <= mention.end + 12
