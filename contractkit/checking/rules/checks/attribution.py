@@ -354,7 +354,11 @@ class Declaration(_ClauseCheck):
         spans = analysed.spans_of(self.detect.all_of)
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
-        if any(s.kind in ("prohibition", "refusal") for s in statements):
+        # 该表不得…明确… turns the declaration round; a ban on something else in the sentence
+        # (…不因此转移，本行亦不得以已委托为由主张免除…) does not.
+        if any(s.kind == "refusal" for s in statements) or all(
+            analysed.barred(start) for start, _ in analysed.sentence.spans_of(set(self.detect.all_of[-1]))
+        ):
             return None
         return self.verdict("satisfied", "该句包含所需要素", spans)
 

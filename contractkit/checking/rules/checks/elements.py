@@ -187,8 +187,8 @@ class BreachBy(SentenceCheck):
         return f"约定的须为{actor_zh(self.params.party)}未履约的后果；仅约定他方未履约后果的：仍未满足（引为相近约定）"
 
 
-# 可根据工作需要自行委托… / 可任意…: a right given as a free hand.
-_FREE_HAND = re.compile(r"[^，。；,;]{0,10}?(?:自行|任意|随时)")
+# 可根据工作需要自行委托… / 可任意… / 有权在不通知客户的情况下…: a right given as a free hand.
+_FREE_HAND = re.compile(r"[^，。；,;]{0,10}?(?:自行|任意|随时|不通知|无需通知|无须通知|不经)")
 
 
 class PartialParams(Frozen):
