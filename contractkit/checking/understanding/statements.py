@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from contractkit.checking.understanding.nlp import Sentence
 
-CLAUSE_BREAK = re.compile(r"[，,：:；;。]")  # ；joins the clauses of a sentence read together with the one before
+# ；joins the clauses of a sentence; 。 those of a passage read together with the sentence before.
+CLAUSE_BREAK = re.compile(r"[，,：:；;。]")
 # Modal kinds that state something about an actor, strongest first when they overlap.
 MODAL_KINDS = ("refusal", "prohibition", "permission_unlimited", "right", "duty", "undertaking", "reference")
 _MODAL_RANK = {kind: rank for rank, kind in enumerate(MODAL_KINDS)}  # MODAL_KINDS.index, without the search
@@ -281,6 +282,7 @@ _ORGANISATION_WORD = re.compile(r"公司|厂家|厂商|原厂|集团|制造商")
 # …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
 ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}\s*$")
 
+
 def _organisation_opens(text: str, mentions: list[Mention], starts: tuple[int, ...], end: int) -> bool:
     """Does an organisation that is no party open the text at one of ``starts`` (no party's mention
     inside it: 乙方委托设备生产厂家… opens with 乙方)?"""
@@ -311,7 +313,7 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 
 
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
-_QUALIFYING = re.compile(r"(?:[^，。；,;的]{0,8})?的[^，。；,;的]{0,6}")
+_QUALIFYING = re.compile(r"[^，。；,;的]{0,8}的[^，。；,;的]{0,6}")
 
 
 def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:

@@ -355,7 +355,7 @@ class Declaration(_ClauseCheck):
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
         # 该表不得…明确… turns the declaration round; a ban on something else in the sentence
-        # (…不因此转移，本行亦不得以已委托为由主张免除…) does not.
+        # (…不因此转移，甲方亦不得以已委托为由主张免除…) does not.
         if any(s.kind == "refusal" for s in statements) or all(
             analysed.barred(start) for start, _ in analysed.sentence.spans_of(set(self.detect.all_of[-1]))
         ):

@@ -203,7 +203,7 @@ def clean_name(raw: str) -> str | None:
     name = re.split(r"[（(](?:以下|下称|简称)|，|,|。|；|;|\s{2,}|\t", raw.strip())[0]
     name = SIGNATURE_MARK.sub("", name)
     name = name.strip(" \u3000:：")
-    # …有限公司（即主协议中的甲方） / …有限公司（Aldervane Systems Pte. Ltd.）: a remark after the full name.
+    # …有限公司（即主协议中的甲方） / …有限公司（Vestaline Software Pte. Ltd.）: a remark after the full name.
     remark = re.search(r"[（(][^（）()]*[）)]$", name)
     if remark and STRONG_ORGANISATION.search(name[:remark.start()]):
         name = name[:remark.start()]
@@ -354,8 +354,8 @@ def owner_segment(before: str) -> str:
     return segment.strip()
 
 
-# 北辰云数据科技有限公司，一家根据…组建的有限责任公司，其注册地址位于…（“客户”）；以及: a party described
-# at length, its label defined in quotes at the end (contracts translated from English).
+# 江州云算科技有限公司，一家根据中华人民共和国法律设立的有限责任公司，其注册地址位于…（“客户”）: a party
+# described at length, its label defined in quotes at the end (contracts translated from English).
 DESCRIBED_PARTY = re.compile(
     rf"^(?P<name>{NAME})(?:[（(][^（）()]{{1,60}}[）)])?[，,][^“”\"。]{{0,200}}?"
     rf"[（(][{QUOTE_OPEN}](?P<label>[^{QUOTE_CLOSE}]{{1,10}})[{QUOTE_CLOSE}][）)]\s*[；;。，,]?\s*(?:以及|和|及|与)?[；;。]?$"
