@@ -24,6 +24,7 @@ GENERIC_TAIL = re.compile(
     r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:合同书?|协议书?|条款|契约)?"
 )
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
+SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
 SUBJECT_LINE = re.compile(
     r"项目名称|服务名称|服务内容|服务范围|服务项目|合同标的|标的|委托事项|委托内容|工作内容|工作范围|项目内容|"
@@ -72,8 +73,12 @@ class SubjectMatter:
         return tuple(sorted(chosen, key=lambda r: -scored[r]))
 
     def is_cloud_service(self, partner_roles: tuple[str, ...]) -> bool:
-        """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it."""
+        """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it. A title
+        naming the delivery model (云HIS系统软件服务（SaaS）采购合同) says so whatever else it names: the
+        software it names is what the service runs."""
         cloud = self.scores.get("provider", 0.0)
+        if cloud >= MIN_SCORE and SERVICE_MODEL.search(self.title):
+            return True
         return cloud >= MIN_SCORE and cloud > max((self.scores.get(r, 0.0) for r in partner_roles), default=0.0)
 
 
