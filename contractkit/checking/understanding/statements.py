@@ -274,11 +274,12 @@ DOUBLE_NEGATIVE = re.compile(
 # A clause opened by an organisation that is none of the parties (their names are mentions, found
 # before this is asked): 设备厂家应…, 华信科技有限公司须…; not 本公司/该公司, which point at a party,
 # nor 公司的… (what it owns is the subject). Role words (服务商, 供应商) may be a party's unlinked alias.
-_ORGANISATION = r"[\u4e00-\u9fa5A-Za-z（）()]{0,16}?(?:公司|厂家|厂商|原厂|集团|制造商)(?![的之])"
+_ORGANISATION_SUFFIX = "公司|厂家|厂商|原厂|集团|制造商"
+_ORGANISATION = rf"[\u4e00-\u9fa5A-Za-z（）()]{{0,16}}?(?:{_ORGANISATION_SUFFIX})(?![的之])"
 ORGANISATION_SUBJECT = re.compile(
     rf"\s*(?:[（(]?[一二三四五六七八九十\d.]+[)）.、]?\s*)?(?![本我贵该其双各对向为由经]){_ORGANISATION}"
 )
-_ORGANISATION_WORD = re.compile(r"公司|厂家|厂商|原厂|集团|制造商")
+_ORGANISATION_WORD = re.compile(_ORGANISATION_SUFFIX)
 # …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
 ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}\s*$")
 

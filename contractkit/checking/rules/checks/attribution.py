@@ -138,16 +138,7 @@ class Attribution(_ClauseCheck):
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
         ]
-        # 乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite sets the rule.
-        # (Only on the matter itself: 保障可用性，但不对服务不中断作出保证 disclaims something narrower.)
-        provisos = list(PROVISO.finditer(analysed.sentence.text))
-        if provisos:
-            at = provisos[-1].end()
-            after = [s for s in own if s.start >= at]
-            topic = [start for start, _ in analysed.sentence.spans_of(set(detect.all_of[0])) if start >= at]
-            if (any(s.kind in opposes and any(analysed.governs(s, t) for t in topic) for s in after)
-                    and not any(s.kind in fulfils for s in after)):
-                own = after
+        own = _after_opposing_proviso(analysed, own, fulfils, opposes, detect.all_of[0])
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
@@ -190,6 +181,23 @@ class Attribution(_ClauseCheck):
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         duty = duty_zh(self.detect.actor, self.detect.modality)
         return f"须为{duty}；约定为他方的：仍未满足（引为相近约定）；被否定：相反约定"
+
+
+def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fulfils: set[str], opposes: set[str],
+                            topic: tuple[str, ...]) -> list[Statement]:
+    """乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite of the
+    requirement's matter sets the rule, and only what it says counts. (保障可用性，但不对服务不中断作出保证
+    disclaims something narrower: the main clause stands.)"""
+    provisos = list(PROVISO.finditer(analysed.sentence.text))
+    if not provisos:
+        return own
+    at = provisos[-1].end()
+    after = [s for s in own if s.start >= at]
+    held = [start for start, _ in analysed.sentence.spans_of(set(topic)) if start >= at]
+    if (any(s.kind in opposes and any(analysed.governs(s, t) for t in held) for s in after)
+            and not any(s.kind in fulfils for s in after)):
+        return after
+    return own
 
 
 def _demanded_duties(analysed: AnalysedSentence) -> tuple[Statement, ...]:
