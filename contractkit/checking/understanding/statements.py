@@ -57,6 +57,11 @@ _CLAUSE = re.compile(r"[^，,；;：:（）()]+")
 _EXCEPTION = re.compile(r"除外|^\s*(?:但|但是)?(?:未经|非经|除非|经)[^，,；;]*(?:同意|批准|许可|授权|审批|核准)")
 
 
+def may_hold_exception(text: str) -> bool:
+    """Cheaply: could ``exception_spans`` find anything (the words each _EXCEPTION branch holds)?"""
+    return "除外" in text or "经" in text or "除非" in text
+
+
 def exception_spans(text: str) -> list[tuple[int, int]]:
     """The clauses of ``text`` that state an exception or a permission's source."""
     return [m.span() for m in _CLAUSE.finditer(text) if _EXCEPTION.search(m.group())]

@@ -102,13 +102,14 @@ class BreachBy(SentenceCheck):
             CLAUSE_BREAK,
             exception_spans,
             is_object,
+            may_hold_exception,
         )
 
         wanted = parties.mentioned_parties
         text = analysed.sentence.text
         # (…，但逾期系因乙方未按时开具发票所致的除外: a failure named in an exception is not what is sanctioned.)
         failures = analysed.sentence.spans_of(set(self.params.failure))
-        if failures and ("除外" in text or "经" in text):  # (the words every exception holds)
+        if failures and may_hold_exception(text):
             carved = exception_spans(text)
             failures = [(s, e) for s, e in failures if not any(cs <= s and e <= ce for cs, ce in carved)]
         if not wanted:
