@@ -59,6 +59,20 @@ def test_a_term_with_an_end_on_a_word_boundary_is_kept(nlp, terms, text, term, l
     assert (label, term) in found(nlp, text)
 
 
+@pytest.mark.parametrize("text, term", [
+    ("确认书由乙方负责人签字。", "负责"),  # 负责人: the person in charge
+    ("乙方应缴纳履约保证金。", "保证"),  # 保证金: a deposit
+    ("甲方向乙方发出中标通知书。", "通知"),  # 通知书: a document
+])
+def test_a_modal_word_that_heads_a_noun_is_dropped(nlp, terms, text, term):
+    assert term in [word for label, word in found(terms, text) if label in ("duty", "undertaking")]
+    assert term not in [word for label, word in found(nlp, text) if label in ("duty", "undertaking")]
+
+
+def test_a_modal_word_before_a_word_of_its_own_is_kept(nlp):
+    assert ("duty", "负责") in found(nlp, "乙方负责人员培训。")  # 负责|人员
+
+
 def test_a_dropped_term_lets_another_term_of_the_same_concept_match(nlp, terms):
     text = "乙方每月向甲方提交普通报告一份。"
     assert [t for t in found(terms, text) if t[0] == "notify"] == [("notify", "通报")]  # it hid 报告
@@ -219,9 +233,22 @@ def test_evaluate_measures_with_the_engine_asked_for(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- the rule examples under the terms engine
 def _example_cases():
+    """The examples, a case that needs jieba's words expected to fail here (strictly: it must)."""
     from test_rules import _cases
 
-    return list(_cases())
+    cases = []
+    for param in _cases():
+        case = param.values[1]
+        if case.needs_words and not case.known_gap:
+            reason = "needs the token layer: jieba's words"
+            param = pytest.param(*param.values, id=param.id, marks=[pytest.mark.xfail(strict=True, reason=reason)])
+        cases.append(param)
+    return cases
+
+
+def test_some_example_needs_the_token_layer():
+    """The ablation over the examples: the token layer decides some case, or it does no work."""
+    assert any(param.values[1].needs_words for param in _example_cases())
 
 
 @pytest.mark.parametrize("requirement, case, roles, options", _example_cases())

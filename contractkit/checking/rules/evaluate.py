@@ -143,8 +143,8 @@ def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], se
     near = {a.sentence.block + step for a, _ in said for step in range(NEAR_BLOCKS + 1)}
     missing = [
         group for group in detect.complete
-        if not any(a.has_each((group,)) for a, _ in said)
-        and not any(a.sentence.block in near for a in sentences.holding_any(group))
+        if not any(a.says(group) for a, _ in said)
+        and not any(a.sentence.block in near and a.says(group) for a in sentences.holding_any(group))
     ]
     return "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in missing)
 

@@ -35,6 +35,9 @@ class ExampleCase(Frozen):
     options: tuple[str, ...] | None = None
     # What the checker does not yet see; the test expects it to keep failing until it does.
     known_gap: str | None = None
+    # Holds only with the token layer (jieba's words): under ``--engine terms`` the case is expected to
+    # fail, which shows what the layer is for (负责 in 负责人 states no duty).
+    needs_words: bool = False
     # The first evidence quote, or a part of it: which sentence the verdict rests on (for a
     # missing requirement, the near miss it quotes: the same clause for another party).
     evidence: str | None = None

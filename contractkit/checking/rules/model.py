@@ -81,6 +81,27 @@ class AnalysedSentence:
         """Is what stands at ``at`` barred: after a prohibition in its clause (…，不得删除或篡改数据)?"""
         return any(start <= at < end for start, end in self._bars)
 
+    @cached_property
+    def _scopes(self) -> tuple[tuple[Statement, int, int], ...]:
+        from contractkit.checking.understanding.statements import scope
+
+        text, mentions = self.sentence.text, self.mentions
+        return tuple((s, *scope(text, s, mentions)) for s in self.statements)
+
+    def waived(self, at: int) -> bool:
+        """Is what stands at ``at`` taken back by a waiver: the nearest statement before it whose scope
+        holds it is a refusal (乙方负责修复漏洞：高危漏洞无需在七日内修复 waives the time limit, not the
+        repair; 乙方无需A，但应B waives A only)?"""
+        nearest: Statement | None = None
+        for statement, start, end in self._scopes:
+            if statement.end <= at and start <= at < end and (nearest is None or statement.start > nearest.start):
+                nearest = statement
+        return nearest is not None and nearest.kind == "refusal"
+
+    def says(self, group: tuple[str, ...]) -> bool:
+        """Does the sentence name one of the group's concepts outside a waiver?"""
+        return any(not self.waived(at) for at, _ in self.sentence.spans_of(set(group)))
+
     def governs(self, statement: Statement, at: int) -> bool:
         """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just
         before it (发生安全事件时，乙方应…)? In "乙方提供运维服务，如发生故障，甲方应自行解决" the fault is

@@ -75,6 +75,8 @@ class Lexicons:
     parties: PartyLexicon  # party labels, sides and the words of each role
     partner_roles: tuple[str, ...]  # the catalogue's partner role ids, in catalogue order
     userdict: Path
+    # Endings that make a modal word the head of a noun (负责人, 保证金, 通知书): see modality.yaml.
+    noun_endings: frozenset[str] = frozenset()
 
     @property
     def concepts(self) -> dict[str, re.Pattern]:
@@ -92,6 +94,13 @@ class Lexicons:
             terms.update(words.name_terms)
         terms.update(self.parties.labels)
         return {t for t in terms if len(t) > 1}
+
+
+def _load_noun_endings(path: Path) -> frozenset[str]:
+    endings = read_yaml(path).get("noun_endings", [])
+    if not isinstance(endings, list) or not all(isinstance(e, str) and e.strip() == e and e for e in endings):
+        raise CatalogueError(path, "'noun_endings' must be a list of words")
+    return frozenset(endings)
 
 
 def _load_modality(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -141,6 +150,7 @@ def load_lexicons(folder: Path, concepts_path: Path, catalogue: Catalogue) -> Le
         parties=parties,
         partner_roles=tuple(r.id for r in catalogue.roles if r.kind == "partner"),
         userdict=folder / "jieba_userdict.txt",
+        noun_endings=_load_noun_endings(folder / "modality.yaml"),
     )
 
 

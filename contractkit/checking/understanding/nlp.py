@@ -125,13 +125,18 @@ class TermEngine:
     def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]:
         from contractkit.checking.understanding.terms import Joined
 
-        joined, keep = Joined(texts), self.keep
-        return document_sentences(joined, self.concept_finder.terms(joined, keep),
-                                  self.modal_finder.terms(joined, keep))
+        joined = Joined(texts)
+        return document_sentences(joined, self.concept_finder.terms(joined, self.keep),
+                                  self.modal_finder.terms(joined, self.keep_modal))
 
     @property
     def keep(self) -> Keep | None:
         """Which matches are terms of the text: here, all the lexicons find."""
+        return None
+
+    @property
+    def keep_modal(self) -> Keep | None:
+        """Which modal-word matches are modal words of the text."""
         return None
 
 
@@ -153,6 +158,10 @@ class JiebaEngine(TermEngine):
     @property
     def keep(self) -> Keep | None:
         return self.words.keep
+
+    @property
+    def keep_modal(self) -> Keep | None:
+        return self.words.keep_modal
 
 
 def make_engine(kind: str = ENGINES[0], lexicons: Lexicons | None = None) -> TermEngine:

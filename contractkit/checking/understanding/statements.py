@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from contractkit.checking.understanding.nlp import Sentence
+from contractkit.checking.understanding.nlp import Match, Sentence
 
 # ；joins the clauses of a sentence; 。 those of a passage read together with the sentence before.
 CLAUSE_BREAK = re.compile(r"[，,：:；;。]")
@@ -197,7 +197,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
     # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
-    explicit = any(m.label not in ("undertaking", "reference") for m in modals)
+    explicit = [m for m in modals if m.label not in ("undertaking", "reference")]
     for modal in modals:
         clause_start = clause_start_at(starts, modal.start)
         clause_end = CLAUSE_BREAK.search(sentence.text, modal.end)
@@ -231,7 +231,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
             future = bool(before) and sentence.text[before[-1].end:before[-1].end + 1] == "将" and (
                 before[-1].end == modal.start or sentence.text[modal.start:modal.end] != "将")
-            if before and (not explicit or future) and not conditional:
+            if before and (future or not _spoken_over(sentence.text, starts, mentions, explicit, modal,
+                                                      before[-1].party)) and not conditional:
                 subject = before[-1].party
                 result.append(Statement(subject, "duty", modal.start, modal.end, consent, absent))
             continue
@@ -270,6 +271,22 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     return result
 
 
+def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit: list[Match], undertaking: Match,
+                 party: str) -> bool:
+    """Does a modal word speak over this present-tense undertaking: one earlier in the sentence, in its
+    clause, or in a later clause its party goes on in? (乙方在提供服务过程中…，不得…: 提供 is a circumstance.
+    甲方设立安全管理机构…，乙方予以配合: another party's duty, in a clause of its own, leaves 甲方's act stand.)"""
+    own_clause = clause_start_at(starts, undertaking.start)
+    for modal in explicit:
+        clause = clause_start_at(starts, modal.start)
+        if modal.start < undertaking.start or clause <= own_clause:
+            return True
+        if not any(clause <= m.start and m.end <= modal.start and m.party != party and not is_object(text, m)
+                   for m in mentions):
+            return True
+    return False
+
+
 # After 不得/禁止: barring the delay, refusal or concealment of an act requires the act.
 DOUBLE_NEGATIVE = re.compile(
     r"\s*(?:以任何理由|无故|无正当理由|以[^，。；,;]{1,24}为由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
@@ -301,7 +318,7 @@ def _organisation_opens(text: str, mentions: list[Mention], starts: tuple[int, .
 
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
 EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方")
-_PHRASE_OPENERS = frozenset("对向为就在于")
+_PHRASE_OPENERS = frozenset("对向为就在于自从")  # …乙方自原厂公告之日起…: 原厂 is inside the time phrase
 COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from contractkit.catalogue.model import Frozen
-from contractkit.checking.rules.checks.opposite import PROVISO
+from contractkit.checking.rules.checks.opposite import POINTS_BACK, PROVISO
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh, kind_zh
@@ -143,6 +143,11 @@ class Attribution(_ClauseCheck):
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
                 holder = _both_label(parties)
+            # 乙方负责修复漏洞：高危漏洞无需在七日内修复: an element the clause itself waives is not there.
+            waived = [group for group in detect.all_of if not analysed.says(group)] if detect.modality == "duty" else []
+            if waived:
+                named = "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in waived)
+                return self.verdict("partial", f"该句约定为{holder}的{kind}，但免除了其中的“{named}”", spans)
             return self.verdict("satisfied", f"该句约定为{holder}的{kind}", spans)
         if any(s.kind in opposes for s in own):
             return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
@@ -194,6 +199,8 @@ def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fu
     at = provisos[-1].end()
     after = [s for s in own if s.start >= at]
     held = [start for start, _ in analysed.sentence.spans_of(set(topic)) if start >= at]
+    # …，但原厂停止支持的，乙方可停止提供前述更新: the proviso's matter named by pointing back at it.
+    held += [found.start() for found in POINTS_BACK.finditer(analysed.sentence.text, at)]
     if (any(s.kind in opposes and any(analysed.governs(s, t) for t in held) for s in after)
             and not any(s.kind in fulfils for s in after)):
         return after

@@ -12,6 +12,7 @@ from contractkit.catalogue.model import Frozen, RoleKind
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
+from contractkit.checking.understanding.references import POINTING_BACK
 
 
 class PartyParams(Frozen):
@@ -69,7 +70,7 @@ _INSPECTED = re.compile(r"[^，。；,;]{0,16}?接受")
 # 上述审计 / 第5.3条所述的审查 / 本条约定的检查: the topic is what an earlier clause said.
 # (上述监控、评估、检查和审计: the pointer may stand before a list the topic is in.)
 _POINTS_BACK = re.compile(
-    r"(?:上述|前述|前款|上款|该等|该项|此类|前项|第[\d.．一二三四五六七八九十]+[条款项](?:约定|规定|所述))"
+    rf"(?:{POINTING_BACK}|第[\d.．一二三四五六七八九十]+[条款项](?:约定|规定|所述))"
     r"(?:约定|规定|所述)?的?(?:[^，。；、]{1,6}[、和及与])*$"
 )
 

@@ -13,6 +13,7 @@ from contractkit.checking.rules.registry import Labeller, SentenceCheck, registe
 from contractkit.checking.rules.wording import groups_zh
 from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.numerals import parse_number
+from contractkit.checking.understanding.references import POINTING_BACK
 
 
 class ConceptGroupsParams(Frozen):
@@ -70,12 +71,15 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
         clause_start = max(b for b in breaks if b <= position)
         # The opposite must be said of the requirement's topic: in its clause or the one before
         # ("…披露您的信息，…，否则将影响您继续使用服务" keeps using the service, not the data).
-        if topics is not None and not any(_near(breaks, t, position) for t in topics):
+        later = [b for b in breaks if b > position] + [len(s.text)]
+        # (…提供安全补丁，但…的，乙方可停止提供上述补丁: said of the topic by pointing back at it.)
+        if topics is not None and not any(_near(breaks, t, position) for t in topics) and not (
+            any(t < clause_start for t in topics) and POINTS_BACK.search(s.text, clause_start, later[0])
+        ):
             continue
         # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round,
         # and one later in it, or opening the next clause, denies what the opposite would mean
         # (放弃追究…，不视为放弃…: a non-waiver).
-        later = [b for b in breaks if b > position] + [len(s.text)]
         reach = later[1] if len(later) > 1 and _opens_with_negation(s, later[0]) else later[0]
         if any(clause_start <= end <= reach for end in negations):
             continue
@@ -94,6 +98,8 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 # "…辅助性事务交由第三方完成的，无需取得甲方同意，但涉及安全实施工作的转委托应经甲方书面同意": a 但 proviso
 # that holds every element of the requirement as a duty or prohibition sets the rule for its matter; the
 # opposite before it is a narrow exception.
+# 前述更新 / 上述补丁: a clause naming its matter by pointing back at what the sentence said before.
+POINTS_BACK = re.compile(POINTING_BACK)
 PROVISO = re.compile(r"[，,；;]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
 
 
