@@ -26,6 +26,9 @@ GENERIC_TAIL = re.compile(
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
+# The Civil Code's kinds of technology contract (技术服务合同, 技术开发合同): in a title after the work
+# itself (渗透测试技术服务合同) they name the form, not the work.
+CONTRACT_TYPES = frozenset({"技术服务", "技术开发", "技术咨询"})
 SUBJECT_LINE = re.compile(
     r"项目名称|服务名称|服务内容|服务范围|服务项目|合同标的|标的|委托事项|委托内容|工作内容|工作范围|项目内容|"
     r"采购内容|采购项目|许可软件|开发内容|鉴于"
@@ -42,7 +45,7 @@ TERM_REACH = 24  # how far before a term a longer term holding it may start
 # Sentences of the opening that state what the work is: 双方就乙方为甲方提供安全服务事宜订立本协议,
 # 甲方委托乙方为其云平台提供运维服务和安全服务, 乙方负责…的总体实施，包括：….
 SUBJECT_STATEMENT = re.compile(
-    r"就([^，。；]{2,60}?)(?:事宜|事项)|委托[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
+    r"就([^，。；]{2,60}?)(?:事宜|事项)|委托(?!的)[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
     r"|向[^，。；]{1,20}?(?:采购|购买)[^。；]{2,80}"
 )
 # 乙方根据订单提供以下一项或多项服务： then （一）…（二）…: the list says what the work is.
@@ -132,8 +135,11 @@ def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
     pattern = alternation(tagged)
     heads = []
     for part in TITLE_PARTS.split(title):
-        for match in reversed(list(pattern.finditer(part))):
+        matches = list(pattern.finditer(part))
+        for match in reversed(matches):
             term = match.group()
+            if term in CONTRACT_TYPES and match is not matches[0]:
+                continue  # 攻防演练技术服务合同: the kind of contract; the work named before it is the head
             if term in activity or GENERIC_TAIL.fullmatch(part[match.end():].strip()):
                 heads.append((tagged[term], term))
                 break
