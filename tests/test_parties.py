@@ -162,6 +162,16 @@ def test_roles_given_for_the_contracts_labels_are_used_as_given(tmp_path):
     assert report.pairs == ("provider-om",)
 
 
+def test_roles_given_for_labels_the_text_uses_are_taken_though_no_party_block_names_them(tmp_path):
+    # A clause quoted alone: 迁移服务商 looks like a party label, 甲方/乙方 are named by no party block.
+    path = tmp_path / "clause.txt"
+    path.write_text("甲方退出乙方云平台时，数据迁移由甲方另行聘请的迁移服务商负责，迁移服务商应在迁移完成后删除过程数据。",
+                    encoding="utf-8")
+    report = Checker(CheckSettings(roles={"甲方": ("customer",), "乙方": ("provider",)})).check_path(path)
+    assert report.status == "ok", report.error
+    assert report.pairs == ("customer-provider",)
+
+
 def test_our_name_not_among_the_parties_is_said_in_the_report(tmp_path):
     path = tmp_path / "supply.txt"
     path.write_text(SUPPLY, encoding="utf-8")

@@ -85,7 +85,7 @@ def analyse_parties(
         registry.fold_into_principals()
     notes: list[str] = []
     if given_roles:
-        decisions = _given(registry, given_roles, notes)
+        decisions = _given(registry, given_roles, notes, texts)
     else:
         subject = subject_matter(texts, lexicon)
         if cloud:
@@ -127,15 +127,18 @@ def _result(party: Party, decision: _Decision | None) -> PartyResult:
 
 
 # ---------------------------------------------------------------- given roles
-def _given(registry: PartyRegistry, given: dict[str, list[str]], notes: list[str]) -> dict[int, _Decision]:
+def _given(registry: PartyRegistry, given: dict[str, list[str]], notes: list[str], texts: list[str]
+           ) -> dict[int, _Decision]:
     """Roles the user gave per label. A label the contract does not use is an error when the
     contract has parties the user left out (they meant one of those: 需方 for 甲方); when every
-    party is covered it is only noted."""
+    party is covered it is only noted. A label the text uses is taken as given, though no party
+    block names it (a clause quoted alone: 甲方退出乙方云平台时…)."""
     decisions, unmatched = {}, []
     for label, roles in given.items():
         party = registry.find(label)
         if party is None:
-            unmatched.append(label)
+            if not any(label in text for text in texts):
+                unmatched.append(label)
             party = registry.add([label], as_given=True)
         decisions[id(party)] = _Decision(tuple(dict.fromkeys(roles)), ["由用户指定"], "given")
     left_out = [p.key for p in registry.parties if id(p) not in decisions]
