@@ -11,6 +11,7 @@ CONTEXT_READERS = (
     "sections",  # items under 乙方的权利和义务 are 乙方's (understanding/sections.py)
     "chains",  # 甲方不得…；发现…的，应当告知乙方: a clause after ；goes on with its subject (statements.py)
     "continuations",  # 乙方应予配合 with the sentence before it (understanding/continuation.py)
+    "provisos",  # …。但…，乙方可暂缓修复: a sentence opening with 但, with the one it qualifies (continuation.py)
     "lists",  # list items with their lead-in (understanding/lists.py)
     "tables",  # division-of-work table rows as sentences (understanding/tables.py)
 )

@@ -12,6 +12,7 @@ follows); across a paragraph break the short sentence is quoted alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -19,6 +20,7 @@ from itertools import pairwise
 from contractkit.checking.understanding.nlp import Match, Sentence
 from contractkit.checking.understanding.references import LIST_ITEM
 
+PROVISO_OPENS = re.compile(r"\s*但(?:是)?(?![书凡])")  # 但…: not 但书 (the word for a proviso)
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
 
 
@@ -52,6 +54,16 @@ def continued(
             # (A line break keeps the paragraphs apart: 服务评估 / 甲方可以… is no 评估甲方.)
             found.append(Continuation(read_after(before, this, "\n"), this.text, None, "该句（连同上一段）"))
     return found
+
+
+def provisos(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[Continuation]:
+    """"乙方应在10日内修复漏洞。但…的，乙方可暂缓修复": a sentence of the same paragraph that opens with
+    但 qualifies the one before, and is read with it, in its place, so the proviso can set the rule."""
+    return [
+        Continuation(spanning(before, this, block_texts), None, index)
+        for index, (before, this) in enumerate(pairwise(sentences))
+        if before.block == this.block and before.labels and PROVISO_OPENS.match(this.text)
+    ]
 
 
 def spanning(before: Sentence, this: Sentence, block_texts: Sequence[str]) -> Sentence:

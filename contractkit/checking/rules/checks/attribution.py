@@ -138,7 +138,7 @@ class Attribution(_ClauseCheck):
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
         ]
-        own = _after_opposing_proviso(analysed, own, fulfils, opposes, detect.all_of[0])
+        own = _after_opposing_proviso(analysed, own, fulfils, opposes, detect.all_of[0] + detect.all_of[-1])
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
@@ -191,7 +191,7 @@ class Attribution(_ClauseCheck):
 def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fulfils: set[str], opposes: set[str],
                             topic: tuple[str, ...]) -> list[Statement]:
     """乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite of the
-    requirement's matter sets the rule, and only what it says counts. (保障可用性，但不对服务不中断作出保证
+    requirement's matter (``topic``: its subject or its act) sets the rule, and only what it says counts. (保障可用性，但不对服务不中断作出保证
     disclaims something narrower: the main clause stands.)"""
     provisos = list(PROVISO.finditer(analysed.sentence.text))
     if not provisos:

@@ -100,7 +100,7 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 # opposite before it is a narrow exception.
 # 前述更新 / 上述补丁: a clause naming its matter by pointing back at what the sentence said before.
 POINTS_BACK = re.compile(POINTING_BACK)
-PROVISO = re.compile(r"[，,；;]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
+PROVISO = re.compile(r"[，,；;。]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
 
 
 def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...]
