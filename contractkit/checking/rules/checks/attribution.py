@@ -143,6 +143,10 @@ class Attribution(_ClauseCheck):
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
                 holder = _both_label(parties)
+            # 乙方原则上不终止维护 / 尽量在24小时内修复: a hedged undertaking binds to nothing certain.
+            hedge = _hedged(analysed, [s for s in own if s.kind in fulfils], detect.all_of[-1])
+            if hedge:
+                return self.verdict("partial", f"该句以“{hedge}”的弱化表述约定，未确定为{holder}的{kind}", spans)
             # 乙方负责修复漏洞：高危漏洞无需在七日内修复: an element the clause itself waives is not there.
             waived = [group for group in detect.all_of if not analysed.says(group)] if detect.modality == "duty" else []
             if waived:
@@ -188,11 +192,37 @@ class Attribution(_ClauseCheck):
         return f"须为{duty}；约定为他方的：仍未满足（引为相近约定）；被否定：相反约定"
 
 
+# Words that soften an undertaking into an intention: in principle, as far as possible, to strive to.
+HEDGE = re.compile(r"原则上|尽量|尽可能|尽力|争取|力争|视情况|酌情|尽合理努力|尽商业上合理的努力")
+
+
+def _hedged(analysed: AnalysedSentence, fulfilling: list[Statement], act: tuple[str, ...]) -> str | None:
+    """The hedge word that softens the undertaking: one in the clause of every fulfilling statement,
+    before it or just after it (乙方原则上应…, 乙方应尽量…), or before every mention of the requirement's
+    act in its clause (乙方原则上不终止…维护, said with no modal word)."""
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts
+
+    text = analysed.sentence.text
+    if HEDGE.search(text) is None:
+        return None
+    starts = clause_starts(text)
+
+    def hedge_before(at: int, end: int) -> str | None:
+        found = HEDGE.search(text, clause_start_at(starts, at), end)
+        return found.group() if found else None
+
+    for hedges in ([hedge_before(s.start, s.end + 6) for s in fulfilling],
+                   [hedge_before(start, start) for start, _ in analysed.sentence.spans_of(set(act))]):
+        if hedges and all(hedges):
+            return hedges[0]
+    return None
+
+
 def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fulfils: set[str], opposes: set[str],
                             topic: tuple[str, ...]) -> list[Statement]:
     """乙方不得转包，但…可自行决定交由其实施而无需征得甲方同意: a 但 proviso saying the opposite of the
-    requirement's matter (``topic``: its subject or its act) sets the rule, and only what it says counts. (保障可用性，但不对服务不中断作出保证
-    disclaims something narrower: the main clause stands.)"""
+    requirement's matter (``topic``: its subject or its act) sets the rule, and only what it says
+    counts. (保障可用性，但不对服务不中断作出保证 disclaims something narrower: the main clause stands.)"""
     provisos = list(PROVISO.finditer(analysed.sentence.text))
     if not provisos:
         return own
