@@ -111,13 +111,24 @@ def _items(sentences: Sequence[Sentence], block_texts: Sequence[str], headings: 
                 and not LIST_ITEM.match(s.text):
             break
         if s.block != block:
-            if s.block != last_block and (s.block > last_block + 1 or not LIST_ITEM.match(block_texts[s.block])):
+            if s.block != last_block and (s.block > last_block + 1 or not LIST_ITEM.match(block_texts[s.block])
+                                          or _opens_another_list(block_texts[s.block], block_texts[block])):
                 break
             if s.block > block + MAX_ITEMS:
                 break
             last_block = s.block
         items.append(other)
     return items
+
+
+_DECIMAL = re.compile(r"\s*(\d+(?:\.\d+)+)")
+
+
+def _opens_another_list(paragraph: str, lead_in: str) -> bool:
+    """"1.2 以下事项不属于乙方服务范围：" after the items of "1.1 乙方提供以下服务：": a paragraph numbered
+    like the lead-in (its sibling, not its item 1.1.1) is no item of the lead-in's list."""
+    own, lead = _DECIMAL.match(paragraph), _DECIMAL.match(lead_in)
+    return own is not None and lead is not None and own.group(1).count(".") == lead.group(1).count(".")
 
 
 def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:

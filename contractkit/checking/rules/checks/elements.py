@@ -259,8 +259,10 @@ class PartialElement(SentenceCheck):
         # Forbidding the act (乙方不得擅自删除数据) is no partial duty to do it, and neither is a right to
         # it (腾讯云有权…删除相关内容: a sanction it may take).
         duty = self.detect.modality == "duty"
-        # 乙方可自行委托第三方运送备件: a free hand is no partial limit on handing work on.
+        # 乙方可自行委托第三方运送备件: a free hand is no partial limit on handing work on, and nor is a
+        # leave with no consent and no limit anywhere in the sentence (我们有权委托第三方合作伙伴…).
         limits = self.detect.modality == "prohibition"
+        limited = any(analysed.sentence.has(c) for c in ("layer_limit", "consent", "limited_scope"))
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
         if self.detect.modality in ("duty", None):
             # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
@@ -273,7 +275,7 @@ class PartialElement(SentenceCheck):
             and s.kind != "refusal"
             and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
             and not (limits and s.kind == "right" and not s.conditional_consent
-                     and (s.without_consent or _FREE_HAND.match(text, s.end) is not None))
+                     and (s.without_consent or not limited or _FREE_HAND.match(text, s.end) is not None))
             and any(analysed.governs(s, start) for start, _ in topic)
             for s in analysed.statements
             for actor in [acting_party(text, s, analysed.mentions)]
