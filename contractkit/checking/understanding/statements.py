@@ -421,17 +421,18 @@ def _strongest(sentence: Sentence, starts: list[int]):
             continue
         kept.append(modal)
         covered_until = modal.end
-    return _governed(_negated_away(_double_negatives(kept, sentence.text), sentence, starts), starts)
+    return _governed(_negated_away(_double_negatives(kept, sentence.text), sentence, starts), starts, sentence.text)
 
 
-def _governed(modals, starts: list[int]):
-    """乙方不得…予以配合 / 乙方不得…提供: duty words under a prohibition are not duties."""
+def _governed(modals, starts: list[int], text: str):
+    """乙方不得…予以配合 / 乙方不得…提供: duty words under a prohibition are not duties, nor those under
+    an undertaking not to (乙方不将全部工作交由甲方实施: no one 实施)."""
     kept, negative_from = [], None
     for modal in modals:
         clause_start = clause_start_at(starts, modal.start)
         if modal.label in ("duty", "undertaking") and negative_from is not None and negative_from >= clause_start:
             continue
-        if modal.label in ("prohibition", "refusal"):
+        if modal.label in ("prohibition", "refusal") or modal.label == "undertaking" and text[modal.start] == "不":
             negative_from = modal.start
         kept.append(modal)
     return kept
