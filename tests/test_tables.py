@@ -83,6 +83,15 @@ def test_a_price_list_is_not_a_division_of_work():
     assert found["65b-vulnerability-remediation"].status.value == "missing"
 
 
+def test_a_table_of_business_matters_divides_no_work():
+    """事项 | 责任方 over invoices, payment and reconciliation: neither the header nor the rows divide work."""
+    table = "双方的商务事项安排如下：\n事项 | 责任方 | 时限\n开具增值税发票 | 乙方 | 收款后七日内\n" \
+            "支付季度服务费 | 甲方 | 收到发票后十五日内\n"
+    assert findings(table)["5a3-division"].status.value == "missing"
+    security = table.replace("开具增值税发票", "主机漏洞扫描").replace("支付季度服务费", "扫描结果复核")
+    assert findings(security)["5a3-division"].status.value == "satisfied"
+
+
 def test_header_below_a_title_row_and_party_duty_columns():
     text = "安全责任分工表\n工作事项\t实施方\t采购人职责\n日志审计\t供应商\t定期审阅审计报告\n"
     blocks = source_from_text(text).blocks

@@ -237,8 +237,9 @@ class Checker:
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
                     ) -> tuple[list[AnalysedSentence], frozenset[int]]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
-        by their work cell (understanding/tables.py), and the blocks those rows stand in."""
-        from contractkit.checking.understanding.tables import row_sentences
+        by their work cell (understanding/tables.py), and the blocks those rows and the headers stand in
+        (a header row, 事项 | 责任方 | 时限, names columns and says nothing on its own)."""
+        from contractkit.checking.understanding.tables import read_tables
 
         words = self.standard.table_words
         if words is None:
@@ -248,14 +249,14 @@ class Checker:
             """Is the text a party's label or name, or does it hold one (甲方职责 → 甲方)?"""
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
-        rows = row_sentences(source.blocks, words, names_a_party)
+        rows, headers = read_tables(source.blocks, words, names_a_party)
         said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
                      quote=row.anchor.text, passage="该表格行")
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
-        return said_rows, frozenset(block for row in rows for block in row.blocks)
+        return said_rows, headers.union(block for row in rows for block in row.blocks)
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""

@@ -37,8 +37,9 @@ class TableWords(BaseModel):
     responsible: tuple[str, ...] = Field(min_length=1)
     deadline: tuple[str, ...] = ()
     party_duty: tuple[str, ...] = ()
+    commercial: tuple[str, ...] = ()  # work cells about money, not work (matched anywhere in the cell)
 
-    @field_validator("work", "responsible", "deadline", "party_duty")
+    @field_validator("work", "responsible", "deadline", "party_duty", "commercial")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -135,7 +136,16 @@ def row_sentences(
 ) -> list[RowSentence]:
     """Every row of every division-of-work table, as a sentence. ``names_a_party`` tells whether a
     header's words name a party of the contract (甲方职责 is a duty column; 工作职责 is not)."""
-    found = []
+    return read_tables(blocks, words, names_a_party)[0]
+
+
+def read_tables(
+    blocks: Sequence[TextBlock], words: TableWords, names_a_party: Callable[[str], bool]
+) -> tuple[list[RowSentence], frozenset[int]]:
+    """The rows of the division-of-work tables as sentences, and the header blocks (with any title row
+    above) of the tables that divide only business (开具发票, 支付服务费): such a header (事项 | 责任方)
+    is no division of work, and is not read as a sentence."""
+    found, headers = [], set()
     for rows in table_rows(blocks):
         # The header is one of the first rows (a title row may come first).
         header = next(
@@ -145,11 +155,12 @@ def row_sentences(
         if header is None:
             continue
         header_at, columns = header
-        for row in rows[header_at + 1:]:
-            sentence = _say(row, columns)
-            if sentence is not None:
-                found.append(sentence)
-    return found
+        said = [sentence for row in rows[header_at + 1:] if (sentence := _say(row, columns)) is not None]
+        if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
+                                             for s in said):
+            headers.update(cell.block for row in rows[:header_at + 1] for cell in row)
+        found += said
+    return found, frozenset(headers)
 
 
 @dataclass(frozen=True)
