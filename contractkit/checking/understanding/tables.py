@@ -145,7 +145,8 @@ def read_tables(
     """The rows of the division-of-work tables as sentences, and the header blocks (with any title row
     above) of the tables that divide only business (开具发票, 支付服务费): such a header (事项 | 责任方)
     is no division of work, and is not read as a sentence."""
-    found, headers = [], set()
+    found: list[RowSentence] = []
+    headers: set[int] = set()
     for rows in table_rows(blocks):
         # The header is one of the first rows (a title row may come first).
         header = next(
