@@ -326,6 +326,16 @@ _GENERIC = re.compile(
 )
 # The commercial side of a duty (its fee, price, payment) is not the duty: "修复所涉费用另行协商".
 _COMMERCIAL = re.compile(r"费用|服务费|价格|价款|报酬|收费|费率|付款|支付|结算|发票|税")
+_LISTED = re.compile(r"[、，,]|及其|及|和|与|以及")
+
+
+def _only_money(subject: str) -> bool:
+    """Is what a deferral leaves open only money: 修复所涉费用及其承担 (each listed part names a cost or
+    says nothing), not 具体配合事项、响应时限及费用承担 (the cost is one of three)?"""
+    if not _COMMERCIAL.search(subject):
+        return False
+    return all(_COMMERCIAL.search(part) or not _CJK.search(_GENERIC.sub("", part.replace("承担", "")))
+               for part in _LISTED.split(subject))
 _CLAUSE = re.compile(r"[，,：:；;]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -352,7 +362,7 @@ def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> b
         if not _CJK.search(_GENERIC.sub("", subject)) and len(starts) > 1:
             start = starts[-2]  # "…，由双方另行约定": the clause before names what is deferred
             subject = _without_parties(analysed, start, marker.start())
-        if _COMMERCIAL.search(subject):
+        if _only_money(subject):
             continue
         if any(m.label in concepts and m.start < end and m.end > start for m in s.concepts):
             return True
