@@ -367,8 +367,8 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
     return joined
 
 
-# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用, 代甲方实施),
-# not the actor.
+# A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用,
+# 代甲方实施), not the actor.
 OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替代将把以供")
 
 
