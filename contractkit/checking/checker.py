@@ -22,7 +22,7 @@ from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
 from contractkit.checking.understanding.continuation import continued, paired, provisos
 from contractkit.checking.understanding.lists import list_items
-from contractkit.checking.understanding.nlp import NlpEngine, Sentence, make_engine
+from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
@@ -184,6 +184,10 @@ class Checker:
         use = set(CONTEXT_READERS) - self.settings.without
         if "references" in use:  # 出现上述情况时，乙方应及时修复: read with what it points at.
             flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
+        rows, row_blocks, division_headers = (self._table_rows(source, parties) if "tables" in use
+                                              else ([], frozenset(), frozenset()))
+        if division_headers:  # 委托事项 | 实施方 over rows naming who does each: the division is the table's
+            flat = [_dividing(s) if s.block in division_headers else s for s in flat]
         known: dict[int, tuple[Mention, ...]] = {}
 
         def mentions_of(i: int) -> tuple[Mention, ...]:
@@ -228,35 +232,36 @@ class Checker:
         for c in continuations:
             if c.replaces is not None:
                 analysed.pop(c.replaces, None)
-        rows, row_blocks = self._table_rows(source, parties) if "tables" in use else ([], frozenset())
         # A row read as a sentence speaks for its cells: a cell alone ("负责与主管部门的沟通") has lost its party.
         kept = [a for a in analysed.values() if a.sentence.block not in row_blocks]
         kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
         return kept + rows
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
-                    ) -> tuple[list[AnalysedSentence], frozenset[int]]:
+                    ) -> tuple[list[AnalysedSentence], frozenset[int], frozenset[int]]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
-        by their work cell (understanding/tables.py), and the blocks those rows and the headers stand in
-        (a header row, 事项 | 责任方 | 时限, names columns and says nothing on its own)."""
+        by their work cell (understanding/tables.py); the blocks those rows, and the headers of tables
+        of business (事项 | 责任方 over invoices), stand in; and the headers of the other division tables."""
         from contractkit.checking.understanding.tables import read_tables
 
         words = self.standard.table_words
         if words is None:
-            return [], frozenset()
+            return [], frozenset(), frozenset()
 
         def names_a_party(text: str) -> bool:
             """Is the text a party's label or name, or does it hold one (甲方职责 → 甲方)?"""
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
-        rows, headers = read_tables(source.blocks, words, names_a_party)
+        tables = read_tables(source.blocks, words, names_a_party)
+        rows = tables.rows
         said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
                      quote=row.anchor.text, passage="该表格行")
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
-        return said_rows, headers.union(block for row in rows for block in row.blocks)
+        return (said_rows, tables.business_headers.union(block for row in rows for block in row.blocks),
+                tables.division_headers)
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""
@@ -412,6 +417,11 @@ def _analyse(
         return in_section(section, found, m) if section is not None and not hypothetical else found
 
     return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage)
+
+
+def _dividing(s: Sentence) -> Sentence:
+    """A division table's header, read as naming the division it heads."""
+    return s if "division" in s.labels else replace(s, concepts=(*s.concepts, Match("division", 0, len(s.text))))
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:

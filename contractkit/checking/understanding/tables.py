@@ -136,17 +136,27 @@ def row_sentences(
 ) -> list[RowSentence]:
     """Every row of every division-of-work table, as a sentence. ``names_a_party`` tells whether a
     header's words name a party of the contract (甲方职责 is a duty column; 工作职责 is not)."""
-    return read_tables(blocks, words, names_a_party)[0]
+    return read_tables(blocks, words, names_a_party).rows
+
+
+@dataclass(frozen=True)
+class TableReading:
+    rows: list[RowSentence]  # the rows of the division-of-work tables, as sentences
+    # The header blocks (with any title row above) of the tables that divide only business (开具发票,
+    # 支付服务费): such a header (事项 | 责任方) is no division of work, and is not read as a sentence.
+    business_headers: frozenset[int]
+    # The header blocks of the other division tables: whatever their words (委托事项 | 实施方), a header
+    # over rows that each name who does the work is where the contract divides it.
+    division_headers: frozenset[int]
 
 
 def read_tables(
     blocks: Sequence[TextBlock], words: TableWords, names_a_party: Callable[[str], bool]
-) -> tuple[list[RowSentence], frozenset[int]]:
-    """The rows of the division-of-work tables as sentences, and the header blocks (with any title row
-    above) of the tables that divide only business (开具发票, 支付服务费): such a header (事项 | 责任方)
-    is no division of work, and is not read as a sentence."""
+) -> TableReading:
+    """The document's division-of-work tables: their rows as sentences, and their headers."""
     found: list[RowSentence] = []
-    headers: set[int] = set()
+    business: set[int] = set()
+    division: set[int] = set()
     for rows in table_rows(blocks):
         # The header is one of the first rows (a title row may come first).
         header = next(
@@ -157,11 +167,14 @@ def read_tables(
             continue
         header_at, columns = header
         said = [sentence for row in rows[header_at + 1:] if (sentence := _say(row, columns)) is not None]
+        header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row}
         if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
                                              for s in said):
-            headers.update(cell.block for row in rows[:header_at + 1] for cell in row)
+            business |= header_blocks
+        elif said:
+            division |= header_blocks
         found += said
-    return found, frozenset(headers)
+    return TableReading(found, frozenset(business), frozenset(division))
 
 
 @dataclass(frozen=True)
