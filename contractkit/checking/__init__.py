@@ -7,6 +7,7 @@ Named ``checking`` rather than ``check``: ``contractkit.check`` is the public fu
 # How the checker reads a sentence in context (Checker._read). Each can be left out
 # (CheckSettings.without, ``contractkit evaluate --without NAME``) to measure what it changes.
 CONTEXT_READERS = (
+    "overrides",  # 第10.3条不适用于本协议: clauses the contract takes back are not read (understanding/overrides.py)
     "references",  # 出现上述情况时…: the situations a sentence points at (understanding/references.py)
     "sections",  # items under 乙方的权利和义务 are 乙方's (understanding/sections.py)
     "chains",  # 甲方不得…；发现…的，应当告知乙方: a clause after ；goes on with its subject (statements.py)

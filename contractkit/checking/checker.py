@@ -23,6 +23,7 @@ from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, jud
 from contractkit.checking.understanding.continuation import continued, paired, provisos
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
+from contractkit.checking.understanding.overrides import overrides
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
@@ -145,8 +146,12 @@ class Checker:
                 path=source.path, status="error", format=source.format,
                 error=DocumentError("unknown-party", str(exc)),
             )
-        analysed = Sentences(self._read(source, [s for block in sentences for s in block], parties))
+        taken_back = overrides(texts) if "overrides" not in self.settings.without else []
+        voided = frozenset(block for o in taken_back for block in o.blocks)
+        flat = [s for block in sentences for s in block if s.block not in voided]
+        analysed = Sentences(self._read(source, flat, parties, voided))
         options, notes = self._options_for(source)
+        notes += tuple(f"合同{o.clause}已被其后条款排除适用（“{o.sentence}”），其内容未计入检查" for o in taken_back)
         requirements = self.catalogue.select(set(parties.pairs), options)
         for extra in self.settings.extra_requirements:
             requirement = self.catalogue.requirement(extra)
@@ -176,7 +181,8 @@ class Checker:
                                                             judge_extra))
         return report
 
-    def _read(self, source: SourceDocument, flat: list[Sentence], parties: PartyAnalysis) -> list[AnalysedSentence]:
+    def _read(self, source: SourceDocument, flat: list[Sentence], parties: PartyAnalysis,
+              voided: frozenset[int] = frozenset()) -> list[AnalysedSentence]:
         """The sentences as the rules read them: each with its parties, in its section, and again in
         context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
         texts = [block.text for block in source.blocks]
@@ -235,7 +241,7 @@ class Checker:
         # A row read as a sentence speaks for its cells: a cell alone ("负责与主管部门的沟通") has lost its party.
         kept = [a for a in analysed.values() if a.sentence.block not in row_blocks]
         kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
-        return kept + rows
+        return kept + [row for row in rows if row.sentence.block not in voided]
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
                     ) -> tuple[list[AnalysedSentence], frozenset[int], frozenset[int]]:

@@ -1,0 +1,97 @@
+"""Clauses the contract itself takes back: "双方确认，第10.3条不适用于本协议。"
+
+Special terms (特别约定, 补充条款) and supplementary agreements often switch off an
+earlier clause by its number: 第10.3条不适用, 删除原合同第十条, 第8.2条作废. What
+such a clause says no longer binds anyone, so it must neither meet a
+requirement nor say its opposite; the checker leaves its paragraphs out and
+says so in the report's notes.
+
+A clause is found by its number where a paragraph starts with it: "10.3 …" for
+a numbered sub-clause, "第十条 …" (or 第10条) for an article, which then runs to
+the next article. Only numbers the text itself uses are taken: a number with
+no such paragraph switches nothing off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from contractkit.checking.understanding.numerals import parse_number
+
+_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
+# 第10.3条不适用于本协议 / 第十条约定的内容不再适用 / 第8.2条作废 / 删除原合同第十条 / 原合同第5条予以删除.
+VOIDING = re.compile(
+    rf"第\s*(?P<a>{_NUMBER})\s*条(?:[（(][^）)]{{1,12}}[）)])?(?:所?(?:约定|规定)的?(?:内容|事项)?|之约定)?"
+    rf"(?:不(?:再|予)?适用|作废|废止|予以删除|删除|失效)"
+    rf"|(?:删除|废止|取消)(?:原合同|原协议|本合同|本协议)?第\s*(?P<b>{_NUMBER})\s*条"
+)
+# …不适用于试用期 limits the clause's reach, it does not take it back (…不适用于本协议 does).
+_NARROWED = re.compile(r"于(?!本(?:协议|合同|项目)|双方)")
+_NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)+|第[^条]{1,6}条)\s*")
+_ARTICLE = re.compile(rf"\s*第\s*({_NUMBER})\s*条")
+_SUB_CLAUSE = re.compile(r"\s*([0-9０-９]+(?:[.．][0-9０-９]+)+)(?![0-9０-９.．])")
+
+
+@dataclass(frozen=True)
+class Override:
+    clause: str  # as the contract numbers it: 第10.3条
+    said_in: int  # the block that switches it off
+    blocks: tuple[int, ...]  # the blocks it stands in
+    sentence: str  # the words that switch it off (双方确认，第10.3条不适用于本协议。)
+
+
+def may_override(text: str) -> bool:
+    """Cheaply: could this paragraph switch a clause off?"""
+    return "条" in text and ("适用" in text or "删除" in text or "作废" in text or "废止" in text
+                             or "失效" in text or "取消" in text)
+
+
+def overrides(texts: Sequence[str]) -> list[Override]:
+    """The clauses the text takes back, each with the paragraphs it stands in."""
+    found: list[Override] = []
+    for index, text in enumerate(texts):
+        if not may_override(text):
+            continue
+        for match in VOIDING.finditer(text):
+            if _NARROWED.match(text, match.end()):
+                continue
+            number = match.group("a") or match.group("b")
+            blocks = tuple(b for b in _blocks_of(texts, number) if b != index)
+            if blocks:
+                start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+                ends = [i for mark in "。；;" if (i := text.find(mark, match.end())) >= 0]
+                said = text[start:min(ends) + 1 if ends else len(text)].strip()
+                found.append(Override(f"第{number}条", index, blocks, _NUMBERING.sub("", said, count=1)))
+    return found
+
+
+def _blocks_of(texts: Sequence[str], number: str) -> list[int]:
+    """The paragraphs of clause ``number``: the one it opens (a sub-clause), or an article to the next."""
+    wanted = _normal(number)
+    if "." in wanted:
+        # The sub-clause's paragraph, its own sub-clauses (10.3.1) and unnumbered items, to the next number.
+        for i, text in enumerate(texts):
+            m = _SUB_CLAUSE.match(text)
+            if m and _normal(m.group(1)) == wanted:
+                end = next((j for j in range(i + 1, len(texts)) if _ARTICLE.match(texts[j]) or (
+                    (n := _SUB_CLAUSE.match(texts[j])) and not _normal(n.group(1)).startswith(wanted + "."))),
+                    len(texts))
+                return list(range(i, end))
+        return []
+    for i, text in enumerate(texts):
+        m = _ARTICLE.match(text)
+        if m and _normal(m.group(1)) == wanted:
+            end = next((j for j in range(i + 1, len(texts)) if _ARTICLE.match(texts[j])), len(texts))
+            return list(range(i, end))
+    return []
+
+
+def _normal(number: str) -> str:
+    """10.3, １０．３ and 十 -> one spelling (an article's Chinese number as its value)."""
+    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if "." in number or number.isdigit():
+        return number
+    value = parse_number(number)
+    return str(value) if value is not None else number
