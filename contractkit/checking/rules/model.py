@@ -6,6 +6,7 @@ verdicts of all sentences into one ``Judgement`` of the requirement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,6 +19,13 @@ if TYPE_CHECKING:  # the catalogue imports the checks to validate their names: k
 
 Spans = tuple[tuple[int, int], ...]  # offsets within the sentence text
 ConceptGroups = tuple[tuple[str, ...], ...]  # each group is met by any one of its concepts
+
+
+# What may stand between an agent and its act: 监理单位对施工质量、进度的监督 / 监理单位的检查.
+# 甲方委托的监理单位: the party only engages the outsider, who does the supervising.
+_ENGAGED_BY = re.compile(r"(?:另行)?(?:委托|聘请|聘用|指定|选定|授权)的\s*$")
+_SUPERVISED = re.compile(r"接受|配合|服从|[，。；,;]")
+_AGENT_OF = re.compile(r"(?:对[^，。；,;]{0,30})?(?:进行|开展|实施)?的?\s*$")
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,28 @@ class AnalysedSentence:
         return at < statement.start and not any(
             other is not statement and at <= other.start < statement.start for other in self.statements
         )
+
+    def outsiders_act(self, concepts: tuple[str, ...]) -> bool:
+        """Is every occurrence of these concepts the act of someone who does not sign: 接受监理单位对施工质量的
+        监督, 配合原厂的检查 (an outsider just before it, as its agent or owner)?"""
+        from contractkit.checking.understanding.statements import OUTSIDER
+
+        text = self.sentence.text
+        spans = self.sentence.spans_of(set(concepts))
+        outsiders = [m for m in self.mentions if m.party == OUTSIDER]
+        if not spans or not outsiders:
+            return False
+        for start, _ in spans:
+            before = [m for m in self.mentions if m.end <= start]
+            agent = before[-1] if before else None
+            if agent is None or agent.party != OUTSIDER or not _AGENT_OF.match(text[agent.end:start]):
+                return False
+            # 接受甲方及甲方委托的监理单位的监督: a party joins the outsider in supervising.
+            opened = max((m.end() for m in _SUPERVISED.finditer(text, 0, agent.start)), default=0)
+            if any(m.party != OUTSIDER and opened <= m.start < agent.start
+                   and not _ENGAGED_BY.match(text[m.end:agent.start]) for m in before):
+                return False
+        return True
 
     def spans_of(self, groups: ConceptGroups) -> Spans:
         """Where the groups' concepts occur: the evidence a reader sees highlighted."""
