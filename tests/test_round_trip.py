@@ -108,6 +108,10 @@ KNOWN_GAPS = {
         "provider-om+security::822b-change-authorization":
             "modality 'any' accepts the prohibition the negation produces",
         "provider-om::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
+        # Only 乙方's half is turned round (乙方…不得遵守该统一规范); 甲方按照统一规范实行统管 still states the
+        # provider's part, and the partner's refusal is not read as the opposite of the provider's requirement.
+        "provider-om+security::5e-multi-cloud-unified-rules":
+            "the provider's own undertaking stands when only the partner's half is negated",
         "provider-security::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
     },
 }
