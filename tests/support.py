@@ -29,3 +29,10 @@ def _engine():
     from contractkit.checking.understanding.nlp import make_engine
 
     return make_engine()
+
+
+def finding_of(requirement: str, text: str, roles: dict, options=()):
+    """The finding on one requirement of a text checked with these roles (label -> role ids)."""
+    key = tuple(sorted((label, tuple(r)) for label, r in roles.items()))
+    report = checker(key, frozenset(options)).check_document(source_from_text(text))
+    return next(f for f in report.findings if f.requirement == requirement)

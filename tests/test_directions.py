@@ -22,7 +22,7 @@ import pytest
 from contractkit.catalogue import load_catalogue
 from contractkit.checking.rules.examples import example_files, read_examples
 
-from support import checker, source_from_text
+from support import finding_of
 
 # Changed examples still read as satisfied, each for a reason the rules do not reach yet.
 RELATIVE_CLAUSE = "乙方提供的安全服务 names who renders the service only in a relative clause, and 见附件 binds anyone"
@@ -85,9 +85,7 @@ def test_the_changes_cover_many_examples():
 
 @pytest.mark.parametrize("requirement, text, roles, options", CASES)
 def test_changed_parties_are_not_credited(requirement, text, roles, options):
-    key = tuple(sorted((label, tuple(r)) for label, r in roles.items()))
-    report = checker(key, frozenset(options)).check_document(source_from_text(text))
-    finding = next(f for f in report.findings if f.requirement == requirement)
+    finding = finding_of(requirement, text, roles, options)
     assert finding.status.value != "satisfied", (
         f"with the parties changed the clause is another party's, yet: {finding.explanation}\n{text}"
     )

@@ -20,7 +20,7 @@ import pytest
 from contractkit.catalogue import load_catalogue
 from contractkit.checking.rules.examples import example_files, read_examples
 
-from support import checker, source_from_text
+from support import finding_of
 
 # The words that make a duty (not 应 in 响应/供应/应用/应急/应对, not 负责 in 负责人).
 DUTY = re.compile(r"(?<![响供相对适反回答呼效理])(?:应当|必须|应|须|负责)(?![用急答对变该人])")
@@ -68,7 +68,5 @@ def test_the_negations_cover_many_examples():
 
 @pytest.mark.parametrize("requirement, text, roles, options", CASES)
 def test_a_negated_clause_is_not_credited(requirement, text, roles, options):
-    key = tuple(sorted((label, tuple(r)) for label, r in roles.items()))
-    report = checker(key, frozenset(options)).check_document(source_from_text(text))
-    finding = next(f for f in report.findings if f.requirement == requirement)
+    finding = finding_of(requirement, text, roles, options)
     assert finding.status.value != "satisfied", f"negated, yet: {finding.explanation}\n{text}"
