@@ -98,13 +98,16 @@ class AnalysedSentence:
 
     def waived(self, at: int) -> bool:
         """Is what stands at ``at`` taken back by a waiver: the nearest statement before it whose scope
-        holds it is a refusal (乙方负责修复漏洞：高危漏洞无需在七日内修复 waives the time limit, not the
-        repair; 乙方无需A，但应B waives A only)?"""
+        holds it is a refusal in the same clause (乙方负责修复漏洞：高危漏洞无需在七日内修复，修复结果经甲方
+        确认 waives the time limit, not the repair nor the confirmation; 乙方无需A，但应B waives A only)?"""
+        from contractkit.checking.understanding.statements import CLAUSE_BREAK
+
         nearest: Statement | None = None
         for statement, start, end in self._scopes:
             if statement.end <= at and start <= at < end and (nearest is None or statement.start > nearest.start):
                 nearest = statement
-        return nearest is not None and nearest.kind == "refusal"
+        return (nearest is not None and nearest.kind == "refusal"
+                and CLAUSE_BREAK.search(self.sentence.text, nearest.end, at) is None)
 
     def says(self, group: tuple[str, ...]) -> bool:
         """Does the sentence name one of the group's concepts outside a waiver?"""
