@@ -64,6 +64,28 @@ class NamesParty(SentenceCheck):
         return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
 
 
+def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, ...]) -> bool:
+    """Is the topic named only in conditions (…的，) of a sentence that sanctions: 造成数据泄露的，乙方应
+    赔偿全部损失 / 导致业务中断的，甲方应按实际损失赔偿 (what follows the event, not how it is handled)?"""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK  # see registry.py: kept light
+
+    sentence = analysed.sentence
+    text = sentence.text
+    if _SANCTION.search(text) is None:
+        return False
+    last = 0
+    for _, end in sentence.spans_of(set(topic)):
+        clause_end = CLAUSE_BREAK.search(text, end)
+        if clause_end is None or clause_end.group() not in "，," or text[:clause_end.start()].rstrip()[-1:] != "的":
+            return False
+        last = max(last, clause_end.end())
+    return _SANCTION.search(text, last) is not None  # the sanction follows the conditions
+
+
+# What a sanction says (not a remedy in kind such as 免费更换, which handles the event).
+_SANCTION = re.compile(r"赔偿|违约金|罚款|罚金|扣减|扣除|解除(?:本)?(?:合同|协议)|承担[^，。；]{0,6}责任")
+
+
 _JOINING = ("以及", "及", "和", "与", "且", "并且", "并")
 # 甲方所运营的云平台依法接受…检查时: a party that itself undergoes the inspection is not the one inspecting.
 _INSPECTED = re.compile(r"[^，。；,;]{0,16}?接受")
@@ -226,6 +248,8 @@ class PartialElement(SentenceCheck):
         groups = self.params.groups
         if "supervision" in groups[0] and analysed.outsiders_act(groups[0]):
             return None  # 接受监理单位对施工质量的监督: supervision by someone who does not sign
+        if _only_what_a_sanction_follows(analysed, groups[0]):
+            return None  # 造成数据泄露的，乙方应赔偿: accountability for the event, not its handling
         if (
             analysed.has_each(groups)
             and self._topic_outside_exceptions(analysed)
