@@ -64,6 +64,39 @@ class NamesParty(SentenceCheck):
         return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
 
 
+# 按照甲方授权 / 依照甲方要求: a party named as the source of the act, not as the one acting.
+_SOURCE_OF = ("按照", "依照", "根据", "依据")
+
+
+def _own_act(analysed: AnalysedSentence, parties: ContractParties, topic: tuple[str, ...]) -> bool:
+    """Is every mention of the topic the acting party's own act: the last party named before it in its
+    clause, other than after a preposition (对乙方…, 按照甲方授权), is that party (乙方应按照甲方授权开展定期
+    安全检查, 供应商应每半年提供一次评估; not 乙方应接受甲方的检查)?"""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK, marked_as_object
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(topic))
+    if not spans:
+        return False
+    acting = [m for m in analysed.mentions
+              if not marked_as_object(text, m) and text[max(0, m.start - 2):m.start] not in _SOURCE_OF]
+    for start, _ in spans:
+        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+        # In its clause; a clause naming no one goes on with the one before (…，检查范围以授权书为准).
+        in_clause = [m for m in acting if clause_start <= m.start and m.end <= start]
+        named = in_clause or [m for m in acting if m.end <= start]
+        if not named or named[-1].party not in parties.actor_parties:
+            return False
+        # …开展定期安全检查 / 提供一次固件版本评估: the party's own act verb governs the word (not 收到核查申请);
+        # a later clause naming no one (…，检查范围以授权书为准) speaks of the act already named.
+        if in_clause and _ACT_VERB.search(text, max(clause_start, start - 14), start) is None:
+            return False
+    return True
+
+
+_ACT_VERB = re.compile(r"(?:开展|进行|实施|组织|提供|完成|执行)[^，。；,;]{0,12}$")
+
+
 def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, ...]) -> bool:
     """Is the topic named only in conditions (…的，) of a sentence that sanctions: 造成数据泄露的，乙方应
     赔偿全部损失 / 导致业务中断的，甲方应按实际损失赔偿 (what follows the event, not how it is handled)?"""
@@ -250,6 +283,12 @@ class PartialElement(SentenceCheck):
             return None  # 接受监理单位对施工质量的监督: supervision by someone who does not sign
         if _only_what_a_sanction_follows(analysed, groups[0]):
             return None  # 造成数据泄露的，乙方应赔偿: accountability for the event, not its handling
+        # 乙方应开展定期安全检查: the party's own checking is its work, nothing it accepts (a report on its
+        # work or its support, the other half-elements of accepting supervision, are its own by nature).
+        if (any("accept" in group for group in self.detect.all_of) and "supervision" in groups[0]
+                and analysed.sentence.labels.isdisjoint(set(groups[0]) - {"supervision"})
+                and _own_act(analysed, parties, ("supervision",))):
+            return None
         if (
             analysed.has_each(groups)
             and self._topic_outside_exceptions(analysed)
