@@ -351,7 +351,7 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
     """Every occurrence of some element is the act of a regulator the party cooperates with:
     乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
     before it in its clause, no party between). Not for requirements about regulators."""
-    from contractkit.checking.understanding.statements import CLAUSE_BREAK, is_object
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts, is_object
 
     sentence = analysed.sentence
     if not sentence.has("regulator") or any("regulator" in group for group in groups):
@@ -359,8 +359,10 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
     text = sentence.text
     regulators = sentence.spans_of({"regulator"})
 
+    starts = clause_starts(text)
+
     def regulators_act(start: int) -> bool:
-        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+        clause_start = clause_start_at(starts, start)
         # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
         # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
         cooperating = [st.start for st in analysed.statements] + [s for s, _ in sentence.spans_of({"accept"})]
@@ -418,10 +420,10 @@ _ANSWERS_FOR = ("负责", "承担")
 
 def _opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
     """The statement's party opens its clause (我们负责…，您负责…), not 委托乙方实施 inside one."""
-    from contractkit.checking.understanding.statements import CLAUSE_BREAK
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts
 
     text = analysed.sentence.text
-    clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, statement.start)])
+    clause_start = clause_start_at(clause_starts(text), statement.start)
     return any(
         m.party == statement.actor and m.end <= statement.start
         and not text[clause_start:m.start].strip(" （）()一二三四五六七八九十0123456789.、")

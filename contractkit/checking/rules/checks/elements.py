@@ -72,16 +72,17 @@ def _own_act(analysed: AnalysedSentence, parties: ContractParties, topic: tuple[
     """Is every mention of the topic the acting party's own act: the last party named before it in its
     clause, other than after a preposition (对乙方…, 按照甲方授权), is that party (乙方应按照甲方授权开展定期
     安全检查, 供应商应每半年提供一次评估; not 乙方应接受甲方的检查)?"""
-    from contractkit.checking.understanding.statements import CLAUSE_BREAK, marked_as_object
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts, marked_as_object
 
     text = analysed.sentence.text
     spans = analysed.sentence.spans_of(set(topic))
     if not spans:
         return False
+    starts = clause_starts(text)
     acting = [m for m in analysed.mentions
               if not marked_as_object(text, m) and text[max(0, m.start - 2):m.start] not in _SOURCE_OF]
     for start, _ in spans:
-        clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+        clause_start = clause_start_at(starts, start)
         # In its clause; a clause naming no one goes on with the one before (…，检查范围以授权书为准).
         in_clause = [m for m in acting if clause_start <= m.start and m.end <= start]
         named = in_clause or [m for m in acting if m.end <= start]
@@ -155,7 +156,8 @@ class BreachBy(SentenceCheck):
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import (  # see registry.py: kept light
             BOTH_PARTIES,
-            CLAUSE_BREAK,
+            clause_start_at,
+            clause_starts,
             exception_spans,
             is_object,
             may_hold_exception,
@@ -173,8 +175,9 @@ class BreachBy(SentenceCheck):
         if not failures:
             return self._borne_by_another(analysed, parties, wanted)
         failing = []
+        starts = clause_starts(text)
         for start, _ in failures:
-            clause_start = max([0] + [b.end() for b in CLAUSE_BREAK.finditer(text, 0, start)])
+            clause_start = clause_start_at(starts, start)
             subjects = [
                 m for m in analysed.mentions
                 if clause_start <= m.start and m.end <= start
