@@ -38,6 +38,7 @@ class Statement:
     end: int
     conditional_consent: bool  # 经…同意 (with consent) in the same sentence
     without_consent: bool = False  # 未经…同意 (without consent) in the same sentence
+    pointer: bool = False  # 详见附件三 / 以附件为准: binds like a duty with no party, and points to details
 
 
 # A listed breach ("乙方拒绝接受甲方监督的；") or the list's header ("有下列情形之一的").
@@ -218,7 +219,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             if not any(
                 m.label == "prohibition" and clause_start <= m.start < modal.start for m in modals
             ):
-                result.append(Statement(None, "duty", modal.start, modal.end, consent, absent))
+                result.append(Statement(None, "duty", modal.start, modal.end, consent, absent, pointer=True))
             continue
         if modal.label == "undertaking":
             # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no

@@ -95,20 +95,38 @@ def _own_act(analysed: AnalysedSentence, parties: ContractParties, topic: tuple[
     return True
 
 
-_ACT_VERB = re.compile(r"(?:开展|进行|实施|组织|提供|完成|执行)[^，。；,;]{0,12}$")
+_ACT_VERB = re.compile(
+    r"(?:开展|进行|实施|组织|提供|完成|执行)[^，。；,;]{0,12}$"
+    # 乙方应在5个工作日内评估变更的影响: the word is the verb of the party's own duty (its modal word, a
+    # time or manner phrase at most, then the word).
+    r"|(?:应当|应|须|必须|负责)(?:在[^，。；,;]{1,10}?内|定期|及时|自行|每[^，。；,;]{1,3})?$"
+)
 
 
 def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, ...]) -> bool:
-    """Is the topic named only in conditions (…的，) of a sentence that sanctions: 造成数据泄露的，乙方应
-    赔偿全部损失 / 导致业务中断的，甲方应按实际损失赔偿 (what follows the event, not how it is handled)?"""
-    from contractkit.checking.understanding.statements import CLAUSE_BREAK  # see registry.py: kept light
+    """Is the topic named only in conditions (…的，) of a sentence that sanctions, or in what the sanction
+    makes good: 造成数据泄露的，乙方应赔偿全部损失 / 导致业务中断的，甲方应按实际损失赔偿 / 应赔偿…损失，
+    包括因数据泄露… (what follows the event, not how it is handled)?"""
+    from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+        CLAUSE_BREAK,
+        clause_start_at,
+        clause_starts,
+    )
 
     sentence = analysed.sentence
     text = sentence.text
     if _SANCTION.search(text) is None:
         return False
     last = 0
-    for _, end in sentence.spans_of(set(topic)):
+    sanction = _SANCTION.search(text)
+    for start, end in sentence.spans_of(set(topic)):
+        # …应赔偿全部损失，包括甲方因客户数据泄露承担的赔偿: what the sanction makes good, with no act
+        # undertaken between them.
+        if sanction and sanction.end() <= start and not any(
+                sanction.end() <= st.start < start for st in analysed.statements) and (
+                CLAUSE_BREAK.search(text, sanction.end(), start) is None
+                or _MADE_GOOD.match(text, clause_start_at(clause_starts(text), start))):
+            continue
         clause_end = CLAUSE_BREAK.search(text, end)
         if clause_end is None or clause_end.group() not in "，," or text[:clause_end.start()].rstrip()[-1:] != "的":
             return False
@@ -116,6 +134,7 @@ def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, 
     return _SANCTION.search(text, last) is not None  # the sanction follows the conditions
 
 
+_MADE_GOOD = re.compile(r"\s*(?:包括|包含|含|其中|以及)")
 # What a sanction says (not a remedy in kind such as 免费更换, which handles the event).
 _SANCTION = re.compile(r"赔偿|违约金|罚款|罚金|扣减|扣除|解除(?:本)?(?:合同|协议)|承担[^，。；]{0,6}责任")
 
@@ -335,6 +354,12 @@ class PartialElement(SentenceCheck):
         if self.detect.modality in ("duty", None):
             # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
             topic = [(start, end) for start, end in topic if not analysed.barred(start)]
+
+        def pointed_out(start: int) -> bool:
+            """甲方有权…进行监督检查，考核办法见附件三: a pointer to the annex adds the details of what a
+            party's own statement already governs; it undertakes nothing of its own there."""
+            return any(not o.pointer and analysed.governs(o, start) for o in analysed.statements)
+
         return any(
             (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
             # …由第三方数据服务商负责清除: a duty of someone who does not sign binds no party here.
@@ -344,7 +369,8 @@ class PartialElement(SentenceCheck):
             and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
             and not (limits and s.kind == "right" and not s.conditional_consent
                      and (s.without_consent or not limited or _FREE_HAND.match(text, s.end) is not None))
-            and any(analysed.governs(s, start) for start, _ in topic)
+            and any(analysed.governs(s, start) and not (s.pointer and pointed_out(start))
+                    for start, _ in topic)
             for s in analysed.statements
             for actor in [acting_party(text, s, analysed.mentions)]
         )
