@@ -506,6 +506,23 @@ def attach_stated_labels(texts: list[str], registry: PartyRegistry) -> None:
             if side(label) is not None and sides and sides != {side(label)}:
                 continue
             registry.add(party.labels[:1] + [label], name=party.name)
+    _attach_equated_labels(texts, registry)
+
+
+# 本协议中的“用户”或“您”，是指注册…的组织: a definition that gives two labels one meaning.
+EQUATED = re.compile(r"“(?P<a>[^“”，。]{1,12})”(?:或|、|和|及|或者)“(?P<b>[^“”，。]{1,12})”[，,]?\s*(?:均|皆)?(?:是指|系指|指)")
+
+
+def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
+    """Of two labels defined as one (“用户”或“您”是指…), one a party's: the other is that party's too,
+    when it is a label of the lists and no other party's."""
+    for text in map(texts.__getitem__, paragraphs_holding(EQUATED, texts)):
+        for match in EQUATED.finditer(text):
+            a, b = match.group("a"), match.group("b")
+            found = [(registry.find(a), b), (registry.find(b), a)]
+            for party, other in found:
+                if party is not None and registry.find(other) is None and other in registry.lexicon.label_side:
+                    registry.add(party.labels[:1] + [other], name=party.name)
 
 
 NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
