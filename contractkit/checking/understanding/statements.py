@@ -350,6 +350,9 @@ def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:
         # 乙方对…甲方数据负有保密义务 / 乙方在甲方机房…应: a party inside the phrase the subject opens.
         if kept and text[kept[-1].end : kept[-1].end + 1] in _PHRASE_OPENERS:
             continue
+        # 乙方应在甲方统一安排下予以配合: a party after 在, once the clause has its subject, frames the act.
+        if kept and text[m.start - 1 : m.start] == "在":
+            continue
         joined = bool(kept) and COORDINATOR.match(text[kept[-1].end : m.start]) is not None
         if joined or not is_object(text, m):
             kept.append(m)

@@ -198,6 +198,7 @@ class Columns:
 _A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
+_OWN_MODAL = re.compile(r"(?:不|无需|无须|免于|负责|应|须|必须|可以|有权|仅)")
 
 # 修复实施方 → 修复; 责任单位 → (nothing)
 _ROLE_WORDS = re.compile(r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$")
@@ -245,7 +246,9 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
     for i, duty_party in columns.duties.items():
         if i < len(row) and not _EMPTY.fullmatch(_plain(row[i].text)):
-            parts.append(f"{duty_party}负责{_plain(row[i].text)}")
+            cell = _plain(row[i].text)
+            # 不参与 / 负责 / 无需配合: a cell that says its own modal word is read as it stands.
+            parts.append(f"{duty_party}{'' if _OWN_MODAL.match(cell) else '负责'}{cell}")
     # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>".
     others = set(kinds.values()) | set(columns.duties)
     parts += [

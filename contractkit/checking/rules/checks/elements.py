@@ -351,6 +351,9 @@ class PartialElement(SentenceCheck):
         limits = self.detect.modality == "prohibition"
         limited = any(analysed.sentence.has(c) for c in ("layer_limit", "consent", "limited_scope"))
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
+        # 不承担责任: a topic word inside the refusal itself (承担责任) is what is declined, not provided.
+        refusals = [(m.start, m.end) for m in analysed.sentence.modals if m.label == "refusal"]
+        topic = [(start, end) for start, end in topic if not any(rs <= start < re for rs, re in refusals)]
         if self.detect.modality in ("duty", None):
             # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
             topic = [(start, end) for start, end in topic if not analysed.barred(start)]

@@ -45,6 +45,8 @@ class Contrary(SentenceCheck):
         # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
+        if _disclaims_an_outsider(analysed, self.params.groups[-1]):
+            return None
         if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
                                                                                    self.params.groups[-1]):
             return None
@@ -54,6 +56,24 @@ class Contrary(SentenceCheck):
     def describe(self, label: Labeller) -> str:
         text = f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
+
+
+def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
+    """供方对原厂保修服务的质量不承担责任: every disclaimer in the sentence is of what someone who does
+    not sign does (对 + an outsider's work), which holds the party to nothing less for its own."""
+    from contractkit.checking.understanding.statements import OUTSIDER, clause_start_at, clause_starts
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(opposite))
+    outsiders = [m for m in analysed.mentions if m.party == OUTSIDER]
+    if not spans or not outsiders:
+        return False
+    starts = clause_starts(text)
+    for start, _ in spans:
+        clause = clause_start_at(starts, start)
+        if not any(clause <= m.start < start and text[m.start - 1:m.start] == "对" for m in outsiders):
+            return False
+    return True
 
 
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
