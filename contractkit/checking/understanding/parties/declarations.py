@@ -295,6 +295,10 @@ def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReade
             name = clean_name(owner_segment(match.group("name")))
             if not name or not labels.is_label(label):
                 continue
+            # 需方可委托监理单位（沛原工程咨询有限公司）: the bracket names the company of someone who does
+            # not sign, not a label of a party.
+            if STRONG_ORGANISATION.search(label) and name.endswith(labels.lexicon.outsiders):
+                continue
             # 用能单位（甲方）: two labels of one party; …有限公司（甲方）: a name and its label.
             described = re.split(r"[供与和及就对的向为将在]", name)[-1]
             if labels.is_label(described):
