@@ -113,7 +113,8 @@ def _over_limit(detect):
     [
         ("5a3-division", lambda d: d["checks"].append("no_such_check"),
          r"requirement '5a3-division': unknown check 'no_such_check'; known checks: attribution, breach_by, contrary, "
-         r"declaration, deferral, divides, listed_breach, names_party, over_limit, partial_element, weaker_fallback"),
+         r"declaration, deferral, divides, listed_breach, names_party, over_limit, partial_element, "
+         r"parties_answer_each, weaker_fallback"),
         ("5b1-transfer-depth", lambda d: _over_limit(d).update(max="two"),
          r"'5b1-transfer-depth': check 'over_limit': max: Input should be a valid integer"),
         ("5b1-transfer-depth", lambda d: _over_limit(d).update(pattern="不超过两层"),
@@ -126,7 +127,8 @@ def _over_limit(detect):
         ("5d-accept-supervision", lambda d: d["checks"].append(d["checks"].pop(0)),
          r"'5d-accept-supervision': check 'names_party': list it first"),
         ("5a2-not-all-work", lambda d: d["checks"].append({"deferral": {"days": 3}}), r"takes no parameters"),
-        ("5a3-division", lambda d: d["checks"][-1]["weaker_fallback"]["checks"].append("nothing_here"),
+        ("5a3-division", lambda d: next(c["weaker_fallback"] for c in d["checks"] if "weaker_fallback" in c
+                                        )["checks"].append("nothing_here"),
          r"check 'weaker_fallback': unknown check 'nothing_here'"),
         ("5a3-division", lambda d: next(c for c in d["checks"] if "partial_element" in c).update(
             partial_element=["no_such_concept"]),

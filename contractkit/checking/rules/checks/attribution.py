@@ -418,7 +418,7 @@ class Declaration(_ClauseCheck):
 _ANSWERS_FOR = ("负责", "承担")
 
 
-def _opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
+def opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
     """The statement's party opens its clause (我们负责…，您负责…), not 委托乙方实施 inside one."""
     from contractkit.checking.understanding.statements import clause_start_at, clause_starts
 
@@ -464,7 +464,7 @@ class Divides(SentenceCheck):
         holders = dict.fromkeys(
             s.actor for s in analysed.statements
             if s.kind == "duty" and s.actor not in (None, BOTH_PARTIES, OUTSIDER)
-            and text[s.start:s.end] in _ANSWERS_FOR and _opens_its_clause(analysed, s)
+            and text[s.start:s.end] in _ANSWERS_FOR and opens_its_clause(analysed, s)
         )
         if len(holders) < 2:
             return None

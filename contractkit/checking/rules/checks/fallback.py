@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from contractkit.catalogue.model import Detection
-from contractkit.checking.rules.model import ContractParties, Judgement, Sentences
+import re
+
+from contractkit.catalogue.model import Detection, Frozen
+from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Spans
 from contractkit.checking.rules.registry import FallbackCheck, Labeller, detection_problems, pipeline_for, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh
 
@@ -44,3 +46,46 @@ class WeakerFallback(FallbackCheck):
         if self.params.actor:
             looser += f"，为{duty_zh(self.params.actor, self.params.modality)}"
         return f"以上均未找到时，若{looser}：部分满足（{self.params.reason}）"
+
+
+class ReasonParams(Frozen):
+    reason: str
+
+
+# The words with which a party answers for its part at the head of a clause (乙方负责…).
+_ANSWERS = ("负责",)
+# 甲方负责开具发票 / 乙方负责对账: the business side of a contract divides no work.
+_BUSINESS = re.compile(r"[^，。；,;]{0,12}(?:发票|开票|付款|支付|结算|对账|费用|税)")
+
+
+@register("parties_answer_each")
+class PartiesAnswerEach(FallbackCheck):
+    """Nothing met the requirement, but two signing parties each answer for their own work in clauses
+    of their own, anywhere in the contract (您负责存储桶的权限设置… / 我们负责数据中心…的运行维护): the
+    work is divided between them, though the security work as such is not: partial."""
+
+    Params = ReasonParams
+    shorthand = "reason"
+    params: ReasonParams
+
+    def fallback(self, sentences: Sentences, parties: ContractParties) -> Judgement | None:
+        from contractkit.checking.rules.checks.attribution import opens_its_clause
+        from contractkit.results.model import Status
+
+        found: dict[str, tuple[AnalysedSentence, Spans]] = {}
+        for analysed in sentences.all:
+            if analysed.heading or analysed.hypothetical or analysed.deferred:
+                continue
+            text = analysed.sentence.text
+            for statement in analysed.statements:
+                actor = statement.actor
+                if (statement.kind == "duty" and actor in parties.party_labels and actor not in found
+                        and text[statement.start:statement.end] in _ANSWERS and opens_its_clause(analysed, statement)
+                        and not _BUSINESS.match(text, statement.end)):
+                    found[actor] = (analysed, ((statement.start, statement.end),))
+        if len(found) < 2:
+            return None
+        return Judgement(Status.PARTIAL, tuple(found.values())[:2], self.params.reason, self.name)
+
+    def describe(self, label: Labeller) -> str:
+        return f"以上均未找到时，若合同中两方各在自己的条款中负责具体工作：部分满足（{self.params.reason}）"

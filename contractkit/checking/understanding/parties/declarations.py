@@ -514,7 +514,9 @@ def attach_stated_labels(texts: list[str], registry: PartyRegistry) -> None:
 
 
 # 本协议中的“用户”或“您”，是指注册…的组织: a definition that gives two labels one meaning.
-EQUATED = re.compile(r"“(?P<a>[^“”，。]{1,12})”(?:或|、|和|及|或者)“(?P<b>[^“”，。]{1,12})”[，,]?\s*(?:均|皆)?(?:是指|系指|指)")
+EQUATED = re.compile(
+    r"“(?P<a>[^“”，。]{1,12})”(?:或|、|和|及|或者)“(?P<b>[^“”，。]{1,12})”[，,]?\s*(?:均|皆)?(?:是指|系指|指)"
+)
 
 
 def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
