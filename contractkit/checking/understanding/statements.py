@@ -245,6 +245,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif sentence.text[modal.start:modal.end] == "由" and after:
             # 安装服务由卖方完成: the agent after 由 (由甲方另行委托的监理单位…: the outsider it qualifies).
             agent = after[0]
+            if _another_acts_first(sentence.text, mentions, agent, modal.end):
+                continue  # 资质由乙方自行把握，甲方不对其进行考核: the act named later is another party's
             subject = OUTSIDER if _possessor(sentence.text, agent, mentions, _QUALIFYING) else agent.party
         elif before:
             subject = before[-1].party
@@ -272,6 +274,19 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         for actor in dict.fromkeys([subject, *co_subjects]):
             result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
     return result
+
+
+_ACT_AFTER_AGENT = re.compile(r"完成|实施|执行|进行")
+
+
+def _another_acts_first(text: str, mentions: list[Mention], agent: Mention, start: int) -> bool:
+    """Between 由's agent and the act it is read with, does a later clause open with another party
+    (由乙方自行把握，甲方不对其进行考核)?"""
+    act = _ACT_AFTER_AGENT.search(text, agent.end, start + 41)
+    if act is None:
+        return False
+    return any(agent.end < m.start < act.start() and m.party != agent.party
+               and text[m.start - 1:m.start] in "，,；;" for m in mentions)
 
 
 def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit: list[Match], undertaking: Match,
