@@ -52,8 +52,10 @@ class ReasonParams(Frozen):
     reason: str
 
 
-# The words with which a party answers for its part at the head of a clause (乙方负责…).
+# The words with which a party answers for its part at the head of a clause (乙方负责…), or opens the
+# list of its duties (甲方应： / 乙方向甲方提供以下服务：).
 _ANSWERS = ("负责",)
+_LIST_OF_DUTIES = re.compile(r"\s*[：:]|[^，。；,;]{0,12}(?:以下|下列|如下)[^，。；,;]{0,8}[：:]")
 # 甲方负责开具发票 / 乙方负责对账: the business side of a contract divides no work.
 _BUSINESS = re.compile(r"[^，。；,;]{0,12}(?:发票|开票|付款|支付|结算|对账|费用|税)")
 
@@ -61,8 +63,9 @@ _BUSINESS = re.compile(r"[^，。；,;]{0,12}(?:发票|开票|付款|支付|结�
 @register("parties_answer_each")
 class PartiesAnswerEach(FallbackCheck):
     """Nothing met the requirement, but two signing parties each answer for their own work in clauses
-    of their own, anywhere in the contract (您负责存储桶的权限设置… / 我们负责数据中心…的运行维护): the
-    work is divided between them, though the security work as such is not: partial."""
+    of their own, anywhere in the contract (您负责存储桶的权限设置… / 我们负责数据中心…的运行维护, or
+    甲方应：（一）… beside 乙方向甲方提供以下服务：…): the work is divided between them, though the security
+    work as such is not: partial."""
 
     Params = ReasonParams
     shorthand = "reason"
@@ -78,10 +81,10 @@ class PartiesAnswerEach(FallbackCheck):
                 continue
             text = analysed.sentence.text
             for statement in analysed.statements:
-                actor = statement.actor
+                actor, word = statement.actor, text[statement.start:statement.end]
                 if (statement.kind == "duty" and actor in parties.party_labels and actor not in found
-                        and text[statement.start:statement.end] in _ANSWERS and opens_its_clause(analysed, statement)
-                        and not _BUSINESS.match(text, statement.end)):
+                        and (word in _ANSWERS or _LIST_OF_DUTIES.match(text, statement.end))
+                        and opens_its_clause(analysed, statement) and not _BUSINESS.match(text, statement.end)):
                     found[actor] = (analysed, ((statement.start, statement.end),))
         if len(found) < 2:
             return None
