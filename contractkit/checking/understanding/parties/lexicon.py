@@ -72,6 +72,7 @@ class _Role(_Strict):
     names: Terms
     subject: Terms = []
     objects: Terms = []
+    product_care: Terms = []  # subject terms that, beside a product role, are that role's own duty
 
 
 class _RolesFile(_Strict):
@@ -122,6 +123,7 @@ class RoleWords:
     name_terms: tuple[str, ...]
     subject_terms: tuple[str, ...]  # subject matter that shows the role (运维, 渗透测试)
     object_terms: tuple[str, ...]  # what such work is done on (服务器): counts as the head of a title only
+    product_care: tuple[str, ...] = ()  # care of a product (维保): the product role's own, beside one
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,8 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         provider_labels=tuple(data.cloud_terms.provider_labels),
         roles={
             role: RoleWords(
-                role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects)
+                role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects),
+                tuple(entry.product_care),
             )
             for role, entry in data.roles.items()
         },

@@ -56,6 +56,7 @@ LIST_ITEM = re.compile(
 LIST_MAX = 10
 OPENING_SCAN = 40
 SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
+PRODUCT_ROLES = frozenset({"software", "hardware"})
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 
 
@@ -65,6 +66,9 @@ class SubjectMatter:
     reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stated: frozenset[str] = frozenset()  # roles the title or a subject line names
     title: str = ""
+    # Beside a product role: each role's score and statement without its product-care terms (维保).
+    beside_product: dict[str, float] = field(default_factory=dict)
+    stated_beside_product: frozenset[str] = frozenset()
 
     def partner_roles(self, partner_roles: tuple[str, ...]) -> tuple[str, ...]:
         """The partner roles the subject shows, best first; several when comparable."""
@@ -72,8 +76,18 @@ class SubjectMatter:
         if not scored:
             return ()
         best = max(scored.values())
-        chosen = [r for r, s in scored.items() if s == best or (s >= best * SECOND_ROLE_SHARE and r in self.stated)]
+        first = max(scored, key=lambda r: scored[r])
+        chosen = [r for r, s in scored.items() if s == best or self._second(r, s, best, first)]
         return tuple(sorted(chosen, key=lambda r: -scored[r]))
+
+    def _second(self, role: str, score: float, best: float, first: str) -> bool:
+        """Is ``role`` a second role beside ``first``: comparable, and named where the subject is stated?
+        Beside a product (software, hardware), the care of it (维保, 巡检) does not count."""
+        if first in PRODUCT_ROLES and role in self.beside_product:
+            score, stated = self.beside_product[role], role in self.stated_beside_product
+        else:
+            stated = role in self.stated
+        return score >= best * SECOND_ROLE_SHARE and stated
 
     def is_cloud_service(self, partner_roles: tuple[str, ...]) -> bool:
         """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it. A title
@@ -232,6 +246,8 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
     scores: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     stated = set()
+    beside_product: dict[str, float] = {}
+    stated_beside_product = set()
     patterns = {role: _subject_pattern(words, lexicon) for role, words in lexicon.roles.items() if words.subject_terms}
     line_terms: dict[str, list[str]] = {role: [] for role in patterns}
     for line in subject_lines:
@@ -241,8 +257,13 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
     for role in patterns:
         in_title = [term for head_role, term in heads if head_role == role]
         in_lines, in_body = line_terms[role] + bought.get(role, []), body_terms[role]
-        score = (WEIGHT_TITLE * len(in_title) + WEIGHT_SUBJECT_LINE * len(in_lines)
-                 + WEIGHT_BODY * min(len(in_body), BODY_CAP))
+        score = _weighed(in_title, in_lines, in_body)
+        care = set(lexicon.roles[role].product_care)
+        if care:
+            own = [[t for t in terms if t not in care] for terms in (in_title, in_lines, in_body)]
+            beside_product[role] = _weighed(*own)
+            if own[0] or own[1]:
+                stated_beside_product.add(role)
         if not score:
             continue
         scores[role] = score
@@ -257,4 +278,10 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
             common = Counter(in_body).most_common(3)
             said.append("正文多次提及" + "、".join(f"{t}（{n}次）" for t, n in common))
         reasons[role] = said
-    return SubjectMatter(dict(scores), {r: tuple(v) for r, v in reasons.items()}, frozenset(stated), title)
+    return SubjectMatter(dict(scores), {r: tuple(v) for r, v in reasons.items()}, frozenset(stated), title,
+                         beside_product, frozenset(stated_beside_product))
+
+
+def _weighed(in_title: list[str], in_lines: list[str], in_body: list[str]) -> float:
+    body = min(len(in_body), BODY_CAP)
+    return WEIGHT_TITLE * len(in_title) + WEIGHT_SUBJECT_LINE * len(in_lines) + WEIGHT_BODY * body
