@@ -58,6 +58,55 @@ class Contrary(SentenceCheck):
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
+# Refusal words that draw the edge of the work rather than decline it (服务内容不包括数据库运维).
+_EDGE_WORDS = ("不包括", "不包含", "不属于")
+
+
+@register("declines")
+class Declines(SentenceCheck):
+    """The party the requirement binds declines, in so many words, what the requirement asks of it, in
+    the clause of its refusal (乙方不提供任何安全补丁, 许可方不负责满足被许可方的安全要求, 乙方无需遵守
+    甲方的供应链安全管理制度): contrary. A carve-out (因甲方原因…, …除外), a listed breach and the edge of
+    the work (不包括…) are not such refusals. Its parameter names what a refusal must be of."""
+
+    Params = ConceptGroupsParams
+    shorthand = "groups"
+    params: ConceptGroupsParams
+
+    def concepts(self) -> set[str]:
+        return {c for group in self.params.groups for c in group}
+
+    def requires(self) -> ConceptGroups:
+        return (tuple(self.concepts()),)
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        from contractkit.checking.rules.evaluate import is_carve_out
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, OUTSIDER
+
+        text = analysed.sentence.text
+        if analysed.hypothetical or is_carve_out(text):
+            return None
+        wanted = parties.actor_parties if self.detect.actor not in (None, "any") else None
+        topics = analysed.sentence.spans_of(self.concepts())
+        for statement in analysed.statements:
+            if statement.kind != "refusal" or text[statement.start:statement.end] in _EDGE_WORDS:
+                continue
+            actor = statement.actor
+            if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
+                continue
+            end = CLAUSE_BREAK.search(text, statement.end)
+            declined = [span for span in topics if statement.end <= span[0] < (end.start() if end else len(text))]
+            if declined:
+                who = parties.party_labels.get(actor, actor)
+                return self.verdict("contrary", f"该句约定{who}不承担该项要求的工作",
+                                    ((statement.start, statement.end), *declined))
+        return None
+
+    def describe(self, label: Labeller) -> str:
+        return (f"受约束的一方在同一分句中明确拒绝、免除或不提供{groups_zh(self.params.groups, label)}"
+                "（除外情形、违约情形与服务范围的界定除外）：相反约定")
+
+
 def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
     """供方对原厂保修服务的质量不承担责任: every disclaimer in the sentence is of what someone who does
     not sign does (对 + an outsider's work), which holds the party to nothing less for its own."""
