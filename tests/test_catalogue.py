@@ -118,3 +118,19 @@ def test_a_concepts_continues_flag_must_be_true_or_false(tmp_path):
         load_concept_entries(path)
     path.write_text("concepts:\n  accept: {label: 配合, continues: true, terms: [配合]}\n", encoding="utf-8")
     assert load_concept_entries(path)["accept"]["continues"] is True
+
+
+def test_a_key_given_twice_in_a_lexicon_entry_is_an_error_naming_the_line(tmp_path):
+    """YAML keeps the last of two equal keys: a second `not:` would silently drop the first."""
+    from contractkit.catalogue.loader import load_concept_entries
+
+    path = tmp_path / "concepts.yaml"
+    path.write_text(
+        "concepts:\n"
+        "  subcontract: {label: 再委托, terms: [分包], not: [分包方案],\n"
+        "                not: [分包商]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError, match=r"(?s)the key .not. is given twice.*line 3") as info:
+        load_concept_entries(path)
+    assert str(path) in str(info.value)

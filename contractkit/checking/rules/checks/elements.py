@@ -311,10 +311,15 @@ class PartialElement(SentenceCheck):
                 and analysed.sentence.labels.isdisjoint(set(groups[0]) - {"supervision"})
                 and _own_act(analysed, parties, ("supervision",))):
             return None
+        # 委托方…不得聘用受托方工程师，否则应支付补偿: a sanction on a party other than the one the requirement
+        # holds to account (breach_by) is no partial accountability of it.
+        undertaking_parties = parties.actor_parties
+        if self.detect.uses("breach_by") is not None and parties.mentioned_parties:
+            undertaking_parties = set(parties.mentioned_parties)
         if (
             analysed.has_each(groups)
             and self._topic_outside_exceptions(analysed)
-            and self._undertakes(analysed, parties.actor_parties)
+            and self._undertakes(analysed, undertaking_parties, strict=undertaking_parties is not parties.actor_parties)
         ):
             return self.verdict("partial", self._missing(analysed, parties.concept_labels), analysed.spans_of(groups))
         return None
@@ -328,7 +333,7 @@ class PartialElement(SentenceCheck):
         topic = analysed.sentence.spans_of(set(self.params.groups[0]))
         return any(not any(cs <= s and e <= ce for cs, ce in carved) for s, e in topic)
 
-    def _undertakes(self, analysed: AnalysedSentence, actor_parties: AbstractSet[str]) -> bool:
+    def _undertakes(self, analysed: AnalysedSentence, actor_parties: AbstractSet[str], strict: bool = False) -> bool:
         """Does the right party (anyone, if the requirement names none) undertake something here?
 
         A topic word in a heading, a definition or a table row is not a partial clause.
@@ -364,7 +369,10 @@ class PartialElement(SentenceCheck):
             return any(not o.pointer and analysed.governs(o, start) for o in analysed.statements)
 
         return any(
-            (self.detect.actor in (None, "any") or actor in actor_parties or actor in (None, BOTH_PARTIES))
+            ((self.detect.actor in (None, "any") and not strict)
+             or actor in actor_parties or actor in (None, BOTH_PARTIES)
+             # (甲方有权解除合同: another party's right is its sanction on the party held to account.)
+             or (strict and s.kind == "right"))
             # …由第三方数据服务商负责清除: a duty of someone who does not sign binds no party here.
             and actor != OUTSIDER
             # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
