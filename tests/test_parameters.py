@@ -99,3 +99,13 @@ def test_config_file_carries_matrix_edits(tmp_path):
     path.write_text("pair: provider-om\nmatrix: [physical-access]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="'matrix' must be a mapping"):
         read_config(path)
+
+
+def test_a_generation_config_with_a_key_given_twice_names_the_line(tmp_path):
+    path = tmp_path / "agreement.yaml"
+    path.write_text("pair: provider-om\nparameters:\n  provider_name: 甲公司\n  provider_name: 乙公司\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        read_config(path)
+    assert str(path) in str(raised.value) and "'provider_name' is given twice" in str(raised.value)
+    assert "line 4" in str(raised.value)

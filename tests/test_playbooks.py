@@ -338,3 +338,22 @@ def test_the_library_call(tmp_path):
     run = api.check("samples/contracts/om-platform-maintenance.docx", playbook=SAMPLES / "balanced.yaml")
     assert run.as_dict()["schema"] == "contractkit.check/2" and run.documents[0].positions
     assert run.exit_code == 0 and not [p for p in run.documents[0].positions if p.status == "walk-away"]
+
+
+def test_a_key_given_twice_is_an_error_with_its_line(tmp_path):
+    """YAML would keep the second `preferred:` silently; the lawyer's first wording must not vanish."""
+    path = _write(tmp_path, """\
+playbook: 1
+name: 测试
+pairs: [provider-om]
+positions:
+  - id: report
+    title: 报告时限
+    measure: {unit: 小时, direction: at-most, preferred: 2, acceptable: 4, topic: [[安全事件]], near: [报告]}
+    preferred: "{{ partner }}发现安全事件的，应在{{ value }}内报告。"
+    preferred: "{{ partner }}应在{{ value }}内报告。"
+""")
+    with pytest.raises(PlaybookError) as raised:
+        load_playbook(path)
+    assert str(path) in str(raised.value)
+    assert "line 9" in str(raised.value) and "'preferred' is given twice" in str(raised.value)

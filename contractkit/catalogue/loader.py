@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from contractkit import resources
 from contractkit.catalogue.model import Catalogue
+from contractkit.yamlfile import UniqueKeyLoader
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -26,32 +27,6 @@ class CatalogueError(ValueError):
         super().__init__(f"{path}: {problem}")
 
 
-# LibYAML's parser when PyYAML was built with it (its wheels are): the catalogue, lexicons and
-# parameters load in a tenth of the time, which is most of `generate`'s start-up.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[valid-type,misc]
-    """A key given twice in one mapping is an error: YAML would keep the last silently, and a lexicon
-    entry's second ``not:`` would quietly drop the first."""
-
-
-def _unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, (str, int, float, bool)):
-            continue  # an unhashable key is for the schema to refuse
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} is given twice in one mapping", key_node.start_mark
-            )
-        seen.add(key)
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
 # A concept of the lexicon, validated. "not": longer phrases in which a term means something else;
@@ -67,7 +42,7 @@ ConceptEntry = TypedDict(
 def read_yaml(path: Path, error: Callable[[Path, str], Exception] = CatalogueError) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=_UniqueKeyLoader)
+            data = yaml.load(handle, Loader=UniqueKeyLoader)
     except FileNotFoundError:
         raise error(path, "file not found") from None
     except yaml.YAMLError as exc:

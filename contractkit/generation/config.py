@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from contractkit.yamlfile import load_yaml
+
 CONFIG_KEYS = ("pair", "roles", "options", "kind", "parameters", "matrix")
 
 
@@ -43,7 +45,7 @@ def read_config(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(path, exc.strerror or str(exc)) from None
     try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else load_yaml(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         kind = "TOML" if path.suffix.lower() == ".toml" else "YAML"
         raise ConfigError(path, f"not valid {kind}: {exc}") from None

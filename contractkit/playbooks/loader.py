@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from contractkit.playbooks.clauses import ClauseError, Parties, proposal
 from contractkit.playbooks.model import Playbook, Position
+from contractkit.yamlfile import load_yaml
 
 if TYPE_CHECKING:
     from contractkit.standard import Standard
@@ -51,7 +52,7 @@ def parse_playbook(data: bytes, path: str | Path) -> Playbook:
     if len(data) > MAX_BYTES:
         raise PlaybookError(path, [f"is larger than {MAX_BYTES // 1000} kB; a playbook is a short YAML file"])
     try:
-        raw = yaml.safe_load(data.decode("utf-8-sig"))
+        raw = load_yaml(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise PlaybookError(path, ["is not UTF-8 text"]) from None
     except yaml.YAMLError as exc:
