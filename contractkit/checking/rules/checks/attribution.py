@@ -426,9 +426,17 @@ def opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:
     clause_start = clause_start_at(clause_starts(text), statement.start)
     return any(
         m.party == statement.actor and m.end <= statement.start
-        and not text[clause_start:m.start].strip(" （）()一二三四五六七八九十0123456789.、")
+        # (a mention in an earlier clause is the subject going on: 我们提供本服务，并负责…)
+        and (m.start < clause_start or _CLAUSE_NUMBER.fullmatch(text, clause_start, m.start) is not None)
         for m in analysed.mentions
     )
+
+
+# What may stand before a clause's party: its number (第四条, 4.2, （三）, 三、) and spaces.
+_CLAUSE_NUMBER = re.compile(
+    r"(?:\s*(?:第[一二三四五六七八九十百零\d]+[条款项章节]|[（(][一二三四五六七八九十\d]+[）)]"
+    r"|[一二三四五六七八九十\d]+(?:[.．]\d+)*[.．、]?))*\s*"
+)
 
 
 class DividesParams(Frozen):
