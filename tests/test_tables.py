@@ -118,6 +118,21 @@ def test_columns_headed_by_a_party_alone_say_each_partys_part():
     assert [r.text for r in rows] == ["乙方负责现场处置事件级别为较大的事项，乙方报告甲方时限为1小时内。"]
 
 
+def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
+    """不参与 / 负责 in a party's column say that party's part themselves (not "负责不参与"), while 应急响应
+    and 不定期巡检 name work and keep the 负责 the column gives them."""
+    text = ("工作事项｜乙方｜甲方\n业务数据导出｜不参与｜负责\n安全事件处置｜应急响应，30分钟内到场｜决策\n"
+            "机房巡检｜不定期巡检｜审阅\n")
+    words = default_standard().table_words
+    assert words is not None
+    rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
+    assert [r.text for r in rows] == [
+        "就业务数据导出，乙方不参与，甲方负责。",
+        "就安全事件处置，乙方负责应急响应，30分钟内到场，甲方负责决策。",
+        "就机房巡检，乙方负责不定期巡检，甲方负责审阅。",
+    ]
+
+
 def test_without_the_table_reader_the_row_is_not_read(tmp_path):
     """The ablation of the table reader (contractkit evaluate --without tables): the row's duty is lost."""
     from contractkit.checking.checker import Checker, CheckSettings

@@ -286,7 +286,7 @@ def _another_acts_first(text: str, mentions: list[Mention], agent: Mention, star
     if act is None:
         return False
     return any(agent.end < m.start < act.start() and m.party != agent.party
-               and text[m.start - 1:m.start] in "，,；;" for m in mentions)
+               and text[m.start - 1:m.start] in ("，", ",", "；", ";") for m in mentions)
 
 
 def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit: list[Match], undertaking: Match,

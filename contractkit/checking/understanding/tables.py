@@ -198,7 +198,8 @@ class Columns:
 _A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
-_OWN_MODAL = re.compile(r"(?:不|无需|无须|免于|负责|应|须|必须|可以|有权|仅)")
+# (不定期巡检 and 应急响应 name work, not a modal word.)
+_OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|有权|仅)")
 
 # 修复实施方 → 修复; 责任单位 → (nothing)
 _ROLE_WORDS = re.compile(r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$")

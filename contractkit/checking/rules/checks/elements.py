@@ -115,14 +115,14 @@ def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, 
 
     sentence = analysed.sentence
     text = sentence.text
-    if _SANCTION.search(text) is None:
+    sanction = _SANCTION.search(text)
+    if sanction is None:
         return False
     last = 0
-    sanction = _SANCTION.search(text)
     for start, end in sentence.spans_of(set(topic)):
         # …应赔偿全部损失，包括甲方因客户数据泄露承担的赔偿: what the sanction makes good, with no act
         # undertaken between them.
-        if sanction and sanction.end() <= start and not any(
+        if sanction.end() <= start and not any(
                 sanction.end() <= st.start < start for st in analysed.statements) and (
                 CLAUSE_BREAK.search(text, sanction.end(), start) is None
                 or _MADE_GOOD.match(text, clause_start_at(clause_starts(text), start))):
@@ -313,13 +313,11 @@ class PartialElement(SentenceCheck):
             return None
         # 委托方…不得聘用受托方工程师，否则应支付补偿: a sanction on a party other than the one the requirement
         # holds to account (breach_by) is no partial accountability of it.
-        undertaking_parties = parties.actor_parties
-        if self.detect.uses("breach_by") is not None and parties.mentioned_parties:
-            undertaking_parties = set(parties.mentioned_parties)
+        held_to_account = parties.mentioned_parties if self.detect.uses("breach_by") is not None else None
         if (
             analysed.has_each(groups)
             and self._topic_outside_exceptions(analysed)
-            and self._undertakes(analysed, undertaking_parties, strict=undertaking_parties is not parties.actor_parties)
+            and self._undertakes(analysed, held_to_account or parties.actor_parties, strict=bool(held_to_account))
         ):
             return self.verdict("partial", self._missing(analysed, parties.concept_labels), analysed.spans_of(groups))
         return None
@@ -334,7 +332,8 @@ class PartialElement(SentenceCheck):
         return any(not any(cs <= s and e <= ce for cs, ce in carved) for s, e in topic)
 
     def _undertakes(self, analysed: AnalysedSentence, actor_parties: AbstractSet[str], strict: bool = False) -> bool:
-        """Does the right party (anyone, if the requirement names none) undertake something here?
+        """Does the right party (anyone, if the requirement names none and ``strict`` is off) undertake
+        something here?
 
         A topic word in a heading, a definition or a table row is not a partial clause.
         """
@@ -358,7 +357,8 @@ class PartialElement(SentenceCheck):
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
         # 不承担责任: a topic word inside the refusal itself (承担责任) is what is declined, not provided.
         refusals = [(m.start, m.end) for m in analysed.sentence.modals if m.label == "refusal"]
-        topic = [(start, end) for start, end in topic if not any(rs <= start < re for rs, re in refusals)]
+        topic = [(start, end) for start, end in topic
+                 if not any(r_start <= start < r_end for r_start, r_end in refusals)]
         if self.detect.modality in ("duty", None):
             # 测试须在窗口内进行，不得删除或篡改数据: what a prohibition bars is no part of a duty.
             topic = [(start, end) for start, end in topic if not analysed.barred(start)]
