@@ -56,6 +56,7 @@ class ReasonParams(Frozen):
 # list of its duties (甲方应： / 乙方向甲方提供以下服务：).
 _ANSWERS = ("负责",)
 _LIST_OF_DUTIES = re.compile(r"\s*[：:]|[^，。；,;]{0,12}(?:以下|下列|如下)[^，。；,;]{0,8}[：:]")
+_MAY_ANSWER = re.compile(r"负责|[：:]")
 # 甲方负责开具发票 / 乙方负责对账: the business side of a contract divides no work.
 _BUSINESS = re.compile(r"[^，。；,;]{0,12}(?:发票|开票|付款|支付|结算|对账|费用|税)")
 
@@ -77,9 +78,10 @@ class PartiesAnswerEach(FallbackCheck):
 
         found: dict[str, tuple[AnalysedSentence, Spans]] = {}
         for analysed in sentences.all:
-            if analysed.heading or analysed.hypothetical or analysed.deferred:
-                continue
             text = analysed.sentence.text
+            # Cheaply first: most sentences hold neither word, and their statements need not be read.
+            if not _MAY_ANSWER.search(text) or analysed.heading or analysed.hypothetical or analysed.deferred:
+                continue
             for statement in analysed.statements:
                 actor, word = statement.actor, text[statement.start:statement.end]
                 if (statement.kind == "duty" and actor in parties.party_labels and actor not in found
