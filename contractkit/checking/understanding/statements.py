@@ -225,10 +225,14 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no
             # modal word earlier in the sentence already governs it (乙方不得…提供… is no duty).
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
+            if _PURPOSE.match(sentence.text, clause_start):
+                continue  # 为保障甲方云平台持续满足…要求，…: what the work is for, no undertaking
             if not before and clause_start > 0:
-                # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on.
+                # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on, and so does
+                # one opening the clause before (乙方依托其安全产品，向甲方提供…).
                 before = [m for m in mentions if not sentence.text[:m.start].strip(_NUMBERING)
-                          and not is_object(sentence.text, m)]
+                          and not is_object(sentence.text, m)] or _opening_previous_clause(
+                    sentence.text, starts, clause_start, mentions)
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
             # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
@@ -274,6 +278,24 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         for actor in dict.fromkeys([subject, *co_subjects]):
             result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
     return result
+
+
+# 为保障…，/ 为了满足…: a clause that says what the work is for.
+_PURPOSE = re.compile(r"\s*为了?(?:保障|确保|满足|实现|保证|降低|提升|防范|落实)")
+
+
+def _opening_previous_clause(text: str, starts: list[int], clause_start: int, mentions: list[Mention]
+                             ) -> list[Mention]:
+    """The party opening the clause just before, when that clause is neither a condition (…的，/如…)
+    nor a purpose (为保障…): 乙方依托其部署的探针，向甲方提供… goes on with 乙方."""
+    previous = max((s for s in starts if s < clause_start), default=None)
+    if previous is None:
+        return []
+    clause = text[previous:clause_start]
+    if _PURPOSE.match(clause) or re.match(r"\s*[如若凡因当]", clause) or clause.rstrip("，,；; ").endswith("的"):
+        return []
+    return [m for m in mentions if previous <= m.start < clause_start
+            and not text[previous:m.start].strip(_NUMBERING) and not is_object(text, m)][:1]
 
 
 _ACT_AFTER_AGENT = re.compile(r"完成|实施|执行|进行")
