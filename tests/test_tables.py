@@ -133,6 +133,23 @@ def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
     ]
 
 
+def test_a_severity_table_whose_cells_say_who_does_what():
+    """事件分级 | 报告时限 | 处置分工 with cells 乙方先行处置，甲方统一决策: each party opening a part of the cell
+    answers for that part; a cell naming the party alone keeps the header's act."""
+    text = ("事件分级｜报告时限｜处置分工｜处置时限\n重大｜发现后15分钟内报告甲方｜乙方先行处置，甲方统一决策｜2小时内\n"
+            "一般｜发现后2小时内报告甲方｜乙方｜24小时内\n")
+    words = default_standard().table_words
+    assert words is not None
+    rows = row_sentences(source_from_text(text).blocks, words, lambda text: "甲方" in text or "乙方" in text)
+    assert [r.text for r in rows] == [
+        "就事件分级为重大的事项，乙方负责先行处置，甲方负责统一决策，时限为发现后15分钟内报告甲方，"
+        "处置时限为2小时内。",
+        "乙方负责处置事件分级为一般的事项，时限为发现后2小时内报告甲方，处置时限为24小时内。",
+    ]
+    report = findings("安全事件报告与处置要求：\n" + text)
+    assert report["65b-incident-handling"].status.value == "satisfied"
+
+
 def test_without_the_table_reader_the_row_is_not_read(tmp_path):
     """The ablation of the table reader (contractkit evaluate --without tables): the row's duty is lost."""
     from contractkit.checking.checker import Checker, CheckSettings

@@ -166,7 +166,8 @@ def read_tables(
         if header is None:
             continue
         header_at, columns = header
-        said = [sentence for row in rows[header_at + 1:] if (sentence := _say(row, columns)) is not None]
+        said = [sentence for row in rows[header_at + 1:]
+                if (sentence := _say(row, columns, names_a_party)) is not None]
         header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row}
         if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
                                              for s in said):
@@ -201,9 +202,13 @@ _EMPTY = re.compile(r"[—\-－/／无\s]*")
 # (不定期巡检 and 应急响应 name work, not a modal word.)
 _OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|有权|仅)")
 
-# 修复实施方 → 修复; 责任单位 → (nothing)
-_ROLE_WORDS = re.compile(r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$")
-_GRADE = re.compile(r"等级|级别|类别|类型|分类")
+# 修复实施方 → 修复; 责任单位 → (nothing); 处置分工 → 处置
+_ROLE_WORDS = re.compile(
+    r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$|(?:分工|责任)$"
+)
+# A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
+_ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
+_GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
 
 
 def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool]) -> Columns | None:
@@ -229,7 +234,7 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
     return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header))
 
 
-def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
+def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]) -> RowSentence | None:
     kinds = columns.kinds
     if max([*kinds.values(), *columns.duties]) >= len(row):
         return None  # a merged or short row: not one obligation
@@ -240,7 +245,10 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
         party = _plain(row[kinds["responsible"]].text)
         if not party:
             return None
-        parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
+        if not _ACTING.search(party):  # 乙方 / 运维服务商: who, and nothing more
+            parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
+        else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty
+            parts = [f"就{columns.said('work', _plain(work.text))}", _each_answers(party, names_a_party)]
     else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
         parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
@@ -257,6 +265,19 @@ def _say(row: list[Cell], columns: Columns) -> RowSentence | None:
         if i not in others and i < len(row) and header and _plain(row[i].text)
     ]
     return RowSentence("，".join(parts) + "。", work, frozenset(cell.block for cell in row))
+
+
+def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
+    """乙方先行处置，甲方统一决策 → 乙方负责先行处置，甲方负责统一决策: in a cell of who does what, each
+    part a party opens is that party's duty (a part with its own modal word stays as it is)."""
+    said = []
+    for part in re.split(r"([，,、；;])", cell):
+        # The shortest opening that holds a party, when the party starts the part (乙方 in 乙方先行处置).
+        end = next((n for n in range(2, min(len(part), 12) + 1) if names_a_party(part[:n])), 0)
+        if end and not names_a_party(part[1:end]) and not _OWN_MODAL.match(part, end):
+            part = f"{part[:end]}负责{part[end:]}"
+        said.append(part)
+    return "".join(said)
 
 
 def _plain(text: str) -> str:
