@@ -136,7 +136,8 @@ def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
 def test_a_severity_table_whose_cells_say_who_does_what():
     """事件分级 | 报告时限 | 处置分工 with cells 乙方先行处置，甲方统一决策: each party opening a part of the cell
     answers for that part; a cell naming the party alone keeps the header's act."""
-    text = ("事件分级｜报告时限｜处置分工｜处置时限\n重大｜发现后15分钟内报告甲方｜乙方先行处置，甲方统一决策｜2小时内\n"
+    text = ("事件分级｜报告时限｜处置分工｜处置时限\n"
+            "重大｜发现后15分钟内报告甲方｜乙方先行处置，甲方统一决策｜2小时内\n"
             "一般｜发现后2小时内报告甲方｜乙方｜24小时内\n")
     words = default_standard().table_words
     assert words is not None
