@@ -108,8 +108,6 @@ KNOWN_GAPS = {
         # N年 counts as the service period.
         "provider-hardware::72c1-no-maintenance-termination":
             "modality 'any' accepts the prohibition the negation produces",
-        "provider-hardware::73-data-erasure":
-            "the clause is a declaration (双方约定…由乙方负责); its negation keeps it",
         "provider-om+security::822b-change-authorization":
             "modality 'any' accepts the prohibition the negation produces",
         "provider-om::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",
