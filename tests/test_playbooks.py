@@ -212,8 +212,8 @@ positions:
     assert "positions[report].requirement: '65z-nothing' is neither" in str(raised.value)
 
 
-def test_a_proposed_clause_must_read_back_as_its_own_position(tmp_path):
-    path = _write(tmp_path, """\
+# One reporting-time position; each test adds its clauses.
+_REPORT_POSITION = """\
 playbook: 1
 name: 测试
 pairs: [provider-om]
@@ -221,6 +221,11 @@ positions:
   - id: report
     title: 报告时限
     measure: {unit: 小时, direction: at-most, preferred: 2, acceptable: 4, topic: [[安全事件]], near: [报告]}
+"""
+
+
+def test_a_proposed_clause_must_read_back_as_its_own_position(tmp_path):
+    path = _write(tmp_path, _REPORT_POSITION + """\
     preferred: "{{ partner }}应在{{ value }}内处理安全事件。"
     fallback: "{{ partner }}发现安全事件的，应在{{ nobody }}内报告。"
 """)
@@ -342,14 +347,7 @@ def test_the_library_call(tmp_path):
 
 def test_a_key_given_twice_is_an_error_with_its_line(tmp_path):
     """YAML would keep the second `preferred:` silently; the lawyer's first wording must not vanish."""
-    path = _write(tmp_path, """\
-playbook: 1
-name: 测试
-pairs: [provider-om]
-positions:
-  - id: report
-    title: 报告时限
-    measure: {unit: 小时, direction: at-most, preferred: 2, acceptable: 4, topic: [[安全事件]], near: [报告]}
+    path = _write(tmp_path, _REPORT_POSITION + """\
     preferred: "{{ partner }}发现安全事件的，应在{{ value }}内报告。"
     preferred: "{{ partner }}应在{{ value }}内报告。"
 """)
