@@ -119,13 +119,14 @@ def _only_what_a_sanction_follows(analysed: AnalysedSentence, topic: tuple[str, 
     if sanction is None:
         return False
     last = 0
+    starts = clause_starts(text)
     for start, end in sentence.spans_of(set(topic)):
         # …应赔偿全部损失，包括甲方因客户数据泄露承担的赔偿: what the sanction makes good, with no act
         # undertaken between them.
         if sanction.end() <= start and not any(
                 sanction.end() <= st.start < start for st in analysed.statements) and (
                 CLAUSE_BREAK.search(text, sanction.end(), start) is None
-                or _MADE_GOOD.match(text, clause_start_at(clause_starts(text), start))):
+                or _MADE_GOOD.match(text, clause_start_at(starts, start))):
             continue
         clause_end = CLAUSE_BREAK.search(text, end)
         if clause_end is None or clause_end.group() not in "，," or text[:clause_end.start()].rstrip()[-1:] != "的":

@@ -164,8 +164,9 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     title = title_of(texts)
     subject_lines = [t for t in texts if SUBJECT_LINE.search(t[:20])][:SUBJECT_LINES_MAX]
     # (需方可委托监理单位…参与验收: work entrusted to someone who does not sign is not this contract's.)
+    to_outsiders = tuple(f"委托{o}" for o in lexicon.outsiders)
     subject_lines += [m.group() for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)
-                      if not m.group().startswith(tuple(f"委托{o}" for o in lexicon.outsiders))]
+                      if not m.group().startswith(to_outsiders)]
     subject_lines += _listed_work(texts[:OPENING_SCAN])
     return _score(title, subject_lines, "\n".join(texts), lexicon, _goods_rows(texts))
 
