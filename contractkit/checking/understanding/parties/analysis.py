@@ -87,7 +87,7 @@ def analyse_parties(
     if given_roles:
         decisions = _given(registry, given_roles, notes, texts)
     else:
-        subject = subject_matter(texts, lexicon)
+        subject = subject_matter(texts, lexicon, [w for p in registry.parties if p.not_signing for w in p.all_names()])
         if cloud:
             decisions = {
                 id(customer): _Decision((CUSTOMER,), [cloud.customer_reason]),

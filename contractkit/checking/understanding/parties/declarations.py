@@ -155,10 +155,11 @@ def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
     _described_parties(texts[:PARTY_BLOCK_SCAN], registry, labels)
     _alias_definitions(texts, registry, labels)
     _label_definitions(texts, registry, labels)
-    _party_block(texts[-SIGNATURE_SCAN:], registry, labels, signature_only=True)
+    signing = _party_block(texts[-SIGNATURE_SCAN:], registry, labels, signature_only=True)
     _parties_by_use(texts, registry, lexicon)
     _label_variants(texts, registry, lexicon)
     _not_signing(texts, registry)
+    _outsiders_not_signing(registry, signing)
     return registry
 
 
@@ -221,7 +222,8 @@ def _cells(text: str) -> list[str]:
 
 
 def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
-                 signature_only: bool = False) -> None:
+                 signature_only: bool = False) -> list[Party]:
+    """The parties the block names, in order."""
     line = re.compile(
         rf"^(?P<a>{labels.label})\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
     )
@@ -230,11 +232,15 @@ def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
         rf"^(?P<b>[\u4e00-\u9fa5]{{2,8}})\s*[（(](?P<a>{labels.label})[）)]\s*(?:[：:](?P<rest>.*))?$"
     )
     previous: Party | None = None
+    named: list[Party] = []
     for index, raw in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
         for cell in _cells(raw):
             previous = _block_cell(_compact(cell), following, previous, registry, labels, signature_only,
                                    line, name_then_label, described_line)
+            if previous is not None and previous not in named:
+                named.append(previous)
+    return named
 
 
 def _block_cell(text, following, previous, registry, labels, signature_only, line, name_then_label,
@@ -531,14 +537,25 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
                     registry.add(party.labels[:1] + [other], name=party.name)
 
 
-NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
+NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非|不作为)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
 
 
 def _not_signing(texts: list[str], registry: PartyRegistry) -> None:
     """分包方不是本合同当事人: the contract itself says the party does not sign."""
     for text in texts:
         for match in NOT_A_PARTY.finditer(text):
-            before = text[: match.start()]
+            before = text[: match.start()].rstrip("（(，, ")  # X（不作为本合同当事人）
             for party in registry.parties:
                 if any(before.endswith(word) for word in party.all_names()):
                     party.not_signing = True
+
+
+def _outsiders_not_signing(registry: PartyRegistry, signing: list[Party]) -> None:
+    """监理单位（以下简称…） defined in the recitals, absent from a signature block where the parties
+    sign: a label that usually names someone who does not sign (监理单位, 原厂) names no party here."""
+    if len(signing) < 2:
+        return  # no signature block to tell
+    outsiders = set(registry.lexicon.outsiders)
+    for party in registry.parties:
+        if party.labels and party not in signing and set(party.labels) <= outsiders:
+            party.not_signing = True

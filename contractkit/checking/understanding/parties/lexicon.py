@@ -9,7 +9,7 @@ the words that name it and the subject matter that shows it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -68,11 +68,24 @@ class _CloudTerms(_Strict):
     provider_labels: Terms = []
 
 
+class _NotASecondRole(_Strict):
+    beside: Terms = Field(min_length=1)  # main roles beside which …
+    terms: Terms = Field(min_length=1)  # … these subject terms are the main role's own work
+
+
 class _Role(_Strict):
     names: Terms
     subject: Terms = []
     objects: Terms = []
-    product_care: Terms = []  # subject terms that, beside a product role, are that role's own duty
+    not_a_second_role: list[_NotASecondRole] = []
+
+    @model_validator(mode="after")
+    def _shared_terms_are_subject_terms(self) -> _Role:
+        for entry in self.not_a_second_role:
+            unknown = set(entry.terms) - set(self.subject)
+            if unknown:
+                raise ValueError(f"not_a_second_role terms not in subject: {sorted(unknown)}")
+        return self
 
 
 class _RolesFile(_Strict):
@@ -85,6 +98,15 @@ class _RolesFile(_Strict):
     both: Terms
     cloud_terms: _CloudTerms
     roles: dict[str, _Role] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _beside_known_roles(self) -> _RolesFile:
+        for role, entry in self.roles.items():
+            for shared in entry.not_a_second_role:
+                unknown = set(shared.beside) - (set(self.roles) - {role})
+                if unknown:
+                    raise ValueError(f"roles.{role}.not_a_second_role.beside: unknown roles {sorted(unknown)}")
+        return self
 
     @field_validator("block_fields", "both", "non_parties", "side_patterns")
     @classmethod
@@ -123,7 +145,9 @@ class RoleWords:
     name_terms: tuple[str, ...]
     subject_terms: tuple[str, ...]  # subject matter that shows the role (运维, 渗透测试)
     object_terms: tuple[str, ...]  # what such work is done on (服务器): counts as the head of a title only
-    product_care: tuple[str, ...] = ()  # care of a product (维保): the product role's own, beside one
+    # main role -> subject terms that, beside it, are its own work (维保 beside a product): they do
+    # not make this role a second one.
+    shared_with: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -193,8 +217,16 @@ def load_party_lexicon(path: Path) -> PartyLexicon:
         roles={
             role: RoleWords(
                 role, alternation(entry.names), tuple(entry.names), tuple(entry.subject), tuple(entry.objects),
-                tuple(entry.product_care),
+                _shared_with(entry.not_a_second_role),
             )
             for role, entry in data.roles.items()
         },
     )
+
+
+def _shared_with(entries: list[_NotASecondRole]) -> dict[str, frozenset[str]]:
+    shared: dict[str, set[str]] = {}
+    for entry in entries:
+        for role in entry.beside:
+            shared.setdefault(role, set()).update(entry.terms)
+    return {role: frozenset(terms) for role, terms in shared.items()}

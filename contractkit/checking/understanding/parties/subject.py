@@ -56,7 +56,6 @@ LIST_ITEM = re.compile(
 LIST_MAX = 10
 OPENING_SCAN = 40
 SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
-PRODUCT_ROLES = frozenset({"software", "hardware"})
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 
 
@@ -66,9 +65,10 @@ class SubjectMatter:
     reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stated: frozenset[str] = frozenset()  # roles the title or a subject line names
     title: str = ""
-    # Beside a product role: each role's score and statement without its product-care terms (维保).
-    beside_product: dict[str, float] = field(default_factory=dict)
-    stated_beside_product: frozenset[str] = frozenset()
+    # Each role's terms (in the title, in lines stating the subject, in the body), and per main role
+    # those of its terms that are that main role's own work (维保 beside a product).
+    found: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    shared_with: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def partner_roles(self, partner_roles: tuple[str, ...]) -> tuple[str, ...]:
         """The partner roles the subject shows, best first; several when comparable."""
@@ -82,12 +82,19 @@ class SubjectMatter:
 
     def _second(self, role: str, score: float, best: float, first: str) -> bool:
         """Is ``role`` a second role beside ``first``: comparable, and named where the subject is stated?
-        Beside a product (software, hardware), the care of it (维保, 巡检) does not count."""
-        if first in PRODUCT_ROLES and role in self.beside_product:
-            score, stated = self.beside_product[role], role in self.stated_beside_product
+        Terms that are ``first``'s own work do not count: beside a product (software, hardware) the care
+        of it (维保, 巡检); beside O&M, the upgrades of the software it runs (升级, 版本)."""
+        if self.shared_with.get(role, {}).get(first):
+            score, stated = self._without(role, first)
         else:
             stated = role in self.stated
         return score >= best * SECOND_ROLE_SHARE and stated
+
+    def _without(self, role: str, main: str) -> tuple[float, bool]:
+        """``role``'s score, and whether it is stated, without its terms that are ``main``'s own work."""
+        shared = self.shared_with.get(role, {}).get(main, frozenset())
+        own = [[t for t in terms if t not in shared] for terms in self.found.get(role, ((), (), ()))]
+        return _weighed(*own), bool(own[0] or own[1])
 
     def is_cloud_service(self, partner_roles: tuple[str, ...]) -> bool:
         """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it. A title
@@ -160,7 +167,8 @@ def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
     return heads
 
 
-def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
+def subject_matter(texts: list[str], lexicon: PartyLexicon, not_signing: Sequence[str] = ()) -> SubjectMatter:
+    """``not_signing``: the names of parties the contract mentions but who do not sign it."""
     title = title_of(texts)
     subject_lines = [t for t in texts if SUBJECT_LINE.search(t[:20])][:SUBJECT_LINES_MAX]
     # (需方可委托监理单位…参与验收: work entrusted to someone who does not sign is not this contract's.)
@@ -168,7 +176,15 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon) -> SubjectMatter:
     subject_lines += [m.group() for t in texts[:OPENING_SCAN] for m in SUBJECT_STATEMENT.finditer(t)
                       if not m.group().startswith(to_outsiders)]
     subject_lines += _listed_work(texts[:OPENING_SCAN])
-    return _score(title, subject_lines, "\n".join(texts), lexicon, _goods_rows(texts))
+    # 监理单位, 原厂, …工程监理有限公司: the name of someone who does not sign is not the work (监理) of
+    # this contract.
+    outsiders = alternation([*lexicon.outsiders, *not_signing])
+
+    def unnamed(text: str) -> str:
+        return outsiders.sub(lambda m: "　" * len(m.group()), text)
+
+    return _score(title, [unnamed(line) for line in subject_lines], unnamed("\n".join(texts)), lexicon,
+                  _goods_rows(texts))
 
 
 # An order's or a delivery list's table (品名及规格 | 数量 | 单价): each row names a thing bought.
@@ -240,15 +256,14 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
               if words.object_terms and role != CLOUD_SERVICE}
     bought: dict[str, list[str]] = {}
     for row in goods:
-        found = [(role, m.group()) for role, pattern in things.items() if (m := pattern.search(row))]
-        if found:  # the longest name of a thing decides the row (安全设备 beside 设备)
-            role, term = max(found, key=lambda f: len(f[1]))
+        named = [(role, m.group()) for role, pattern in things.items() if (m := pattern.search(row))]
+        if named:  # the longest name of a thing decides the row (安全设备 beside 设备)
+            role, term = max(named, key=lambda f: len(f[1]))
             bought.setdefault(role, []).append(term)
     scores: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     stated = set()
-    beside_product: dict[str, float] = {}
-    stated_beside_product = set()
+    found: dict[str, tuple[tuple[str, ...], ...]] = {}
     patterns = {role: _subject_pattern(words, lexicon) for role, words in lexicon.roles.items() if words.subject_terms}
     line_terms: dict[str, list[str]] = {role: [] for role in patterns}
     for line in subject_lines:
@@ -259,12 +274,7 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
         in_title = [term for head_role, term in heads if head_role == role]
         in_lines, in_body = line_terms[role] + bought.get(role, []), body_terms[role]
         score = _weighed(in_title, in_lines, in_body)
-        care = set(lexicon.roles[role].product_care)
-        if care:
-            own = [[t for t in terms if t not in care] for terms in (in_title, in_lines, in_body)]
-            beside_product[role] = _weighed(*own)
-            if own[0] or own[1]:
-                stated_beside_product.add(role)
+        found[role] = (tuple(in_title), tuple(in_lines), tuple(in_body))
         if not score:
             continue
         scores[role] = score
@@ -279,8 +289,9 @@ def _score(title: str, subject_lines: list[str], body: str, lexicon: PartyLexico
             common = Counter(in_body).most_common(3)
             said.append("正文多次提及" + "、".join(f"{t}（{n}次）" for t, n in common))
         reasons[role] = said
+    shared_with = {role: words.shared_with for role, words in lexicon.roles.items() if words.shared_with}
     return SubjectMatter(dict(scores), {r: tuple(v) for r, v in reasons.items()}, frozenset(stated), title,
-                         beside_product, frozenset(stated_beside_product))
+                         found, shared_with)
 
 
 def _weighed(in_title: list[str], in_lines: list[str], in_body: list[str]) -> float:
