@@ -255,6 +255,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
+        elif sentence.text[modal.start:modal.end] == "由" and may_name_organisation and _organisation_opens(
+                sentence.text, mentions, (modal.end,), len(sentence.text)):
+            subject = OUTSIDER  # 由华信科技有限公司于30分钟内报告甲方: the agent is no party
         elif EACH_PARTY.search(sentence.text, clause_start, modal.start):
             subject = BOTH_PARTIES  # 任何一方均应… / 各方应…: binds every party
         elif subject is None and may_name_organisation and (

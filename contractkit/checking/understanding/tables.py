@@ -38,8 +38,11 @@ class TableWords(BaseModel):
     deadline: tuple[str, ...] = ()
     party_duty: tuple[str, ...] = ()
     commercial: tuple[str, ...] = ()  # work cells about money, not work (matched anywhere in the cell)
+    # A table of sanctions: what goes wrong (未落实情形) and what follows (责任后果).
+    situation: tuple[str, ...] = ()
+    consequence: tuple[str, ...] = ()
 
-    @field_validator("work", "responsible", "deadline", "party_duty", "commercial")
+    @field_validator("work", "responsible", "deadline", "party_duty", "commercial", "situation", "consequence")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -51,7 +54,7 @@ class TableWords(BaseModel):
 
     def kind_of(self, header: str) -> str | None:
         text = re.sub(r"\s+", "", header)
-        for kind in ("responsible", "deadline", "work"):
+        for kind in ("responsible", "deadline", "work", "situation", "consequence"):
             if any(re.fullmatch(p, text) for p in getattr(self, kind)):
                 return kind
         return None
@@ -228,6 +231,9 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
         kind = words.kind_of(cell.text)
         if kind and kind not in kinds:
             kinds[kind] = i
+    # 未落实情形 | 责任后果: each row a condition and what follows it.
+    if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
+        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, tuple(_plain(c.text) for c in header))
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
     if "work" not in kinds or ("responsible" not in kinds and not duties):
         return None
@@ -238,6 +244,12 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
     kinds = columns.kinds
     if max([*kinds.values(), *columns.duties]) >= len(row):
         return None  # a merged or short row: not one obligation
+    if "work" not in kinds:  # 未按时提交报告 | 扣减服务费5% → 未按时提交报告的，扣减服务费5%。
+        situation, consequence = row[kinds["situation"]], _plain(row[kinds["consequence"]].text)
+        if not _plain(situation.text) or not consequence:
+            return None
+        return RowSentence(f"{_plain(situation.text)}的，{consequence}。", situation,
+                           frozenset(cell.block for cell in row))
     work = row[kinds["work"]]
     if not _plain(work.text):
         return None
