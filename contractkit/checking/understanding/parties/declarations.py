@@ -279,7 +279,7 @@ def _block_cell(text, following, previous, registry, labels, signature_only, lin
     name = clean_name(rest) if rest and rest.strip() else _name_on_next_line(following, labels)
     party = registry.add(found, name=name, hint=hint)
     for alias in ALIAS_DEFINITION.finditer(rest or ""):
-        registry.add(party.labels[:1] + _aliases_of(alias, labels))
+        registry.add(party.labels[:1] + _aliases_of(alias))
     return party
 
 
@@ -314,7 +314,8 @@ def _opening_names(texts: list[str], registry: PartyRegistry, labels: LabelReade
 
 
 # ---------------------------------------------------------------- definitions
-def _aliases_of(match: re.Match, labels: LabelReader) -> list[str]:
+def _aliases_of(match: re.Match) -> list[str]:
+    """The short names an alias definition gives (以下简称“星澜云”“我们” / 以下简称甲方)."""
     words = re.findall(QUOTED, match.group("quoted") or "") + [match.group("bare") or ""]
     return [w.strip() for w in words if w.strip() and not PLACEHOLDER.search(w)]
 
@@ -388,7 +389,7 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
     for index in paragraphs_holding(ALIAS_DEFINITION, texts):  # only where a definition may be
         text = texts[index]
         for definition in ALIAS_DEFINITION.finditer(text):
-            aliases = _aliases_of(definition, labels)
+            aliases = _aliases_of(definition)
             if not aliases:
                 continue
             # 您（指以企业名义注册的组织，以下或称“用户”）: the definition names what stands before its bracket.
@@ -525,16 +526,48 @@ EQUATED = re.compile(
 )
 
 
+# 1.2 您、用户：指注册…的组织 / 1.1 星澜云、我们：指X公司（以下简称“星澜云”）: a definition line
+# listing several terms, unquoted.
+LISTED_TERMS = re.compile(
+    r"^\s*(?:[\d０-９.．]+\s*|[（(]?[一二三四五六七八九十]+[）)、])?"
+    r"(?P<terms>[^：:，,。；;（）()“”\s]{1,12}(?:(?:、|或|和|及)[^：:，,。；;（）()“”\s]{1,12}){1,3})"
+    r"\s*[：:]\s*(?:是指|系指|指)(?P<rest>.*)$"
+)
+
+
 def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
-    """Of two labels defined as one (“用户”或“您”是指…), one a party's: the other is that party's too,
-    when it is a label of the lists and no other party's."""
-    for text in map(texts.__getitem__, paragraphs_holding(EQUATED, texts)):
-        for match in EQUATED.finditer(text):
-            a, b = match.group("a"), match.group("b")
-            found = [(registry.find(a), b), (registry.find(b), a)]
-            for party, other in found:
-                if party is not None and registry.find(other) is None and other in registry.lexicon.label_side:
-                    registry.add(party.labels[:1] + [other], name=party.name)
+    """Labels defined as one (“用户”或“您”是指…, 您、用户：指…), one a party's: the others are that party's
+    too, when each is a label of the lists, a word the terms of service use for a party (我们), or a
+    short name the same definition gives (星澜云、我们：指X公司（以下简称“星澜云”）), and no other
+    party's. The organisation the definition names is the party's name, if it has none."""
+    lexicon = registry.lexicon
+    party_words = set(lexicon.label_side) | {lexicon.addressee, *lexicon.customer_labels, *lexicon.provider_labels}
+    for text in texts:
+        if (match := EQUATED.search(text)) is not None:
+            terms, rest = [match.group("a"), match.group("b")], ""
+        elif (match := LISTED_TERMS.match(text)) is not None:
+            terms, rest = re.split(r"、|或|和|及", match.group("terms")), match.group("rest")
+        else:
+            continue
+        holders = list({id(p): p for p in (registry.find(t) for t in terms) if p is not None}.values())
+        if not holders or sum(1 for h in holders if h.name) > 1:
+            continue  # no party among the terms, or two named parties: not one meaning
+        party = next((h for h in holders if h.name), holders[0])
+        for other in holders:
+            if other is not party:  # 您 of the terms and 客户 found by use: one party
+                registry.add(party.labels[:1] + other.labels, name=party.name)
+        aliases = [a for d in ALIAS_DEFINITION.finditer(rest) for a in _aliases_of(d)]
+        name = None
+        if aliases and not party.name:
+            first = next(ALIAS_DEFINITION.finditer(rest))
+            candidate = clean_name(owner_segment(rest[: first.start()]))
+            name = candidate if looks_like_organisation(candidate) else None
+        for term in terms:
+            if registry.find(term) is None and (term in party_words or term in aliases):
+                registry.add(party.labels[:1] + [term], name=name or party.name)
+        if name and not party.name:
+            registry.add(party.labels[:1], name=name)
+
 
 
 NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非|不作为)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
