@@ -75,6 +75,17 @@ class _ClauseCheck(SentenceCheck):
         raise NotImplementedError
 
 
+def _topic_only_after(analysed: AnalysedSentence, statement, topic: tuple[str, ...]) -> bool:
+    """Is every mention of the topic after the statement's scope, inside another party's statement?"""
+    from contractkit.checking.understanding.statements import scope  # see registry.py: kept light
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(topic))
+    _, end = scope(text, statement, analysed.mentions)
+    others = [scope(text, o, analysed.mentions) for o in analysed.statements if o.actor != statement.actor]
+    return bool(spans) and all(at >= end and any(s <= at < e for s, e in others) for at, _ in spans)
+
+
 @register("attribution")
 class Attribution(_ClauseCheck):
     """The sentence states the requirement's actor's right, duty or prohibition (its ``modality``).
@@ -112,6 +123,10 @@ class Attribution(_ClauseCheck):
             if any(s.actor not in parties.actor_parties for s in acting):
                 statements = tuple(s for s in statements if s in acting or s.kind in opposes
                                    or s.actor not in parties.actor_parties)
+            # 供应商协助，采购人监督: an act with no object of its own (协助) is about what came before it,
+            # not about the topic named only later, in another party's clause.
+            statements = tuple(s for s in statements if s.kind in opposes or s.actor not in parties.actor_parties
+                               or not _topic_only_after(analysed, s, detect.all_of[0]))
         spans = analysed.spans_of(detect.all_of)
         kind = kind_zh(detect.modality)
         if detect.actor is None:
