@@ -75,7 +75,7 @@ class _ClauseCheck(SentenceCheck):
         raise NotImplementedError
 
 
-def _topic_only_after(analysed: AnalysedSentence, statement, topic: tuple[str, ...]) -> bool:
+def _topic_only_after(analysed: AnalysedSentence, statement: Statement, topic: tuple[str, ...]) -> bool:
     """Is every mention of the topic after the statement's scope, inside another party's statement?"""
     from contractkit.checking.understanding.statements import scope  # see registry.py: kept light
 
