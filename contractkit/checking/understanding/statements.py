@@ -274,7 +274,12 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # (未经乙方同意，不得…: a party after 经/对/向 is not the subject either.)
             earlier = [m for m in mentions if m.end <= modal.start and not _possessor(sentence.text, m, mentions)
                        and not is_object(sentence.text, m)]
-            subject = earlier[0].party if earlier else None
+            # 导致海岳业务系统遭受入侵的，青穹按…支付违约金，…还应补足差额: a party opening a clause is a
+            # subject; one inside a clause (导致海岳…) is not, when a clause-opening party comes after it.
+            opening = [m for m in earlier
+                       if not sentence.text[clause_start_at(starts, m.start):m.start].strip(_NUMBERING)]
+            subject = (opening[-1] if opening and opening[-1].start > earlier[0].start
+                       else earlier[0]).party if earlier else None
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
         double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
         kind = "duty" if double_negative else modal.label
@@ -379,6 +384,7 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 
 
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
+_OWNED_THING = re.compile(r"(?:数据|信息|系统|业务|资产|网络|设备|账号|资料|文件|机房)")
 _QUALIFYING = re.compile(r"[^，。；,;的]{0,8}的[^，。；,;的]{0,6}")
 
 
@@ -392,6 +398,10 @@ def _subjects(text: str, clause_mentions: list[Mention]) -> list[Mention]:
             continue
         # 乙方应在甲方统一安排下予以配合: a party after 在, once the clause has its subject, frames the act.
         if kept and text[m.start - 1 : m.start] == "在":
+            continue
+        # 乙方有权继续保存甲方数据且无需返还: a party before a thing of its own (甲方数据, 甲方系统), once
+        # the clause has its subject, owns the object.
+        if kept and m.party != OUTSIDER and _OWNED_THING.match(text, m.end):
             continue
         joined = bool(kept) and COORDINATOR.match(text[kept[-1].end : m.start]) is not None
         if joined or not is_object(text, m):

@@ -102,6 +102,8 @@ class Attribution(_ClauseCheck):
         detect = self.detect
         statements, fulfils, opposes = _read_statements(analysed, detect.modality)
         implied = detect.modality == "right" and _implied_right(analysed, statements, parties, detect.all_of[0])
+        own_check = detect.modality == "right" and _own_check_accepted(analysed, statements, parties,
+                                                                        detect.all_of[0])
         if detect.modality == "right":
             statements = _governing(analysed, statements, detect.all_of[0])
         elif detect.modality in ("duty", "any") and len(detect.all_of) > 1 and any(
@@ -188,6 +190,9 @@ class Attribution(_ClauseCheck):
             if s.kind in fulfils and s.actor and s.actor not in parties.actor_parties
             and not (detect.modality == "right" and s.kind != "right" and _actor_is_object(analysed, s, parties))
         ]
+        if own_check:
+            checked = _topic_zh(analysed, detect.all_of[0], parties)
+            return self.verdict("satisfied", f"该句约定由{parties.actor_label}开展{checked}，他方应予接受或配合", spans)
         if implied:
             holder, checked = parties.actor_label, _topic_zh(analysed, detect.all_of[0], parties)
             reason = f"该句约定他方接受{holder}的{checked}，{holder}的权利仅为隐含，未明确约定"
@@ -311,6 +316,29 @@ def _implied_right(
         and any(st.end <= a < m.start and m.end <= c for a in accepting for m in holders for c in checks)
         for st in statements
     )
+
+
+def _own_check_accepted(
+    analysed: AnalysedSentence, statements: tuple[Statement, ...], parties: ContractParties, topic: tuple[str, ...]
+) -> bool:
+    """采购人每年组织一次对供应商的检查，供应商应提供必要的便利: the actor's check, stated as what it does
+    (the actor opening the clause that holds it, no modal word between), that another party's duty in a
+    later clause accepts: the check is the actor's, in so many words."""
+    from contractkit.checking.understanding.statements import clause_start_at, clause_starts, marked_as_object
+
+    text, sentence = analysed.sentence.text, analysed.sentence
+    accepting = [s for s, _ in sentence.spans_of({"accept"})]
+    starts = clause_starts(text)
+    holders = [m for m in analysed.mentions if m.party in parties.actor_parties and not marked_as_object(text, m)
+               and not text[clause_start_at(starts, m.start):m.start].strip()]
+    # (甲方…依法接受主管部门的监督检查时: a check the actor undergoes is not its own.)
+    own_checks = [c for c, _ in sentence.spans_of(set(topic)) for m in holders
+                  if m.end <= c and clause_start_at(starts, m.start) == clause_start_at(starts, c)
+                  and not any(m.end <= st.start < c for st in statements)
+                  and not any(m.end <= a < c for a in accepting)]
+    return any(c < st.start and st.end <= a
+               for st in statements if st.kind == "duty" and st.actor and st.actor not in parties.actor_parties
+               for c in own_checks for a in accepting)
 
 
 def _topic_zh(analysed: AnalysedSentence, topic: tuple[str, ...], parties: ContractParties) -> str:
