@@ -51,6 +51,9 @@ DEFERRED = re.compile(
     r"|[以按][^，。；]{0,8}(后续|今后|将来|日后|届时)[^，。；]{0,8}(签署|签订|确定|约定|制定)的[^，。；]{0,12}为准"
     # …以用户届时提交的服务订单为准 / 以甲方另行发布的《变更管理规范》为准: settled by a later document.
     r"|[以按][^，。；]{0,12}(届时|另行)[^，。；]{0,20}为准"
+    # 按照发包方与承包方另行制定的变更管理办法: a procedure both parties are yet to write (not 甲方另行
+    # 制定的制度, one party's own rules, which bind as they stand).
+    r"|(?:双方|与[^，。；]{1,10})(?:共同)?另行(?:书面)?制定"
 )
 
 
