@@ -446,6 +446,9 @@ _CLAUSE = re.compile(r"[，,：:；;]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_TITLE_ALONE = re.compile(r"\s*(《[^》]{1,30}》)\s*")
+
+
 def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bool:
     """Is what the sentence leaves to a later agreement the requirement's matter?
 
@@ -468,6 +471,13 @@ def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> b
         if not _CJK.search(_GENERIC.sub("", subject)) and len(starts) > 1:
             start = starts[-2]  # "…，由双方另行约定": the clause before names what is deferred
             subject = _without_parties(analysed, start, marker.start())
+        # "…责任方，以双方确认的《实施方案》为准，《实施方案》另行签订": a document left to be signed holds
+        # what the sentence first referred to it; the clause before that reference names it.
+        title = _TITLE_ALONE.fullmatch(subject)
+        referred = text.find(title.group(1)) if title else -1
+        if title and 0 <= referred < start:
+            before = [b for b in breaks if b <= referred]
+            start = before[-2] if len(before) > 1 else 0
         if _only_money(subject):
             continue
         if any(m.label in concepts and m.start < end and m.end > start for m in s.concepts):
