@@ -206,3 +206,20 @@ def test_a_sanction_table_reads_each_row_as_a_condition_and_its_consequence(tmp_
     finding = report["5b2-accountability"]
     assert finding.status.value == "satisfied"
     assert finding.evidence[0].text == "未按时提交月度巡检报告"
+
+
+def test_a_caption_naming_one_party_answers_for_every_row():
+    """乙方…按下表执行： over 漏洞等级 | 通知方式 | 响应时限 (no party column): each row is that party's
+    duty; a caption naming both parties, or no caption, gives the rows no doer."""
+    words = default_standard().table_words
+    assert words is not None
+    table = "漏洞等级|通知方式|响应时限\n紧急|电话通知甲方|2小时内\n"
+
+    def said(caption: str) -> list[str]:
+        blocks = source_from_text(caption + table).blocks
+        return [r.text for r in row_sentences(blocks, words, lambda text: "甲方" in text or "乙方" in text)]
+
+    assert said("乙方对产品漏洞的通知和响应按下表执行：\n") == [
+        "乙方负责漏洞等级为紧急的事项，时限为2小时内，通知方式为电话通知甲方。"]
+    assert said("双方按下表执行：\n") == []
+    assert said("") == []

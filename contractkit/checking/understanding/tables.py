@@ -161,9 +161,11 @@ def read_tables(
     business: set[int] = set()
     division: set[int] = set()
     for rows in table_rows(blocks):
+        doer = _caption_party(blocks, rows, names_a_party)
         # The header is one of the first rows (a title row may come first).
         header = next(
-            ((i, columns) for i, row in enumerate(rows[:3]) if (columns := _columns(row, words, names_a_party))),
+            ((i, columns) for i, row in enumerate(rows[:3])
+             if (columns := _columns(row, words, names_a_party, doer))),
             None,
         )
         if header is None:
@@ -186,6 +188,7 @@ class Columns:
     kinds: dict[str, int]  # work / responsible / deadline -> column index
     duties: dict[int, str]  # column index -> the party whose duties it lists
     headers: tuple[str, ...] = ()  # every header cell, as plain text
+    doer: str | None = None  # the party the table's caption names as answering for every row
 
     def said(self, kind: str, cell: str) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
@@ -214,7 +217,8 @@ _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实�
 _GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
 
 
-def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool]) -> Columns | None:
+def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool], doer: str | None = None
+             ) -> Columns | None:
     """The columns of a division-of-work table's header, or None when the row is no such header."""
     kinds: dict[str, int] = {}
     duties: dict[int, str] = {}
@@ -235,9 +239,10 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
     if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
         return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, tuple(_plain(c.text) for c in header))
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
-    if "work" not in kinds or ("responsible" not in kinds and not duties):
+    if "work" not in kinds or ("responsible" not in kinds and not duties and doer is None):
         return None
-    return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header))
+    return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header),
+                   doer if "responsible" not in kinds and not duties else None)
 
 
 def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]) -> RowSentence | None:
@@ -261,6 +266,8 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
         else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty
             parts = [f"就{columns.said('work', _plain(work.text))}", _each_answers(party, names_a_party)]
+    elif columns.doer:  # 乙方…按下表执行： then 漏洞等级 | 通知方式 | 响应时限
+        parts = [f"{columns.doer}负责{columns.said('work', _plain(work.text))}"]
     else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
         parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
@@ -277,6 +284,24 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         if i not in others and i < len(row) and header and _plain(row[i].text)
     ]
     return RowSentence("，".join(parts) + "。", work, frozenset(cell.block for cell in row))
+
+
+# 乙方对其软件产品漏洞的通知和响应按下表执行：: a caption naming the one party who answers for each row.
+_CAPTION = re.compile(r"(?:按|依|依照|按照|见|详见|如)(?:下表|以下表格|下列表格)|下表|如下[：:]?\s*$")
+_EVERY_PARTY = re.compile(r"双方|各方|三方|任何一方")
+
+
+def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_party: Callable[[str], bool]
+                   ) -> str | None:
+    """The party opening the line just above the table, when that line introduces the table."""
+    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
+    if first == 0:
+        return None
+    caption = blocks[first - 1].text.strip()
+    if not _CAPTION.search(caption) or _EVERY_PARTY.match(caption):
+        return None
+    end = next((n for n in range(2, min(len(caption), 12) + 1) if names_a_party(caption[:n])), 0)
+    return caption[:end] if end and not names_a_party(caption[1:end]) else None
 
 
 def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
