@@ -199,6 +199,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     absent = any(c.startswith(("未", "无")) for c in conditions)
     starts = clause_starts(sentence.text)  # cut once: every modal word asks for its clause
     modals = _strongest(sentence, starts)
+    if "“" in sentence.text:
+        void = _void_quotes(sentence.text)
+        modals = [m for m in modals if not any(start <= m.start < end for start, end in void)]
     result, subject = [], None
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
@@ -462,6 +465,16 @@ def hands_on(text: str) -> bool:
 def chain_subject(said: Sequence[Statement]) -> str | None:
     """The subject a sentence ending in ；hands on: its last statement's party."""
     return next((s.actor for s in reversed(said) if s.actor is not None), None)
+
+
+# 删除原合同第十一条关于“甲方不得将运维服务分包”的约定 / 原合同第2.1条“…”修改为：“…”: a clause quoted
+# to be struck out, or as it stood before an amendment, states nothing in force.
+_STRUCK_OUT = re.compile(r"(?:删除|删去|废止|取消|不再适用)[^。；“]{0,30}“(?P<quote>[^”]{2,160})”")
+_AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?(?:修改|变更|调整|修订)为")
+
+
+def _void_quotes(text: str) -> list[tuple[int, int]]:
+    return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED) for m in pattern.finditer(text)]
 
 
 def _strongest(sentence: Sentence, starts: list[int]):
