@@ -21,7 +21,8 @@ TITLE_MAX = 40
 TITLE_END = re.compile(r"(?:合同|协议|合同书|协议书|条款|契约)(?:[（(][^（）()]*[）)])?\s*$")
 TITLE_PARTS = re.compile(r"及|以及|和|与|暨|、|＋|\+|/|／|，|[（()）]")
 GENERIC_TAIL = re.compile(
-    r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:合同书?|协议书?|条款|契约)?"
+    r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:政府采购)?"
+    r"(?:合同书?|协议书?|条款|契约)?"
 )
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
@@ -106,12 +107,21 @@ class SubjectMatter:
         return cloud >= MIN_SCORE and cloud > max((self.scores.get(r, 0.0) for r in partner_roles), default=0.0)
 
 
+# 政府采购合同 / 服务合同 / 合同书: a title that names only the form of the contract.
+FORM_ONLY = re.compile(r"(?:政府)?(?:采购|服务|技术服务|买卖|购销)?(?:合同|协议)书?(?:[（(][^（）()]*[）)])?")
+
+
 def title_of(texts: list[str]) -> str:
-    """The contract's title (…服务合同, …用户协议) and a subtitle beside it; else the first line."""
+    """The contract's title (…服务合同, …用户协议) and a subtitle beside it; else the first line. A title
+    that names only the form (政府采购合同) goes with the project named on the line above it
+    (澜州市政务云平台服务租赁项目)."""
     lines = [t.strip() for t in texts[:TITLE_SCAN]]
     for index, line in enumerate(lines):
         if len(line) <= TITLE_MAX and TITLE_END.search(line) and not re.search(r"[：:，。]", line):
             subtitle = lines[index + 1] if index + 1 < len(lines) else ""
+            above = next((previous for previous in reversed(lines[:index]) if previous), "")
+            if FORM_ONLY.fullmatch(line) and above and len(above) <= TITLE_MAX and not re.search(r"[：:，。；]", above):
+                line = above + line
             return line + (" " + subtitle if SUBTITLE.fullmatch(subtitle) else "")
     return next(
         (line for line in lines if line and len(line) <= TITLE_MAX and not re.search(r"[。，；：:,;]", line)), ""
@@ -155,13 +165,28 @@ def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
     tagged = activity | {t: r for t, r in thing.items() if t not in activity}
     pattern = alternation(tagged)
     heads = []
-    for part in TITLE_PARTS.split(title):
+    parts = TITLE_PARTS.split(title)
+    for number, part in enumerate(parts):
         matches = list(pattern.finditer(part))
-        for match in reversed(matches):
+        # 数据库及中间件运维服务合同: a thing alone, coordinated with a later part whose head is another
+        # role's work, is what that work is done on (数据库运维), not a thing bought (服务器及存储设备买卖
+        # keeps both things).
+        alone = matches[0].group() if len(matches) == 1 and matches[0].group() == part.strip() else None
+        if alone and alone not in activity and any(
+            m.group() in activity and activity[m.group()] != tagged[alone]
+            for later in parts[number + 1:] for m in pattern.finditer(later)
+        ):
+            continue
+        for index in reversed(range(len(matches))):
+            match = matches[index]
             term = match.group()
             if term in CONTRACT_TYPES and match is not matches[0]:
                 continue  # 攻防演练技术服务合同: the kind of contract; the work named before it is the head
             if term in activity or GENERIC_TAIL.fullmatch(part[match.end():].strip()):
+                before = matches[index - 1] if index else None
+                if (term not in activity and before is not None and before.end() == match.start()
+                        and tagged[before.group()] == CLOUD_SERVICE):
+                    term = before.group()  # 政务云平台服务租赁: the thing is the cloud service's own platform
                 heads.append((tagged[term], term))
                 break
     return heads
