@@ -424,8 +424,9 @@ class Deferral(SentenceCheck):
 # Words that say nothing of what is deferred: "具体事宜由双方另行签订补充协议确定" defers the
 # whole clause; what remains once they are gone ("续期价格") is something else.
 _GENERIC = re.compile(
-    # 由双方在项目启动后另行协商确定: when it will be agreed says nothing of what.
-    r"在[^，。；由]{1,12}?(?:之后|之前|以后|以前|后|前|时)|"
+    # 由双方在项目启动后另行协商确定 / 在项目启动会上另行商定: when or where it will be agreed says
+    # nothing of what.
+    r"在[^，。；由]{1,12}?(?:之后|之前|以后|以前|后|前|时|会上|会议上|期间)|"
     r"具体|详细|相关|有关|上述|前述|其他|其余|相应|事项|事宜|内容|细节|细则|办法|方式|安排|标准|要求|条款|"
     r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
