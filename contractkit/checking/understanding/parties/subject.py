@@ -58,6 +58,7 @@ LIST_MAX = 10
 OPENING_SCAN = 40
 SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
+GOVERNING_VERBS = "访问|使用|登录|查询|查看|操作|连接|接入|测评|测试|检测"  # take the thing as their own object
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
         t for role, other in lexicon.roles.items() if role not in (words.role, CLOUD_SERVICE)
         for t in other.subject_terms
     ).pattern
-    supplied = rf"[^，。；、]{{0,8}}?(?:{objects})(?![^，。；、]{{0,6}}?(?:{other_work}))"
+    # (提供受托方工程师访问数据库: the object of another verb in between is not what is supplied.)
+    supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?:{objects})"
+                rf"(?![^，。；、]{{0,6}}?(?:{other_work}))")
     return re.compile("|".join(terms + [verb + supplied for verb in SUPPLY_VERBS.split("|")]))
 
 
