@@ -40,6 +40,7 @@ from contractkit.checking.understanding.statements import (
     is_hypothetical,
     may_answer,
     statements,
+    void_quotes,
 )
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ReadError
@@ -415,6 +416,10 @@ def _analyse(
 ) -> AnalysedSentence:
     """A sentence with its parties and (read when a check first asks) its statements (``said``: how
     to read them in context, if not from the sentence alone)."""
+    void = void_quotes(s.text)
+    if void:  # 删除原合同…“乙方可停止维护”: the words struck out say nothing, nor their concepts
+        s = replace(s, concepts=tuple(c for c in s.concepts if not any(a <= c.start < b for a, b in void)),
+                    modals=tuple(c for c in s.modals if not any(a <= c.start < b for a, b in void)))
     m = tuple(find_mentions(s.text, parties.aliases, parties.pattern)) if mentions is None else mentions
     hypothetical = is_hypothetical(s.text)
 

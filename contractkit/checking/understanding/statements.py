@@ -199,8 +199,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     absent = any(c.startswith(("未", "无")) for c in conditions)
     starts = clause_starts(sentence.text)  # cut once: every modal word asks for its clause
     modals = _strongest(sentence, starts)
-    if "“" in sentence.text:
-        void = _void_quotes(sentence.text)
+    void = void_quotes(sentence.text)  # (read in context, the sentence may reach here as it stands)
+    if void:
         modals = [m for m in modals if not any(start <= m.start < end for start, end in void)]
     result, subject = [], None
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
@@ -235,9 +235,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 continue  # 为保障甲方云平台持续满足…要求，…: what the work is for, no undertaking
             if not before and clause_start > 0:
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on, and so does
-                # one opening the clause before (乙方依托其安全产品，向甲方提供…).
+                # one opening the clause before (乙方依托其安全产品，向甲方提供…); not an owner opening it
+                # (您的账户欠费…的，我们将释放…，并删除…: 您 owns the account).
                 before = [m for m in mentions if not sentence.text[:m.start].strip(_NUMBERING)
-                          and not is_object(sentence.text, m)] or _opening_previous_clause(
+                          and not is_object(sentence.text, m) and sentence.text[m.end:m.end + 1] != "的"
+                          ] or _opening_previous_clause(
                     sentence.text, starts, clause_start, mentions)
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
@@ -470,10 +472,13 @@ def chain_subject(said: Sequence[Statement]) -> str | None:
 # 删除原合同第十一条关于“甲方不得将运维服务分包”的约定 / 原合同第2.1条“…”修改为：“…”: a clause quoted
 # to be struck out, or as it stood before an amendment, states nothing in force.
 _STRUCK_OUT = re.compile(r"(?:删除|删去|废止|取消|不再适用)[^。；“]{0,30}“(?P<quote>[^”]{2,160})”")
-_AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?(?:修改|变更|调整|修订)为")
+_AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?[，,]?(?:修改|变更|调整|修订|替换)为")
 
 
-def _void_quotes(text: str) -> list[tuple[int, int]]:
+def void_quotes(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` quoting a clause struck out, or a clause as it stood before an amendment."""
+    if "“" not in text:
+        return []
     return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED) for m in pattern.finditer(text)]
 
 
