@@ -542,13 +542,7 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
     party's. The organisation the definition names is the party's name, if it has none."""
     lexicon = registry.lexicon
     party_words = set(lexicon.label_side) | {lexicon.addressee, *lexicon.customer_labels, *lexicon.provider_labels}
-    for text in texts:
-        if (match := EQUATED.search(text)) is not None:
-            terms, rest = [match.group("a"), match.group("b")], ""
-        elif (match := LISTED_TERMS.match(text)) is not None:
-            terms, rest = re.split(r"、|或|和|及", match.group("terms")), match.group("rest")
-        else:
-            continue
+    for terms, rest in _defined_as_one(texts):
         holders = list({id(p): p for p in (registry.find(t) for t in terms) if p is not None}.values())
         if not holders or sum(1 for h in holders if h.name) > 1:
             continue  # no party among the terms, or two named parties: not one meaning
@@ -568,6 +562,14 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
         if name and not party.name:
             registry.add(party.labels[:1], name=name)
 
+
+def _defined_as_one(texts: list[str]):
+    """(terms, the rest of the definition) of each definition that gives several terms one meaning."""
+    for text in texts:
+        for match in EQUATED.finditer(text):
+            yield [match.group("a"), match.group("b")], ""
+        if (listed := LISTED_TERMS.match(text)) is not None:
+            yield re.split(r"、|或|和|及", listed.group("terms")), listed.group("rest")
 
 
 NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非|不作为)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
