@@ -187,7 +187,7 @@ def test_bars_in_a_sentence_are_not_a_table(tmp_path):
 
 
 def test_a_sanction_table_reads_each_row_as_a_condition_and_its_consequence(tmp_path):
-    """未落实情形 | 责任后果 in a Word table: each row is "<情形>的，<后果>", the accountability 5 b) 2)
+    """未落实情形 | 责任后果 in a Word table: each row is "<情形>的，(应)<后果>", the accountability 5 b) 2)
     asks for, quoted from the row's first cell; a table of situations without a consequence column is
     no such table."""
     words = default_standard().table_words
@@ -195,8 +195,8 @@ def test_a_sanction_table_reads_each_row_as_a_condition_and_its_consequence(tmp_
     text = ("| 违约情形 | 处理方式 |\n| 未按时提交月度巡检报告 | 扣减当月服务费2% |\n"
             "| 迟报重大故障 | 乙方支付违约金一万元 |\n")
     rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
-    assert [r.text for r in rows] == ["未按时提交月度巡检报告的，扣减当月服务费2%。",
-                                      "迟报重大故障的，乙方支付违约金一万元。"]
+    assert [r.text for r in rows] == ["未按时提交月度巡检报告的，应扣减当月服务费2%。",
+                                      "迟报重大故障的，乙方应支付违约金一万元。"]
     counts = source_from_text("| 违约情形 | 发生次数 |\n| 迟报重大故障 | 2 |\n")
     assert row_sentences(counts.blocks, words, lambda text: False) == []
 

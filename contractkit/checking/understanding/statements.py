@@ -359,7 +359,8 @@ ORGANISATION_SUBJECT = re.compile(
 )
 _ORGANISATION_WORD = re.compile(_ORGANISATION_SUFFIX)
 # …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
-ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}\s*$")
+# (由江渚数据港有限公司依其托管协议负责配合: what stands between says how, not who.)
+ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}(?:[依按根][^，。；由]{{1,24}})?\s*$")
 
 
 def _organisation_opens(text: str, mentions: list[Mention], starts: tuple[int, ...], end: int) -> bool:

@@ -252,11 +252,11 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
     kinds = columns.kinds
     if max([*kinds.values(), *columns.duties]) >= len(row):
         return None  # a merged or short row: not one obligation
-    if "work" not in kinds:  # 未按时提交报告 | 扣减服务费5% → 未按时提交报告的，扣减服务费5%。
+    if "work" not in kinds:  # 未按时提交报告 | 扣减服务费5% → 未按时提交报告的，应扣减服务费5%。
         situation, consequence = row[kinds["situation"]], _plain(row[kinds["consequence"]].text)
         if not _plain(situation.text) or not consequence:
             return None
-        return RowSentence(f"{_plain(situation.text)}的，{consequence}。", situation,
+        return RowSentence(f"{_plain(situation.text)}的，{_binding(consequence, names_a_party)}。", situation,
                            frozenset(cell.block for cell in row))
     work = row[kinds["work"]]
     if not _plain(work.text):
@@ -305,6 +305,15 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
         return None
     end = next((n for n in range(2, min(len(caption), 12) + 1) if names_a_party(caption[:n])), 0)
     return caption[:end] if end and not names_a_party(caption[1:end]) else None
+
+
+def _binding(consequence: str, names_a_party: Callable[[str], bool]) -> str:
+    """扣减服务费5% → 应扣减服务费5%; 乙方赔偿全部损失 → 乙方应赔偿全部损失: what a table of sanctions
+    says follows is the rule, unless the cell says its own modal word (甲方可解除合同)."""
+    end = next((n for n in range(2, min(len(consequence), 12) + 1) if names_a_party(consequence[:n])), 0)
+    if end and names_a_party(consequence[1:end]):
+        end = 0  # the party is not at the start
+    return consequence if _OWN_MODAL.match(consequence, end) else f"{consequence[:end]}应{consequence[end:]}"
 
 
 def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
