@@ -39,6 +39,7 @@ from contractkit.checking.understanding.statements import (
     is_heading,
     is_hypothetical,
     may_answer,
+    outside,
     statements,
     void_quotes,
 )
@@ -418,8 +419,7 @@ def _analyse(
     to read them in context, if not from the sentence alone)."""
     void = void_quotes(s.text)
     if void:  # 删除原合同…“乙方可停止维护”: the words struck out say nothing, nor their concepts
-        s = replace(s, concepts=tuple(c for c in s.concepts if not any(a <= c.start < b for a, b in void)),
-                    modals=tuple(c for c in s.modals if not any(a <= c.start < b for a, b in void)))
+        s = replace(s, concepts=outside(s.concepts, void), modals=outside(s.modals, void))
     m = tuple(find_mentions(s.text, parties.aliases, parties.pattern)) if mentions is None else mentions
     hypothetical = is_hypothetical(s.text)
 

@@ -201,7 +201,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     modals = _strongest(sentence, starts)
     void = void_quotes(sentence.text)  # (read in context, the sentence may reach here as it stands)
     if void:
-        modals = [m for m in modals if not any(start <= m.start < end for start, end in void)]
+        modals = list(outside(modals, void))
     result, subject = [], None
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
@@ -481,6 +481,11 @@ def void_quotes(text: str) -> list[tuple[int, int]]:
     if "“" not in text:
         return []
     return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED) for m in pattern.finditer(text)]
+
+
+def outside(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> tuple[Match, ...]:
+    """The matches that start in none of the spans."""
+    return tuple(m for m in matches if not any(start <= m.start < end for start, end in spans))
 
 
 def _strongest(sentence: Sentence, starts: list[int]):

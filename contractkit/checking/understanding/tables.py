@@ -303,16 +303,14 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
     caption = blocks[first - 1].text.strip()
     if not _CAPTION.search(caption) or _EVERY_PARTY.match(caption):
         return None
-    end = next((n for n in range(2, min(len(caption), 12) + 1) if names_a_party(caption[:n])), 0)
-    return caption[:end] if end and not names_a_party(caption[1:end]) else None
+    end = _opening_party(caption, names_a_party)
+    return caption[:end] if end else None
 
 
 def _binding(consequence: str, names_a_party: Callable[[str], bool]) -> str:
     """扣减服务费5% → 应扣减服务费5%; 乙方赔偿全部损失 → 乙方应赔偿全部损失: what a table of sanctions
     says follows is the rule, unless the cell says its own modal word (甲方可解除合同)."""
-    end = next((n for n in range(2, min(len(consequence), 12) + 1) if names_a_party(consequence[:n])), 0)
-    if end and names_a_party(consequence[1:end]):
-        end = 0  # the party is not at the start
+    end = _opening_party(consequence, names_a_party)
     return consequence if _OWN_MODAL.match(consequence, end) else f"{consequence[:end]}应{consequence[end:]}"
 
 
@@ -321,12 +319,18 @@ def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
     part a party opens is that party's duty (a part with its own modal word stays as it is)."""
     said = []
     for part in re.split(r"([，,、；;])", cell):
-        # The shortest opening that holds a party, when the party starts the part (乙方 in 乙方先行处置).
-        end = next((n for n in range(2, min(len(part), 12) + 1) if names_a_party(part[:n])), 0)
-        if end and not names_a_party(part[1:end]) and not _OWN_MODAL.match(part, end):
+        end = _opening_party(part, names_a_party)
+        if end and not _OWN_MODAL.match(part, end):
             part = f"{part[:end]}负责{part[end:]}"
         said.append(part)
     return "".join(said)
+
+
+def _opening_party(text: str, names_a_party: Callable[[str], bool]) -> int:
+    """Where the party opening ``text`` ends (乙方 in 乙方先行处置), or 0 when no party starts it: the
+    shortest opening that holds a party, which must not hold it from its second character on."""
+    end = next((n for n in range(2, min(len(text), 12) + 1) if names_a_party(text[:n])), 0)
+    return end if end and not names_a_party(text[1:end]) else 0
 
 
 def _plain(text: str) -> str:
