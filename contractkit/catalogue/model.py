@@ -131,6 +131,10 @@ class Detection(Frozen):
     # The further elements the standard names (漏洞修复的时限及提供者的确认): a requirement met in every
     # other respect is only partly met until each group is said in a sentence that meets it or part of it.
     complete: tuple[tuple[str, ...], ...] = ()
+    # Whose responsibility (what ``all_of``'s first group names) a clause meeting the requirement must
+    # keep: where the contract has a party of each of these kinds, keeping only one's is half of it
+    # (供应商的安全责任不转给采购人, with nothing on the 采购人's own).
+    holders: tuple[RoleKind, ...] = ()
 
     def uses(self, name: str) -> CheckUse | None:
         return next((use for use in self.checks if use.name == name), None)

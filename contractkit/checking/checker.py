@@ -300,8 +300,9 @@ class Checker:
         mentioned = None
         if req.detect.mentions:
             mentioned = self._parties_of_kind(parties, req.detect.mentions)
+        holders = tuple(frozenset(self._parties_of_kind(parties, kind)) for kind in req.detect.holders)
         judgement = judge(
-            req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels, mentioned,
+            req, analysed, actor_parties, actor_label, self.lexicons.concept_labels, labels, mentioned, holders,
         )
         status = judgement.status
         reason = judgement.reason

@@ -71,9 +71,11 @@ def judge(
     concept_labels: dict[str, str],
     party_labels: dict[str, str],
     mentioned_parties: set[str] | None = None,
+    holder_parties: tuple[frozenset[str], ...] = (),
 ) -> Judgement:
     """``sentences``: a document's, best indexed once for all its requirements (``Sentences``)."""
-    parties = ContractParties(actor_parties, actor_label, concept_labels, party_labels, mentioned_parties)
+    parties = ContractParties(actor_parties, actor_label, concept_labels, party_labels, mentioned_parties,
+                              holder_parties)
     indexed = sentences if isinstance(sentences, Sentences) else Sentences(sentences)
     return judge_detection(requirement.detect, indexed, parties)
 
@@ -107,10 +109,16 @@ def judge_detection(
         (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
     ):
         found[Status.CONTRARY] = []
+    capping = [(a, v) for a, v in found[Status.PARTIAL] if v.caps]
+    if found[Status.SATISFIED] and capping and not found[Status.CONTRARY]:
+        # 其他安全工作的实施主体由双方协商确定: the contract leaves the rest open, whatever it settles.
+        return _judgement(Status.PARTIAL, capping + found[Status.SATISFIED])
     if found[Status.SATISFIED] and not found[Status.CONTRARY]:
         # A near miss holds the elements too (期间客户可自行导出数据: the export the exit clause needs).
-        lacking = _lacking(detect, found[Status.SATISFIED] + found[Status.PARTIAL] + found[Status.MISSING],
-                           sentences, parties)
+        lacking = "”“".join(filter(None, (
+            _lacking(detect, found[Status.SATISFIED] + found[Status.PARTIAL] + found[Status.MISSING],
+                     sentences, parties),
+            _unkept(detect, found[Status.SATISFIED], parties))))
         if lacking:
             # 漏洞修复由乙方负责 with no deadline: what the standard names is not all there.
             return replace(_judgement(Status.PARTIAL, found[Status.SATISFIED]), lacking=lacking)
@@ -147,6 +155,26 @@ def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], se
         and not any(a.sentence.block in near and a.says(group) for a in sentences.holding_any(group))
     ]
     return "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in missing)
+
+
+def _unkept(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], parties: ContractParties) -> str:
+    """The ``holders`` whose responsibility no sentence meeting the requirement keeps (in words), where
+    the contract has a party of each kind: 双方/任何一方 keeps everyone's."""
+    from contractkit.checking.understanding.statements import BOTH_PARTIES, holders  # see registry.py
+
+    if not parties.holder_parties or not all(parties.holder_parties):
+        return ""
+    kept: set[str] = set()
+    for analysed, _ in said:
+        spans = analysed.sentence.spans_of(set(detect.all_of[0]))
+        kept |= holders(analysed.sentence.text, spans, analysed.mentions)
+    if BOTH_PARTIES in kept:
+        return ""
+    held = parties.concept_labels.get(detect.all_of[0][0], detect.all_of[0][0])
+    return "”“".join(
+        f"{'、'.join(sorted(parties.party_labels.get(p, p) for p in keys))}的{held}同样不转移"
+        for keys in parties.holder_parties if not keys & kept
+    )
 
 
 def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]]) -> Judgement:

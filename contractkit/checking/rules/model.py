@@ -213,6 +213,9 @@ class Verdict:
     spans: Spans = ()
     # A contrary verdict that an explicit compliant clause elsewhere outweighs (a responsibility shift).
     yields: bool = False
+    # A partial verdict that holds the whole requirement at partial, however fully other clauses meet
+    # it: the contract itself leaves the rest open (其他安全工作的实施主体由双方协商确定).
+    caps: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,3 +237,5 @@ class ContractParties:
     party_labels: dict[str, str]
     # The party keys a ``names_party`` check wants named (None: the requirement names no party).
     mentioned_parties: frozenset[str] | set[str] | None = None
+    # The party keys of each ``holders`` kind (empty when the requirement names none).
+    holder_parties: tuple[frozenset[str], ...] = ()

@@ -48,6 +48,10 @@ HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下�
 # …以双方后续签署的工作说明书为准: what a later document will say.
 DEFERRED = re.compile(
     r"另行(?:书面)?(协商|约定|商定|签订|确定|确认)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准"
+    # …由双方另行签署《分工确认单》予以明确 (not 另行签署数据处理协议，明确…: the agreement asked for).
+    r"|另行签署[^，。；]{0,30}(?:予以)?(?:明确|确定|约定)"
+    # …再行确定 / 在项目启动后由双方共同确定 / 根据项目实际情况协商分工: not settled here.
+    r"|再行(?:协商|约定|商定|确定)|由双方(?:共同)?(?:确定|商定)|(?:由|待)[^，。；]{1,16}(?:共同|协商)(?:确定|商定|分工|划分)"
     r"|[以按][^，。；]{0,8}(后续|今后|将来|日后|届时)[^，。；]{0,8}(签署|签订|确定|约定|制定)的[^，。；]{0,12}为准"
     # …以用户届时提交的服务订单为准 / 以甲方另行发布的《变更管理规范》为准: settled by a later document.
     r"|[以按][^，。；]{0,12}(届时|另行)[^，。；]{0,20}为准"
@@ -450,6 +454,33 @@ def marked_as_object(text: str, mention: Mention) -> bool:
     """After a preposition-like marker (对甲方, 为甲方, 经甲方): not after a verb (配合甲方对…的检查, where
     甲方 is the one checking)."""
     return mention.start > 0 and text[mention.start - 1] in OBJECT_MARKERS
+
+
+# Where a holder's clause begins: a new clause of the sentence, or the other side's (…；同样，我们对…).
+_HOLDER_CLAUSE = re.compile(r"[；;。]|同理|同样")
+# …转由甲方承担 / 不因采购人自行部署… / 以甲方已配置…为由 / 向甲方: the party the thing goes to or comes
+# from (but 将您…所应承担的责任 and 不视为您…所负安全责任的转移 name the holder).
+_NOT_HOLDING = re.compile(r"(?:(?<![视作认成行])为|[由因至给以向对经被与和及])$")
+_PREFACE = re.compile(r"\s*(?:均|一致)?(?:确认|同意|约定|理解|知悉|协商|承诺)")
+
+
+def holders(text: str, spans: Iterable[tuple[int, int]], mentions: Sequence[Mention]) -> set[str]:
+    """Whose responsibility each span names: the party named last before it in its clause (供应商…对
+    机房的安全负责; 甲方…委托乙方实施，甲方…所负的安全管理责任), never one it goes to or comes from, nor
+    both parties prefacing what follows (双方确认：…). 双方/任何一方 holding it is ``BOTH_PARTIES``."""
+    found = set()
+    every = sorted([*mentions, *(Mention(BOTH_PARTIES, m.start(), m.end()) for m in EACH_PARTY.finditer(text))],
+                   key=lambda m: m.start)
+    for start, _ in spans:
+        clause_start = max((m.end() for m in _HOLDER_CLAUSE.finditer(text, 0, start)), default=0)
+        named = [
+            m for m in every if clause_start <= m.start and m.end <= start
+            and not _NOT_HOLDING.search(text, max(0, m.start - 2), m.start)
+            and not (m.party == BOTH_PARTIES and _PREFACE.match(text, m.end))
+        ]
+        if named:
+            found.add(named[-1].party)
+    return found
 
 
 def carried(statements: Sequence[Statement], subject: str | None) -> tuple[Statement, ...]:

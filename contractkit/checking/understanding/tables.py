@@ -95,6 +95,7 @@ class RowSentence:
     text: str
     anchor: Cell
     blocks: frozenset[int] = frozenset()  # the blocks its cells stand in: the row sentence speaks for them
+    undecided: bool = False  # the row names no one yet (待定, 由双方另行商定): the table divides only part
 
 
 def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
@@ -180,7 +181,7 @@ def read_tables(
         if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
                                              for s in said):
             business |= header_blocks
-        elif said:
+        elif said and not any(s.undecided for s in said):  # every row names who does its work
             division |= header_blocks
         found += said
     return TableReading(found, frozenset(business), frozenset(division))
@@ -206,6 +207,8 @@ class Columns:
 
 # A header short enough to be a label alone (甲方, 采购人, 星河云); longer headers say more than who.
 _A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
+# A responsible cell naming no one yet: 待定 / 另行商定 / 协商确定 / TBD.
+_UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|明确|协商|商定))|另行|协商|商定|视情况")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
 # (不定期巡检 and 应急响应 name work, not a modal word.)
@@ -265,6 +268,10 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         party = _plain(row[kinds["responsible"]].text)
         if not party:
             return None
+        # 待定 / 由甲方与乙方另行商定 (not 乙方负责，细节另行商定: a party named, the details left).
+        if _UNDECIDED.search(party) and (not names_a_party(party) or party.startswith(("由", "待", "双方", "各方"))):
+            return RowSentence(f"{columns.said('work', _plain(work.text))}的实施方由双方另行确定。", work,
+                               frozenset(cell.block for cell in row), undecided=True)
         if not _ACTING.search(party):  # 乙方 / 运维服务商: who, and nothing more
             parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
         else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty

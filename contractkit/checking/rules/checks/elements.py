@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -421,6 +423,46 @@ class Deferral(SentenceCheck):
         return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
 
 
+@register("leaves_the_rest")
+class LeavesTheRest(SentenceCheck):
+    """The contract settles part of the matter and leaves the rest to a later agreement (其他安全工作的
+    实施主体，由双方根据项目实际情况协商确定): however fully other clauses settle their part, the
+    requirement is partly met."""
+
+    def requires(self) -> ConceptGroups:
+        return (self._wanted,)  # any word of the requirement's
+
+    @cached_property
+    def _wanted(self) -> tuple[str, ...]:
+        return tuple(sorted({c for group in self.detect.all_of for c in group}))
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        from contractkit.checking.understanding.statements import DEFERRED  # see registry.py: kept light
+
+        if not analysed.deferred:
+            return None
+        text = analysed.sentence.text
+        for marker in DEFERRED.finditer(text):
+            # The rest, named in the deferral's own sentence part (…其他安全工作的实施主体，由双方…确定).
+            rest = _REST.search(text, 0, marker.start())
+            if rest is None or _PART_BREAK.search(text, rest.end(), marker.start()):
+                continue
+            if any(m.label in self._wanted and m.end > rest.start() and m.start < marker.end()
+                   for m in analysed.sentence.concepts):
+                verdict = self.verdict("partial", "合同仅约定了部分事项，其余留待双方另行约定",
+                                       analysed.spans_of(self.detect.all_of))
+                return replace(verdict, caps=True)
+        return None
+
+    def describe(self, label: Labeller) -> str:
+        return "合同约定其余事项（其他、其余…）留待另行约定：即使其他条款已满足，也只部分满足"
+
+
+# 其他安全工作 / 其余事项 / 未列明的工作: the part a contract has not settled.
+_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽)")
+_PART_BREAK = re.compile(r"[。；;]")
+
+
 # Words that say nothing of what is deferred: "具体事宜由双方另行签订补充协议确定" defers the
 # whole clause; what remains once they are gone ("续期价格") is something else.
 _GENERIC = re.compile(
@@ -429,6 +471,8 @@ _GENERIC = re.compile(
     r"在[^，。；由]{1,12}?(?:之后|之前|以后|以前|后|前|时|会上|会议上|期间)|"
     # 由双方在《应急协同方案》中另行约定: the document it will be agreed in says nothing of what.
     r"在?《[^》]{1,30}》中?|"
+    # 该附件由双方在本合同签订后三十日内另行协商确定: which annex, and by when, says nothing of what.
+    r"附件[一二三四五六七八九十0-9]*|附表[一二三四五六七八九十0-9]*|[0-9一二三四五六七八九十百]+个?(?:工作)?(?:日|天|周|月)(?:内|以内)?|"
     r"具体|详细|相关|有关|上述|前述|其他|其余|相应|事项|事宜|内容|细节|细则|办法|方式|安排|标准|要求|条款|"
     r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"

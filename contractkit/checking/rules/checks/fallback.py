@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
 from contractkit.catalogue.model import Detection, Frozen
 from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Spans
 from contractkit.checking.rules.registry import FallbackCheck, Labeller, detection_problems, pipeline_for, register
@@ -50,6 +52,69 @@ class WeakerFallback(FallbackCheck):
 
 class ReasonParams(Frozen):
     reason: str
+
+
+class TurnsParams(Frozen):
+    # What each piece of work must be about (any concept of the group), so that fees, deliveries and
+    # site safety divide nothing.
+    topics: tuple[str, ...] = Field(min_length=1)
+
+
+@register("assigned_in_turn")
+class AssignedInTurn(FallbackCheck):
+    """Nothing met the requirement, but one paragraph names who does each piece of the work, by turns
+    for two signing parties (机房门禁…由乙方负责实施；设备上下架审批由甲方负责；…, or 乙方负责…；甲方负责…):
+    the work is divided item by item, though the contract never says 划分: satisfied. Fees and payments,
+    deliveries and site safety are no such work."""
+
+    Params = TurnsParams
+    shorthand = "topics"
+    params: TurnsParams
+
+    def concepts(self) -> set[str]:
+        return set(self.params.topics)
+
+    def fallback(self, sentences: Sentences, parties: ContractParties) -> Judgement | None:
+        from contractkit.checking.understanding.statements import scope
+        from contractkit.results.model import Status
+
+        by_block: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}
+        for analysed in sentences.holding_any(self.params.topics):
+            text = analysed.sentence.text
+            if analysed.hypothetical or analysed.deferred or not _ASSIGNS.search(text):
+                continue
+            topics = analysed.sentence.spans_of(set(self.params.topics))
+            for st in analysed.statements:
+                if st.kind != "duty" or st.actor not in parties.party_labels or text[st.start:st.end] not in _ASSIGNING:
+                    continue
+                start, end = scope(text, st, analysed.mentions)
+                part = text[start:end]
+                if _NOT_THE_WORK.search(part) or not any(start <= at < end for at, _ in topics):
+                    continue
+                by_block.setdefault(analysed.sentence.block, {}).setdefault(
+                    st.actor, (analysed, tuple(span for span in topics if start <= span[0] < end)))
+        for assigned in by_block.values():
+            if len(assigned) >= 2:
+                names = "和".join(parties.party_labels.get(p, p) for p in assigned)
+                evidence = {id(a): (a, spans) for a, spans in assigned.values()}  # each sentence once
+                return Judgement(Status.SATISFIED, tuple(evidence.values())[:3],
+                                 f"该段逐项写明了{names}各自负责实施的工作", self.name)
+        return None
+
+    def describe(self, label: Labeller) -> str:
+        topics = "、".join(label(c) for c in self.params.topics[:6])
+        return f"以上均未找到时，若同一段中逐项写明两方各自负责的具体工作（{topics}等）：满足"
+
+
+_ASSIGNS = re.compile(r"负责|由")
+_ASSIGNING = ("负责", "由")
+# Fees, deliveries, site safety and liaison are not the work divided (供应商负责设备的运输、保险及开具发票).
+_NOT_THE_WORK = re.compile(
+    r"发票|开票|付款|支付|结算|对账|费用|税|货款|运输|保险|装卸|物流|仓储"
+    r"|安全生产|文明施工|人身|消防|施工安全|意外伤害|联络人|联系人"
+    # 甲方负责提供机房环境和网络接入: the conditions for the work, not a piece of it.
+    r"|提供[^，。；]{0,16}(?:场地|环境|用电|接驳|手续|办公|仓储|条件)"
+)
 
 
 # The words with which a party answers for its part at the head of a clause (乙方负责…), or opens the
