@@ -32,6 +32,7 @@ from contractkit.checking.understanding.statements import (
     Statement,
     answering_party,
     carried,
+    carried_duty,
     chain_subject,
     find_mentions,
     hands_on,
@@ -214,9 +215,11 @@ class Checker:
             """Sentence i's statements; after a ；, a clause with no subject goes on with the one before."""
             if i not in said_by:
                 said = tuple(statements(flat[i], list(mentions_of(i))))
-                if (i and flat[i - 1].block == flat[i].block and hands_on(flat[i - 1].text)
-                        and any(s.actor is None for s in said)):
-                    said = carried(said, chain_subject(said_in(i - 1)))
+                if i and flat[i - 1].block == flat[i].block and hands_on(flat[i - 1].text):
+                    if any(s.actor is None for s in said):
+                        said = carried(said, chain_subject(said_in(i - 1)))
+                    elif not said:
+                        said = carried_duty(said_in(i - 1), mentions_of(i))
                 said_by[i] = said
             return said_by[i]
 

@@ -442,7 +442,8 @@ OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替代�
 # …and these verbs take a party as their object (定期检查甲方执行…的情况, 及时通知甲方, 配合乙方).
 OBJECT_VERBS = frozenset(
     {"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持", "接受",
-     "删除", "销毁", "清除", "擦除", "返还"}  # (甲方删除乙方全部数据: whose data, not who deletes)
+     "删除", "销毁", "清除", "擦除", "返还",  # (甲方删除乙方全部数据: whose data, not who deletes)
+     "接到", "收到", "接获"}  # (接到发包方故障通知后，承包方应…: whose notice it is, not who acts)
 )
 
 
@@ -494,6 +495,15 @@ def carried(statements: Sequence[Statement], subject: str | None) -> tuple[State
 def hands_on(text: str) -> bool:
     """Does the sentence end in ；, handing its subject on to the clause after it?"""
     return text.rstrip().endswith(("；", ";"))
+
+
+def carried_duty(said: Sequence[Statement], mentions: Sequence[Mention]) -> tuple[Statement, ...]:
+    """A clause after a ；with no modal word and no party of its own goes on with the duty before it:
+    in "乙方应在15分钟内响应；一般故障2小时内到达现场处理" the second clause is 乙方's duty too."""
+    duty = next((s for s in reversed(said) if s.actor is not None), None)
+    if mentions or duty is None or duty.kind != "duty":
+        return ()
+    return (Statement(duty.actor, "duty", 0, 0, False),)
 
 
 def chain_subject(said: Sequence[Statement]) -> str | None:

@@ -99,6 +99,8 @@ def _own_act(analysed: AnalysedSentence, parties: ContractParties, topic: tuple[
 
 _ACT_VERB = re.compile(
     r"(?:开展|进行|实施|组织|提供|完成|执行)[^，。；,;]{0,12}$"
+    # 卖方有权在发货前派员检查买方机房: the party's own right to check, sent in person.
+    r"|(?:有权|派员|派人|安排人员)[^，。；,;]{0,12}$"
     # 乙方应在5个工作日内评估变更的影响: the word is the verb of the party's own duty (its modal word, a
     # time or manner phrase at most, then the word).
     r"|(?:应当|应|须|必须|负责)(?:在[^，。；,;]{1,10}?内|定期|及时|自行|每[^，。；,;]{1,3})?$"
