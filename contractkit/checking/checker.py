@@ -252,7 +252,8 @@ class Checker:
                     ) -> tuple[list[AnalysedSentence], frozenset[int], frozenset[int]]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
         by their work cell (understanding/tables.py); the blocks those rows, and the headers of tables
-        of business (事项 | 责任方 over invoices), stand in; and the headers of the other division tables."""
+        of business (事项 | 责任方 over invoices) or with rows nobody does yet, stand in; and the headers
+        of the other division tables."""
         from contractkit.checking.understanding.tables import read_tables
 
         words = self.standard.table_words
@@ -271,8 +272,8 @@ class Checker:
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
-        return (said_rows, tables.business_headers.union(block for row in rows for block in row.blocks),
-                tables.division_headers)
+        stand_in = tables.business_headers | tables.undecided_headers
+        return (said_rows, stand_in.union(block for row in rows for block in row.blocks), tables.division_headers)
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""

@@ -43,12 +43,16 @@ CARVE_OUT = re.compile(
     # "5.13 属于…所述的DCloud可以免责…的情况。": an item naming one situation, of a list of exemptions.
     r"|的(?:情况|情形)\s*[。；;]?\s*$"
     # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任.
+    # 您未按照建议配置安全组…导致数据泄露的: the other's own failure as the cause.
+    r"|未(?:按照|按|及时|能)[^。；]{1,40}(?:导致|造成)"
     r"|安全生产事故|人身伤亡|人身伤害|触电|高处坠落|工伤|[前后]已?(?:发生|产生)的"
 )
 
 
 # …导致的任何安全事件，不承担责任: whatever the causes listed, "any" leaves nothing outside it.
-BLANKET = re.compile(r"(?:任何|一切|所有|全部)[^，。；]{0,12}(?:事件|事故|损失|责任|问题|风险|后果)")
+BLANKET = re.compile(r"(?:任何|一切|所有|全部)[^，。；]{0,12}(?:事件|事故|损失|责任|问题|风险|后果)"
+                     # 无论因何种原因导致…: every cause, not one carved out.
+                     r"|无论(?:因|由于)?(?:何种|任何|什么)")
 
 
 def is_carve_out(text: str) -> bool:

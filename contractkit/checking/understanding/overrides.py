@@ -73,7 +73,8 @@ def _blocks_of(texts: Sequence[str], number: str) -> list[int]:
     if "." in wanted:
         # The sub-clause's paragraph, its own sub-clauses (10.3.1) and unnumbered items, to the next number.
         for i, text in enumerate(texts):
-            m = _SUB_CLAUSE.match(text)
+            # 5.2 … or 第5.2条 …: a sub-clause numbered either way.
+            m = _SUB_CLAUSE.match(text) or _ARTICLE.match(text)
             if m and _normal(m.group(1)) == wanted:
                 end = next((j for j in range(i + 1, len(texts)) if _ARTICLE.match(texts[j]) or (
                     (n := _SUB_CLAUSE.match(texts[j])) and not _normal(n.group(1)).startswith(wanted + "."))),

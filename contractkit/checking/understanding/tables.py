@@ -155,6 +155,9 @@ class TableReading:
     # The header blocks of the other division tables: whatever their words (委托事项 | 实施方), a header
     # over rows that each name who does the work is where the contract divides it.
     division_headers: frozenset[int]
+    # The header blocks of division tables with a row nobody does yet (待定): the header (工作 | 承担方)
+    # says nothing the rows do not, and is not read as a sentence.
+    undecided_headers: frozenset[int] = frozenset()
 
 
 def read_tables(
@@ -164,6 +167,7 @@ def read_tables(
     found: list[RowSentence] = []
     business: set[int] = set()
     division: set[int] = set()
+    undecided: set[int] = set()
     for rows in table_rows(blocks):
         doer = _caption_party(blocks, rows, names_a_party)
         # The header is one of the first rows (a title row may come first).
@@ -181,10 +185,12 @@ def read_tables(
         if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
                                              for s in said):
             business |= header_blocks
-        elif said and not any(s.undecided for s in said):  # every row names who does its work
+        elif any(s.undecided for s in said):
+            undecided |= header_blocks
+        elif said:  # every row names who does its work
             division |= header_blocks
         found += said
-    return TableReading(found, frozenset(business), frozenset(division))
+    return TableReading(found, frozenset(business), frozenset(division), frozenset(undecided))
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,8 @@ class Columns:
 _A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
 # A responsible cell naming no one yet: 待定 / 另行商定 / 协商确定 / TBD.
 _UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|明确|协商|商定))|另行|协商|商定|视情况")
+# 考核项 | 达标线 | 未达标处理: a row's situation is its metric falling short.
+_METRIC = re.compile(r"考核项|指标|考核内容")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
 # (不定期巡检 and 应急响应 name work, not a modal word.)
@@ -259,8 +267,9 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         situation, consequence = row[kinds["situation"]], _plain(row[kinds["consequence"]].text)
         if not _plain(situation.text) or not consequence:
             return None
-        return RowSentence(f"{_plain(situation.text)}的，{_binding(consequence, names_a_party)}。", situation,
-                           frozenset(cell.block for cell in row))
+        falls_short = "未达标" if _METRIC.search(columns.headers[kinds["situation"]]) else ""
+        said = f"{_plain(situation.text)}{falls_short}的，{_binding(consequence, names_a_party)}。"
+        return RowSentence(said, situation, frozenset(cell.block for cell in row))
     work = row[kinds["work"]]
     if not _plain(work.text):
         return None

@@ -55,58 +55,84 @@ class ReasonParams(Frozen):
 
 
 class TurnsParams(Frozen):
-    # What each piece of work must be about (any concept of the group), so that fees, deliveries and
-    # site safety divide nothing.
+    # What each piece of work must be about (any concept), so that fees, deliveries and site safety
+    # divide nothing.
     topics: tuple[str, ...] = Field(min_length=1)
+    # Security work by name: pieces of it may stand in the paragraphs next to each other (7.1 许可方应：
+    # …提供修复补丁；7.2 被许可方应：…安装补丁), not only in one.
+    security: tuple[str, ...] = ()
 
 
 @register("assigned_in_turn")
 class AssignedInTurn(FallbackCheck):
-    """Nothing met the requirement, but one paragraph names who does each piece of the work, by turns
-    for two signing parties (机房门禁…由乙方负责实施；设备上下架审批由甲方负责；…, or 乙方负责…；甲方负责…):
-    the work is divided item by item, though the contract never says 划分: satisfied. Fees and payments,
-    deliveries and site safety are no such work."""
+    """Nothing met the requirement, but the contract names who does each piece of the work, by turns
+    for two signing parties: in one paragraph (机房门禁…由乙方负责实施；设备上下架审批由甲方负责), or, for
+    security work by name, in neighbouring ones (7.1 许可方应：…提供修复补丁 / 7.2 被许可方应：…安装补丁).
+    The work is divided item by item, though the contract never says 划分: satisfied. Fees and payments,
+    deliveries, site conditions and site safety are no such work."""
 
     Params = TurnsParams
     shorthand = "topics"
     params: TurnsParams
 
     def concepts(self) -> set[str]:
-        return set(self.params.topics)
+        return set(self.params.topics) | set(self.params.security)
 
     def fallback(self, sentences: Sentences, parties: ContractParties) -> Judgement | None:
         from contractkit.checking.understanding.statements import scope
-        from contractkit.results.model import Status
 
-        by_block: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}
-        for analysed in sentences.holding_any(self.params.topics):
+        in_block: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}  # 负责/由 anything of topics
+        security: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}  # any duty of security work
+        for analysed in sentences.holding_any(self.concepts()):
             text = analysed.sentence.text
-            if analysed.hypothetical or analysed.deferred or not _ASSIGNS.search(text):
+            if analysed.hypothetical or analysed.deferred:
                 continue
-            topics = analysed.sentence.spans_of(set(self.params.topics))
+            # 甲方、乙方均应…: one duty of both, not one each.
+            joint = {(st.start, st.end) for st in analysed.statements for other in analysed.statements
+                     if other.start == st.start and other.actor != st.actor}
             for st in analysed.statements:
-                if st.kind != "duty" or st.actor not in parties.party_labels or text[st.start:st.end] not in _ASSIGNING:
+                if st.kind != "duty" or st.actor not in parties.party_labels or (st.start, st.end) in joint:
                     continue
                 start, end = scope(text, st, analysed.mentions)
-                part = text[start:end]
-                if _NOT_THE_WORK.search(part) or not any(start <= at < end for at, _ in topics):
+                if _NOT_THE_WORK.search(text, start, end):
                     continue
-                by_block.setdefault(analysed.sentence.block, {}).setdefault(
-                    st.actor, (analysed, tuple(span for span in topics if start <= span[0] < end)))
-        for assigned in by_block.values():
+                block = analysed.sentence.block
+                for kinds, found, answering in ((self.params.topics, in_block, True),
+                                                (self.params.security, security, False)):
+                    spans = tuple(span for span in analysed.sentence.spans_of(set(kinds)) if start <= span[0] < end)
+                    if spans and (not answering or text[st.start:st.end] in _ASSIGNING):
+                        found.setdefault(block, {}).setdefault(st.actor, (analysed, spans))
+        for _, assigned in sorted(in_block.items()):
             if len(assigned) >= 2:
-                names = "和".join(parties.party_labels.get(p, p) for p in assigned)
-                evidence = {id(a): (a, spans) for a, spans in assigned.values()}  # each sentence once
-                return Judgement(Status.SATISFIED, tuple(evidence.values())[:3],
-                                 f"该段逐项写明了{names}各自负责实施的工作", self.name)
+                return self._divided(assigned, parties, "该段")
+        for block in sorted(security):
+            near: dict[str, tuple[AnalysedSentence, Spans]] = {}
+            for step in range(_NEIGHBOURS + 1):
+                for party, said in security.get(block + step, {}).items():
+                    near.setdefault(party, said)
+            if len(near) >= 2:
+                return self._divided(near, parties, "相邻条款")
         return None
+
+    def _divided(self, assigned: dict[str, tuple[AnalysedSentence, Spans]], parties: ContractParties,
+                 where: str) -> Judgement:
+        from contractkit.results.model import Status
+
+        names = "和".join(parties.party_labels.get(p, p) for p in assigned)
+        evidence = {id(a): (a, spans) for a, spans in assigned.values()}  # each sentence once
+        return Judgement(Status.SATISFIED, tuple(evidence.values())[:3],
+                         f"{where}逐项写明了{names}各自负责实施的工作", self.name)
 
     def describe(self, label: Labeller) -> str:
         topics = "、".join(label(c) for c in self.params.topics[:6])
-        return f"以上均未找到时，若同一段中逐项写明两方各自负责的具体工作（{topics}等）：满足"
+        text = f"以上均未找到时，若同一段中逐项写明两方各自负责的具体工作（{topics}等）"
+        if self.params.security:
+            security = "、".join(label(c) for c in self.params.security[:4])
+            text += f"，或相邻条款中分别写明两方各自的安全工作（{security}等）"
+        return text + "：满足"
 
 
-_ASSIGNS = re.compile(r"负责|由")
+_NEIGHBOURS = 2  # paragraphs after one where the other party's part may stand (7.1 … / 7.2 …)
 _ASSIGNING = ("负责", "由")
 # Fees, deliveries, site safety and liaison are not the work divided (供应商负责设备的运输、保险及开具发票).
 _NOT_THE_WORK = re.compile(
