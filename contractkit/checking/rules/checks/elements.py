@@ -382,7 +382,9 @@ class PartialElement(SentenceCheck):
             and actor != OUTSIDER
             # A refusal (不对…承担任何删除义务) undertakes nothing, whatever the requirement.
             and s.kind != "refusal"
-            and not (duty and (s.kind == "prohibition" or s.kind == "right" and actor == s.actor))
+            # (是否…发布修复补丁…由许可方自行决定: leave to decide is no part of a duty either.)
+            and not (duty and (s.kind in ("prohibition", "permission_unlimited")
+                               or s.kind == "right" and actor == s.actor))
             and not (limits and s.kind == "right" and not s.conditional_consent
                      and (s.without_consent or not limited or _FREE_HAND.match(text, s.end) is not None))
             and any(analysed.governs(s, start) and not (s.pointer and pointed_out(start))

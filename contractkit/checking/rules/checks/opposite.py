@@ -132,11 +132,13 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     s = analysed.sentence
     if not analysed.has_each(groups):
         return False
-    decisive = [m.start for m in s.concepts if m.label in groups[-1]]
-    negations = [m.end for m in s.modals if m.label == "negation"]
+    decisive = [(m.start, m.end) for m in s.concepts if m.label in groups[-1]]
+    negation_spans = [(m.start, m.end) for m in s.modals if m.label == "negation"]
     breaks = [0] + [b.end() for b in CLAUSE_BREAK.finditer(s.text)]
     topics = [m.start for m in s.concepts if m.label in groups[0]] if len(groups) > 1 else None
-    for position in decisive:
+    for position, decisive_end in decisive:
+        # (无需就每次安排征得同意: the opposite's own word is no negation of it.)
+        negations = [end for start, end in negation_spans if not (start < decisive_end and position < end)]
         clause_start = max(b for b in breaks if b <= position)
         # The opposite must be said of the requirement's topic: in its clause or the one before
         # ("…披露您的信息，…，否则将影响您继续使用服务" keeps using the service, not the data).

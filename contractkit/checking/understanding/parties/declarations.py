@@ -405,6 +405,8 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             # Names are taken from the opening only: forms in the annexes (保函: 关于贵公司（以下简称“受让方”）)
             # name the parties differently.
             name = clean_name(segment) if not owner_label and index < PARTY_BLOCK_SCAN else None
+            if not looks_like_organisation(name) and not owner_label and index < PARTY_BLOCK_SCAN:
+                name = _name_before_particulars(text[: definition.start() if opening is None else opening])
             if not looks_like_organisation(name):
                 name = None
             party_words = [a for a in aliases if labels.is_label(a) or a in addressed]
@@ -420,6 +422,20 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
                 registry.add(party_words)  # ＿＿＿＿（以下简称“甲方”）: a blank name
             elif len(party_words) >= 2:
                 registry.add(party_words)  # …的个人或组织，简称为“用户”或“您”
+
+
+# 溪宁星桥网络科技有限公司，住所：…（以下简称“星桥”）: the party's particulars stand between its name and
+# the short name defined for it.
+_PARTICULARS = re.compile(r"\s*(?:住所|地址|注册地址|住所地|统一社会信用代码|法定代表人|负责人|电话|联系电话)\s*[：:]")
+
+
+def _name_before_particulars(before: str) -> str | None:
+    """The name opening a line that goes on with the party's particulars (住所：…, 法定代表人：…)."""
+    line = before.rsplit("\n", 1)[-1]
+    first, _, rest = line.partition("，") if "，" in line else line.partition(",")
+    if not rest or not _PARTICULARS.match(rest):
+        return None
+    return clean_name(first)
 
 
 LABEL_DEFINITION = re.compile(
