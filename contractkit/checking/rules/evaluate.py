@@ -42,9 +42,11 @@ CARVE_OUT = re.compile(
     r"|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)"
     # "5.13 属于…所述的DCloud可以免责…的情况。": an item naming one situation, of a list of exemptions.
     r"|的(?:情况|情形)\s*[。；;]?\s*$"
-    # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任.
+    # 工期相应顺延，三方均不承担违约责任: a delay excused, the time extended.
+    r"|(?:工期|期限|履行期)[^，。；]{0,4}(?:相应)?顺延"
     # 您未按照建议配置安全组…导致数据泄露的: the other's own failure as the cause.
     r"|未(?:按照|按|及时|能)[^。；]{1,40}(?:导致|造成)"
+    # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任.
     r"|安全生产事故|人身伤亡|人身伤害|触电|高处坠落|工伤|[前后]已?(?:发生|产生)的"
 )
 

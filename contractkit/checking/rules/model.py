@@ -28,6 +28,8 @@ _SUPERVISED = re.compile(r"接受|配合|服从|[，。；,;]")
 _AGENT_OF = re.compile(r"(?:对[^，。；,;]{0,30})?(?:进行|开展|实施)?的?\s*$")
 
 
+_PART_END = re.compile(r"[；;。]")  # where a colon's list ends
+
 @dataclass(frozen=True)
 class AnalysedSentence:
     sentence: Sentence
@@ -106,8 +108,12 @@ class AnalysedSentence:
         for statement, start, end in self._scopes:
             if statement.end <= at and start <= at < end and (nearest is None or statement.start > nearest.start):
                 nearest = statement
-        return (nearest is not None and nearest.kind == "refusal"
-                and CLAUSE_BREAK.search(self.sentence.text, nearest.end, at) is None)
+        if nearest is None or nearest.kind != "refusal":
+            return False
+        first_break = CLAUSE_BREAK.search(self.sentence.text, nearest.end, at)
+        # 由承包人无需处理：紧急级别当天处理完毕，…: a waiver whose clause opens a colon waives what follows it.
+        return first_break is None or (first_break.group() in "：:"
+                                       and _PART_END.search(self.sentence.text, nearest.end, at) is None)
 
     def says(self, group: tuple[str, ...]) -> bool:
         """Does the sentence name one of the group's concepts outside a waiver?"""
