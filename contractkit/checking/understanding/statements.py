@@ -47,7 +47,7 @@ HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下�
 
 # …以双方后续签署的工作说明书为准: what a later document will say.
 DEFERRED = re.compile(
-    r"另行(?:书面)?(协商|约定|商定|签订|确定|确认)|协商确定|届时(协商|确定)|以双方(另行)?确认的为准"
+    r"另行(?:书面)?(协商|约定|商定|签订|确定|确认)|协商确定|届时(?:[^，。；]{0,12}协商|确定)|以双方(另行)?确认的为准"
     # …由双方另行签署《分工确认单》予以明确 (not 另行签署数据处理协议，明确…: the agreement asked for).
     r"|另行签署[^，。；]{0,30}(?:予以)?(?:明确|确定|约定)"
     # …再行确定 / 在项目启动后由双方共同确定 / 根据项目实际情况协商分工: not settled here.
@@ -517,13 +517,17 @@ def chain_subject(said: Sequence[Statement]) -> str | None:
 # to be struck out, or as it stood before an amendment, states nothing in force.
 _STRUCK_OUT = re.compile(r"(?:删除|删去|废止|取消|不再适用)[^。；“]{0,30}“(?P<quote>[^”]{2,160})”")
 _AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?[，,]?(?:修改|变更|调整|修订|替换)为")
+# 原第七条约定“乙方…不承担责任”。…现将第七条修改为：…: the old wording quoted as history.
+_ORIGINAL = re.compile(
+    r"原(?:合同|协议)?(?:第[^，。；“]{1,8}(?:条|款))?(?:约定|规定)(?:为)?[：:]?“(?P<quote>[^”]{2,160})”"
+)
 
 
 def void_quotes(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` quoting a clause struck out, or a clause as it stood before an amendment."""
     if "“" not in text:
         return []
-    return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED) for m in pattern.finditer(text)]
+    return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED, _ORIGINAL) for m in pattern.finditer(text)]
 
 
 def outside(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> tuple[Match, ...]:
