@@ -94,6 +94,7 @@ def analyse_parties(
                 id(provider): _Decision((PROVIDER,), [cloud.provider_reason]),
             }
             decisions |= _platform_suppliers(registry, decisions, texts, lexicons)
+            decisions |= _order_form_customer(registry, decisions, provider, lexicon)
         else:
             decisions = _inferred(registry, texts, lexicons, subject)
         if organisation:
@@ -239,6 +240,20 @@ def _platform_suppliers(registry: PartyRegistry, decisions, texts: list[str], le
             reasons = [r for role in roles for r in work.reasons.get(role, ())][:2]
             suppliers[id(party)] = _Decision(roles, ["通过云服务提供者的平台向用户提供产品或服务的一方"] + reasons)
     return suppliers
+
+
+def _order_form_customer(registry: PartyRegistry, decisions, provider: Party | None, lexicon):
+    """An order form with the provider's terms attached (甲方：X公司 … 乙方：Y云 …, then 您/我们 in the
+    terms): the one other party of the form's block, beside the provider, is the customer the terms call
+    您."""
+    if provider is None or not any(w in lexicon.ordinals for w in provider.labels):
+        return {}
+    others = [p for p in registry.parties if id(p) not in decisions and not p.not_signing
+              and any(w in lexicon.ordinals for w in p.labels)]
+    if len(others) != 1:
+        return {}
+    reason = "订购单首部中与云服务提供者相对的一方，即所附条款中的“您”，属云服务客户"
+    return {id(others[0]): _Decision((CUSTOMER,), [reason])}
 
 
 def _named_elsewhere(named: dict[int, dict[str, str]], i: int, role: str) -> bool:

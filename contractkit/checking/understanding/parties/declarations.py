@@ -132,8 +132,8 @@ class PartyRegistry:
             return
         by_side = {sides[id(p)]: p for p in principals}
         for party in list(self.parties):
-            if party.name or party in principals or party.key in self.lexicon.ordinals:
-                continue
+            if party.name or party in principals or party.key in self.lexicon.ordinals or party.not_signing:
+                continue  # (旧机房物业, who does not sign, is no other name of a signing party)
             principal = by_side.get(sides[id(party)])
             if principal is not None:
                 self._merge(principal, party)
@@ -603,10 +603,20 @@ def _not_signing(texts: list[str], registry: PartyRegistry) -> None:
 
 def _outsiders_not_signing(registry: PartyRegistry, signing: list[Party]) -> None:
     """监理单位（以下简称…） defined in the recitals, absent from a signature block where the parties
-    sign: a label that usually names someone who does not sign (监理单位, 原厂) names no party here."""
+    sign: a label that usually names someone who does not sign (监理单位, 原厂), or a mere short name
+    with no side in it (旧机房物业), names no party here."""
     if len(signing) < 2:
         return  # no signature block to tell
     outsiders = set(registry.lexicon.outsiders)
+    lexicon = registry.lexicon
     for party in registry.parties:
-        if party.labels and party not in signing and set(party.labels) <= outsiders:
+        if not party.labels or party in signing:
+            continue
+        # 旧机房由东湖物业服务有限公司（以下简称“旧机房物业”）管理: an organisation given a short name in
+        # the recitals, no side label, absent from the signature block, is someone the contract speaks of.
+        named = party.name is not None or any(looks_like_organisation(label) for label in party.labels)
+        unsigned_name = named and not any(
+            lexicon.side_of_label(label) or label in lexicon.ordinals
+            for label in party.labels if not looks_like_organisation(label))  # (服务 in 物业服务有限公司)
+        if set(party.labels) <= outsiders or unsigned_name:
             party.not_signing = True
