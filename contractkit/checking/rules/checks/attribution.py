@@ -181,7 +181,11 @@ class Attribution(_ClauseCheck):
         # 乙方有权配合监管部门的调查: allowed to, not bound to. But a right over something else (甲方有权…检查，
         # 乙方应配合: the performer's right to test, the other's duty to cooperate) is no part of the duty.
         duty_element = analysed.sentence.spans_of(set(detect.all_of[-1]))
-        if detect.modality == "duty" and any(analysed.governs(r, at) for r in rights for at, _ in duty_element):
+        text = analysed.sentence.text
+        # (…无正当理由拒绝配合许可合规审计的，甲方有权终止许可: the element is the condition of a sanction the
+        # right imposes on another, not what the right holder may do.)
+        if detect.modality == "duty" and any(analysed.governs(r, at) and not _sanctioned_breach(text, at, r.start)
+                                             for r in rights for at, _ in duty_element):
             return self.verdict("partial", f"该句仅约定为{holder}的权利，而非义务", spans)
         # Another party's duty to inspect the actor (乙方应对甲方的系统进行巡检) is a service it renders
         # on the actor's things, not the actor's right given to the wrong party.
@@ -459,6 +463,13 @@ class Declaration(_ClauseCheck):
 
 
 _ANSWERS_FOR = ("负责", "承担")
+_CONDITION_END = re.compile(r"的[，,]")
+_BREACH = re.compile(r"拒绝|违反|未按|未能|无正当理由")
+
+
+def _sanctioned_breach(text: str, at: int, right_start: int) -> bool:
+    """Is the element at ``at`` part of a breach a right sanctions (…拒绝配合许可合规审计的，甲方有权终止)?"""
+    return bool(_CONDITION_END.search(text, at, right_start)) and bool(_BREACH.search(text, 0, right_start))
 
 
 def opens_its_clause(analysed: AnalysedSentence, statement: Statement) -> bool:

@@ -348,6 +348,8 @@ class PartialElement(SentenceCheck):
             acting_party,
         )
 
+        if _DEFINES.match(analysed.sentence.text):
+            return False  # 1.4 现场测评：指供方人员…通过配置核查…获取证据的活动: what a word means binds no one
         if analysed.deferred and not any(s.actor or s.kind == "refusal" for s in analysed.statements):
             # "具体由双方另行约定": the matter is named and left open (but "不包括…，另行签订维护合同"
             # leaves it out of this contract).
@@ -483,6 +485,8 @@ _GENERIC = re.compile(
     r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
 )
+# 1.4　现场测评：指… / “托管服务”是指…: a definition of the contract's words.
+_DEFINES = re.compile(r"\s*[0-9０-９.．、（）()一二三四五六七八九十]*\s*[“”\"「」]?[^，。；：:“”]{1,16}[”\"」]?\s*(?:[：:]\s*指|是指|系指)")
 # The commercial side of a duty (its fee, price, payment) is not the duty: "修复所涉费用另行协商".
 _COMMERCIAL = re.compile(r"费用|服务费|价格|价款|报酬|收费|费率|付款|支付|结算|发票|税")
 _LISTED = re.compile(r"[、，,]|及其|及|和|与|以及")
