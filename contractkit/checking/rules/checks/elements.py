@@ -486,7 +486,9 @@ _GENERIC = re.compile(
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
 )
 # 1.4　现场测评：指… / “托管服务”是指…: a definition of the contract's words.
-_DEFINES = re.compile(r"\s*[0-9０-９.．、（）()一二三四五六七八九十]*\s*[“”\"「」]?[^，。；：:“”]{1,16}[”\"」]?\s*(?:[：:]\s*指|是指|系指)")
+_DEFINES = re.compile(
+    r"\s*[0-9０-９.．、（）()一二三四五六七八九十]*\s*[“”\"「」]?[^，。；：:“”]{1,16}[”\"」]?\s*(?:[：:]\s*指|是指|系指)"
+)
 # The commercial side of a duty (its fee, price, payment) is not the duty: "修复所涉费用另行协商".
 _COMMERCIAL = re.compile(r"费用|服务费|价格|价款|报酬|收费|费率|付款|支付|结算|发票|税")
 _LISTED = re.compile(r"[、，,]|及其|及|和|与|以及")
