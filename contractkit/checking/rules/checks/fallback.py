@@ -83,9 +83,15 @@ class AssignedInTurn(FallbackCheck):
 
         in_block: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}  # 负责/由 anything of topics
         security: dict[int, dict[str, tuple[AnalysedSentence, Spans]]] = {}  # any duty of security work
+        topics, secure = set(self.params.topics), set(self.params.security)
         for analysed in sentences.holding_any(self.concepts()):
-            text = analysed.sentence.text
+            sentence, text = analysed.sentence, analysed.sentence.text
             if analysed.hypothetical or analysed.deferred:
+                continue
+            # Cheaply first: a sentence that can assign nothing is not read for its statements.
+            answers = _ASSIGNS.search(text) is not None and not sentence.labels.isdisjoint(topics)
+            if not answers and (sentence.labels.isdisjoint(secure)
+                                or not any(m.label == "duty" for m in sentence.modals)):
                 continue
             # 甲方、乙方均应…: one duty of both, not one each.
             joint = {(st.start, st.end) for st in analysed.statements for other in analysed.statements
@@ -134,6 +140,7 @@ class AssignedInTurn(FallbackCheck):
 
 _NEIGHBOURS = 2  # paragraphs after one where the other party's part may stand (7.1 … / 7.2 …)
 _ASSIGNING = ("负责", "由")
+_ASSIGNS = re.compile("|".join(_ASSIGNING))
 # Fees, deliveries, site safety and liaison are not the work divided (供应商负责设备的运输、保险及开具发票).
 _NOT_THE_WORK = re.compile(
     r"发票|开票|付款|支付|结算|对账|费用|税|货款|运输|保险|装卸|物流|仓储"
