@@ -15,7 +15,7 @@ from typing import Any
 from contractkit.catalogue import Requirement, default_catalogue
 from contractkit.checking.rules.examples import ExampleCase, RuleExamples, load_examples
 from contractkit.checking.rules.registry import Labeller, pipeline_for
-from contractkit.checking.rules.wording import duty_zh, groups_zh
+from contractkit.checking.rules.wording import actor_zh, duty_zh, groups_zh
 from contractkit.checking.understanding.lexicons import default_lexicons
 from contractkit.results.model import Status
 
@@ -49,6 +49,7 @@ def rule_record(req: Requirement) -> Record:
         "option": req.condition,
         "needs_in_one_sentence": groups(req.detect.all_of),
         "also_needs": groups(req.detect.complete),
+        "kept_by_each_of": list(req.detect.holders),
         "actor": req.detect.actor,
         "modality": req.detect.modality,
         "looks_for": _looks_for(req, label),
@@ -70,6 +71,9 @@ def _looks_for(req: Requirement, label: Labeller) -> str:
         text += f"；须为{duty_zh(req.detect.actor, req.detect.modality)}"
     if req.detect.complete:
         text += f"；完全满足还须约定：{groups_zh(req.detect.complete, label)}（该句或其后数段中），否则部分满足"
+    if req.detect.holders:
+        who = "、".join(actor_zh(kind) for kind in req.detect.holders)
+        text += f"；合同同时有{who}时，须写明各方的责任均不转移，只写一方的为部分满足"
     return text
 
 

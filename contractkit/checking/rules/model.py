@@ -30,6 +30,7 @@ _AGENT_OF = re.compile(r"(?:对[^，。；,;]{0,30})?(?:进行|开展|实施)?�
 
 _PART_END = re.compile(r"[；;。]")  # where a colon's list ends
 
+
 @dataclass(frozen=True)
 class AnalysedSentence:
     sentence: Sentence
