@@ -18,10 +18,11 @@ from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
 
 # A short line with no sentence inside it: a heading, or a list's lead-in ("乙方的权利和义务：").
 _HEADING_LIKE = re.compile(r"^[^。；;！？!?，,]{1,40}[：:]?$")
-# "二、乙方的权利和义务", "第二节　承包方的义务", "（１）咨询工程师的责任": whose, then what.
+# "二、乙方的权利和义务", "第二节　承包方的义务", "（１）咨询工程师的责任", "二、乙方承诺": whose, then what.
 _SECTION = re.compile(
     r"^[\s\d０-９.．、（）()一二三四五六七八九十百零〇第条章节款部分]*"
-    r"(?P<who>[^，。；：:的]{1,16})的?(?:主要)?(?P<what>(?:权利|义务|责任|职责)(?:(?:和|与|及|、)(?:权利|义务|责任|职责))?)"
+    r"(?P<who>[^，。；：:的]{1,16})的?(?:主要)?"
+    r"(?P<what>(?:权利|义务|责任|职责|承诺|保证)(?:(?:和|与|及|、)(?:权利|义务|责任|职责|承诺|保证))?)"
     r"\s*[：:]?\s*$"
 )
 
