@@ -96,18 +96,17 @@ class AssignedInTurn(FallbackCheck):
             # 甲方、乙方均应…: one duty of both, not one each.
             joint = {(st.start, st.end) for st in analysed.statements for other in analysed.statements
                      if other.start == st.start and other.actor != st.actor}
+            ways = ((sentence.spans_of(topics), in_block, True), (sentence.spans_of(secure), security, False))
             for st in analysed.statements:
                 if st.kind != "duty" or st.actor not in parties.party_labels or (st.start, st.end) in joint:
                     continue
                 start, end = scope(text, st, analysed.mentions)
                 if _NOT_THE_WORK.search(text, start, end):
                     continue
-                block = analysed.sentence.block
-                for kinds, found, answering in ((self.params.topics, in_block, True),
-                                                (self.params.security, security, False)):
-                    spans = tuple(span for span in analysed.sentence.spans_of(set(kinds)) if start <= span[0] < end)
+                for all_spans, found, answering in ways:
+                    spans = tuple(span for span in all_spans if start <= span[0] < end)
                     if spans and (not answering or text[st.start:st.end] in _ASSIGNING):
-                        found.setdefault(block, {}).setdefault(st.actor, (analysed, spans))
+                        found.setdefault(sentence.block, {}).setdefault(st.actor, (analysed, spans))
         for _, assigned in sorted(in_block.items()):
             if len(assigned) >= 2:
                 return self._divided(assigned, parties, "该段")

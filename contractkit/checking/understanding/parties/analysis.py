@@ -215,11 +215,13 @@ HOST_MIN = 2
 def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
     """The reason the performing party is the cloud provider whose customer commissions it, or None."""
     names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    if not names:
+        return None  # (an empty alternation would match any 由…运营)
     # 政务云平台：指由供应商建设并运营…的云计算资源池: the contract says whose cloud it is.
     runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
                       rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,6}}云平台|[^，。；]{{0,6}}资源池)")
     stated = next((m.group() for i in paragraphs_holding(runs, texts) for m in runs.finditer(texts[i])), None)
-    if names and stated:
+    if stated:
         return f"合同写明云平台由该方运营（“{stated}”），该方为云服务提供者"
     brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
     if not brands:
