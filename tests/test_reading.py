@@ -660,29 +660,3 @@ def test_pdf_with_only_an_owner_password_is_read(tmp_path):
     doc = read_document(write(tmp_path, "restricted.pdf", buf.getvalue()))
     assert texts(doc) == ["12. Data security"]
 
-
-def test_text_pasted_from_a_pdf_joins_clauses_broken_at_the_page_width(tmp_path):
-    """A clause wrapped at a PDF page's width reads as one block, with the source line it starts on; a
-    page footer between its halves is dropped; the party block, a title, a table and a field stand alone."""
-    path = tmp_path / "pasted.txt"
-    path.write_text(
-        "数据中心动力环境维保服务合同\n"
-        "发包人：栖云计算有限公司（以下简称“栖云”）\n"
-        "地址：南屿市云汇路66号数据中心园区A栋\n"
-        "3.2 承包人在巡检中发现设备存在安全隐患的，应当日书面告知发包方，并提出处理建\n"
-        "第 3 页 共 9 页\n"
-        "议。\n"
-        "| 工作 | 责任方 |\n"
-        "| 巡检 | 承包人 |\n"
-        "3.3 承包人应在每月五日前提交上月维保报告。\n",
-        encoding="utf-8",
-    )
-    blocks = read_document(path).blocks
-    texts = [b.text for b in blocks]
-    assert "3.2 承包人在巡检中发现设备存在安全隐患的，应当日书面告知发包方，并提出处理建议。" in texts
-    assert not any("第 3 页" in t for t in texts)
-    assert texts[:3] == ["数据中心动力环境维保服务合同", "发包人：栖云计算有限公司（以下简称“栖云”）",
-                         "地址：南屿市云汇路66号数据中心园区A栋"]
-    assert "| 工作 | 责任方 |" in texts and texts[-1] == "3.3 承包人应在每月五日前提交上月维保报告。"
-    joined = next(b for b in blocks if b.text.startswith("3.2"))
-    assert joined.location.line == 3

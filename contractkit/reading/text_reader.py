@@ -1,10 +1,8 @@
 """Plain text and Markdown: one block per non-empty line.
 
 Chinese contracts put one clause per line, so a single newline already ends a
-block, except where text pasted from a PDF broke a clause at the page's width
-(a long line ending mid-sentence goes on in the next) or left a page footer.
-``Location.paragraph`` is the block ordinal, ``Location.line`` the 0-based
-source line (of a joined clause, its first). Markdown is reduced to what a reader of the rendered page
+block. ``Location.paragraph`` is the block ordinal, ``Location.line`` the
+0-based source line. Markdown is reduced to what a reader of the rendered page
 sees: heading hashes, bullet markers, block quotes, emphasis markers, link
 syntax and code fences go; ordered-list numbers stay (they are displayed, and
 in a contract they are often the clause number).
@@ -129,64 +127,13 @@ def _looks_textual(data: bytes) -> bool:
 def _plain_blocks(text: str) -> list[TextBlock]:
     blocks: list[TextBlock] = []
     clauses = ClauseTracker()
-    for line_no, line in _unwrapped(_LINE_BREAK.split(text)):
+    for line_no, line in enumerate(_LINE_BREAK.split(text)):
+        line = line.strip()
+        if not line:
+            continue
         location = Location(kind="paragraph", paragraph=len(blocks), line=line_no, label=clauses.update(line))
         blocks.append(TextBlock(text=line, location=location))
     return blocks
-
-
-# Text pasted from a PDF: a page footer between lines (第 3 页 共 9 页, - 3 -), and a clause wrapped at
-# the page's width, its line ending mid-sentence and the next going on with no number of its own.
-_PAGE_MARK = re.compile(r"^(?:第\s*\d+\s*页\s*[，,/／]?\s*共\s*\d+\s*页|[-－—]\s*\d+\s*[-－—]|\d+\s*/\s*\d+)$")
-_OPENS_ITEM = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+[条章节款项部分]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
-    r"|\d+(?:[.．]\d+)*[.．、)）\s]|[①-⑳]|附件|附表|[A-Za-z]\.|[-•·*]\s"
-    # 采购人：… / 甲方（盖章）：…: a field of its own.
-    r"|[^，。；：:\s]{1,16}[：:])"
-)
-# …托管服务合同 / …补充协议: a title, however long, is a line of its own.
-_TITLE_END = re.compile(r"(?:合同|协议|协议书|补充协议|条款|确认单|订购单|附件[一二三四五六七八九十\d]*)$")
-_GOES_ON = re.compile(r"[\u4e00-\u9fff（(，、。；]")  # the rest of a cut clause: Chinese text, no markup
-WRAPPED_MIN = 24  # a line wrapped at a page's width is long; a title or a party line is not
-# A line cut off: its last character a Chinese word's or a comma (so no sentence ends there).
-_CUT_OFF = re.compile(r"[\u4e00-\u9fff，、]$")
-# Form layouts and tables: runs of spaces, box drawing, blanks to fill in, emphasis markers, cells.
-_LAYOUT = re.compile(r"\s{2,}|　{2,}|[│┃─━┌┐└┘├┤┬┴┼|｜\t]|_{2,}|＿{2,}|\*\*")
-_FIELD = re.compile(r"[^，。；：:]{1,16}[：:]")
-# X公司（“供应商”）；以及 / …（以下简称“澄川云”）: a party's line of the opening, however it ends.
-_DEFINING = re.compile(r"以下简称|以下称|[（(][“\"]")
-
-
-def _unwrapped(lines: list[str]) -> list[tuple[int, str]]:
-    """(source line, text) of each block: page footers dropped, and a line that breaks off mid-sentence
-    joined with the next when that one opens no item of its own (…云平台的
-    运行维护 → one clause). Lines of a table (|), short lines and lines ending a sentence stand alone
-    (``_wraps``)."""
-    result: list[tuple[int, str]] = []
-    pending: tuple[int, str] | None = None
-    for line_no, raw in enumerate(lines):
-        line = raw.strip()
-        if not line or _PAGE_MARK.match(line):
-            continue  # (a blank line or a page footer does not end a wrapped clause)
-        if pending is not None and _GOES_ON.match(line) and not _OPENS_ITEM.match(line) and not _LAYOUT.search(line):
-            pending = (pending[0], pending[1] + line)
-        else:
-            if pending is not None:
-                result.append(pending)
-            pending = (line_no, line)
-        if not _wraps(pending[1]):
-            result.append(pending)
-            pending = None
-    if pending is not None:
-        result.append(pending)
-    return result
-
-
-def _wraps(line: str) -> bool:
-    """Does the line look cut at the page's width: long, running text (no table, no form layout, not a
-    field such as 日期：… or 地址：…), its last character a Chinese word cut off or a comma?"""
-    return (len(line) >= WRAPPED_MIN and _CUT_OFF.search(line) is not None and _LAYOUT.search(line) is None
-            and _FIELD.match(line) is None and _DEFINING.search(line) is None and not _TITLE_END.search(line))
 
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
