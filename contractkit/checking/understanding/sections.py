@@ -24,6 +24,8 @@ _SECTION = re.compile(
     r"(?P<who>[^，。；：:的]{1,16})的?(?:主要)?"
     r"(?P<what>(?:权利|义务|责任|职责|承诺|保证)(?:(?:和|与|及|、)(?:权利|义务|责任|职责|承诺|保证))?)"
     r"\s*[：:]?\s*$"
+    # "（二）承包人：" then "1. 负责…": a list's lead-in naming only the party whose items follow.
+    r"|^[\s\d０-９.．、（）()一二三四五六七八九十]*(?P<party>[^，。；：:的（）()\s]{1,16})\s*[：:]\s*$"
 )
 
 
@@ -43,13 +45,14 @@ def section_of(text: str, mentions: Callable[[], Sequence[Mention]]) -> Section 
     if match is None:
         return False
     # The words before 的权利 are the party's name and nothing else ("乙方承担安全责任" is a sentence).
+    who = "who" if match.group("who") else "party"
     named = {
         m.party for m in mentions()
-        if (m.start, m.end) == match.span("who") and m.party not in (BOTH_PARTIES, OUTSIDER)
+        if (m.start, m.end) == match.span(who) and m.party not in (BOTH_PARTIES, OUTSIDER)
     }
     if len(named) != 1:
         return False
-    what = match.group("what")
+    what = match.group("what") or "义务"
     return Section(named.pop(), "right" if what == "权利" else "duty")
 
 
