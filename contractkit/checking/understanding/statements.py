@@ -516,6 +516,10 @@ def chain_subject(said: Sequence[Statement]) -> str | None:
 # 删除原合同第十一条关于“甲方不得将运维服务分包”的约定 / 原合同第2.1条“…”修改为：“…”: a clause quoted
 # to be struck out, or as it stood before an amendment, states nothing in force.
 _STRUCK_OUT = re.compile(r"(?:删除|删去|废止|取消|不再适用)[^。；“]{0,30}“(?P<quote>[^”]{2,160})”")
+# 原合同第九条“监督与审计”全文删除: the title of a clause struck out names what no longer binds.
+_TITLE_STRUCK_OUT = re.compile(
+    r"第[^，。；“\"]{1,8}条[“\"「](?P<quote>[^”\"」]{2,30})[”\"」](?:全文|全部|整条)?(?:予以)?(?:删除|作废|废止|不再适用|不适用)"
+)
 _AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?[，,]?(?:修改|变更|调整|修订|替换)为")
 # 原第七条约定“乙方…不承担责任”。…现将第七条修改为：…: the old wording quoted as history.
 _ORIGINAL = re.compile(
@@ -525,9 +529,10 @@ _ORIGINAL = re.compile(
 
 def void_quotes(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` quoting a clause struck out, or a clause as it stood before an amendment."""
-    if "“" not in text:
+    if "“" not in text and '"' not in text and "「" not in text:
         return []
-    return [m.span("quote") for pattern in (_STRUCK_OUT, _AMENDED, _ORIGINAL) for m in pattern.finditer(text)]
+    return [m.span("quote") for pattern in (_STRUCK_OUT, _TITLE_STRUCK_OUT, _AMENDED, _ORIGINAL)
+            for m in pattern.finditer(text)]
 
 
 def outside(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> tuple[Match, ...]:

@@ -49,6 +49,9 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
         return None
     customer = registry.find(addressee)
     customer_words = tuple(customer.labels) if customer else (addressee,)
+    # 用户：您的实名认证主体 (a party block naming the customer by the addressee): the same party.
+    customer_words += tuple(label for p in registry.parties if p is not customer and p.name
+                            and p.name.startswith(addressee) for label in p.labels if label not in customer_words)
     subjects = _subjects(texts, lexicon, set(customer_words))
     provider = _provider(registry, subjects, set(customer_words), lexicon) or _self_named(texts, lexicon)
     if provider is None:
