@@ -527,12 +527,20 @@ _ORIGINAL = re.compile(
 )
 
 
+# 原合同第十二条约定：未经甲方书面同意，乙方不得…。(a supplement recalling the old clause, unquoted, to
+# its sentence's end).
+_ORIGINAL_AFTER_COLON = re.compile(
+    r"原(?:合同|协议)第[^，。；“]{1,8}(?:条|款)(?:约定|规定)(?:为)?[：:](?P<quote>[^。“]{2,160})"
+)
+
+
 def void_quotes(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` quoting a clause struck out, or a clause as it stood before an amendment."""
+    spans = [m.span("quote") for m in _ORIGINAL_AFTER_COLON.finditer(text)] if "原" in text else []
     if "“" not in text and '"' not in text and "「" not in text:
-        return []
-    return [m.span("quote") for pattern in (_STRUCK_OUT, _TITLE_STRUCK_OUT, _AMENDED, _ORIGINAL)
-            for m in pattern.finditer(text)]
+        return spans
+    return spans + [m.span("quote") for pattern in (_STRUCK_OUT, _TITLE_STRUCK_OUT, _AMENDED, _ORIGINAL)
+                    for m in pattern.finditer(text)]
 
 
 def outside(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> tuple[Match, ...]:
