@@ -429,6 +429,37 @@ class Deferral(SentenceCheck):
         return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
 
 
+@register("capped_by")
+class CappedBy(SentenceCheck):
+    """The contract limits what the requirement provides to a token (全部责任累计不超过当月服务费的百分之五,
+    这是您可获得的唯一救济): however fully other clauses provide it, the requirement is partly met. Its
+    parameter names the concepts that state such a limit; the sentence must also hold the requirement's
+    topic (the first group of ``all_of``), so that a cap on late-payment interest caps nothing here."""
+
+    Params = PartialParams
+    shorthand = "groups"
+    params: PartialParams
+
+    def concepts(self) -> set[str]:
+        return {c for group in self.params.groups for c in group}
+
+    def requires(self) -> ConceptGroups:
+        return (*self.params.groups, self.detect.all_of[0])
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        if analysed.hypothetical or not analysed.has_each((*self.params.groups, self.detect.all_of[0])):
+            return None
+        start, end = analysed.sentence.spans_of(self.concepts())[0]
+        limit = analysed.sentence.text[start:end]
+        verdict = self.verdict("partial", f"合同将其限于象征性的范围（“{limit}”），仅部分满足",
+                               analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
+        return replace(verdict, caps=True)
+
+    def describe(self, label: Labeller) -> str:
+        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以单月服务费为上限、唯一救济）："
+                "即使其他条款已满足，也只部分满足")
+
+
 @register("leaves_the_rest")
 class LeavesTheRest(SentenceCheck):
     """The contract settles part of the matter and leaves the rest to a later agreement (其他安全工作的
