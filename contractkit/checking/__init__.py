@@ -15,4 +15,5 @@ CONTEXT_READERS = (
     "provisos",  # …。但…，乙方可暂缓修复: a sentence opening with 但, with the one it qualifies (continuation.py)
     "lists",  # list items with their lead-in (understanding/lists.py)
     "tables",  # division-of-work table rows as sentences (understanding/tables.py)
+    "special_terms",  # 具体标准见专用条款 with that special clause blank: left open (understanding/special_terms.py)
 )

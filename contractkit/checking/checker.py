@@ -27,6 +27,7 @@ from contractkit.checking.understanding.overrides import overrides
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
+from contractkit.checking.understanding.special_terms import POINTS_TO_SPECIAL, left_open
 from contractkit.checking.understanding.statements import (
     Mention,
     Statement,
@@ -226,9 +227,18 @@ class Checker:
         # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
         # are read further (four in ten hold none).
         chains = "chains" in use
+        open_blocks = {o.block: o for o in left_open(texts)} if "special_terms" in use else {}
+
+        def still_open(s: Sentence) -> str:
+            """具体标准见专用条款, with 专用条款第N条 blank: why what the sentence settles is open ("" if not)."""
+            o = open_blocks.get(s.block)
+            if o is None or not POINTS_TO_SPECIAL.search(s.text):
+                return ""
+            return f"该句将具体内容指向{o.clause}，而{o.clause}{o.why}"
+
         analysed = {
             i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section,
-                        said=partial(said_in, i) if chains else None)
+                        said=partial(said_in, i) if chains else None, left_open=still_open(s))
             for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
         }
         continuations = []
@@ -245,7 +255,8 @@ class Checker:
                 analysed.pop(c.replaces, None)
         # A row read as a sentence speaks for its cells: a cell alone ("负责与主管部门的沟通") has lost its party.
         kept = [a for a in analysed.values() if a.sentence.block not in row_blocks]
-        kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage) for c in continuations]
+        kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage, left_open=still_open(c.sentence))
+                 for c in continuations]
         return kept + [row for row in rows if row.sentence.block not in voided]
 
     def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
@@ -419,6 +430,7 @@ def _analyse(
     mentions: tuple[Mention, ...] | None = None,
     section: Section | None = None,
     said: Callable[[], tuple[Statement, ...]] | None = None,
+    left_open: str = "",
 ) -> AnalysedSentence:
     """A sentence with its parties and (read when a check first asks) its statements (``said``: how
     to read them in context, if not from the sentence alone)."""
@@ -432,7 +444,8 @@ def _analyse(
         found = said() if said is not None else tuple(statements(s, list(m)))
         return in_section(section, found, m) if section is not None and not hypothetical else found
 
-    return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage)
+    return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage,
+                            left_open=left_open)
 
 
 def _dividing(s: Sentence) -> Sentence:

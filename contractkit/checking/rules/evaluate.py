@@ -102,6 +102,9 @@ def judge_detection(
         if _excuses_force_majeure(analysed):
             continue
         verdict = _first_verdict(pipeline, analysed, parties)
+        if verdict is not None and verdict.status == Status.SATISFIED and analysed.left_open:
+            # 具体违约金标准见专用条款, and that clause is blank: what the sentence settles is still open.
+            verdict = replace(verdict, status=Status.PARTIAL, reason=f"{analysed.left_open}，该事项尚未确定")
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
     if only is not None:

@@ -46,6 +46,9 @@ class AnalysedSentence:
     quote: str | None = None
     # How an explanation names the passage (该表格行 for a table row, 该列表项 for a list item).
     passage: str = "该句"
+    # Why what the sentence settles is still open: its specifics are in a special clause left blank
+    # (该句将具体内容指向专用条款第20条，而专用条款第20条未填写); "" when nothing is.
+    left_open: str = ""
 
     def __init__(
         self,
@@ -57,12 +60,13 @@ class AnalysedSentence:
         heading: bool = False,
         quote: str | None = None,
         passage: str = "该句",
+        left_open: str = "",
     ):
         # All the fields in one step, as ``Sentence`` sets its own: the generated __init__ of a frozen
         # dataclass sets each through object.__setattr__, and a contract has some 650 of these.
         self.__dict__.update(sentence=sentence, mentions=mentions, read_statements=read_statements,
                              hypothetical=hypothetical, deferred=deferred, heading=heading, quote=quote,
-                             passage=passage)
+                             passage=passage, left_open=left_open)
 
     @cached_property
     def statements(self) -> tuple[Statement, ...]:

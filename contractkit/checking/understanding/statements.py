@@ -140,6 +140,8 @@ def is_deferred(text: str) -> bool:
 HEADING = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零\d]+[条章节]|附件[一二三四五六七八九十\d]*[：:]?|[一二三四五六七八九十]+、)"
     r"\s*[^，。；,;：:]{0,24}\s*$"
+    # "安全实施工作分工：＿＿＿＿（本栏未填写）" / "违约金标准：/": a form's field left blank names its topic only.
+    r"|^[^，。；,;]{1,40}[：:]\s*(?:[_＿]{2,}|[/／]|[—－-]{1,4}|无)\s*(?:[（(][^）)]{0,12}[）)])?\s*[。；;]?\s*$"
 )
 
 
@@ -212,7 +214,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
     # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
-    explicit = [m for m in modals if m.label not in ("undertaking", "reference")]
+    # (…，且审计范围不包括…: the edge of the work drawn later speaks over no undertaking.)
+    explicit = [m for m in modals if m.label not in ("undertaking", "reference")
+                and not (m.label == "refusal" and sentence.text[m.start:m.end] in EDGE_WORDS)]
     for modal in modals:
         clause_start = clause_start_at(starts, modal.start)
         clause_end = CLAUSE_BREAK.search(sentence.text, modal.end)
@@ -331,6 +335,10 @@ def _another_acts_first(text: str, mentions: list[Mention], agent: Mention, star
         return False
     return any(agent.end < m.start < act.start() and m.party != agent.party
                and text[m.start - 1:m.start] in ("，", ",", "；", ";") for m in mentions)
+
+
+# Refusal words that draw the edge of the work rather than decline it (服务内容不包括数据库运维).
+EDGE_WORDS = ("不包括", "不包含", "不属于")
 
 
 def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit: list[Match], undertaking: Match,

@@ -431,8 +431,9 @@ class Deferral(SentenceCheck):
 
 @register("capped_by")
 class CappedBy(SentenceCheck):
-    """The contract limits what the requirement provides to a token (全部责任累计不超过当月服务费的百分之五,
-    这是您可获得的唯一救济): however fully other clauses provide it, the requirement is partly met. Its
+    """The contract limits what the requirement provides to less than a year's fees or to a sole remedy
+    (全部责任累计不超过当月服务费的百分之五, 这是您可获得的唯一救济): however fully other clauses provide it,
+    the requirement is partly met. Its
     parameter names the concepts that state such a limit; the sentence must also hold the requirement's
     topic (the first group of ``all_of``), so that a cap on late-payment interest caps nothing here."""
 
@@ -451,12 +452,12 @@ class CappedBy(SentenceCheck):
             return None
         start, end = analysed.sentence.spans_of(self.concepts())[0]
         limit = analysed.sentence.text[start:end]
-        verdict = self.verdict("partial", f"合同将其限于象征性的范围（“{limit}”），仅部分满足",
+        verdict = self.verdict("partial", f"合同将其限于一年费用以下的上限或唯一救济（“{limit}”），仅部分满足",
                                analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
         return replace(verdict, caps=True)
 
     def describe(self, label: Labeller) -> str:
-        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以单月服务费为上限、唯一救济）："
+        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以数月服务费或价款的一部分为上限、唯一救济）："
                 "即使其他条款已满足，也只部分满足")
 
 

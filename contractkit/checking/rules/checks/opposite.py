@@ -45,7 +45,8 @@ class Contrary(SentenceCheck):
         # condition of a sanction (乙方拒绝接受监督检查的，甲方有权解除合同): it provides nothing.
         if analysed.hypothetical or not _says_opposite(analysed, self.params.groups):
             return None
-        if _disclaims_an_outsider(analysed, self.params.groups[-1]):
+        if _disclaims_an_outsider(analysed, self.params.groups[-1]) or _disclaims_anothers_part(
+                analysed, self.params.groups[-1]):
             return None
         if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
                                                                                    self.params.groups[-1]):
@@ -58,8 +59,6 @@ class Contrary(SentenceCheck):
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
-# Refusal words that draw the edge of the work rather than decline it (服务内容不包括数据库运维).
-_EDGE_WORDS = ("不包括", "不包含", "不属于")
 
 
 @register("declines")
@@ -81,7 +80,7 @@ class Declines(SentenceCheck):
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.rules.evaluate import is_carve_out
-        from contractkit.checking.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, OUTSIDER
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, EDGE_WORDS, OUTSIDER
 
         text = analysed.sentence.text
         if analysed.hypothetical or is_carve_out(text):
@@ -89,7 +88,7 @@ class Declines(SentenceCheck):
         wanted = parties.actor_parties if self.detect.actor not in (None, "any") else None
         topics = analysed.sentence.spans_of(self.concepts())
         for statement in analysed.statements:
-            if statement.kind != "refusal" or text[statement.start:statement.end] in _EDGE_WORDS:
+            if statement.kind != "refusal" or text[statement.start:statement.end] in EDGE_WORDS:
                 continue
             actor = statement.actor
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
@@ -123,6 +122,36 @@ def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]
         if not any(clause <= m.start < start and text[m.start - 1:m.start] == "对" for m in outsiders):
             return False
     return True
+
+
+def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
+    """乙方负责办理经营许可，甲方对此不承担责任: every disclaimer in the sentence is one party's of what the
+    sentence has just given another party to do (对此, 就此), which leaves the first party's own part whole."""
+    from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+        BOTH_PARTIES,
+        OUTSIDER,
+        clause_start_at,
+        clause_starts,
+    )
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(opposite))
+    if not spans or not _POINTING_AT_THAT.search(text):
+        return False
+    starts = clause_starts(text)
+    opening = {start: m.party for m in analysed.mentions for start in starts
+               if m.party not in (BOTH_PARTIES, OUTSIDER) and not text[start:m.start].strip(_NUMBERING)}
+    for start, _ in spans:
+        clause = clause_start_at(starts, start)
+        disclaimer, earlier = opening.get(clause), [p for s, p in opening.items() if s < clause]
+        if (disclaimer is None or not _POINTING_AT_THAT.search(text, clause, start)
+                or not any(p != disclaimer for p in earlier)):
+            return False
+    return True
+
+
+_POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
+_NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"  # what may stand before a clause's subject
 
 
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:

@@ -399,8 +399,9 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             if defining and defining.end() <= definition.start():
                 segment = defining.group("term")  # 用户：指…的个人或组织，在本协议中也称为“您”
             bare = PLACEHOLDER.sub("", segment).strip()  # 委托单位＿＿＿，以下简称甲方
-            # …向客户（以下简称“您”） / 使用短信服务的客户（以下简称“客户”）: the label after a preposition or 的.
-            candidates = (bare, re.sub(r"^(?:向|对|为|由)", "", bare), bare.rsplit("的", 1)[-1])
+            # …向客户（以下简称“您”） / 使用短信服务的客户（以下简称“客户”） / 本协议即在您（以下亦称“用户”）和我们
+            # 之间生效: the label after a preposition or 的.
+            candidates = (bare, re.sub(r"^.{0,8}?(?:向|对|为|由|在)(?=.{1,4}$)", "", bare), bare.rsplit("的", 1)[-1])
             owner_label = next((c for c in candidates if labels.is_label(c) or c in addressed), None)
             # Names are taken from the opening only: forms in the annexes (保函: 关于贵公司（以下简称“受让方”）)
             # name the parties differently.

@@ -1,0 +1,110 @@
+"""General terms that leave their specifics to special terms left blank.
+
+Government and state-owned-enterprise model contracts come in two parts: 通用条款
+(general terms, the same in every deal) and 专用条款 (special terms, filled in for
+the deal under the general clause's number). A general clause that says its
+specifics are in the special terms ("具体违约金标准见专用条款") says only as much as
+the special clause of its number: when that is blank ("违约金标准：/", "＿＿＿（本栏
+未填写）") or left to negotiation ("违约责任：由双方协商解决"), the matter is open.
+
+The special clause is found by number: a paragraph "专用条款第20条：…", or under a
+heading "第二部分 专用条款" a paragraph opening "第20条" or "20." (up to a heading of
+the general terms). A clause the text does not number is not judged: nothing is
+taken as left open unless its blank is there to read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from contractkit.checking.understanding.numerals import parse_number
+from contractkit.checking.understanding.statements import DEFERRED
+
+_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
+# 见专用条款 / 按专用条款约定 / 专用条款另有约定的 / 以专用条款所列为准: the specifics are in the special terms.
+POINTS_TO_SPECIAL = re.compile(
+    r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写)"
+)
+_SPECIAL_CLAUSE = re.compile(rf"^\s*专用条款\s*第\s*(?P<n>{_NUMBER})\s*条")
+_GENERAL_CLAUSE = re.compile(rf"^\s*(?:通用条款\s*)?第\s*(?P<n>{_NUMBER})\s*条")
+_SECTION_CLAUSE = re.compile(rf"^\s*(?:第\s*(?P<a>{_NUMBER})\s*条|(?P<b>[0-9０-９]+(?:[.．][0-9０-９]+)*)[.．、\s])")
+_SPECIAL_HEADING = re.compile(r"^[^。；，,]{0,16}专用条款[^。；，,]{0,8}$")
+_GENERAL_HEADING = re.compile(r"^[^。；，,]{0,16}通用条款[^。；，,]{0,8}$")
+# What a blank holds: underscores, a slash or dash, 无, and a note that it was left unfilled.
+_BLANK = re.compile(r"[_＿\s/／—\-－·.。：:；;]|[（(][^）)]{0,12}(?:未填|空白|不填)[^）)]{0,6}[）)]|^无$|空白|未填写")
+_NEGOTIATED = re.compile(r"协商(?:解决|处理|确定|约定)")
+
+
+@dataclass(frozen=True)
+class LeftOpen:
+    block: int  # the general clause's paragraph that points to the special terms
+    clause: str  # the special clause it points to, as the report names it: 专用条款第20条
+    why: str  # 未填写 or 留待协商
+
+
+def left_open(texts: Sequence[str]) -> list[LeftOpen]:
+    """The paragraphs whose pointer to the special terms finds that clause blank or left to negotiation."""
+    if not any("专用条款" in text for text in texts):
+        return []
+    special = _special_clauses(texts)
+    found: list[LeftOpen] = []
+    article: str | None = None
+    for index, text in enumerate(texts):
+        general = _GENERAL_CLAUSE.match(text)
+        if general and not _SPECIAL_CLAUSE.match(text):
+            article = _normal(general.group("n"))
+        if _SPECIAL_CLAUSE.match(text) or not POINTS_TO_SPECIAL.search(text) or article not in special:
+            continue
+        why = _open(special[article])
+        if why:
+            found.append(LeftOpen(index, f"专用条款第{article}条", why))
+    return found
+
+
+def _special_clauses(texts: Sequence[str]) -> dict[str, str]:
+    """Each special clause's text by its number (the paragraphs it runs to, joined)."""
+    clauses: dict[str, list[str]] = {}
+    current: str | None = None
+    in_section = False
+    for text in texts:
+        if _SPECIAL_HEADING.match(text.strip()):
+            in_section, current = True, None
+            continue
+        if _GENERAL_HEADING.match(text.strip()):
+            in_section, current = False, None
+            continue
+        inline = _SPECIAL_CLAUSE.match(text)
+        numbered = _SECTION_CLAUSE.match(text) if in_section else None
+        if inline:
+            current = _normal(inline.group("n"))
+            clauses[current] = [text[inline.end():]]
+        elif numbered:
+            current = _normal(numbered.group("a") or numbered.group("b"))
+            clauses[current] = [text[numbered.end():]]
+        elif _GENERAL_CLAUSE.match(text):
+            current = None
+        elif current is not None:
+            clauses[current].append(text)
+    return {number: "".join(parts) for number, parts in clauses.items()}
+
+
+def _open(clause: str) -> str:
+    """未填写 when the clause holds nothing past its labels; 留待协商 when it leaves its matter to the parties."""
+    filled = clause.rsplit("：", 1)[-1].rsplit(":", 1)[-1]
+    if not _BLANK.sub("", filled).strip():
+        return "未填写"
+    if DEFERRED.search(clause) or _NEGOTIATED.search(filled):
+        return "留待协商"
+    return ""
+
+
+def _normal(number: str) -> str:
+    """20, ２０ and 二十 -> one spelling; a sub-clause's number (9.1) is its article's (9)."""
+    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    number = number.split(".")[0]
+    if number.isdigit():
+        return str(int(number))
+    value = parse_number(number)
+    return str(value) if value is not None else number
