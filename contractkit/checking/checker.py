@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
-from contractkit.checking.understanding.continuation import continued, paired, provisos
+from contractkit.checking.understanding.continuation import continued, paired, provisos, semicolon_clauses
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.overrides import overrides
@@ -246,6 +246,7 @@ class Checker:
             continuations += continued(flat, texts, self.standard.continuing_concepts, is_deferred)
             continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i))
                                     if may_answer(flat[i].text) else None)
+            continuations += semicolon_clauses(flat, texts, lambda i: bool(mentions_of(i)))
         if "provisos" in use:  # …。但…的，乙方可暂缓修复: the proviso read with what it qualifies.
             continuations += provisos(flat, texts)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.

@@ -65,6 +65,7 @@ __all__ = ["AnalysedSentence", "Judgement", "Sentences", "judge", "judge_detecti
 
 MAX_EVIDENCE = 3
 NEAR_BLOCKS = 3  # paragraphs after a clause where its further elements may stand (its sub-items)
+NEAR_BEFORE = 1  # and before it: the sibling item just above (（一）…资质 / （二）…考核)
 # Which verdicts decide the requirement when sentences disagree, strongest first.
 PRECEDENCE = (Status.CONTRARY, Status.SATISFIED, Status.PARTIAL)
 
@@ -156,8 +157,11 @@ def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], se
              parties: ContractParties) -> str:
     """The ``complete`` groups (in words) that no sentence meeting the requirement, or part of it, says,
     nor one in the same paragraph or the few after it (its sub-items: "（三）书面确认删除结果" after
-    "（二）…删除本地副本")."""
+    "（二）…删除本地副本"), nor, for a sentence meeting it, the one before (its sibling: "（一）…具备专业资质"
+    before "（二）…每季度考核")."""
     near = {a.sentence.block + step for a, _ in said for step in range(NEAR_BLOCKS + 1)}
+    near |= {a.sentence.block - step for a, verdict in said if verdict.status == Status.SATISFIED
+             for step in range(1, NEAR_BEFORE + 1)}
     missing = [
         group for group in detect.complete
         if not any(a.says(group) for a, _ in said)

@@ -56,6 +56,20 @@ def continued(
     return found
 
 
+def semicolon_clauses(
+    sentences: Sequence[Sentence], block_texts: Sequence[str], names_a_party: Callable[[int], bool]
+) -> list[Continuation]:
+    """"乙方应…向甲方发出漏洞通知；紧急漏洞24小时内提供补丁": a clause after a ；that names no party of its
+    own goes on with the one before it, and the two are read once more as one sentence (each is still
+    read alone), so that what the standard asks of one act may be found across them."""
+    return [
+        Continuation(spanning(before, this, block_texts), None, None)
+        for index, (before, this) in enumerate(pairwise(sentences))
+        if before.block == this.block and before.labels and this.labels
+        and before.text.rstrip().endswith(("；", ";")) and not names_a_party(index + 1)
+    ]
+
+
 def provisos(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[Continuation]:
     """"乙方应在10日内修复漏洞。但…的，乙方可暂缓修复": a sentence of the same paragraph that opens with
     但 qualifies the one before, and is read with it, in its place, so the proviso can set the rule."""
