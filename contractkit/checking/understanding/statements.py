@@ -453,7 +453,8 @@ OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替代�
 OBJECT_VERBS = frozenset(
     {"检查", "监督", "督促", "要求", "考核", "审计", "评估", "通知", "告知", "协助", "配合", "支持", "接受",
      "删除", "销毁", "清除", "擦除", "返还",  # (甲方删除乙方全部数据: whose data, not who deletes)
-     "接到", "收到", "接获"}  # (接到发包方故障通知后，承包方应…: whose notice it is, not who acts)
+     "接到", "收到", "接获",  # (接到发包方故障通知后，承包方应…: whose notice it is, not who acts)
+     "按照", "根据", "依照", "依据", "遵照"}  # (甲方应按照乙方的要求予以配合: whose request it is)
 )
 
 

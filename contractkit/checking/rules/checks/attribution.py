@@ -34,6 +34,10 @@ OPPOSES: dict[str | None, set[str]] = {
 }
 
 
+# 不得影响/妨碍/干扰…: a side effect of the act barred (审计不得影响乙方对其他客户的服务).
+_SIDE_EFFECT = re.compile(r"\s*(?:影响|妨碍|干扰|损害)")
+
+
 def _read_statements(
     analysed: AnalysedSentence, modality: str | None
 ) -> tuple[tuple[Statement, ...], set[str], set[str]]:
@@ -157,6 +161,8 @@ class Attribution(_ClauseCheck):
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
         ]
+        # 审计不得影响乙方的正常服务: barring a side effect of the act says how to act, not that one may not.
+        own = [s for s in own if not (s.kind == "prohibition" and _SIDE_EFFECT.match(analysed.sentence.text, s.end))]
         own = _after_opposing_proviso(analysed, own, fulfils, opposes, detect.all_of[0] + detect.all_of[-1])
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):

@@ -99,14 +99,15 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
     counts = {label: text.count(label) for label in lexicon.customer_labels}
     label = max(counts, key=counts.__getitem__)
     with_words, said = "|".join(map(re.escape, lexicon.with_words)), re.escape(label)
-    # …与用户之间, 本协议是用户与本平台之间…, 由X与使用…服务的用户（以下简称“用户”）共同订立; or terms that
+    # …与用户之间, 本协议是用户与本平台之间…, 由X与使用…服务的用户（以下简称“用户”）共同订立（共同遵守）; or terms that
     # the user accepts by clicking (用户勾选同意…即视为已阅读并同意), with no party block.
     if (
         (counts[label] >= ADDRESSEE_MIN and CLICK_THROUGH.search(text))
         or re.search(rf"(?:{with_words}){said}(?:之间|签订|订立|就)", text)
         or re.search(rf"{said}(?:{with_words})[^。；\n，,]{{1,24}}?之间", text)
         or re.search(
-            rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?(?:签订|订立)", text
+            rf"(?:{with_words})[^。；\n]{{0,40}}?{said}（以下简称“{said}”）[^。；\n]{{0,16}}?"
+            r"(?:签订|订立|缔结|共同遵守)", text
         )
     ):
         return label, counts[label]
