@@ -51,8 +51,10 @@ CARVE_OUT = re.compile(
 )
 
 
-# …导致的任何安全事件，不承担责任: whatever the causes listed, "any" leaves nothing outside it.
-BLANKET = re.compile(r"(?:任何|一切|所有|全部)[^，。；]{0,12}(?:事件|事故|损失|责任|问题|风险|后果)"
+# …导致的任何安全事件，不承担责任: whatever the causes listed, "any" leaves nothing outside it (but 任何间接
+# 损失 is still only indirect loss).
+BLANKET = re.compile(r"(?:任何|一切|所有|全部)(?!间接|附带|偶然|惩罚性|可得利益|预期利益|利润|商誉)[^，。；]{0,12}"
+                     r"(?:事件|事故|损失|责任|问题|风险|后果)"
                      # 无论因何种原因导致…: every cause, not one carved out.
                      r"|无论(?:因|由于)?(?:何种|任何|什么)")
 

@@ -35,8 +35,10 @@ VOIDING = re.compile(
 # …不适用于试用期 limits the clause's reach, it does not take it back (…不适用于本协议 does).
 _NARROWED = re.compile(r"于(?!本(?:协议|合同|项目)|双方)")
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)+|第[^条]{1,6}条)\s*")
-_ARTICLE = re.compile(rf"\s*第\s*({_NUMBER})\s*条")
-_SUB_CLAUSE = re.compile(r"\s*([0-9０-９]+(?:[.．][0-9０-９]+)+)(?![0-9０-９.．])")
+# (主合同第8.2条：… / 通用条款第6条 …: the clause numbered after the part of the contract it stands in.)
+_PART = r"(?:主合同|原合同|本合同|通用条款|专用条款)?\s*"
+_ARTICLE = re.compile(rf"\s*{_PART}第\s*({_NUMBER})\s*条")
+_SUB_CLAUSE = re.compile(rf"\s*{_PART}([0-9０-９]+(?:[.．][0-9０-９]+)+)(?![0-9０-９.．])")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def overrides(texts: Sequence[str]) -> list[Override]:
             if _NARROWED.match(text, match.end()):
                 continue
             number = match.group("a") or match.group("b")
-            blocks = tuple(b for b in _blocks_of(texts, number) if b != index)
+            # (A clause switched off later runs at most to the paragraph that switches it off.)
+            found_blocks = _blocks_of(texts, number)
+            blocks = tuple(b for b in found_blocks if b != index and not (found_blocks[0] < index < b))
             if blocks:
                 start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
                 ends = [i for mark in "。；;" if (i := text.find(mark, match.end())) >= 0]

@@ -25,7 +25,7 @@ from contractkit.checking.understanding.statements import DEFERRED
 _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
 # 见专用条款 / 按专用条款约定 / 专用条款另有约定的 / 以专用条款所列为准: the specifics are in the special terms.
 POINTS_TO_SPECIAL = re.compile(
-    r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写)"
+    r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写|提出|列明|载明)"
 )
 _SPECIAL_CLAUSE = re.compile(rf"^\s*专用条款\s*第\s*(?P<n>{_NUMBER})\s*条")
 _GENERAL_CLAUSE = re.compile(rf"^\s*(?:通用条款\s*)?第\s*(?P<n>{_NUMBER})\s*条")
@@ -33,7 +33,9 @@ _SECTION_CLAUSE = re.compile(rf"^\s*(?:第\s*(?P<a>{_NUMBER})\s*条|(?P<b>[0-9�
 _SPECIAL_HEADING = re.compile(r"^[^。；，,]{0,16}专用条款[^。；，,]{0,8}$")
 _GENERAL_HEADING = re.compile(r"^[^。；，,]{0,16}通用条款[^。；，,]{0,8}$")
 # What a blank holds: underscores, a slash or dash, 无, and a note that it was left unfilled.
-_BLANK = re.compile(r"[_＿\s/／—\-－·.。：:；;]|[（(][^）)]{0,12}(?:未填|空白|不填)[^）)]{0,6}[）)]|^无$|空白|未填写")
+_BLANK = re.compile(
+    r"[_＿\s/／—\-－·.。：:；;]|[（(][^）)]{0,12}(?:未填|空白|不填|填写)[^）)]{0,6}[）)]|^无$|空白|未填写"
+)
 _NEGOTIATED = re.compile(r"协商(?:解决|处理|确定|约定)")
 
 

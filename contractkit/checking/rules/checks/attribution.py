@@ -458,7 +458,10 @@ class Declaration(_ClauseCheck):
             return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
         # 该表不得…明确… turns the declaration round; a ban on something else in the sentence
         # (…不因此转移，甲方亦不得以已委托为由主张免除…) does not.
-        if any(s.kind == "refusal" for s in statements) or all(
+        # (甲方不能以已委托乙方为由，免除其…责任: a refusal barred under a pretext is none.)
+        pretexts = [m.end() for m in _PRETEXT_BARRED.finditer(analysed.sentence.text)]
+        if any(s.kind == "refusal" and not any(end <= s.start <= end + 2 for end in pretexts)
+               for s in statements) or all(
             analysed.barred(start) for start, _ in analysed.sentence.spans_of(set(self.detect.all_of[-1]))
         ):
             return None
@@ -468,6 +471,8 @@ class Declaration(_ClauseCheck):
         return "声明即可，无须有人作出承诺；以否定或免除方式约定：相反约定"
 
 
+# 不能以…为由，免除…: what may not be done on that pretext (the refusal after it is barred).
+_PRETEXT_BARRED = re.compile(r"(?:不能|不得|不应|不可)以[^。；]{1,30}为由[，,]?")
 _ANSWERS_FOR = ("负责", "承担")
 _CONDITION_END = re.compile(r"的[，,]")
 _BREACH = re.compile(r"拒绝|违反|未按|未能|无正当理由")
