@@ -287,10 +287,8 @@ class PartialParams(Frozen):
         return value
 
 
-@register("partial_element")
-class PartialElement(SentenceCheck):
-    """Some elements are there (the topic, in the given groups) and someone undertakes something, but
-    not every group of ``all_of``: partial, naming what is missing."""
+class _OnGroups(SentenceCheck):
+    """A check whose parameter is concept groups (a flat list is one group)."""
 
     Params = PartialParams
     shorthand = "groups"
@@ -298,6 +296,12 @@ class PartialElement(SentenceCheck):
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
+
+
+@register("partial_element")
+class PartialElement(_OnGroups):
+    """Some elements are there (the topic, in the given groups) and someone undertakes something, but
+    not every group of ``all_of``: partial, naming what is missing."""
 
     def requires(self) -> ConceptGroups:
         return self.params.groups
@@ -430,19 +434,12 @@ class Deferral(SentenceCheck):
 
 
 @register("capped_by")
-class CappedBy(SentenceCheck):
+class CappedBy(_OnGroups):
     """The contract limits what the requirement provides to less than a year's fees or to a sole remedy
     (全部责任累计不超过当月服务费的百分之五, 这是您可获得的唯一救济): however fully other clauses provide it,
     the requirement is partly met. Its
     parameter names the concepts that state such a limit; the sentence must also hold the requirement's
     topic (the first group of ``all_of``), so that a cap on late-payment interest caps nothing here."""
-
-    Params = PartialParams
-    shorthand = "groups"
-    params: PartialParams
-
-    def concepts(self) -> set[str]:
-        return {c for group in self.params.groups for c in group}
 
     def requires(self) -> ConceptGroups:
         return (*self.params.groups, self.detect.all_of[0])
