@@ -27,6 +27,11 @@ from contractkit.results.model import Evidence, Status
 if TYPE_CHECKING:
     from contractkit.reading.model import TextBlock
 
+# 不承担间接损失 / 赔偿总额不超过…: a kind of loss carved out, or an amount capped.
+LOSS_OR_CAP = (r"(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利润|商誉)[^，。；]{0,8}损失"
+               r"|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)")
+LOSS_CARVED_OUT = re.compile(LOSS_OR_CAP)
+
 # A sentence that limits itself to some cases: caused by a named cause, an exception, a condition,
 # another's conduct (对第三方违反…的，不承担责任).
 CARVE_OUT = re.compile(
@@ -38,8 +43,7 @@ CARVE_OUT = re.compile(
     # 对甲方自行开发部分的漏洞无需修复: what the other party made or runs itself is outside the duty.
     r"|(?:自行|自主|自有)(?:开发|提供|部署|采购|运营|维护|编写)"
     # 对间接损失、可得利益损失不承担责任 / 赔偿总额不超过…: a kind of loss excluded, or a cap.
-    r"|(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利润|商誉)[^，。；]{0,8}损失"
-    r"|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)"
+    rf"|{LOSS_OR_CAP}"
     # "5.13 属于…所述的DCloud可以免责…的情况。": an item naming one situation, of a list of exemptions.
     r"|的(?:情况|情形)\s*[。；;]?\s*$"
     # 工期相应顺延，三方均不承担违约责任: a delay excused, the time extended.

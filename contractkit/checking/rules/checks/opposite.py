@@ -50,7 +50,9 @@ class Contrary(SentenceCheck):
             return None
         # …应支付违约金，…且不承担任何间接损失: a kind of loss, or an amount, carved out of what the sentence
         # itself provides.
-        if analysed.has_each(self.detect.all_of) and _LOSS_CARVED_OUT.search(analysed.sentence.text):
+        from contractkit.checking.rules.evaluate import LOSS_CARVED_OUT
+
+        if analysed.has_each(self.detect.all_of) and LOSS_CARVED_OUT.search(analysed.sentence.text):
             return None
         if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
                                                                                    self.params.groups[-1]):
@@ -61,8 +63,6 @@ class Contrary(SentenceCheck):
     def describe(self, label: Labeller) -> str:
         text = f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
-
-
 
 
 @register("declines")
@@ -126,11 +126,6 @@ def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]
         if not any(clause <= m.start < start and text[m.start - 1:m.start] == "对" for m in outsiders):
             return False
     return True
-
-
-_LOSS_CARVED_OUT = re.compile(
-    r"(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利润|商誉)[^，。；]{0,8}损失|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)"
-)
 
 
 def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
