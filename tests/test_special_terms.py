@@ -57,3 +57,19 @@ def test_the_special_clause_is_found_by_the_general_clauses_number_only():
     # A pointer whose clause the special terms do not number is not judged: nothing is taken as open.
     assert left_open(["第7条 数据", "供应商应按专用条款约定删除数据。", "第二部分 专用条款", "20. 违约金标准：/"]) == []
     assert left_open(["供应商应按专用条款约定删除数据。"]) == []
+
+
+def test_special_terms_in_a_table_are_read_row_by_row():
+    texts = [
+        "8.　违约责任",
+        "双方的违约责任按专用条款的约定执行。",
+        "第三部分　专用条款",
+        "| 条款号 | 事项 | 约定 |",
+        "| 专8.1 | 逾期完成实施的违约金标准 | ＿＿＿＿ |",
+        "| 专8.2 | 违反安全责任的违约责任 | ＿＿＿＿ |",
+        "附件1　货物清单",
+        "| 1 | 云管理平台软件 | 1套 |",
+    ]
+    assert [(o.block, o.clause, o.why) for o in left_open(texts)] == [(1, "专用条款第8条", "未填写")]
+    filled = texts[:5] + ["| 专8.2 | 违反安全责任的违约责任 | 按当年服务费的10%计收 |"] + texts[6:]
+    assert left_open(filled) == []

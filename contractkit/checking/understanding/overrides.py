@@ -24,7 +24,8 @@ _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九�
 # 第10.3条不适用于本协议 / 第十条约定的内容不再适用 / 第8.2条作废 / 删除原合同第十条 / 原合同第5条予以删除
 # / 原合同第九条“监督与审计”全文删除.
 VOIDING = re.compile(
-    rf"第\s*(?P<a>{_NUMBER})\s*条(?:[（(][^）)]{{1,12}}[）)])?"
+    # 原合同第十条第3款删除: a paragraph of an article, the sub-clause 10.3.
+    rf"第\s*(?P<a>{_NUMBER})\s*条(?:第\s*(?P<k>{_NUMBER})\s*款)?(?:[（(][^）)]{{1,12}}[）)])?"
     # 原合同第九条“监督与审计”全文删除: the clause's title may follow its number.
     rf"(?:[“\"「《][^”\"」》]{{1,20}}[”\"」》])?(?:所?(?:约定|规定)的?(?:内容|事项)?|之约定)?"
     # 原合同第十二条自本补充协议生效之日起废止: from when it stops binding.
@@ -65,6 +66,8 @@ def overrides(texts: Sequence[str]) -> list[Override]:
             if _NARROWED.match(text, match.end()):
                 continue
             number = match.group("a") or match.group("b")
+            if match.group("k"):
+                number = f"{_normal(number)}.{_normal(match.group('k'))}"
             # (A clause switched off later runs at most to the paragraph that switches it off.)
             found_blocks = _blocks_of(texts, number)
             blocks = tuple(b for b in found_blocks if b != index and not (found_blocks[0] < index < b))

@@ -28,9 +28,16 @@ POINTS_TO_SPECIAL = re.compile(
     r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写|提出|列明|载明)"
 )
 _SPECIAL_CLAUSE = re.compile(rf"^\s*专用条款\s*第\s*(?P<n>{_NUMBER})\s*条")
-_GENERAL_CLAUSE = re.compile(rf"^\s*(?:通用条款\s*)?第\s*(?P<n>{_NUMBER})\s*条")
-_SECTION_CLAUSE = re.compile(rf"^\s*(?:第\s*(?P<a>{_NUMBER})\s*条|(?P<b>[0-9０-９]+(?:[.．][0-9０-９]+)*)[.．、\s])")
+# 第8条 / 通用条款第8条 / 8. 违约责任 / 8.2 …: the article a general paragraph stands in.
+_GENERAL_CLAUSE = re.compile(
+    rf"^\s*(?:通用条款\s*)?(?:第\s*(?P<n>{_NUMBER})\s*条|(?P<d>[0-9０-９]+)(?:[.．][0-9０-９]+)*[.．、\s])"
+)
+# Under a 专用条款 heading: 第8条 … / 8. … / a table row | 专8.1 | 违约金标准 | ＿＿ |.
+_SECTION_CLAUSE = re.compile(
+    rf"^\s*[|｜]?\s*专?\s*(?:第\s*(?P<a>{_NUMBER})\s*条|(?P<b>[0-9０-９]+)(?:[.．][0-9０-９]+)*(?:[.．、\s]|(?=\s*[|｜])))"
+)
 _SPECIAL_HEADING = re.compile(r"^[^。；，,]{0,16}专用条款[^。；，,]{0,8}$")
+_ANNEX = re.compile(r"^\s*(?:附件|附表)[0-9０-９一二三四五六七八九十]*[\s　：:]")
 _GENERAL_HEADING = re.compile(r"^[^。；，,]{0,16}通用条款[^。；，,]{0,8}$")
 # What a blank holds: underscores, a slash or dash, 无, and a note that it was left unfilled.
 _BLANK = re.compile(
@@ -54,9 +61,11 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
     found: list[LeftOpen] = []
     article: str | None = None
     for index, text in enumerate(texts):
+        if _SPECIAL_HEADING.match(text.strip()):
+            article = None  # the special terms' own numbers are not general articles
         general = _GENERAL_CLAUSE.match(text)
         if general and not _SPECIAL_CLAUSE.match(text):
-            article = _normal(general.group("n"))
+            article = _normal(general.group("n") or general.group("d"))
         if _SPECIAL_CLAUSE.match(text) or not POINTS_TO_SPECIAL.search(text) or article not in special:
             continue
         why = _open(special[article])
@@ -65,8 +74,8 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
     return found
 
 
-def _special_clauses(texts: Sequence[str]) -> dict[str, str]:
-    """Each special clause's text by its number (the paragraphs it runs to, joined)."""
+def _special_clauses(texts: Sequence[str]) -> dict[str, list[str]]:
+    """Each special clause's parts by its number: the paragraphs (or table rows) it runs to."""
     clauses: dict[str, list[str]] = {}
     current: str | None = None
     in_section = False
@@ -74,32 +83,40 @@ def _special_clauses(texts: Sequence[str]) -> dict[str, str]:
         if _SPECIAL_HEADING.match(text.strip()):
             in_section, current = True, None
             continue
-        if _GENERAL_HEADING.match(text.strip()):
-            in_section, current = False, None
+        if _GENERAL_HEADING.match(text.strip()) or _ANNEX.match(text):
+            in_section, current = False, None  # (the annexes after the special terms are none of them)
             continue
         inline = _SPECIAL_CLAUSE.match(text)
         numbered = _SECTION_CLAUSE.match(text) if in_section else None
         if inline:
             current = _normal(inline.group("n"))
-            clauses[current] = [text[inline.end():]]
+            clauses.setdefault(current, []).append(text[inline.end():])
         elif numbered:
             current = _normal(numbered.group("a") or numbered.group("b"))
-            clauses[current] = [text[numbered.end():]]
-        elif _GENERAL_CLAUSE.match(text):
+            clauses.setdefault(current, []).append(text[numbered.end():])
+        elif not in_section and _GENERAL_CLAUSE.match(text):
             current = None
         elif current is not None:
             clauses[current].append(text)
-    return {number: "".join(parts) for number, parts in clauses.items()}
+    return clauses
 
 
-def _open(clause: str) -> str:
-    """未填写 when the clause holds nothing past its labels; 留待协商 when it leaves its matter to the parties."""
-    filled = clause.rsplit("：", 1)[-1].rsplit(":", 1)[-1]
-    if not _BLANK.sub("", filled).strip():
+def _open(parts: list[str]) -> str:
+    """未填写 when no part holds anything past its labels (the last cell of a table row, the words after
+    the last colon); 留待协商 when the clause leaves its matter to the parties."""
+    filled = [_value(part) for part in parts]
+    if not any(_BLANK.sub("", value).strip() for value in filled):
         return "未填写"
-    if DEFERRED.search(clause) or _NEGOTIATED.search(filled):
+    if any(DEFERRED.search(part) for part in parts) or any(_NEGOTIATED.search(value) for value in filled):
         return "留待协商"
     return ""
+
+
+def _value(part: str) -> str:
+    """What a special clause's part fills in: its last table cell, then the words after its last colon."""
+    cells = [cell for cell in re.split(r"[|｜]", part) if cell.strip()]
+    last = cells[-1] if cells else part
+    return last.rsplit("：", 1)[-1].rsplit(":", 1)[-1]
 
 
 def _normal(number: str) -> str:

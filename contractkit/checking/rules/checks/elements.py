@@ -314,6 +314,9 @@ class PartialElement(_OnGroups):
             return None  # 接受监理单位对施工质量的监督: supervision by someone who does not sign
         if _only_what_a_sanction_follows(analysed, groups[0]):
             return None  # 造成数据泄露的，乙方应赔偿: accountability for the event, not its handling
+        topic = analysed.sentence.spans_of(set(groups[0]))
+        if topic and all(analysed.waived(start) for start, _ in topic):
+            return None  # 不对密评机构的结论承担责任: the topic named only to be declined
         # 乙方应开展定期安全检查: the party's own checking is its work, nothing it accepts (a report on its
         # work or its support, the other half-elements of accepting supervision, are its own by nature).
         if (any("accept" in group for group in self.detect.all_of) and "supervision" in groups[0]
