@@ -71,5 +71,8 @@ def test_special_terms_in_a_table_are_read_row_by_row():
         "| 1 | 云管理平台软件 | 1套 |",
     ]
     assert [(o.block, o.clause, o.why) for o in left_open(texts)] == [(1, "专用条款第8条", "未填写")]
-    filled = texts[:5] + ["| 专8.2 | 违反安全责任的违约责任 | 按当年服务费的10%计收 |"] + texts[6:]
+    # One row filled and one left blank: the clause still leaves a figure open.
+    half = texts[:5] + ["| 专8.2 | 违反安全责任的违约责任 | 按当年服务费的10%计收 |"] + texts[6:]
+    assert [o.why for o in left_open(half)] == ["未填写"]
+    filled = texts[:4] + ["| 专8.1 | 逾期完成实施的违约金标准 | 每日千分之一 |"] + half[5:]
     assert left_open(filled) == []

@@ -27,7 +27,10 @@ _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九�
 POINTS_TO_SPECIAL = re.compile(
     r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写|提出|列明|载明)"
 )
-_SPECIAL_CLAUSE = re.compile(rf"^\s*专用条款\s*第\s*(?P<n>{_NUMBER})\s*条")
+# 专用条款第20条 / 专用条款 15.2: a special clause numbered inline.
+_SPECIAL_CLAUSE = re.compile(
+    rf"^\s*专用条款\s*(?:第\s*(?P<n>{_NUMBER})\s*[条款]|(?P<m>[0-9０-９]+)(?:[.．][0-9０-９]+)*(?=[\s　：:]))"
+)
 # 第8条 / 通用条款第8条 / 8. 违约责任 / 8.2 …: the article a general paragraph stands in.
 _GENERAL_CLAUSE = re.compile(
     rf"^\s*(?:通用条款\s*)?(?:第\s*(?P<n>{_NUMBER})\s*条|(?P<d>[0-9０-９]+)(?:[.．][0-9０-９]+)*[.．、\s])"
@@ -43,6 +46,7 @@ _GENERAL_HEADING = re.compile(r"^[^。；，,]{0,16}通用条款[^。；，,]{0,
 _BLANK = re.compile(
     r"[_＿\s/／—\-－·.。：:；;]|[（(][^）)]{0,12}(?:未填|空白|不填|填写)[^）)]{0,6}[）)]|^无$|空白|未填写"
 )
+_PLACEHOLDER = re.compile(r"[_＿]{3,}")
 _NEGOTIATED = re.compile(r"协商(?:解决|处理|确定|约定)")
 
 
@@ -89,7 +93,7 @@ def _special_clauses(texts: Sequence[str]) -> dict[str, list[str]]:
         inline = _SPECIAL_CLAUSE.match(text)
         numbered = _SECTION_CLAUSE.match(text) if in_section else None
         if inline:
-            current = _normal(inline.group("n"))
+            current = _normal(inline.group("n") or inline.group("m"))
             clauses.setdefault(current, []).append(text[inline.end():])
         elif numbered:
             current = _normal(numbered.group("a") or numbered.group("b"))
@@ -105,7 +109,8 @@ def _open(parts: list[str]) -> str:
     """未填写 when no part holds anything past its labels (the last cell of a table row, the words after
     the last colon); 留待协商 when the clause leaves its matter to the parties."""
     filled = [_value(part) for part in parts]
-    if not any(_BLANK.sub("", value).strip() for value in filled):
+    # (违约金比例：合同总价的____%: a placeholder left in the clause leaves its figure open.)
+    if not any(_BLANK.sub("", value).strip() for value in filled) or any(_PLACEHOLDER.search(p) for p in parts):
         return "未填写"
     if any(DEFERRED.search(part) for part in parts) or any(_NEGOTIATED.search(value) for value in filled):
         return "留待协商"

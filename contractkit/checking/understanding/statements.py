@@ -531,8 +531,10 @@ _TITLE_STRUCK_OUT = re.compile(
 )
 _AMENDED = re.compile(r"“(?P<quote>[^”]{2,160})”(?:的约定|一款|条款)?[，,]?(?:修改|变更|调整|修订|替换)为")
 # 原第七条约定“乙方…不承担责任”。…现将第七条修改为：…: the old wording quoted as history.
+# (《安全服务合同》第七条约定：“…” / 原合同第十二条：“…”: the contract amended, named or numbered.)
 _ORIGINAL = re.compile(
-    r"原(?:合同|协议)?(?:第[^，。；“]{1,8}(?:条|款))?(?:约定|规定)(?:为)?[：:]?“(?P<quote>[^”]{2,160})”"
+    # (the quote may run to the sentence's end: a sentence ending inside it leaves its ” to the next)
+    r"(?:原(?:合同|协议)?|《[^》]{1,30}》)(?:第[^，。；“]{1,8}(?:条|款))?(?:约定|规定)?(?:为)?[：:]?“(?P<quote>[^”]{2,160})(?:”|$)"
 )
 
 
