@@ -21,3 +21,16 @@ def parse_number(text: str) -> int | None:
         else:
             return None
     return total + current if text else None
+
+
+# A clause's number as contracts write it: 10.3, １０．３, 十.
+CLAUSE_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
+
+
+def clause_number(number: str) -> str:
+    """10.3, １０．３ and 十 -> one spelling (an article's Chinese number as its value)."""
+    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if "." in number or number.isdigit():
+        return number
+    value = parse_number(number)
+    return str(value) if value is not None else number

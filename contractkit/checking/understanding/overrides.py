@@ -18,9 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contractkit.checking.understanding.numerals import parse_number
+from contractkit.checking.understanding.numerals import CLAUSE_NUMBER as _NUMBER
+from contractkit.checking.understanding.numerals import clause_number as _normal
 
-_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
 # 第10.3条不适用于本协议 / 第十条约定的内容不再适用 / 第8.2条作废 / 删除原合同第十条 / 原合同第5条予以删除
 # / 原合同第九条“监督与审计”全文删除.
 VOIDING = re.compile(
@@ -100,11 +100,3 @@ def _blocks_of(texts: Sequence[str], number: str) -> list[int]:
             return list(range(i, end))
     return []
 
-
-def _normal(number: str) -> str:
-    """10.3, １０．３ and 十 -> one spelling (an article's Chinese number as its value)."""
-    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
-    if "." in number or number.isdigit():
-        return number
-    value = parse_number(number)
-    return str(value) if value is not None else number

@@ -19,10 +19,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contractkit.checking.understanding.numerals import parse_number
+from contractkit.checking.understanding.numerals import CLAUSE_NUMBER as _NUMBER
+from contractkit.checking.understanding.numerals import clause_number
 from contractkit.checking.understanding.statements import DEFERRED
 
-_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)*|[一二三四五六七八九十百零〇两]+"
 # 见专用条款 / 按专用条款约定 / 专用条款另有约定的 / 以专用条款所列为准: the specifics are in the special terms.
 POINTS_TO_SPECIAL = re.compile(
     r"(?:见|按|按照|依|依照|依据|以|详见)(?:本合同)?专用条款|专用条款(?:的|中)?(?:另有)?(?:约定|规定|所列|填写|提出|列明|载明)"
@@ -126,9 +126,5 @@ def _value(part: str) -> str:
 
 def _normal(number: str) -> str:
     """20, ２０ and 二十 -> one spelling; a sub-clause's number (9.1) is its article's (9)."""
-    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
-    number = number.split(".")[0]
-    if number.isdigit():
-        return str(int(number))
-    value = parse_number(number)
-    return str(value) if value is not None else number
+    article = clause_number(number).split(".")[0]
+    return str(int(article)) if article.isdigit() else article

@@ -113,7 +113,8 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
 
 # "我们负责…", "2.2 您应负责…": a party opening its sentence by answering for something.
 _ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
-_NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
+# What may stand before a clause's own subject: its numbering (（一）, 2.1, 三、).
+NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
 
 
 def may_answer(text: str) -> bool:
@@ -124,7 +125,7 @@ def may_answer(text: str) -> bool:
 def answering_party(text: str, mentions: Sequence[Mention]) -> str | None:
     """The party that opens the sentence answering for its part (负责/承担), or None."""
     for m in mentions:
-        if text[:m.start].strip(_NUMBERING):
+        if text[:m.start].strip(NUMBERING):
             return None
         if _ANSWERS.match(text, m.end):
             return m.party
@@ -247,7 +248,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on, and so does
                 # one opening the clause before (乙方依托其安全产品，向甲方提供…); not an owner opening it
                 # (您的账户欠费…的，我们将释放…，并删除…: 您 owns the account).
-                before = [m for m in mentions if not sentence.text[:m.start].strip(_NUMBERING)
+                before = [m for m in mentions if not sentence.text[:m.start].strip(NUMBERING)
                           and not is_object(sentence.text, m) and sentence.text[m.end:m.end + 1] != "的"
                           ] or _opening_previous_clause(
                     sentence.text, starts, clause_start, mentions)
@@ -295,7 +296,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # 导致海岳业务系统遭受入侵的，青穹按…支付违约金，…还应补足差额: a party opening a clause is a
             # subject; one inside a clause (导致海岳…) is not, when a clause-opening party comes after it.
             opening = [m for m in earlier
-                       if not sentence.text[clause_start_at(starts, m.start):m.start].strip(_NUMBERING)]
+                       if not sentence.text[clause_start_at(starts, m.start):m.start].strip(NUMBERING)]
             subject = (opening[-1] if opening and opening[-1].start > earlier[0].start
                        else earlier[0]).party if earlier else None
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
@@ -321,7 +322,7 @@ def _opening_previous_clause(text: str, starts: list[int], clause_start: int, me
     if _PURPOSE.match(clause) or re.match(r"\s*[如若凡因当]", clause) or clause.rstrip("，,；; ").endswith("的"):
         return []
     return [m for m in mentions if previous <= m.start < clause_start
-            and not text[previous:m.start].strip(_NUMBERING) and not is_object(text, m)][:1]
+            and not text[previous:m.start].strip(NUMBERING) and not is_object(text, m)][:1]
 
 
 _ACT_AFTER_AGENT = re.compile(r"完成|实施|执行|进行")

@@ -133,6 +133,7 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
     sentence has just given another party to do (对此, 就此), which leaves the first party's own part whole."""
     from contractkit.checking.understanding.statements import (  # see registry.py: kept light
         BOTH_PARTIES,
+        NUMBERING,
         OUTSIDER,
         clause_start_at,
         clause_starts,
@@ -144,7 +145,7 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
         return False
     starts = clause_starts(text)
     opening = {start: m.party for m in analysed.mentions for start in starts
-               if m.party not in (BOTH_PARTIES, OUTSIDER) and not text[start:m.start].strip(_NUMBERING)}
+               if m.party not in (BOTH_PARTIES, OUTSIDER) and not text[start:m.start].strip(NUMBERING)}
     for start, _ in spans:
         clause = clause_start_at(starts, start)
         disclaimer, earlier = opening.get(clause), [p for s, p in opening.items() if s < clause]
@@ -155,7 +156,6 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 
 _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
-_NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"  # what may stand before a clause's subject
 
 
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
