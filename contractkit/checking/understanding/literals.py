@@ -51,33 +51,65 @@ def _read(pattern: str, reader: Callable[[Any, list], frozenset[str] | None]) ->
 
 
 def _leading(c: Any, items: list) -> frozenset[str] | None:
-    """What every match of a concatenation starts with: the run of literals after the zero-width
-    assertions in front, or what its first group or alternation starts with."""
+    """What every match of a concatenation starts with, after the zero-width items in front: the
+    exact strings of its first items joined (扣(?:减|除) → 扣减, 扣除; (?:详)?见 → 详见, 见), or what its first group,
+    alternation or repeat starts with — together with what the rest starts with when that item may
+    match nothing (an optional 向… in front)."""
+    exact_of = _Factors(c).node
     index = 0
-    while index < len(items) and items[index][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+    while index < len(items) and exact_of(*items[index])[0] == _EMPTY:
         index += 1
     if index == len(items):
         return None
     op, av = items[index]
-    if op is c.LITERAL:
-        run = ""
-        while index < len(items) and items[index][0] is c.LITERAL:
-            run += chr(items[index][1])
-            index += 1
-        return frozenset({run})
-    if op is c.IN:
-        if all(o is c.LITERAL for o, _ in av):
-            return frozenset(chr(a) for _, a in av)
-        return None
+    prefixes = exact_of(op, av)[0]
+    if prefixes is not None:
+        for following in items[index + 1:]:
+            exact = exact_of(*following)[0]
+            joined = _small(frozenset(a + b for a in prefixes for b in exact)) if exact else None
+            if joined is None:
+                break
+            prefixes = joined
+        if "" not in prefixes:
+            return prefixes
     if op is c.SUBPATTERN:
         _, add, remove, sub = av
-        return None if add or remove else _leading(c, list(sub.data))
-    if op is c.BRANCH:
+        if add or remove:
+            return None
+        head, may_be_empty = _leading(c, list(sub.data)), _nullable(c, op, av)
+    elif op is c.BRANCH:
         alternatives = [_leading(c, list(alternative.data)) for alternative in av[1]]
         if any(found is None for found in alternatives):
             return None
-        return frozenset().union(*alternatives)  # type: ignore[arg-type]
-    return None
+        head, may_be_empty = frozenset().union(*alternatives), _nullable(c, op, av)  # type: ignore[arg-type]
+    elif op in _repeats(c):
+        head, may_be_empty = _leading(c, list(av[2].data)), _nullable(c, op, av)
+    else:
+        return None
+    if head is None or not may_be_empty:
+        return head
+    rest = _leading(c, items[index + 1:])
+    return None if rest is None else head | rest
+
+
+_EMPTY = frozenset({""})
+
+
+def _repeats(c: Any) -> tuple:
+    return tuple(op for op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) if op is not None)
+
+
+def _nullable(c: Any, op: Any, av: Any) -> bool:
+    """May the node match the empty string? True when not known (the caller then looks further)."""
+    if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+        return False
+    if op is c.SUBPATTERN:
+        return all(_nullable(c, o, a) for o, a in av[3].data)
+    if op is c.BRANCH:
+        return any(all(_nullable(c, o, a) for o, a in alternative.data) for alternative in av[1])
+    if op in _repeats(c):
+        return av[0] == 0 or all(_nullable(c, o, a) for o, a in av[2].data)
+    return True
 
 
 class _Factors:
