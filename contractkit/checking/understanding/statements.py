@@ -113,23 +113,39 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
 
 # "我们负责…", "2.2 您应负责…": a party opening its sentence by answering for something.
 _ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
+# "我们将按服务说明为您实施…", "我们为您完成以下工作": the work a party does for the other.
+_DOES_FOR = re.compile(r"\s*(?:应当|应|须|将)?[^，。；,;：:]{0,12}?(?:为|代)[^，。；,;：:]{0,6}?(?:实施|执行|完成)")
+# "…账号口令管理仍由您自行负责。": a fronted topic, and who answers for it at the clause's end.
+_KEEPS = re.compile(r"(?:自行|自己|本方)?(?:负责|承担|完成|实施)\s*(?=[，。；,;]|$)")
+# "…交由我们代为执行", "委托乙方代为实施…": the party the work is handed to, doing it for the other.
+_HANDED_TO = ("交由", "交给", "委托")
+_ON_BEHALF = re.compile(r"\s*代为?(?:实施|执行|完成|处理|运维)")
 # What may stand before a clause's own subject: its numbering (（一）, 2.1, 三、).
 NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
 
 
 def may_answer(text: str) -> bool:
-    """Cheaply: could a party open this sentence answering for its part (answering_party)?"""
-    return "负责" in text or "承担" in text
+    """Cheaply: could a party answer for its part in this sentence (answering_party)?"""
+    return "负责" in text or "承担" in text or "实施" in text or "完成" in text or "执行" in text
 
 
 def answering_party(text: str, mentions: Sequence[Mention]) -> str | None:
-    """The party that opens the sentence answering for its part (负责/承担), or None."""
-    for m in mentions:
-        if text[:m.start].strip(NUMBERING):
-            return None
-        if _ANSWERS.match(text, m.end):
-            return m.party
-    return None
+    """The first party that answers for its part in the sentence (``answers_for_its_part``), or None."""
+    return next((m.party for m in mentions if answers_for_its_part(text, m)), None)
+
+
+def answers_for_its_part(text: str, mention: Mention) -> bool:
+    """Does the party named here answer for its part: opening the sentence, or a clause of it (after a
+    condition: 如您开通…，我们将为您实施…), with 负责/承担 or with the work it does for the other; named
+    as whom work is handed to, to do it for the other (交由我们代为执行); or named after 由 as who
+    answers for a fronted topic (…仍由您自行负责)?"""
+    before = text[:mention.start]
+    if before.endswith(_HANDED_TO):
+        return _ON_BEHALF.match(text, mention.end) is not None
+    if before.endswith("由"):
+        return _KEEPS.match(text, mention.end) is not None
+    opens = not before.strip(NUMBERING) or before.rstrip().endswith(("，", ",", "；", ";"))
+    return opens and (_ANSWERS.match(text, mention.end) is not None or _DOES_FOR.match(text, mention.end) is not None)
 
 
 def is_deferred(text: str) -> bool:

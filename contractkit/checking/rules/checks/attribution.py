@@ -60,7 +60,15 @@ def _read_statements(
             for s in statements
         )
         opposes = opposes | {"permission_unlimited"}
+    if modality == "prohibition":
+        # "乙方人员只得于服务所需的限度内行使权限": what may be done only so far bars the rest.
+        text = analysed.sentence.text
+        statements = tuple(dataclasses.replace(s, kind="prohibition")
+                           if s.kind == "duty" and text.startswith(_ONLY, s.start) else s for s in statements)
     return statements, fulfils, opposes
+
+
+_ONLY = ("仅", "只")
 
 
 class _ClauseCheck(SentenceCheck):
@@ -514,7 +522,8 @@ class DividesParams(Frozen):
 @register("divides")
 class Divides(SentenceCheck):
     """Two parties each take on their own part in one sentence (提供者负责基础设施的安全，客户负责其
-    应用和数据的安全): the sentence divides the work, though it never says 划分."""
+    应用和数据的安全; 我们为您实施…；…仍由您自行负责): the sentence divides the work, though it never
+    says 划分."""
 
     Params = DividesParams
     shorthand = "groups"
@@ -527,7 +536,7 @@ class Divides(SentenceCheck):
         return self.params.groups
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, answers_for_its_part
 
         if not analysed.has_each(self.params.groups) or analysed.hypothetical:
             return None
@@ -539,6 +548,10 @@ class Divides(SentenceCheck):
             if s.kind == "duty" and s.actor not in (None, BOTH_PARTIES, OUTSIDER)
             and text[s.start:s.end] in _ANSWERS_FOR and opens_its_clause(analysed, s)
         )
+        holders.update(dict.fromkeys(
+            m.party for m in analysed.mentions
+            if m.party not in (None, BOTH_PARTIES, OUTSIDER) and answers_for_its_part(text, m)
+        ))
         if len(holders) < 2:
             return None
         names = "和".join(parties.party_labels.get(h, h) for h in holders if h)
