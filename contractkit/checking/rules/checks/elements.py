@@ -423,7 +423,8 @@ class Deferral(SentenceCheck):
     needs_all_of = True
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        if analysed.deferred and _defers_the_requirement(analysed, self.concepts_of_all_of()):
+        if analysed.deferred and _defers_the_requirement(analysed, self.concepts_of_all_of()) and not _outsiders_only(
+                analysed):
             return self.verdict(
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
             )
@@ -434,6 +435,15 @@ class Deferral(SentenceCheck):
 
     def describe(self, label: Labeller) -> str:
         return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
+
+
+def _outsiders_only(analysed: AnalysedSentence) -> bool:
+    """物业管理单位应配合…检查，具体由乙方与物业管理单位另行约定: what is left open is a duty of someone who
+    does not sign; nothing of the parties' own is deferred."""
+    from contractkit.checking.understanding.statements import OUTSIDER
+
+    actors = {s.actor for s in analysed.statements if s.kind in ("duty", "prohibition", "right")}
+    return actors == {OUTSIDER}
 
 
 @register("capped_by")
