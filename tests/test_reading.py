@@ -361,6 +361,49 @@ def test_txt_utf8_one_block_per_line(tmp_path):
     assert doc.blocks[4].location.describe() == "第二条，第7行"
 
 
+def _wrapped(paragraphs: list[str], width: int, footer_every: int = 0) -> list[str]:
+    """The paragraphs as a PDF prints them: cut every ``width`` characters, a page mark and a running
+    header after every ``footer_every`` lines."""
+    lines = [p[i:i + width] for p in paragraphs for i in range(0, len(p), width)]
+    if not footer_every:
+        return lines
+    out = []
+    for number, line in enumerate(lines, start=1):
+        out.append(line)
+        if number % footer_every == 0:
+            out += [f"第 {number // footer_every} 页 共 9 页", "HT-2026-07　运维服务合同"]
+    return out
+
+
+WRAPPED_PARAGRAPHS = [
+    "第一条 服务内容",
+    "1.1 乙方负责云平台计算节点、存储节点及网络设备的日常巡检、故障处理和变更实施，并安排人员七乘二十四小时值守，"
+    "发现异常应在三十分钟内报告甲方。",
+    "1.2 乙方应在合同终止后五个工作日内返还甲方的全部配置资料和日志，并对其保管的备份予以销毁，出具销毁记录。",
+    "第二条 监督检查",
+    "2.1 甲方有权对乙方的运维操作进行审计，乙方应如实提供操作记录和工单，不得拒绝或拖延，并配合甲方整改发现的问题。",
+    "（一）审计每季度一次，甲方应提前三个工作日书面通知乙方，乙方应安排熟悉情况的人员到场说明并回答甲方的询问。",
+]
+
+
+def test_txt_pasted_from_a_pdf_is_joined_back_into_its_paragraphs(tmp_path):
+    lines = _wrapped(WRAPPED_PARAGRAPHS, 20, footer_every=5)
+    doc = read_document(write(tmp_path, "pasted.txt", "\n".join(lines)))
+    paragraphs = [t for t in texts(doc) if not t.startswith(("第 ", "HT-"))]
+    assert paragraphs == WRAPPED_PARAGRAPHS  # the page marks and headers between the pieces cut nothing
+    footers = [t for t in texts(doc) if t.startswith("第 ")]
+    assert footers and all(t.endswith("共 9 页") for t in footers)  # kept, as blocks of their own
+    clause = next(b for b in doc.blocks if b.text.startswith("1.2"))
+    assert clause.location.line == lines.index(clause.text[:20]) and clause.location.label == "1.2"
+
+
+def test_a_contract_typed_one_clause_a_line_is_not_joined(tmp_path):
+    # Lines of many lengths, some without a full stop at the end: nothing was wrapped at a width.
+    content = "\n".join(p.rstrip("。") if i % 2 else p for i, p in enumerate(WRAPPED_PARAGRAPHS * 3))
+    doc = read_document(write(tmp_path, "typed.txt", content))
+    assert texts(doc) == content.split("\n")
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
 def test_txt_encodings(tmp_path, encoding):
     content = "第一条 甲方应当保护个人信息。\n第二条 乙方负责数据备份，恢复时间不超过4小时。"
@@ -426,6 +469,22 @@ def test_pdf_with_text(tmp_path):
     first, last = doc.blocks[1].location, doc.blocks[-1].location
     assert (first.kind, first.page, first.line, first.label) == ("page", 0, 1, "12")
     assert (last.page, last.line, last.label, last.paragraph) == (1, 1, "12.3", 4)
+
+
+def test_pdf_lines_cut_mid_sentence_are_joined_across_the_page_break(tmp_path):
+    pytest.importorskip("pypdf")
+    words = ("The provider shall encrypt all customer data at rest and in transit, keep the keys apart from "
+             "the data at all times during the term, rotate them every year, log each use of them, and tell the "
+             "customer within one day of any loss, theft or misuse of a key or of the data it protects.")
+    lines = [words[i:i + 30] for i in range(0, len(words), 30)]
+    sentence = [line.strip() for line in lines]
+    data = pdf_bytes(["12. Data security\n" + "\n".join(lines[:3]) + "\nPage 1 of 2",
+                      "\n".join(lines[3:]) + "\n13. Backups\nDaily backups are kept for thirty days."])
+    doc = read_document(write(tmp_path, "contract.pdf", data))
+    joined = next(b for b in doc.blocks if b.text.startswith("The provider"))
+    assert joined.text.replace(" ", "") == "".join(sentence).replace(" ", "")
+    assert (joined.location.page, joined.location.line) == (0, 1)
+    assert "Page 1 of 2" in texts(doc) and "13. Backups" in texts(doc)
 
 
 def test_pdf_without_text_layer(tmp_path):

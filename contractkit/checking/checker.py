@@ -38,6 +38,7 @@ from contractkit.checking.understanding.statements import (
     find_mentions,
     hands_on,
     is_deferred,
+    is_definition,
     is_heading,
     is_hypothetical,
     may_answer,
@@ -237,7 +238,8 @@ class Checker:
             return f"该句将具体内容指向{o.clause}，而{o.clause}{o.why}"
 
         analysed = {
-            i: _analyse(s, parties, heading=heading, mentions=mentions_of(i), section=section,
+            # (a definition, like a heading, says nothing to check; it stays what a reference points to)
+            i: _analyse(s, parties, heading=heading or is_definition(s.text), mentions=mentions_of(i), section=section,
                         said=partial(said_in, i) if chains else None, left_open=still_open(s))
             for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
         }

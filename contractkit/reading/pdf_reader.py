@@ -16,6 +16,7 @@ from pathlib import Path
 from .clauses import ClauseTracker
 from .errors import ReadError
 from .model import Location, SourceDocument, TextBlock
+from .reflow import reflow
 from .safety import ReadLimits
 
 # pypdf reports every repair it makes on a damaged file as a logging warning;
@@ -61,8 +62,7 @@ def read_pdf(data: bytes, path: Path, limits: ReadLimits) -> SourceDocument:
     if count > limits.max_pdf_pages:
         raise ReadError(path, "too-large", f"has {count} pages (limit {limits.max_pdf_pages})")
 
-    blocks: list[TextBlock] = []
-    clauses = ClauseTracker()
+    lines: list[tuple[int, int, str]] = []  # page, line on it, text
     chars = 0
     for page_no in range(count):
         if time.monotonic() - started > limits.max_pdf_seconds:
@@ -78,14 +78,15 @@ def read_pdf(data: bytes, path: Path, limits: ReadLimits) -> SourceDocument:
         chars += len(text)
         if chars > limits.max_text_chars:
             raise ReadError(path, "too-large", f"has more than {limits.max_text_chars} characters of text")
-        for line_no, line in enumerate(text.splitlines()):
-            line = line.strip()
-            if not line:
-                continue
-            location = Location(kind="page", paragraph=len(blocks), page=page_no, line=line_no,
-                                label=clauses.update(line))
-            blocks.append(TextBlock(text=line, location=location))
+        lines += [(page_no, line_no, line.strip()) for line_no, line in enumerate(text.splitlines()) if line.strip()]
 
+    # A PDF's lines are its printed lines: the sentences they cut are joined again (reflow.py).
+    blocks: list[TextBlock] = []
+    clauses = ClauseTracker()
+    for index, line in reflow([(index, text) for index, (_, _, text) in enumerate(lines)]):
+        page_no, line_no, _ = lines[index]
+        location = Location(kind="page", paragraph=len(blocks), page=page_no, line=line_no, label=clauses.update(line))
+        blocks.append(TextBlock(text=line, location=location))
     if not blocks:
         raise ReadError(path, "no-text", f"has no text layer on any of its {count} page(s)")
     return SourceDocument(path=path, format="pdf", blocks=tuple(blocks))

@@ -1,7 +1,8 @@
 """Plain text and Markdown: one block per non-empty line.
 
 Chinese contracts put one clause per line, so a single newline already ends a
-block. ``Location.paragraph`` is the block ordinal, ``Location.line`` the
+block (plain text pasted from a PDF, wrapped at one width, is joined back into
+its paragraphs first: reflow.py). ``Location.paragraph`` is the block ordinal, ``Location.line`` the
 0-based source line. Markdown is reduced to what a reader of the rendered page
 sees: heading hashes, bullet markers, block quotes, emphasis markers, link
 syntax and code fences go; ordered-list numbers stay (they are displayed, and
@@ -16,6 +17,7 @@ from pathlib import Path
 from .clauses import ClauseTracker
 from .errors import ReadError
 from .model import Location, SourceDocument, TextBlock
+from .reflow import reflow
 from .safety import ReadLimits
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
@@ -127,10 +129,8 @@ def _looks_textual(data: bytes) -> bool:
 def _plain_blocks(text: str) -> list[TextBlock]:
     blocks: list[TextBlock] = []
     clauses = ClauseTracker()
-    for line_no, line in enumerate(_LINE_BREAK.split(text)):
-        line = line.strip()
-        if not line:
-            continue
+    lines = [(line_no, line.strip()) for line_no, line in enumerate(_LINE_BREAK.split(text)) if line.strip()]
+    for line_no, line in reflow(lines):  # text pasted from a PDF: its wrapped lines joined again
         location = Location(kind="paragraph", paragraph=len(blocks), line=line_no, label=clauses.update(line))
         blocks.append(TextBlock(text=line, location=location))
     return blocks

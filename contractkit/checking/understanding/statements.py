@@ -166,6 +166,20 @@ def is_heading(text: str) -> bool:
     return bool(HEADING.match(text))
 
 
+# "（三）密码应用安全性评估，指由…进行的评估", "“安全事件”是指…": a definitions list's entry (numbered or
+# quoted) says what a word means and binds nobody; it still is what "前款所述事件" points back to.
+# ("（一）一级故障指核心业务中断，承包人应…" sets a duty too.)
+DEFINITION = re.compile(
+    r"^\s*(?:(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}(?:\.\d{1,2})*\.?)\s*[“\"「]?|[“\"「])"
+    r"[^，。；,;：:“”「」\"]{2,20}[”\"」]?\s*[，,：:]?\s*(?:是指|系指|指)(?![定派示导引令挥南标明出])"
+    r"(?![^。；;]*?(?:应(?![用急答对])|须|负责|不得|有权))"
+)
+
+
+def is_definition(text: str) -> bool:
+    return bool(DEFINITION.match(text))
+
+
 def is_hypothetical(text: str) -> bool:
     """A listed breach (乙方拒绝…的；), not an undertaking in its own right."""
     return bool(HYPOTHETICAL.search(text))
