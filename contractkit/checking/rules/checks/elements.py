@@ -448,9 +448,9 @@ def _outsiders_only(analysed: AnalysedSentence) -> bool:
 
 @register("capped_by")
 class CappedBy(_OnGroups):
-    """The contract limits what the requirement provides to less than a year's fees or to a sole remedy
-    (全部责任累计不超过当月服务费的百分之五, 这是您可获得的唯一救济): however fully other clauses provide it,
-    the requirement is partly met. Its
+    """The contract limits what the requirement provides to less than a year's fees, to a token sum or
+    to a sole remedy (全部责任累计不超过当月服务费的百分之五, 赔偿总额以伍佰元为限, 这是您可获得的唯一救济,
+    除上述补偿外不得主张其他责任): however fully other clauses provide it, the requirement is partly met. Its
     parameter names the concepts that state such a limit; the sentence must also hold the requirement's
     topic (the first group of ``all_of``), so that a cap on late-payment interest caps nothing here."""
 
@@ -462,12 +462,13 @@ class CappedBy(_OnGroups):
             return None
         start, end = analysed.sentence.spans_of(self.concepts())[0]
         limit = analysed.sentence.text[start:end]
-        verdict = self.verdict("partial", f"合同将其限于一年费用以下的上限或唯一救济（“{limit}”），仅部分满足",
+        verdict = self.verdict("partial", f"合同将其限于一年费用以下或象征性的上限、或唯一救济（“{limit}”），仅部分满足",
                                analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
         return replace(verdict, caps=True)
 
     def describe(self, label: Labeller) -> str:
-        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以数月服务费或价款的一部分为上限、唯一救济）："
+        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以数月服务费、价款的一部分或万元以下的金额为上限，"
+                "唯一救济）："
                 "即使其他条款已满足，也只部分满足")
 
 
