@@ -254,8 +254,9 @@ class Checker:
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings, mentions_of)
         for c in continuations:
-            if c.replaces is not None:
-                analysed.pop(c.replaces, None)
+            for index in (c.replaces, c.absorbs):
+                if index is not None:
+                    analysed.pop(index, None)
         # A row read as a sentence speaks for its cells: a cell alone ("负责与主管部门的沟通") has lost its party.
         kept = [a for a in analysed.values() if a.sentence.block not in row_blocks]
         kept += [_analyse(c.sentence, parties, quote=c.quote, passage=c.passage, left_open=still_open(c.sentence))

@@ -7,7 +7,8 @@ one that leaves the matter before it to a later agreement ("具体时限由双�
 约定"), and is short, is read once more together with the sentence before it,
 when that one has a topic of its own. In the same paragraph the pair is quoted
 as it stands and replaces the first sentence (a deferral qualifies what it
-follows); across a paragraph break the short sentence is quoted alone.
+follows); across a paragraph break the short sentence is quoted alone, and a
+deferral still replaces the sentence it qualifies.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Continuation:
     quote: str | None  # what to quote (None: the combined sentence is the document's own text)
     replaces: int | None  # the index of the sentence the reading stands for (the one before, or a list item)
     passage: str = "该句"  # how an explanation names what is quoted
+    absorbs: int | None = None  # a short sentence read only as part of this reading (a deferral), or None
 
 
 def continued(
@@ -47,12 +49,17 @@ def continued(
             continue
         if not before.labels - continuing:
             continue  # the sentence before has no topic to continue
+        # A deferral says nothing on its own: read with what it qualifies, it is not read alone.
+        absorbs = index + 1 if defers(this.text) else None
         if before.block == this.block:
-            found.append(Continuation(spanning(before, this, block_texts), None, index))
+            found.append(Continuation(spanning(before, this, block_texts), None, index, absorbs=absorbs))
         elif before.block == this.block - 1 and not LIST_ITEM.match(block_texts[this.block]):
             # (A numbered item "（三）…另行签订合同" is a clause of its own, not the paragraph before's.)
             # (A line break keeps the paragraphs apart: 服务评估 / 甲方可以… is no 评估甲方.)
-            found.append(Continuation(read_after(before, this, "\n"), this.text, None, "该句（连同上一段）"))
+            # "…应在期限内整改。" / "因此产生的违约责任，由双方另行协商确定。": a deferral qualifies what it
+            # follows, across the break too, and stands in for it.
+            found.append(Continuation(read_after(before, this, "\n"), this.text, index if absorbs else None,
+                                      "该句（连同上一段）", absorbs))
     return found
 
 

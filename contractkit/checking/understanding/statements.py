@@ -149,8 +149,12 @@ def answers_for_its_part(text: str, mention: Mention) -> bool:
 
 
 def is_deferred(text: str) -> bool:
-    """The sentence leaves its content to a later agreement (具体…由双方另行协商确定)."""
-    return bool(DEFERRED.search(text))
+    """The sentence leaves its content to a later agreement (具体…由双方另行协商确定); not a waiver of one
+    (即视为已修复，无需甲方另行确认)."""
+    return any(not _WAIVED.search(text, max(0, m.start() - 8), m.start()) for m in DEFERRED.finditer(text))
+
+
+_WAIVED = re.compile(r"(?:无需|无须|不需|不必|毋需|不再)[^，。；,;]{0,6}$")
 
 
 # "第二条　安全责任与实施工作划分", "附件：安全责任实施工作划分表", "三、服务内容": a title, no sentence.
