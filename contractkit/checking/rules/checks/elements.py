@@ -462,14 +462,13 @@ class CappedBy(_OnGroups):
             return None
         start, end = analysed.sentence.spans_of(self.concepts())[0]
         limit = analysed.sentence.text[start:end]
-        verdict = self.verdict("partial", f"合同将其限于一年费用以下或象征性的上限、或唯一救济（“{limit}”），仅部分满足",
-                               analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
+        reason = f"合同将其限于一年费用以下或象征性的上限、或唯一救济（“{limit}”），仅部分满足"
+        verdict = self.verdict("partial", reason, analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
         return replace(verdict, caps=True)
 
     def describe(self, label: Labeller) -> str:
-        return (f"同一句中有{groups_zh(self.params.groups, label)}（如以数月服务费、价款的一部分或万元以下的金额为上限，"
-                "唯一救济）："
-                "即使其他条款已满足，也只部分满足")
+        return (f"同一句中有{groups_zh(self.params.groups, label)}"
+                "（如以数月服务费、价款的一部分或万元以下的金额为上限，唯一救济）：即使其他条款已满足，也只部分满足")
 
 
 @register("leaves_the_rest")
