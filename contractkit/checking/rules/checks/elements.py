@@ -571,6 +571,11 @@ def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> b
         following = _CLAUSE.search(text, marker.end())
         end = following.start() if following else len(text)
         subject = _without_parties(analysed, start, marker.start())
+        if subject.strip().startswith("除") and text[marker.end():end].lstrip().startswith("外"):
+            # "除双方另行书面约定外，…不改变甲方的最终责任": what follows holds only until agreed otherwise.
+            if any(m.label in concepts and m.start >= end for m in s.concepts):
+                return True
+            continue
         if not _CJK.search(_GENERIC.sub("", subject)) and len(starts) > 1:
             start = starts[-2]  # "…，由双方另行约定": the clause before names what is deferred
             subject = _without_parties(analysed, start, marker.start())
