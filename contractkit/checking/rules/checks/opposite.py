@@ -65,6 +65,17 @@ class Contrary(SentenceCheck):
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
+@register("disclaims")
+class Disclaims(Contrary):
+    """Liability for the work itself excluded outright (乙方代为实施的配置不当造成的损失由甲方自行承担，乙方
+    不承担任何责任): the opposite of holding the performer to account. Judged like ``contrary``, on its own
+    groups (what was done, and the exclusion), beside the catalogue's other contrary groups; another's
+    fault or force majeure as the cause only narrows it (the concepts leave such sentences out)."""
+
+    def describe(self, label: Labeller) -> str:
+        return "免责：" + super().describe(label)
+
+
 @register("declines")
 class Declines(SentenceCheck):
     """The party the requirement binds declines, in so many words, what the requirement asks of it, in
