@@ -18,6 +18,9 @@ class WeakerDetection(Detection):
     reason: str
 
 
+_CONDITION = re.compile(r"(?:需要|如需|若需|如有需要)[^，。；]{0,24}的[，,]")
+
+
 @register("weaker_fallback")
 class WeakerFallback(FallbackCheck):
     """Nothing met the requirement, but its looser description is satisfied (duties assigned to named
@@ -41,6 +44,15 @@ class WeakerFallback(FallbackCheck):
         looser = judge_detection(self.params, sentences, parties, only=Status.SATISFIED)
         if looser.status is Status.SATISFIED:
             return Judgement(Status.PARTIAL, looser.evidence, self.params.reason, self.name)
+        # 将安全运维工作委托供应商实施，委托的具体工作内容以双方另行签订的服务确认单为准: the entrusted work
+        # itself left to a later agreement is partial too, for the deferral's reason — when the sentence
+        # speaks of that work (not 工作组的组成届时商定) and does not merely allow for it (需要…的，…为准).
+        deferred = judge_detection(self.params, sentences, parties, only=Status.PARTIAL)
+        work = self.detect.all_of[-1]
+        if deferred.status is Status.PARTIAL and deferred.check == "deferral" and any(
+                analysed.has_each((work,)) and not _CONDITION.search(analysed.sentence.text)
+                for analysed, _ in deferred.evidence):
+            return deferred
         return None
 
     def describe(self, label: Labeller) -> str:
