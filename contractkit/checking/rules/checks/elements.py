@@ -454,6 +454,8 @@ class CappedBy(_OnGroups):
     parameter names the concepts that state such a limit; the sentence must also hold the requirement's
     topic (the first group of ``all_of``), so that a cap on late-payment interest caps nothing here."""
 
+    REASON = "合同将其限于一年费用以下或象征性的上限、或唯一救济（“{limit}”），仅部分满足"
+
     def requires(self) -> ConceptGroups:
         return (*self.params.groups, self.detect.all_of[0])
 
@@ -462,13 +464,26 @@ class CappedBy(_OnGroups):
             return None
         start, end = analysed.sentence.spans_of(self.concepts())[0]
         limit = analysed.sentence.text[start:end]
-        reason = f"合同将其限于一年费用以下或象征性的上限、或唯一救济（“{limit}”），仅部分满足"
+        reason = self.REASON.format(limit=limit)
         verdict = self.verdict("partial", reason, analysed.spans_of((*self.params.groups, self.detect.all_of[0])))
         return replace(verdict, caps=True)
 
     def describe(self, label: Labeller) -> str:
         return (f"同一句中有{groups_zh(self.params.groups, label)}"
                 "（如以数月服务费、价款的一部分或万元以下的金额为上限，唯一救济）：即使其他条款已满足，也只部分满足")
+
+
+@register("narrowed_by")
+class NarrowedBy(CappedBy):
+    """An exception in the clause lets the act go ahead without what the requirement asks first (紧急情况下
+    乙方可先行变更，事后补办审批; 但…策略更新除外，由供应商自动推送): the requirement is partly met, however
+    fully other clauses provide it. Its parameter names the concepts that state such an exception."""
+
+    REASON = "该句以例外放宽了要求（“{limit}”），仅部分满足"
+
+    def describe(self, label: Labeller) -> str:
+        return (f"同一句中有{groups_zh(self.params.groups, label)}（如紧急情况下可先行实施、事后补办）："
+                "即使其他条款已满足，也只部分满足")
 
 
 @register("leaves_the_rest")
@@ -520,7 +535,7 @@ _GENERIC = re.compile(
     # 由双方在《应急协同方案》中另行约定: the document it will be agreed in says nothing of what.
     r"在?《[^》]{1,30}》中?|"
     # 由双方在项目实施方案中另行约定: the document, named without 《》, says nothing of what either.
-    r"在[^，。；由]{1,12}?(?:方案|文件|协议|合同|附件|计划|说明书|确认单|清单)中|"
+    r"在[^，。；由]{1,12}?(?:方案|文件|协议|合同|附件|计划|说明书|确认单|清单|手册|制度|规程|流程)中|"
     # 该附件由双方在本合同签订后三十日内另行协商确定: which annex, and by when, says nothing of what.
     r"附件[一二三四五六七八九十0-9]*|附表[一二三四五六七八九十0-9]*|[0-9一二三四五六七八九十百]+个?(?:工作)?(?:日|天|周|月)(?:内|以内)?|"
     r"具体|详细|相关|有关|上述|前述|其他|其余|相应|事项|事宜|内容|细节|细则|办法|方式|安排|标准|要求|条款|"
