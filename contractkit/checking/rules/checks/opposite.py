@@ -57,12 +57,20 @@ class Contrary(SentenceCheck):
         if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
                                                                                    self.params.groups[-1]):
             return None
+        # 乙方仅接受甲方的书面问询，不接受现场检查: part accepted, the rest refused — narrowed, not refused.
+        kept = _ONLY_SOME.search(analysed.sentence.text) if "refuse" in self.params.groups[-1] else None
+        if kept is not None and kept.start() < analysed.sentence.spans_of(set(self.params.groups[-1]))[0][0]:
+            return self.verdict("partial", f"该句只接受其中一部分（“{kept.group()}…”），其余被排除",
+                                analysed.spans_of(self.params.groups))
         verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
         return replace(verdict, yields=self.params.yields)
 
     def describe(self, label: Labeller) -> str:
         text = f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
+
+
+_ONLY_SOME = re.compile(r"(?:仅|只)(?:接受|允许)")
 
 
 @register("disclaims")
