@@ -41,3 +41,22 @@ def cache_dir() -> Path:
     ) / "contractkit"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def write_cache(path: Path, data: bytes, keep: int) -> None:
+    """Write a cache file atomically, and keep only the ``keep`` newest of its kind (the files whose
+    names share its prefix up to the last "-": each lexicon change makes a new one). A cache that
+    cannot be written is only slower next time."""
+    import tempfile
+
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix="." + prefix)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob(f"{prefix}*{path.suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

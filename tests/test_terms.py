@@ -155,3 +155,18 @@ def test_every_match_of_a_pattern_starts_with_one_of_its_leads(text):
                 continue
             for match in expression.finditer(text):
                 assert any(text.startswith(lead, match.start()) for lead in leads), (expression.pattern, match)
+
+
+def test_pattern_literals_are_read_back_from_the_cache_and_a_broken_cache_is_ignored(tmp_path, monkeypatch):
+    from contractkit.checking.understanding.literals import literals_of
+
+    monkeypatch.setenv("CONTRACTKIT_CACHE_DIR", str(tmp_path))
+    patterns = [p for patterns in LEXICONS.modality_group.patterns.values() for p in patterns][:12]
+    computed = literals_of(patterns)
+    assert computed == {p: (required_factors(p), leading_literals(p)) for p in patterns}
+    (cached,) = tmp_path.glob("pattern-literals-*.marshal")
+    assert literals_of(patterns) == computed  # read back
+    cached.write_bytes(b"\x00 not marshal")
+    assert literals_of(patterns) == computed  # recomputed, and written again
+    assert literals_of(list(reversed(patterns))) == computed  # the same set of patterns, the same file
+    assert len(list(tmp_path.glob("pattern-literals-*.marshal"))) == 1

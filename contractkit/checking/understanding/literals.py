@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 MAX_STRINGS = 64  # a set of exact strings larger than this is not worth spelling out
@@ -26,7 +27,7 @@ MAX_STRINGS = 64  # a set of exact strings larger than this is not worth spellin
 def required_factors(pattern: str) -> frozenset[str] | None:
     """Non-empty strings one of which every match of ``pattern`` contains; None when none are known
     (the pattern must then be run everywhere)."""
-    return _read(pattern, lambda constants, items: _Factors(constants).sequence(items)[1])
+    return _read(pattern, lambda factors, items: factors.sequence(items)[1])
 
 
 @lru_cache(maxsize=1024)
@@ -37,25 +38,79 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
     return found if found is not None and "" not in found and len(found) <= MAX_STRINGS else None
 
 
-def _read(pattern: str, reader: Callable[[Any, list], frozenset[str] | None]) -> frozenset[str] | None:
-    """``reader(re's constants, the parsed pattern's items)``; None for a case-insensitive pattern."""
+Literals = tuple[frozenset[str] | None, frozenset[str] | None]  # (required factors, leading literals)
+KEEP_CACHES = 4  # in the cache folder: one per set of lexicon patterns in use
+
+
+def literals_of(patterns: Sequence[str]) -> dict[str, Literals]:
+    """``required_factors`` and ``leading_literals`` of each pattern, from our cache folder when these
+    patterns were read before (reading them all from re's parser costs ~50 ms at every start-up):
+    the answers depend on nothing but the pattern and the Python that parses it."""
+    import hashlib
+    import marshal
+    import sys
+
+    from contractkit.resources import cache_dir, write_cache
+
+    wanted = sorted(set(patterns))
+    digest = hashlib.sha256(repr((sys.version_info[:2], wanted)).encode()).hexdigest()[:16]
     try:
-        parser: Any = importlib.import_module("re._parser")
-        constants: Any = importlib.import_module("re._constants")
-        parsed = parser.parse(pattern)
-        if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
+        path: Path | None = cache_dir() / f"pattern-literals-{digest}.marshal"
+    except OSError:
+        path = None
+    if path is not None:
+        try:
+            stored = marshal.loads(path.read_bytes())
+            return {p: (_as_set(stored[p][0]), _as_set(stored[p][1])) for p in wanted}
+        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+            pass
+    found = {p: (required_factors(p), leading_literals(p)) for p in wanted}
+    if path is not None:
+        write_cache(path, marshal.dumps({p: tuple(_as_list(s) for s in pair) for p, pair in found.items()}),
+                    KEEP_CACHES)
+    return found
+
+
+def _as_list(strings: frozenset[str] | None) -> list[str] | None:
+    return None if strings is None else sorted(strings)
+
+
+def _as_set(strings: list[str] | None) -> frozenset[str] | None:
+    if strings is not None and not (isinstance(strings, list) and all(isinstance(x, str) for x in strings)):
+        raise TypeError("not a list of strings")
+    return None if strings is None else frozenset(strings)
+
+
+def _read(pattern: str, reader: Callable[[_Factors, list], frozenset[str] | None]) -> frozenset[str] | None:
+    """``reader(a reader of the parsed pattern's nodes, its items)``; None for a case-insensitive pattern.
+    Both questions are asked of every lexicon pattern at start-up: the pattern is parsed once, and each
+    node's strings are worked out once (``_Factors`` keeps them)."""
+    try:
+        parsed = _parsed(pattern)
+        if parsed is None:
             return None
-        return reader(constants, list(parsed.data))
+        factors, items = parsed
+        return reader(factors, items)
     except Exception:  # another Python's internals: no prefilter, never a wrong answer
         return None
 
 
-def _leading(c: Any, items: list) -> frozenset[str] | None:
+@lru_cache(maxsize=256)
+def _parsed(pattern: str) -> tuple[_Factors, list] | None:
+    parser: Any = importlib.import_module("re._parser")
+    constants: Any = importlib.import_module("re._constants")
+    parsed = parser.parse(pattern)
+    if parsed.state.flags & constants.SRE_FLAG_IGNORECASE:
+        return None
+    return _Factors(constants), list(parsed.data)
+
+
+def _leading(factors: _Factors, items: list) -> frozenset[str] | None:
     """What every match of a concatenation starts with, after the zero-width items in front: the
     exact strings of its first items joined (扣(?:减|除) → 扣减, 扣除; (?:详)?见 → 详见, 见), or what its first group,
     alternation or repeat starts with — together with what the rest starts with when that item may
     match nothing (an optional 向… in front)."""
-    exact_of = _Factors(c).node
+    c, exact_of = factors.c, factors.node
     index = 0
     while index < len(items) and exact_of(*items[index])[0] == _EMPTY:
         index += 1
@@ -76,19 +131,19 @@ def _leading(c: Any, items: list) -> frozenset[str] | None:
         _, add, remove, sub = av
         if add or remove:
             return None
-        head, may_be_empty = _leading(c, list(sub.data)), _nullable(c, op, av)
+        head, may_be_empty = _leading(factors, list(sub.data)), _nullable(c, op, av)
     elif op is c.BRANCH:
-        alternatives = [_leading(c, list(alternative.data)) for alternative in av[1]]
+        alternatives = [_leading(factors, list(alternative.data)) for alternative in av[1]]
         if any(found is None for found in alternatives):
             return None
         head, may_be_empty = frozenset().union(*alternatives), _nullable(c, op, av)  # type: ignore[arg-type]
     elif op in _repeats(c):
-        head, may_be_empty = _leading(c, list(av[2].data)), _nullable(c, op, av)
+        head, may_be_empty = _leading(factors, list(av[2].data)), _nullable(c, op, av)
     else:
         return None
     if head is None or not may_be_empty:
         return head
-    rest = _leading(c, items[index + 1:])
+    rest = _leading(factors, items[index + 1:])
     return None if rest is None else head | rest
 
 
@@ -113,12 +168,24 @@ def _nullable(c: Any, op: Any, av: Any) -> bool:
 
 
 class _Factors:
-    """Per node: ``exact`` — every string it can match, when few (else None); ``factors`` — as above."""
+    """Per node: ``exact`` — every string it can match, when few (else None); ``factors`` — as above.
+    A node's answer is kept (by the node's identity: one parse is read here), since the leading
+    literals ask again of the nodes inside the ones they ask of."""
 
     def __init__(self, c: Any):
         self.c = c
+        self._known: dict[int, tuple[Any, tuple[frozenset[str] | None, frozenset[str] | None]]] = {}
 
     def node(self, op, av) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        known = self._known.get(id(av))
+        if known is not None and known[0] is av:
+            return known[1]
+        found = self._node(op, av)
+        if isinstance(av, (tuple, list)) or hasattr(av, "data"):
+            self._known[id(av)] = (av, found)  # (the node is kept too, so its id is not reused)
+        return found
+
+    def _node(self, op, av) -> tuple[frozenset[str] | None, frozenset[str] | None]:
         c = self.c
         if op is c.LITERAL:
             return frozenset({chr(av)}), frozenset({chr(av)})

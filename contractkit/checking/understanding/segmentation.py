@@ -45,10 +45,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache, cached_property
@@ -326,7 +324,7 @@ def _jieba_dictionary_stamp() -> str:
 
 @cache
 def _dictionary(key: str, userdict: Path, words: tuple[str, ...]) -> Dictionary:
-    from contractkit.resources import cache_dir
+    from contractkit.resources import cache_dir, write_cache
 
     try:
         path: Path | None = cache_dir() / f"jieba-words-{key}.marshal"
@@ -341,7 +339,7 @@ def _dictionary(key: str, userdict: Path, words: tuple[str, ...]) -> Dictionary:
             pass
     dictionary = _build(userdict, words, path.parent if path else None)
     if path is not None:
-        _write(path, dictionary.dumps())
+        write_cache(path, dictionary.dumps(), KEEP_DICTIONARIES)
     return dictionary
 
 
@@ -366,21 +364,6 @@ def _build(userdict: Path, words: tuple[str, ...], cache: Path | None) -> Dictio
                 bit = _bit(word[at:at + size])
                 bitmap[bit >> 3] |= 1 << (bit & 7)
     return Dictionary(tokenizer.total, longest, bytes(pairs), bytes(triples), freq=tokenizer.FREQ)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically, and keep only the few newest dictionaries (each lexicon change makes a new one);
-    a cache that cannot be written is only slower next time."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jieba-words-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-        kept = sorted(path.parent.glob("jieba-words-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP_DICTIONARIES:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def import_jieba():

@@ -80,24 +80,21 @@ class TermFinder:
     def __init__(self, group: TermGroup):
         import ahocorasick
 
-        from contractkit.checking.understanding.literals import leading_literals, required_factors
+        from contractkit.checking.understanding.literals import literals_of
 
         self.group = group
         self.labels = group.labels
         regexes: list[_Regex] = []
+        compiled = {label: re.compile("|".join(patterns)) for label, patterns in group.patterns.items() if patterns}
+        known = literals_of([p.pattern for p in (*compiled.values(), *group.stops.values())])
 
-        def regex(pattern: re.Pattern, leads: frozenset[str] | None = None) -> int:
-            regexes.append(_Regex(pattern, required_factors(pattern.pattern), leads))
+        def regex(pattern: re.Pattern, with_leads: bool) -> int:
+            factors, leads = known[pattern.pattern]
+            regexes.append(_Regex(pattern, factors, leads if with_leads else None))
             return len(regexes) - 1
 
-        def pattern_regex(pattern: re.Pattern) -> int:
-            return regex(pattern, leading_literals(pattern.pattern))
-
-        self._patterns = {
-            label: pattern_regex(re.compile("|".join(patterns)))
-            for label, patterns in group.patterns.items() if patterns
-        }
-        self._stops = {label: regex(stop) for label, stop in group.stops.items()}
+        self._patterns = {label: regex(pattern, with_leads=True) for label, pattern in compiled.items()}
+        self._stops = {label: regex(stop, with_leads=False) for label, stop in group.stops.items()}
         self._regexes = regexes
         # key -> (the entries it is a term of, the regexes it is a factor of, the regexes whose matches
         # may start with it); a pattern with both is run the cheaper way for each document
