@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,18 @@ def test_a_key_given_twice_in_a_lexicon_entry_is_an_error_naming_the_line(tmp_pa
     with pytest.raises(CatalogueError, match=r"(?s)the key .not. is given twice.*line 3") as info:
         load_concept_entries(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("pattern, problem", [
+    ("(未按", "missing )"),
+    ("(?<=甲方|采购人)应", "look-behind requires fixed-width pattern"),  # what only compiling used to find
+    ("x(?:(?<=ab|c)y)+", "look-behind requires fixed-width pattern"),
+])
+def test_a_concept_pattern_re_would_refuse_is_an_error_naming_the_concept(tmp_path, pattern, problem):
+    from contractkit.catalogue.loader import load_concept_entries
+
+    path = tmp_path / "concepts.yaml"
+    path.write_text(yaml.safe_dump({"concepts": {"accept": {"label": "接受", "patterns": [pattern]}}},
+                                   allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=rf"concept 'accept': bad pattern .*{re.escape(problem)}"):
+        load_concept_entries(path)
