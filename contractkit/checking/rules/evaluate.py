@@ -170,10 +170,18 @@ def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], se
              for step in range(1, NEAR_BEFORE + 1)}
     missing = [
         group for group in detect.complete
-        if not any(a.says(group) for a, _ in said)
-        and not any(a.sentence.block in near and a.says(group) for a in sentences.holding_any(group))
+        if not any(_settles(a, group) for a, _ in said)
+        and not any(a.sentence.block in near and _settles(a, group) for a in sentences.holding_any(group))
     ]
     return "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in missing)
+
+
+def _settles(analysed: AnalysedSentence, group: tuple[str, ...]) -> bool:
+    """Does the sentence say the group, and not only to leave it to a later agreement (…；风险评估指标及
+    监控指标由双方另行约定)?"""
+    from contractkit.checking.rules.checks.elements import defers_the_requirement  # see registry.py
+
+    return analysed.says(group) and not (analysed.deferred and defers_the_requirement(analysed, set(group)))
 
 
 def _unkept(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], parties: ContractParties) -> str:

@@ -423,7 +423,7 @@ class Deferral(SentenceCheck):
     needs_all_of = True
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        if analysed.deferred and _defers_the_requirement(analysed, self.concepts_of_all_of()) and not _outsiders_only(
+        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()) and not _outsiders_only(
                 analysed):
             return self.verdict(
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
@@ -567,7 +567,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_ALONE = re.compile(r"\s*(《[^》]{1,30}》)\s*")
 
 
-def _defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bool:
+def defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bool:
     """Is what the sentence leaves to a later agreement the requirement's matter?
 
     The subject of the deferral decides (the words before it in its clause, or the clause before
