@@ -164,7 +164,8 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
         return False
     starts = clause_starts(text)
     opening = {start: m.party for m in analysed.mentions for start in starts
-               if m.party not in (BOTH_PARTIES, OUTSIDER) and not text[start:m.start].strip(NUMBERING)}
+               if m.party not in (BOTH_PARTIES, OUTSIDER) and m.start >= start
+               and not text[start:m.start].strip(NUMBERING)}
     for start, _ in spans:
         clause = clause_start_at(starts, start)
         disclaimer, earlier = opening.get(clause), [p for s, p in opening.items() if s < clause]
