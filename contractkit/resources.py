@@ -43,6 +43,15 @@ def cache_dir() -> Path:
     return base
 
 
+def cache_file(name: str) -> Path | None:
+    """Where a cache file of that name lives, or None when our cache folder cannot be made (a cache
+    that cannot be kept is only slower)."""
+    try:
+        return cache_dir() / name
+    except OSError:
+        return None
+
+
 def write_cache(path: Path, data: bytes, keep: int) -> None:
     """Write a cache file atomically, and keep only the ``keep`` newest of its kind (the files whose
     names share its prefix up to the last "-": each lexicon change makes a new one). A cache that

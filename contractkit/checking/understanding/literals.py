@@ -17,7 +17,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 MAX_STRINGS = 64  # a set of exact strings larger than this is not worth spelling out
@@ -50,14 +49,11 @@ def literals_of(patterns: Sequence[str]) -> dict[str, Literals]:
     import marshal
     import sys
 
-    from contractkit.resources import cache_dir, write_cache
+    from contractkit.resources import cache_file, write_cache
 
     wanted = sorted(set(patterns))
     digest = hashlib.sha256(repr((sys.version_info[:2], wanted)).encode()).hexdigest()[:16]
-    try:
-        path: Path | None = cache_dir() / f"pattern-literals-{digest}.marshal"
-    except OSError:
-        path = None
+    path = cache_file(f"pattern-literals-{digest}.marshal")
     if path is not None:
         try:
             stored = marshal.loads(path.read_bytes())

@@ -324,12 +324,9 @@ def _jieba_dictionary_stamp() -> str:
 
 @cache
 def _dictionary(key: str, userdict: Path, words: tuple[str, ...]) -> Dictionary:
-    from contractkit.resources import cache_dir, write_cache
+    from contractkit.resources import cache_file, write_cache
 
-    try:
-        path: Path | None = cache_dir() / f"jieba-words-{key}.marshal"
-    except OSError:
-        path = None
+    path = cache_file(f"jieba-words-{key}.marshal")
     if path is not None:
         try:
             loaded = Dictionary.loads(path.read_bytes())  # ~10 ms; the entries load as needed
