@@ -53,6 +53,9 @@ class LabelledContract:
     expected: dict[str, str]  # key (requirement id or item) -> status, or "present"/"absent"
     items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # item -> requirement ids
     role_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # party label -> its true roles
+    # Requirements judged whatever the options: a case asserts that its requirement applies (a 多云
+    # case need not use the words that switch the multi-cloud items on).
+    judged: tuple[str, ...] = ()
 
 
 def load_samples(folder: Path) -> list[LabelledContract]:
@@ -85,8 +88,9 @@ def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
         contract = Path(workdir) / f"{number:03d}-{case['id']}.txt"
         contract.write_text(case["text"], encoding="utf-8")
         contracts.append(LabelledContract(
-            path=contract, roles={k: list(v) for k, v in case["roles"].items()}, options=(),
-            expected={case["requirement"]: case["expect"]},
+            path=contract, roles={k: list(v) for k, v in case["roles"].items()},
+            options=tuple(case.get("options") or ()), expected={case["requirement"]: case["expect"]},
+            judged=(case["requirement"],),
         ))
     return contracts
 
@@ -326,7 +330,7 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
                 settings = CheckSettings(suggestions=False, organisation=Organisation(names=(ours,), role="provider"))
                 report = Checker(settings, engine=engine).check_path(contract.path)
                 roles_as.append(role_outcome(document, labelled, report, organisation=ours))
-        extra = tuple(sorted({r for ids in contract.items.values() for r in ids}))
+        extra = tuple(sorted({r for ids in contract.items.values() for r in ids} | set(contract.judged)))
         settings = CheckSettings(
             roles={k: tuple(v) for k, v in contract.roles.items()},
             options=frozenset(contract.options),
