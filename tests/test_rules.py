@@ -114,7 +114,8 @@ def _over_limit(detect):
         ("5a3-division", lambda d: d["checks"].append("no_such_check"),
          r"requirement '5a3-division': unknown check 'no_such_check'; known checks: assigned_in_turn, attribution, "
          r"breach_by, capped_by, contrary, declaration, declines, deferral, disclaims, divides, leaves_the_rest, "
-         r"listed_breach, names_party, narrowed_by, over_limit, partial_element, parties_answer_each, weaker_fallback"),
+         r"left_open, listed_breach, names_party, narrowed_by, over_limit, partial_element, parties_answer_each, "
+         r"weaker_fallback"),
         ("5b1-transfer-depth", lambda d: _over_limit(d).update(max="two"),
          r"'5b1-transfer-depth': check 'over_limit': max: Input should be a valid integer"),
         ("5b1-transfer-depth", lambda d: _over_limit(d).update(pattern="不超过两层"),

@@ -103,14 +103,15 @@ def test_header_below_a_title_row_and_party_duty_columns():
 
 
 def test_columns_headed_by_a_party_alone_say_each_partys_part():
-    """采购人 | 供应商 with cells 审批 / 实施 / ——: each party's cell is its part; a dash says nothing."""
+    """采购人 | 供应商 with cells 审批 / 实施 / ——: each party's cell is its part (实施: the row's work is
+    that party's); a dash says nothing."""
     text = "安全工作｜采购人｜供应商\n云主机漏洞扫描与加固｜审批｜实施\n应用层代码安全｜实施｜——\n"
     words = default_standard().table_words
     assert words is not None
     rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("采购人", "供应商"))
     assert [r.text for r in rows] == [
-        "就云主机漏洞扫描与加固，采购人负责审批，供应商负责实施。",
-        "就应用层代码安全，采购人负责实施。",
+        "就云主机漏洞扫描与加固，采购人负责审批，供应商负责云主机漏洞扫描与加固。",
+        "就应用层代码安全，采购人负责应用层代码安全。",
     ]
     # A header that holds a party but says more (乙方报告甲方时限) is no party's column.
     graded = "事件级别｜乙方报告甲方时限｜现场处置责任方\n较大｜1小时内｜乙方\n"
@@ -119,18 +120,38 @@ def test_columns_headed_by_a_party_alone_say_each_partys_part():
 
 
 def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
-    """不参与 / 负责 in a party's column say that party's part themselves (not "负责不参与"), while 应急响应
-    and 不定期巡检 name work and keep the 负责 the column gives them."""
+    """不参与 in a party's column says that party's part itself (not "负责不参与"), 负责 that the row's
+    work is the party's, while 应急响应 and 不定期巡检 name work and keep the 负责 the column gives them."""
     text = ("工作事项｜乙方｜甲方\n业务数据导出｜不参与｜负责\n安全事件处置｜应急响应，30分钟内到场｜决策\n"
             "机房巡检｜不定期巡检｜审阅\n")
     words = default_standard().table_words
     assert words is not None
     rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
     assert [r.text for r in rows] == [
-        "就业务数据导出，乙方不参与，甲方负责。",
+        "就业务数据导出，乙方不参与，甲方负责业务数据导出。",
         "就安全事件处置，乙方负责应急响应，30分钟内到场，甲方负责决策。",
         "就机房巡检，乙方负责不定期巡检，甲方负责审阅。",
     ]
+
+
+def test_ticks_crosses_and_responsibility_letters_in_party_columns():
+    """| 工作事项 | 甲方 | 乙方 | over ✓ / × / RACI letters, typed with empty cells between the bars: the
+    empty cell keeps its column, ✓ and R give the party the row's work, A/C/I their own parts, × none."""
+    text = ("| 工作事项 | 甲方 | 乙方 |\n| 主机补丁更新 |  | ✓ |\n| 账号权限审批 | ✓ | × |\n"
+            "| 漏洞修复 | A | R |\n| 安全策略变更 | R/A | C |\n")
+    words = default_standard().table_words
+    assert words is not None
+    rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
+    assert [r.text for r in rows] == [
+        "就主机补丁更新，乙方负责主机补丁更新。",
+        "就账号权限审批，甲方负责账号权限审批。",
+        "就漏洞修复，甲方负责审批，乙方负责漏洞修复。",
+        "就安全策略变更，甲方负责安全策略变更，甲方负责审批，乙方负责提供意见。",
+    ]
+    # Columns a typist aligned with extra tabs: the empty cells are spacing, not columns.
+    aligned = "工作事项\t\t实施方\n漏洞修复\t\t乙方\n"
+    rows = row_sentences(source_from_text(aligned).blocks, words, lambda text: text in ("甲方", "乙方"))
+    assert [r.text for r in rows] == ["乙方负责漏洞修复。"]
 
 
 def test_a_severity_table_whose_cells_say_who_does_what():

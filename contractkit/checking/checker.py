@@ -198,7 +198,10 @@ class Checker:
         rows, row_blocks, division_headers = (self._table_rows(source, parties) if "tables" in use
                                               else ([], frozenset(), frozenset()))
         if division_headers:  # 委托事项 | 实施方 over rows naming who does each: the division is the table's
-            flat = [_dividing(s) if s.block in division_headers else s for s in flat]
+            header = [s for s in flat if s.block in division_headers]
+            # 工作 | 医院 | 云帆 names no 实施方, but each row names who does the work: the header says so.
+            doer = () if any("responsible_party" in s.labels for s in header) else ("responsible_party",)
+            flat = [_dividing(s, doer) if s.block in division_headers else s for s in flat]
         known: dict[int, tuple[Mention, ...]] = {}
 
         def mentions_of(i: int) -> tuple[Mention, ...]:
@@ -452,9 +455,10 @@ def _analyse(
                             left_open=left_open)
 
 
-def _dividing(s: Sentence) -> Sentence:
-    """A division table's header, read as naming the division it heads."""
-    return s if "division" in s.labels else replace(s, concepts=(*s.concepts, Match("division", 0, len(s.text))))
+def _dividing(s: Sentence, also: tuple[str, ...] = ()) -> Sentence:
+    """A division table's header, read as naming the division it heads (and ``also`` these concepts)."""
+    added = tuple(Match(label, 0, len(s.text)) for label in ("division", *also) if label not in s.labels)
+    return replace(s, concepts=(*s.concepts, *added)) if added else s
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:

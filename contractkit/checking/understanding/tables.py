@@ -116,6 +116,7 @@ def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
             tab_table = []
     if tab_table:
         tables.append(tab_table)
+    tables = [_aligned(table) for table in tables]
     by_table: dict[int, list[list[Cell]]] = {}
     for (table, _row), cells in sorted(word_rows.items()):
         by_table.setdefault(table, []).append(cells)
@@ -124,18 +125,33 @@ def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
 
 # "严重 | 乙方 | 24小时": a row typed in plain text, three or more cells between bars.
 _BAR_ROW = re.compile(r"^[^|｜\t]*[|｜][^|｜\t]+[|｜]")
-_CELL = re.compile(r"[^\t|｜]+")
+_SEPARATOR = re.compile(r"[\t|｜]")
+
+
+def _aligned(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A typed table's rows with their empty cells in place, unless the typist aligned the columns with
+    extra separators (a header 工作事项\t\t实施方 has an empty cell no column can have): then, and in a
+    row longer than its header, the empty cells are only spacing."""
+    if not rows or any(not cell.text for cell in rows[0]):
+        return [[cell for cell in row if cell.text] for row in rows]
+    return [row if len(row) <= len(rows[0]) else [cell for cell in row if cell.text] for row in rows]
 
 
 def _tab_cells(index: int, text: str) -> list[Cell]:
-    """A row's cells (tab- or bar-separated), at their offsets in the paragraph, spaces trimmed."""
+    """A row's cells (tab- or bar-separated), at their offsets in the paragraph, spaces trimmed. A cell
+    left empty between two separators keeps its place (| 主机加固 |  | ✓ |: the tick is the third
+    column's); the empty text before the first separator or after the last one is no cell."""
+    bounds = [0, *(i for m in _SEPARATOR.finditer(text) for i in (m.start(), m.end())), len(text)]
     cells = []
-    for m in _CELL.finditer(text):
-        cell = m.group()
-        start, end = m.start() + len(cell) - len(cell.lstrip()), m.end() - len(cell) + len(cell.rstrip())
-        if start < end:
-            cells.append(Cell(index, start, end, text[start:end]))
-    return cells
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        raw = text[start:end]
+        start, end = start + len(raw) - len(raw.lstrip()), end - len(raw) + len(raw.rstrip())
+        cells.append(Cell(index, start, max(start, end), text[start:max(start, end)]))
+    if cells and not cells[0].text:
+        cells.pop(0)
+    if cells and not cells[-1].text:
+        cells.pop()
+    return cells if any(cell.text for cell in cells) else []
 
 
 def row_sentences(
@@ -219,6 +235,26 @@ _UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|�
 _METRIC = re.compile(r"考核项|指标|考核内容")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
+# A party's column marked by a sign, not words: a tick (✓) or 实施 says the party does the row's work, a
+# cross (×, 否) that it has no part; a responsibility matrix's letters (RACI) say which part it has.
+_TICK = re.compile(r"[✓✔√☑●■★]|是|[Yy]|实施|执行|负责|负责实施|主责|承担|牵头")
+_CROSS = re.compile(r"[×✗✘xX○]|否|[Nn]|不涉及|不适用")
+_RACI = {"A": "审批", "S": "配合实施", "C": "提供意见", "I": "知悉"}  # R: the work itself
+_RACI_CELL = re.compile(r"[RASCI](?:\s*[/、,，]?\s*[RASCI])*")
+
+
+def _marked(cell: str) -> tuple[str, bool] | None:
+    """A party column's cell: what it says the party does beyond the row's work, and whether the party
+    does that work (✓ → ("", True); R/A → ("审批", True); C → ("提供意见", False); words as they stand);
+    None when the party has no part (×, 否)."""
+    if _TICK.fullmatch(cell):
+        return "", True
+    if _CROSS.fullmatch(cell):
+        return None
+    if _RACI_CELL.fullmatch(cell):
+        letters = re.findall(r"[RASCI]", cell)
+        return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
+    return cell, False
 # (不定期巡检 and 应急响应 name work, not a modal word.)
 _OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|有权|仅)")
 
@@ -293,7 +329,15 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
     for i, duty_party in columns.duties.items():
         if i < len(row) and not _EMPTY.fullmatch(_plain(row[i].text)):
-            cell = _plain(row[i].text)
+            marked = _marked(_plain(row[i].text))
+            if marked is None:  # × / 否: the party has no part in this row
+                continue
+            cell, does_it = marked
+            if does_it:  # ✓ / R / 实施: the party does the row's work (and any part the cell adds)
+                parts.append(f"{duty_party}负责{columns.said('work', _plain(work.text))}")
+                if cell:
+                    parts.append(f"{duty_party}负责{cell}")
+                continue
             # 不参与 / 负责 / 无需配合: a cell that says its own modal word is read as it stands.
             parts.append(f"{duty_party}{'' if _OWN_MODAL.match(cell) else '负责'}{cell}")
     # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>".

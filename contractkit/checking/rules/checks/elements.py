@@ -437,6 +437,34 @@ class Deferral(SentenceCheck):
         return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
 
 
+_LEFT_OPEN = "该句约定了委托的实施工作，但委托的具体工作留待另行约定或以后的订单确定，尚未划分"
+
+
+@register("left_open")
+class LeftOpen(_OnGroups):
+    """The sentence speaks of the work one party hands to the other as a whole (委托乙方实施的安全工作,
+    托管服务的具体范围, 代维事项) and leaves what it covers to a later agreement or to orders yet to be
+    placed (以具体订单为准, 在订单中列明, 范围待定): the work is handed on but not divided, partial.
+    The first group names the work handed on; the second, the words pointing to where it will be
+    settled (a deferral of the sentence's own, 另行约定, counts as well)."""
+
+    def requires(self) -> ConceptGroups:
+        return self.params.groups[:1]
+
+    def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+        groups = self.params.groups
+        if analysed.hypothetical or not analysed.has_each(groups[:1]):
+            return None
+        if not (analysed.deferred or analysed.has_each(groups[1:2])) or _outsiders_only(analysed):
+            return None
+        return self.verdict("partial", _LEFT_OPEN, analysed.spans_of(groups))
+
+    def describe(self, label: Labeller) -> str:
+        where = f"或{groups_zh(self.params.groups[1:2], label)}" if len(self.params.groups) > 1 else ""
+        return (f"同一句中有{groups_zh(self.params.groups[:1], label)}，其具体内容留待另行约定{where}："
+                "部分满足（委托的工作尚未划分）")
+
+
 def _outsiders_only(analysed: AnalysedSentence) -> bool:
     """物业管理单位应配合…检查，具体由乙方与物业管理单位另行约定: what is left open is a duty of someone who
     does not sign; nothing of the parties' own is deferred."""
