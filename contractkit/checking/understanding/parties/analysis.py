@@ -279,8 +279,8 @@ def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> 
             for role, role_words in lexicons.parties.roles.items():
                 if role_words.names.search(hint):
                     named.setdefault(i, {}).setdefault(role, f"当事人信息中写明“{party.key}（{hint}）”")
-        # 甲方（云服务提供方）read as a second label of the party: the label is the role's name.
-        for label in party.labels[1:]:
+        # 甲方（云服务提供方）, or 云服务商 as the party's only label: the label is the role's name.
+        for label in party.labels:
             for role, role_words in lexicons.parties.roles.items():
                 if role_words.names.fullmatch(label):
                     named.setdefault(i, {}).setdefault(role, f"合同以“{label}”称呼{party.key}")

@@ -32,8 +32,10 @@ QUOTED = rf"[{QUOTE_OPEN}]([^{QUOTE_CLOSE}]{{1,24}})[{QUOTE_CLOSE}]"
 _QUOTED_RUN = rf"[{QUOTE_OPEN}][^{QUOTE_CLOSE}]{{1,24}}[{QUOTE_CLOSE}]"
 # 以下简称“甲方” / 下称"乙方" / 以下或称“用户” / 简称为：“DCloud” / 以下简称甲方 (unquoted, up to a bracket
 # or stop); several names at once: 以下简称“信鸽云”“服务方”或“我们”.
+# A translated agreement's X有限公司（“霁川”）: a bracket holding only the quoted short name defines it too.
 ALIAS_DEFINITION = re.compile(
-    r"(?:(?:以下|下文|下)(?:或|也|亦|又|统|合|均)?简?称|简称|或称|也称|亦称|又称)(?:为|作)?[：:]?\s*"
+    r"(?:(?:(?:以下|下文|下)(?:或|也|亦|又|统|合|均)?简?称|简称|或称|也称|亦称|又称)(?:为|作)?[：:]?\s*"
+    rf"|(?<=[（(])\s*(?={_QUOTED_RUN}\s*[）)]))"
     rf"(?:(?P<quoted>{_QUOTED_RUN}(?:\s*(?:或|、|/|及|和)?\s*{_QUOTED_RUN})*)"
     rf"|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
 )
@@ -419,11 +421,15 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             elif name and (party_words or STRONG_ORGANISATION.search(name)):
                 # 杭州星河云计算有限公司（以下简称“星河”）; never （以下简称“设备”）, a term.
                 registry.add(aliases, name=name)
-            elif party_words and not bare:
-                registry.add(party_words)  # ＿＿＿＿（以下简称“甲方”）: a blank name
+            elif party_words and (not bare or _ENTITY.search(bare)):
+                # ＿＿＿＿（以下简称“甲方”）: a blank name; 签署订购单的客户实体（“客户”）: a kind of entity
+                registry.add(party_words)
             elif len(party_words) >= 2:
                 registry.add(party_words)  # …的个人或组织，简称为“用户”或“您”
 
+
+# …的客户实体 / 使用本服务的企业或个人: the kind of entity a label stands for, not a name.
+_ENTITY = re.compile(r"(?:实体|组织|个人|法人)$")
 
 # 溪宁星桥网络科技有限公司，住所：…（以下简称“星桥”）: the party's particulars stand between its name and
 # the short name defined for it.

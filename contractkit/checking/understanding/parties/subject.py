@@ -20,9 +20,10 @@ TITLE_SCAN = 30  # blocks from the top where the title stands (after a cover or 
 TITLE_MAX = 40
 TITLE_END = re.compile(r"(?:合同|协议|合同书|协议书|条款|契约)(?:[（(][^（）()]*[）)])?\s*$")
 TITLE_PARTS = re.compile(r"及|以及|和|与|暨|、|＋|\+|/|／|，|[（()）]")
+# (云服务企业协议, 云服务客户协议, 云服务主协议: whom or how the agreement binds, before its name, is generic too)
 GENERIC_TAIL = re.compile(
     r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:政府采购)?"
-    r"(?:合同书?|协议书?|条款|契约)?"
+    r"(?:企业|客户|用户|订阅|主|框架|通用|标准)?(?:合同书?|协议书?|条款|契约)?"
 )
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
