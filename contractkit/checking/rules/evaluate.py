@@ -125,6 +125,14 @@ def judge_detection(
         (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
     ):
         found[Status.CONTRARY] = []
+    limited = [(a, v) for a, v in relevant if _LIMITED.search(a.sentence.text)]
+    if detect.modality == "right" and limited and found[Status.CONTRARY] and all(
+            verdict.check == "attribution" for _, verdict in found[Status.CONTRARY]):
+        # 客户的审计权仅限于审阅审计报告 beside 客户不得进入数据中心进行现场审计: the right is granted as a
+        # limited one, and another clause forbids the ways beyond the limit. Narrowed, not taken away.
+        limit, _ = found[Status.CONTRARY][0]
+        evidence = tuple((a, v.spans) for a, v in (limited[0], found[Status.CONTRARY][0]))
+        return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=_short(limit.sentence.text)), "attribution")
     capping = [(a, v) for a, v in found[Status.PARTIAL] if v.caps]
     if found[Status.SATISFIED] and capping and not found[Status.CONTRARY]:
         # 其他安全工作的实施主体由双方协商确定: the contract leaves the rest open, whatever it settles.
@@ -148,6 +156,15 @@ def judge_detection(
     if found[Status.MISSING]:
         return _judgement(Status.MISSING, found[Status.MISSING])
     return Judgement(Status.MISSING, (), "")
+
+
+_NARROWED = "合同约定了该权利，但另有条款限制其行使（“{limit}”），仅部分满足"
+# 审计权仅限于审阅报告 / 仅可查阅 / 以书面问卷为限: a right granted within stated limits.
+_LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
+
+
+def _short(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
