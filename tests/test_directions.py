@@ -26,7 +26,11 @@ from support import finding_of
 
 # Changed examples still read as satisfied, each for a reason the rules do not reach yet.
 RELATIVE_CLAUSE = "乙方提供的安全服务 names who renders the service only in a relative clause, and 见附件 binds anyone"
+# X与Y约定：… binds both parties; exchanging them changes nothing.
+MUTUAL = "a clause both parties make (X与Y约定：…) binds each of them, whichever label comes first"
 KNOWN = {
+    "swapped:823c1-fault-vulnerability-types::both_agree_kinds_counted_out": MUTUAL,
+    "swapped:823c1-fault-vulnerability-types::agreed_faults_and_vulnerabilities_table_follows": MUTUAL,
     "swapped:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,
     "stand-in1:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,
     "stand-in2:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,

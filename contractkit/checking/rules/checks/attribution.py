@@ -98,6 +98,12 @@ def _topic_only_after(analysed: AnalysedSentence, statement: Statement, topic: t
     return bool(spans) and all(at >= end and any(s <= at < e for s, e in others) for at, _ in spans)
 
 
+def _several_duties(statements: tuple[Statement, ...]) -> bool:
+    """Do the statements hold duties of more than one party, one duty of two (甲方与乙方按…执行: the same
+    words, said of each) counting once?"""
+    return len({(s.start, s.end) for s in statements}) > 1 and len({s.actor for s in statements}) > 1
+
+
 @register("attribution")
 class Attribution(_ClauseCheck):
     """The sentence states the requirement's actor's right, duty or prohibition (its ``modality``).
@@ -124,7 +130,7 @@ class Attribution(_ClauseCheck):
             # 乙方无需…修复，但应…告知: waiver and duty split; the duty holds only what its scope holds.
             governing = _governing(analysed, statements, detect.all_of[1])
             statements = tuple(s for s in statements if s.kind in opposes or s in governing)
-        elif detect.modality == "duty" and len({s.actor for s in statements}) > 1:
+        elif detect.modality == "duty" and _several_duties(statements):
             # 甲方应配合监管部门的检查，乙方应按时提交月度报告: a party's duty that holds none of the
             # elements is about something else.
             anything = tuple(c for group in detect.all_of for c in group)
