@@ -294,9 +294,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             if before and (future or not _spoken_over(sentence.text, starts, mentions, explicit, modal,
                                                       before[-1].party)) and not conditional:
                 # 恒远运维与星桥约定：… / 甲方和乙方按上表…: the parties joined to the subject share it.
-                for actor in dict.fromkeys([before[-1].party, *_coordinated(sentence.text, mentions, before[-1],
+                for party in dict.fromkeys([before[-1].party, *_coordinated(sentence.text, mentions, before[-1],
                                                                               clause_start)]):
-                    result.append(Statement(actor, "duty", modal.start, modal.end, consent, absent))
+                    result.append(Statement(party, "duty", modal.start, modal.end, consent, absent))
             continue
         co_subjects: list[str] = []
         if modal.label == "prohibition" and not before and after:
