@@ -29,6 +29,10 @@ RELATIVE_CLAUSE = "乙方提供的安全服务 names who renders the service onl
 # X与Y约定：… binds both parties; exchanging them changes nothing.
 MUTUAL = "a clause both parties make (X与Y约定：…) binds each of them, whichever label comes first"
 KNOWN = {
+    # Swapped, 甲方应按照乙方制定的统一规范开展各云平台的建设和运维 still has the provider build and run
+    # its clouds to one set of rules, which is what 5 e) asks of it.
+    "swapped:5e-multi-cloud-unified-rules::unified_spec_across_clouds":
+        "the provider following one set of rules for its clouds is 5 e) whoever wrote the rules",
     "swapped:823c1-fault-vulnerability-types::both_agree_kinds_counted_out": MUTUAL,
     "swapped:823c1-fault-vulnerability-types::agreed_faults_and_vulnerabilities_table_follows": MUTUAL,
     "swapped:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,

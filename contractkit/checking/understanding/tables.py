@@ -224,6 +224,8 @@ class Columns:
             return _ROLE_WORDS.sub("", header)
         if kind == "work" and _GRADE.search(header):
             return f"{header}为{cell}的事项"
+        if kind == "work" and _CONTROL.search(header):  # (控制项, 身份鉴别) → 控制项身份鉴别: a security control
+            return f"{header}{cell}"
         return cell
 
 
@@ -265,6 +267,7 @@ _ROLE_WORDS = re.compile(
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
 _GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
+_CONTROL = re.compile(r"控制项|控制措施|安全控制|防护措施")
 
 
 def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool], doer: str | None = None
