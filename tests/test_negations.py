@@ -30,6 +30,9 @@ KEEPS_DUTY = re.compile(r"不[得能](?:以[^，。；]{1,20}为由)?(?:拒绝|�
 KNOWN: dict[str, str] = {
     "63a-cii-security-organisation::background_investigation_with_provider_support":
         "the provider's support is no element of the requirement's detection, only the customer's checks",
+    "5e-multi-cloud-unified-rules::unified_spec_across_clouds":
+        "甲方对其运营的多个云平台实行统一管理 alone is the provider managing its clouds as one; negating the "
+        "partner's part leaves it",
 }
 
 
