@@ -31,6 +31,8 @@ POINTS_TO_SPECIAL = re.compile(
 _SPECIAL_CLAUSE = re.compile(
     rf"^\s*专用条款\s*(?:第\s*(?P<n>{_NUMBER})\s*[条款]|(?P<m>[0-9０-９]+)(?:[.．][0-9０-９]+)*(?=[\s　：:]))"
 )
+# 见专用条款第3.2款 / 按专用条款15.2约定: a pointer that names the special clause.
+_NAMED_SPECIAL = re.compile(rf"专用条款\s*(?:第\s*(?P<n>{_NUMBER})\s*[条款]|(?P<m>[0-9０-９]+(?:[.．][0-9０-９]+)*))")
 # 第8条 / 通用条款第8条 / 8. 违约责任 / 8.2 …: the article a general paragraph stands in.
 _GENERAL_CLAUSE = re.compile(
     rf"^\s*(?:通用条款\s*)?(?:第\s*(?P<n>{_NUMBER})\s*条|(?P<d>[0-9０-９]+)(?:[.．][0-9０-９]+)*[.．、\s])"
@@ -70,11 +72,16 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
         general = _GENERAL_CLAUSE.match(text)
         if general and not _SPECIAL_CLAUSE.match(text):
             article = _normal(general.group("n") or general.group("d"))
-        if _SPECIAL_CLAUSE.match(text) or not POINTS_TO_SPECIAL.search(text) or article not in special:
+        if _SPECIAL_CLAUSE.match(text) or not POINTS_TO_SPECIAL.search(text):
             continue
-        why = _open(special[article])
+        # 见专用条款第3.2款: the clause named outright, whatever article the paragraph stands in.
+        named = _NAMED_SPECIAL.search(text)
+        target = _normal(named.group("n") or named.group("m")) if named else article
+        if target not in special:
+            continue
+        why = _open(special[target])
         if why:
-            found.append(LeftOpen(index, f"专用条款第{article}条", why))
+            found.append(LeftOpen(index, f"专用条款第{target}条", why))
     return found
 
 

@@ -455,7 +455,9 @@ class LeftOpen(_OnGroups):
         groups = self.params.groups
         if analysed.hypothetical or not analysed.has_each(groups[:1]):
             return None
-        if not (analysed.deferred or analysed.has_each(groups[1:2])) or _outsiders_only(analysed):
+        # (…见专用条款第3.2款, and that clause is blank: left open too.)
+        if not (analysed.deferred or analysed.left_open or analysed.has_each(groups[1:2])) or _outsiders_only(
+                analysed):
             return None
         return self.verdict("partial", _LEFT_OPEN, analysed.spans_of(groups))
 

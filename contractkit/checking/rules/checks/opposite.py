@@ -176,6 +176,7 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 
 _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
+_FRONTED_TOPIC = re.compile(r"\s*(?:对于|关于|凡)")
 
 
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
@@ -199,7 +200,10 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
         # (…提供安全补丁，但…的，乙方可停止提供上述补丁: said of the topic by pointing back at it.)
         if topics is not None and not any(_near(breaks, t, position) for t in topics) and not (
             any(t < clause_start for t in topics) and POINTS_BACK.search(s.text, clause_start, later[0])
-        ):
+        ) and not any(t < position and _FRONTED_TOPIC.match(s.text, max(b for b in breaks if b <= t))
+                      for t in topics):
+            # (对于乙方代为执行的操作，无论结果如何，乙方均不承担任何责任: a topic fronted with 对于 is the
+            # whole sentence's, however many clauses follow it.)
             continue
         # "放弃追究违约责任决不意味免除…": a negation earlier in the clause turns the opposite round,
         # and one later in it, or opening the next clause, denies what the opposite would mean
