@@ -48,11 +48,19 @@ def read_cloud_terms(texts: list[str], registry: PartyRegistry, lexicon: PartyLe
     if addressed < ADDRESSEE_MIN or addressed <= ordinal_uses * ADDRESSEE_OVER_ORDINALS:
         return None
     customer = registry.find(addressee)
+    customer_labelled = set(lexicon.customer_labels) | {addressee, lexicon.addressee}
+    if customer is None and addressee != lexicon.addressee and len(
+            [p for p in registry.parties if p.name and not p.not_signing]) >= 2 and not any(
+            label in customer_labelled for p in registry.parties for label in p.labels):
+        # 云服务商：X公司 / 合作伙伴：Y公司 then 客户 throughout: two named parties sign, and the 客户 the
+        # text speaks of is neither (the partner's end customers); these are no terms of service.
+        return None
     customer_words = tuple(customer.labels) if customer else (addressee,)
     # 用户：您的实名认证主体 (a party block naming the customer by the addressee): the same party.
     customer_words += tuple(label for p in registry.parties if p is not customer and p.name
                             and p.name.startswith(addressee) for label in p.labels if label not in customer_words)
-    subjects = _subjects(texts, lexicon, set(customer_words))
+    subjects = _subjects(texts, lexicon, set(customer_words),
+                         {label for party in registry.parties for label in party.labels})
     provider = _provider(registry, subjects, set(customer_words), lexicon) or _self_named(texts, lexicon)
     if provider is None:
         return None
@@ -114,8 +122,10 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
     return lexicon.addressee, addressed
 
 
-def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str]) -> Counter:
-    """Clause-initial words before 有权/将/不承担 …: who holds the rights of these terms."""
+def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str],
+              labels: set[str] = frozenset()) -> Counter:
+    """Clause-initial words before 有权/将/不承担 …: who holds the rights of these terms (not 服务 in
+    服务提供商将…, the start of a party's label that holds the verb's word)."""
     verbs = alternation(lexicon.provider_verbs).pattern
     pattern = re.compile(rf"(?:^|(?<=[，。；：、\s（(“”*#]))([^，。；：、\s（()“”*#]{{2,{SUBJECT_MAX}}}?)(?:{verbs})")
     counts: Counter = Counter()
@@ -123,6 +133,8 @@ def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str])
         for match in pattern.finditer(text):
             word = match.group(1)
             if any(c in word for c in customer_words) or NOT_A_PROVIDER.match(word):
+                continue
+            if any(len(label) > len(word) and text.startswith(label, match.start(1)) for label in labels):
                 continue
             counts[word] += 1
     return counts
