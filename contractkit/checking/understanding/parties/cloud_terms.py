@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from contractkit.checking.understanding.parties.declarations import PartyRegistry, clean_name
@@ -123,7 +124,7 @@ def _addressee(text: str, lexicon: PartyLexicon, registry: PartyRegistry) -> tup
 
 
 def _subjects(texts: list[str], lexicon: PartyLexicon, customer_words: set[str],
-              labels: set[str] = frozenset()) -> Counter:
+              labels: AbstractSet[str] = frozenset()) -> Counter:
     """Clause-initial words before 有权/将/不承担 …: who holds the rights of these terms (not 服务 in
     服务提供商将…, the start of a party's label that holds the verb's word)."""
     verbs = alternation(lexicon.provider_verbs).pattern
