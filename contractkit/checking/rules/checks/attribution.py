@@ -124,6 +124,9 @@ class Attribution(_ClauseCheck):
                                                                         detect.all_of[0])
         if detect.modality == "right":
             statements = _governing(analysed, statements, detect.all_of[0])
+            # 甲方不得拒绝乙方的安全检查: the actor's duty to undergo the check is no supervision of its own.
+            statements = tuple(s for s in statements if not (s.kind == "duty" and _undergoes(analysed, s,
+                                                                                             detect.all_of[0])))
         elif detect.modality in ("duty", "any") and len(detect.all_of) > 1 and any(
             s.kind in opposes for s in statements
         ):
@@ -363,6 +366,18 @@ def _own_check_accepted(
     return any(c < st.start and st.end <= a
                for st in statements if st.kind == "duty" and st.actor and st.actor not in parties.actor_parties
                for c in own_checks for a in accepting)
+
+
+def _undergoes(analysed: AnalysedSentence, statement: Statement, topic: tuple[str, ...]) -> bool:
+    """甲方不得拒绝乙方的安全检查 / 甲方应接受乙方的检查: the duty opens with accepting the check that
+    follows it (the check is another's), not with making one."""
+    sentence = analysed.sentence
+    checks = [c for c, _ in sentence.spans_of(set(topic))]
+    return any(statement.start <= a <= statement.end + _NEXT_TO and any(a < c for c in checks)
+               for a, _ in sentence.spans_of({"accept"}))
+
+
+_NEXT_TO = 2  # (应予接受: the accepting word right after the modal word)
 
 
 def _topic_zh(analysed: AnalysedSentence, topic: tuple[str, ...], parties: ContractParties) -> str:
