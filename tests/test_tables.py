@@ -20,6 +20,13 @@ ROLES = (("甲方", ("provider",)), ("乙方", ("om",)))
 PARTIES = "甲方：华东云计算有限公司\n乙方：启明运维服务有限公司\n"
 
 
+def rows_said(text: str, parties: tuple[str, ...] = ("甲方", "乙方")) -> list[str]:
+    """The table rows of ``text`` as the rules read them, with these labels for the parties."""
+    words = default_standard().table_words
+    assert words is not None
+    return [r.text for r in row_sentences(source_from_text(text).blocks, words, lambda text: text in parties)]
+
+
 def findings(text: str) -> dict:
     report = checker(ROLES).check_document(source_from_text(PARTIES + text))
     return {f.requirement: f for f in report.findings}
@@ -124,10 +131,7 @@ def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
     work is the party's, while 应急响应 and 不定期巡检 name work and keep the 负责 the column gives them."""
     text = ("工作事项｜乙方｜甲方\n业务数据导出｜不参与｜负责\n安全事件处置｜应急响应，30分钟内到场｜决策\n"
             "机房巡检｜不定期巡检｜审阅\n")
-    words = default_standard().table_words
-    assert words is not None
-    rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
-    assert [r.text for r in rows] == [
+    assert rows_said(text) == [
         "就业务数据导出，乙方不参与，甲方负责业务数据导出。",
         "就安全事件处置，乙方负责应急响应，30分钟内到场，甲方负责决策。",
         "就机房巡检，乙方负责不定期巡检，甲方负责审阅。",
@@ -139,19 +143,14 @@ def test_ticks_crosses_and_responsibility_letters_in_party_columns():
     empty cell keeps its column, ✓ and R give the party the row's work, A/C/I their own parts, × none."""
     text = ("| 工作事项 | 甲方 | 乙方 |\n| 主机补丁更新 |  | ✓ |\n| 账号权限审批 | ✓ | × |\n"
             "| 漏洞修复 | A | R |\n| 安全策略变更 | R/A | C |\n")
-    words = default_standard().table_words
-    assert words is not None
-    rows = row_sentences(source_from_text(text).blocks, words, lambda text: text in ("甲方", "乙方"))
-    assert [r.text for r in rows] == [
+    assert rows_said(text) == [
         "就主机补丁更新，乙方负责主机补丁更新。",
         "就账号权限审批，甲方负责账号权限审批。",
         "就漏洞修复，甲方负责审批，乙方负责漏洞修复。",
         "就安全策略变更，甲方负责安全策略变更，甲方负责审批，乙方负责提供意见。",
     ]
     # Columns a typist aligned with extra tabs: the empty cells are spacing, not columns.
-    aligned = "工作事项\t\t实施方\n漏洞修复\t\t乙方\n"
-    rows = row_sentences(source_from_text(aligned).blocks, words, lambda text: text in ("甲方", "乙方"))
-    assert [r.text for r in rows] == ["乙方负责漏洞修复。"]
+    assert rows_said("工作事项\t\t实施方\n漏洞修复\t\t乙方\n") == ["乙方负责漏洞修复。"]
 
 
 def test_a_severity_table_whose_cells_say_who_does_what():
