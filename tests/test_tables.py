@@ -140,14 +140,15 @@ def test_a_cell_with_its_own_modal_word_is_read_as_it_stands():
 
 def test_ticks_crosses_and_responsibility_letters_in_party_columns():
     """| 工作事项 | 甲方 | 乙方 | over ✓ / × / RACI letters, typed with empty cells between the bars: the
-    empty cell keeps its column, ✓ and R give the party the row's work, A/C/I their own parts, × none."""
+    empty cell keeps its column, ✓, ● and R give the party the row's work, A/C/I and ○ their own parts, × none."""
     text = ("| 工作事项 | 甲方 | 乙方 |\n| 主机补丁更新 |  | ✓ |\n| 账号权限审批 | ✓ | × |\n"
-            "| 漏洞修复 | A | R |\n| 安全策略变更 | R/A | C |\n")
+            "| 漏洞修复 | A | R |\n| 安全策略变更 | R/A | C |\n| 日志审计 | ● | ○ |\n")
     assert rows_said(text) == [
         "就主机补丁更新，乙方负责主机补丁更新。",
         "就账号权限审批，甲方负责账号权限审批。",
         "就漏洞修复，甲方负责审批，乙方负责漏洞修复。",
         "就安全策略变更，甲方负责安全策略变更，甲方负责审批，乙方负责提供意见。",
+        "就日志审计，甲方负责日志审计，乙方负责配合实施。",
     ]
     # Columns a typist aligned with extra tabs: the empty cells are spacing, not columns.
     assert rows_said("工作事项\t\t实施方\n漏洞修复\t\t乙方\n") == ["乙方负责漏洞修复。"]

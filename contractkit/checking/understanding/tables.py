@@ -240,7 +240,9 @@ _EMPTY = re.compile(r"[—\-－/／无\s]*")
 # A party's column marked by a sign, not words: a tick (✓) or 实施 says the party does the row's work, a
 # cross (×, 否) that it has no part; a responsibility matrix's letters (RACI) say which part it has.
 _TICK = re.compile(r"[✓✔√☑●■★]|是|[Yy]|实施|执行|负责|负责实施|主责|承担|牵头")
-_CROSS = re.compile(r"[×✗✘xX○]|否|[Nn]|不涉及|不适用")
+_CROSS = re.compile(r"[×✗✘xX]|否|[Nn]|不涉及|不适用")
+# ● 主责 / ○ 配合: the hollow mark is a part in support, not none.
+_SUPPORT = re.compile(r"[○◎△]|配合|协助")
 _RACI = {"A": "审批", "S": "配合实施", "C": "提供意见", "I": "知悉"}  # R: the work itself
 _RACI_CELL = re.compile(r"[RASCI](?:\s*[/、,，]?\s*[RASCI])*")
 
@@ -253,6 +255,8 @@ def _marked(cell: str) -> tuple[str, bool] | None:
         return "", True
     if _CROSS.fullmatch(cell):
         return None
+    if _SUPPORT.fullmatch(cell):
+        return "配合实施", False
     if _RACI_CELL.fullmatch(cell):
         letters = re.findall(r"[RASCI]", cell)
         return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
