@@ -132,7 +132,10 @@ def judge_detection(
         # limited one, and another clause forbids the ways beyond the limit. Narrowed, not taken away.
         limit, _ = found[Status.CONTRARY][0]
         evidence = tuple((a, v.spans) for a, v in (limited[0], found[Status.CONTRARY][0]))
-        return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=_short(limit.sentence.text)), "attribution")
+        from contractkit.checking.understanding.statements import excerpt  # see registry.py: kept light
+
+        return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=excerpt(limit.sentence.text, _LIMIT_QUOTE)),
+                         "attribution")
     capping = [(a, v) for a, v in found[Status.PARTIAL] if v.caps]
     if found[Status.SATISFIED] and capping and not found[Status.CONTRARY]:
         # 其他安全工作的实施主体由双方协商确定: the contract leaves the rest open, whatever it settles.
@@ -161,10 +164,7 @@ def judge_detection(
 _NARROWED = "合同约定了该权利，但另有条款限制其行使（“{limit}”），仅部分满足"
 # 审计权仅限于审阅报告 / 仅可查阅 / 以书面问卷为限: a right granted within stated limits.
 _LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
-
-
-def _short(text: str, most: int = 40) -> str:
-    return text if len(text) <= most else text[:most] + "…"
+_LIMIT_QUOTE = 41  # characters of the limiting clause quoted in the explanation
 
 
 def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:

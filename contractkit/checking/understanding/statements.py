@@ -166,6 +166,11 @@ HEADING = re.compile(
 )
 
 
+def excerpt(text: str, limit: int) -> str:
+    """How an explanation quotes a sentence: whole when short, else cut to ``limit`` characters with …"""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_heading(text: str) -> bool:
     return bool(HEADING.match(text))
 

@@ -25,7 +25,7 @@ from contractkit.checking.understanding.parties.declarations import (
 from contractkit.checking.understanding.parties.lexicon import ENTRUSTING, PERFORMING, THIRD_PARTY, alternation
 from contractkit.checking.understanding.parties.sides import side_votes
 from contractkit.checking.understanding.parties.subject import SubjectMatter, subject_matter, work_of
-from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, WordFinder
+from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, WordFinder, excerpt
 from contractkit.organisation import Organisation
 from contractkit.results.model import PartyResult, Source
 
@@ -46,6 +46,8 @@ class UnknownPartyLabel(ValueError):
         listed = "、".join(found) if found else "（未找到任何当事人）"
         super().__init__(f"合同中没有“{label}”这一当事人；合同中的当事人称谓：{listed}")
 
+
+QUOTE = 40  # characters of a sentence quoted as the reason for a role
 
 @dataclass(frozen=True)
 class PartyAnalysis:
@@ -298,7 +300,7 @@ def _named_roles(parties: list[Party], texts: list[str], lexicons: Lexicons) -> 
             for match in pattern.finditer(text):
                 i = words[match.group("party") or match.group("party2")]
                 named.setdefault(i, {}).setdefault(
-                    role, f"合同称其为{match.group('role') or match.group('role2')}：“{_quote(text)}”"
+                    role, f"合同称其为{match.group('role') or match.group('role2')}：“{excerpt(text, QUOTE)}”"
                 )
     return named
 
@@ -367,6 +369,3 @@ def _pairs(roles_of: dict[str, tuple[str, ...]], catalogue: Catalogue) -> tuple[
         if any(pair.roles[0] in a and pair.roles[1] in b for a in held for b in held if a is not b)
     )
 
-
-def _quote(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

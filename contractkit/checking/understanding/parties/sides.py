@@ -22,6 +22,7 @@ from contractkit.checking.understanding.parties.lexicon import (
     PartyLexicon,
     alternation,
 )
+from contractkit.checking.understanding.statements import excerpt
 
 WEIGHT_LABEL = 4.0
 WEIGHT_HINT = 4.0
@@ -73,7 +74,7 @@ def side_votes(parties: list[Party], texts: list[str], lexicon: PartyLexicon) ->
             phrase = re.split(r"[、，,]", definition)[-1]
             side = _side_of_phrase(phrase, lexicon)
             if side:
-                votes[i].add(side, WEIGHT_DEFINITION, f"合同定义“{party.key}”是指{_quote(definition)}")
+                votes[i].add(side, WEIGHT_DEFINITION, f"合同定义“{party.key}”是指{excerpt(definition, QUOTE)}")
     _sentence_votes(parties, texts, lexicon, votes)
     ordinals = [p for p in parties if p.key in lexicon.ordinals]
     for i, party in enumerate(parties):
@@ -117,7 +118,7 @@ def _sentence_votes(
                 for i, side, verb in ((entrusting, ENTRUSTING, "委托或付款"), (performing, PERFORMING, "受托或供应")):
                     if votes[i].sentence_votes[side] < SENTENCE_CAP:
                         votes[i].sentence_votes[side] += WEIGHT_SENTENCE
-                        quoted = _quote(_sentence_around(text, match))
+                        quoted = excerpt(_sentence_around(text, match), QUOTE)
                         votes[i].add(side, WEIGHT_SENTENCE, f"合同约定其{verb}：“{quoted}”")
 
 
@@ -126,6 +127,3 @@ def _sentence_around(text: str, match: re.Match, lead: int = 24) -> str:
     start = max((text.rfind(c, 0, match.start()) for c in "。；;\n"), default=-1) + 1
     return text[start if match.start() - start <= lead else match.start():].lstrip()
 
-
-def _quote(text: str, limit: int = QUOTE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
