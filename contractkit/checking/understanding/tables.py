@@ -226,7 +226,14 @@ class Columns:
             return f"{header}为{cell}的事项"
         if kind == "work" and _CONTROL.search(header):  # (控制项, 身份鉴别) → 控制项身份鉴别: a security control
             return f"{header}{cell}"
+        if kind == "work" and (duty := _DUTY_HEADER.fullmatch(header)) and duty["duty"] not in cell:
+            return f"{cell}的{duty['duty']}"  # (安全责任事项, 虚拟化层防护) → 虚拟化层防护的安全责任
         return cell
+
+
+# A work column headed by the kind of responsibility its rows are (安全责任事项, 数据安全职责): the
+# header names the topic every row shares, which the row's own words may leave out.
+_DUTY_HEADER = re.compile(r"(?P<duty>(?!违约).{1,6}(?:责任|职责))(?:内容|事项|范围)?")
 
 
 # A header short enough to be a label alone (甲方, 采购人, 星河云); longer headers say more than who.
