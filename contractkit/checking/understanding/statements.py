@@ -148,6 +148,15 @@ def answers_for_its_part(text: str, mention: Mention) -> bool:
     return opens and (_ANSWERS.match(text, mention.end) is not None or _DOES_FOR.match(text, mention.end) is not None)
 
 
+# 修复时限不在本合同中约定 / 本协议不约定服务等级 / 双方不就漏洞分级作出约定: the contract declines to
+# settle the matter at all (not 不在本协议约定范围内, the edge of the work, nor 未约定的事项, a gap-filler).
+NOT_AGREED = re.compile(
+    r"不(?:在|于)本?(?:合同|协议)[中内]?(?:作出?|予以)?(?:约定|规定)(?![的范])"
+    r"|(?:本合同|本协议|双方)(?:均|亦|也)?不(?:作|作出|予|另行)?(?:约定|规定)(?![的范])"
+    r"|不就[^，。；,;]{0,30}(?:作出|作|进行)(?:约定|规定)"
+)
+
+
 def is_deferred(text: str) -> bool:
     """The sentence leaves its content to a later agreement (具体…由双方另行协商确定); not a waiver of one
     (即视为已修复，无需甲方另行确认)."""
@@ -387,14 +396,18 @@ def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit
                  party: str) -> bool:
     """Does a modal word speak over this present-tense undertaking: one earlier in the sentence, in its
     clause, or in a later clause its party goes on in? (乙方在提供服务过程中…，不得…: 提供 is a circumstance.
-    甲方设立安全管理机构…，乙方予以配合: another party's duty, in a clause of its own, leaves 甲方's act stand.)"""
+    甲方设立安全管理机构…，乙方予以配合: another party's duty, in a clause of its own, leaves 甲方's act stand;
+    so does …由原厂提供，乙方仅负责协调，不承担…: the clause without a subject goes on with 乙方.)"""
     own_clause = clause_start_at(starts, undertaking.start)
     for modal in explicit:
         clause = clause_start_at(starts, modal.start)
         if modal.start < undertaking.start or clause <= own_clause:
             return True
-        if not any(clause <= m.start and m.end <= modal.start and m.party != party and not is_object(text, m)
-                   for m in mentions):
+        # The later clause's subject: its own, or else the last one named since the undertaking.
+        subjects = [m for m in mentions if undertaking.end <= m.start and m.end <= modal.start
+                    and not is_object(text, m)]
+        own = [m for m in subjects if clause <= m.start]
+        if not any(m.party != party for m in own or subjects[-1:]):
             return True
     return False
 

@@ -418,23 +418,43 @@ class PartialElement(_OnGroups):
 
 @register("deferral")
 class Deferral(SentenceCheck):
-    """Every element is there, but the content is left to a later agreement (具体…由双方另行协商确定)."""
+    """Every element is there, but the content is left to a later agreement (具体…由双方另行协商确定):
+    partial; or the contract declines to settle it at all (故障类型及处理标准不在本合同中约定): contrary."""
 
     needs_all_of = True
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()) and not _outsiders_only(
-                analysed):
+        if _outsiders_only(analysed):
+            return None
+        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()):
             return self.verdict(
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
             )
+        if (declined := _not_agreed(analysed, self.concepts_of_all_of())) is not None:
+            return self.verdict("contrary", "该句明确该事项不在本合同中约定",
+                                (declined, *analysed.spans_of(self.detect.all_of)))
         return None
 
     def concepts_of_all_of(self) -> set[str]:
         return {c for group in self.detect.all_of for c in group}
 
     def describe(self, label: Labeller) -> str:
-        return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足"
+        return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足；明确不在本合同中约定：相反"
+
+
+def _not_agreed(analysed: AnalysedSentence, concepts: set[str]) -> tuple[int, int] | None:
+    """Where the sentence says the contract does not settle the requirement's matter: the matter named
+    in the clause of 不在本合同中约定 / 本合同不约定 (before or after those words)."""
+    from contractkit.checking.understanding.statements import NOT_AGREED  # see registry.py: kept light
+
+    text = analysed.sentence.text
+    for marker in NOT_AGREED.finditer(text):
+        start = max((b.end() for b in _CLAUSE.finditer(text, 0, marker.start())), default=0)
+        following = _CLAUSE.search(text, marker.end())
+        end = following.start() if following else len(text)
+        if any(m.label in concepts and start <= m.start < end for m in analysed.sentence.concepts):
+            return marker.start(), marker.end()
+    return None
 
 
 _LEFT_OPEN = "该句约定了委托的实施工作，但委托的具体工作留待另行约定或以后的订单确定，尚未划分"
