@@ -87,7 +87,8 @@ def test_special_checks_serve_only_their_requirements(catalogue):
         "over_limit": {"5b1-transfer-depth"},
         "names_party": {"5d-accept-supervision", "66a1-customer-supervision"},
         "listed_breach": {"5b1-transfer-depth", "822b-authorization-within-scope"},
-        "declaration": {"5a1-no-responsibility-transfer", "5a3-division", "5c-customer-division"},
+        "declaration": {"5a1-no-responsibility-transfer", "5a3-division", "5c-customer-division",
+                        "822a3-service-definition"},
         "weaker_fallback": {"5a3-division", "5c-customer-division"},
     }
     # The checker resolves the party kind names_party wants to the contract's parties.

@@ -485,6 +485,9 @@ class Declaration(_ClauseCheck):
         spans = analysed.spans_of(self.detect.all_of)
         if any(s.kind in opposes for s in statements) and not any(s.kind in fulfils for s in statements):
             return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
+        if self.detect.modality == "duty" and any(s.kind == "prohibition" for s in statements) and not any(
+                s.kind in fulfils for s in statements):
+            return None  # 乙方不得按照…服务等级提供服务: a term stated as what a party may not do is none
         # 该表不得…明确… turns the declaration round; a ban on something else in the sentence
         # (…不因此转移，甲方亦不得以已委托为由主张免除…) does not.
         # (甲方不能以已委托乙方为由，免除其…责任: a refusal barred under a pretext is none.)

@@ -117,7 +117,12 @@ class Declines(SentenceCheck):
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
-            declined = [span for span in topics if statement.end <= span[0] < (end.start() if end else len(text))]
+            start = max((b.end() for b in CLAUSE_BREAK.finditer(text, 0, statement.start)), default=0)
+            # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
+            fronted = _OBJECT_FRONTED.search(text, start, statement.start)
+            declined = [span for span in topics
+                        if statement.end <= span[0] < (end.start() if end else len(text))
+                        or fronted and fronted.end() <= span[0] < statement.start]
             if declined:
                 who = parties.party_labels.get(actor, actor)
                 return self.verdict("contrary", f"该句约定{who}不承担该项要求的工作",
@@ -175,6 +180,7 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
     return True
 
 
+_OBJECT_FRONTED = re.compile(r"[对就](?!此)")
 _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
 _FRONTED_TOPIC = re.compile(r"\s*(?:对于|关于|凡)")
 
