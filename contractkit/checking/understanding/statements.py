@@ -462,7 +462,9 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 
 
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
-_OWNED_THING = re.compile(r"(?:数据|信息|系统|业务|资产|网络|设备|账号|资料|文件|机房)")
+_OWNED_THING = re.compile(
+    r"(?:数据|信息|系统|业务|资产|网络|设备|账号|账户|资料|文件|机房|平台|云平台|环境|主机|服务器|数据库)"
+)
 _QUALIFYING = re.compile(r"[^，。；,;的]{0,8}的[^，。；,;的]{0,6}")
 
 
