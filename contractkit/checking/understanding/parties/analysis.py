@@ -172,6 +172,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
     hosts = {i: reason for i in performers if (reason := _hosts_the_cloud(parties[i], texts))}
+    # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on.
+    runners = {i: reason for i in signers if sides[i] == ENTRUSTING and (reason := _runs_the_cloud(parties[i], texts))}
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
@@ -183,6 +185,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
             decisions[id(party)] = _Decision((cloud_role,), [own[cloud_role]])
         elif named_partner:
             decisions[id(party)] = _Decision(named_partner, [own[r] for r in named_partner])
+        elif side == ENTRUSTING and i in runners and not hosts:
+            decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [runners[i]])
         elif side == ENTRUSTING:
             role = CUSTOMER if cloud_service or hosts or _named_elsewhere(named, i, PROVIDER) else PROVIDER
             why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and hosts
@@ -192,7 +196,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif side == PERFORMING:
             if i in hosts and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [hosts[i]])
-            elif cloud_service and not _named_elsewhere(named, i, PROVIDER):
+            elif cloud_service and not runners and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + subject_reasons((PROVIDER,)))
             else:
                 roles, reasons = partner, subject_reasons(partner)
@@ -214,17 +218,24 @@ _ON_THE_CLOUD = r"(?:控制台|上的(?:资产|业务|系统|资源|数据|实�
 HOST_MIN = 2
 
 
-def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
-    """The reason the performing party is the cloud provider whose customer commissions it, or None."""
+def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
+    """The reason the contract names the party as the one running the cloud (政务云平台：指由供应商建设
+    并运营…的云计算资源池; 采购人运营的政务云一期平台), or None."""
     names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
     if not names:
         return None  # (an empty alternation would match any 由…运营)
-    # 政务云平台：指由供应商建设并运营…的云计算资源池: the contract says whose cloud it is.
     runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
-                      rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,6}}云平台|[^，。；]{{0,6}}资源池)")
+                      rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
+                      rf"|[^，。；]{{0,6}}资源池)")
     stated = next((m.group() for i in paragraphs_holding(runs, texts) for m in runs.finditer(texts[i])), None)
+    return f"合同写明云平台由该方运营（“{stated}”），该方为云服务提供者" if stated else None
+
+
+def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
+    """The reason the performing party is the cloud provider whose customer commissions it, or None."""
+    stated = _runs_the_cloud(party, texts)
     if stated:
-        return f"合同写明云平台由该方运营（“{stated}”），该方为云服务提供者"
+        return stated
     brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
     if not brands:
         return None
