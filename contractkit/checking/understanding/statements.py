@@ -339,10 +339,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # an organisation that is no party here opens the clause or the sentence, or is the agent.
             subject = OUTSIDER
         elif subject is None:
-            # 乙方的分包单位…，应当…: the possessor (乙方的) is not the subject; what it owns is.
+            # 乙方的分包单位…，应当… / 乙方所选用的中间件厂商发现…的，应…: the possessor or qualifier (乙方的,
+            # 乙方所选用的) is not the subject; the outsider it qualifies is.
             # (未经乙方同意，不得…: a party after 经/对/向 is not the subject either.)
-            earlier = [m for m in mentions if m.end <= modal.start and not _possessor(sentence.text, m, mentions)
-                       and not is_object(sentence.text, m)]
+            earlier = [m for m in mentions if m.end <= modal.start
+                       and not _possessor(sentence.text, m, mentions, _QUALIFYING) and not is_object(sentence.text, m)]
             # 导致海岳业务系统遭受入侵的，青穹按…支付违约金，…还应补足差额: a party opening a clause is a
             # subject; one inside a clause (导致海岳…) is not, when a clause-opening party comes after it.
             opening = [m for m in earlier

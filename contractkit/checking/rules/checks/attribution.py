@@ -98,6 +98,28 @@ def _topic_only_after(analysed: AnalysedSentence, statement: Statement, topic: t
     return bool(spans) and all(at >= end and any(s <= at < e for s, e in others) for at, _ in spans)
 
 
+def _subcontractor_barred_further(analysed: AnalysedSentence, statement: Statement, parties: ContractParties
+                                  ) -> bool:
+    """乙方聘用的分包单位不得将承接的工作再行分包 / 经批准的分包商不得将其义务再委托他人: a ban on further
+    transfer laid, in its own clause, on the subcontractor (the one the partner engaged and answers for).
+    Another outsider's ban (原厂不得转包) is no one's here."""
+    from contractkit.checking.understanding.statements import CLAUSE_BREAK, OUTSIDER  # see registry.py
+
+    if statement.actor != OUTSIDER or statement.kind != "prohibition":
+        return False
+    text = analysed.sentence.text
+    end = CLAUSE_BREAK.search(text, statement.end)
+    clause_end = end.start() if end else len(text)
+    if not any(statement.start <= at < clause_end for at, _ in analysed.sentence.spans_of({"further_ban"})):
+        return False
+    # (经批准的分包商须亲自履行，不得…: the subject named at the head of the sentence goes on.)
+    return _SUBCONTRACTOR.search(text, 0, statement.start) is not None or any(
+        m.party in parties.actor_parties and m.end <= statement.start for m in analysed.mentions)
+
+
+_SUBCONTRACTOR = re.compile(r"(?:分包|转包|再委托)(?:商|方|单位|人|机构)")
+
+
 def _several_duties(statements: tuple[Statement, ...]) -> bool:
     """Do the statements hold duties of more than one party, one duty of two (甲方与乙方按…执行: the same
     words, said of each) counting once?"""
@@ -115,7 +137,7 @@ class Attribution(_ClauseCheck):
     """
 
     def _judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
-        from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+        from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER  # see registry.py
 
         detect = self.detect
         statements, fulfils, opposes = _read_statements(analysed, detect.modality)
@@ -177,6 +199,7 @@ class Attribution(_ClauseCheck):
             if s.actor in parties.actor_parties
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
             or detect.actor == "any" and s.actor
+            or detect.modality == "prohibition" and _subcontractor_barred_further(analysed, s, parties)
         ]
         # 审计不得影响乙方的正常服务: barring a side effect of the act says how to act, not that one may not.
         own = [s for s in own if not (s.kind == "prohibition" and _SIDE_EFFECT.match(analysed.sentence.text, s.end))]
@@ -184,6 +207,10 @@ class Attribution(_ClauseCheck):
         holder = parties.actor_label
         if any(s.kind in fulfils for s in own):
             if not any(s.kind in fulfils and s.actor in parties.actor_parties for s in own):
+                if any(s.kind in fulfils and s.actor == OUTSIDER for s in own):
+                    # (…，分包方不得再行分包: the second layer barred, the partner itself left unbound.)
+                    return self.verdict("partial", f"该句仅约定{holder}委托的第三方不得再行转委托，"
+                                                   f"未约定{holder}本身的限制", spans)
                 holder = _both_label(parties)
             # 乙方原则上不终止维护 / 尽量在24小时内修复: a hedged undertaking binds to nothing certain.
             hedge = _hedged(analysed, [s for s in own if s.kind in fulfils], detect.all_of[-1])
