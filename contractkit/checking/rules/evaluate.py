@@ -126,12 +126,18 @@ def judge_detection(
     ):
         found[Status.CONTRARY] = []
     limited = [(a, v) for a, v in relevant if _LIMITED.search(a.sentence.text)]
-    if detect.modality == "right" and limited and found[Status.CONTRARY] and all(
-            verdict.check == "attribution" for _, verdict in found[Status.CONTRARY]):
+    # 甲方有权进行审计。但前述审计仅限于查阅白皮书，乙方亦不接受现场检查: the limit and the refusal of
+    # what lies beyond it, said after the right (which may stand in the same sentence as its limit).
+    granted = relevant or [(a, v) for a, v in found[Status.CONTRARY] if any(
+        st.kind == "right" and st.actor in parties.actor_parties for st in a.statements)]
+    narrowing = granted and all(_LIMITED.search(a.sentence.text) or _BEYOND.search(a.sentence.text)
+                                for a, _ in found[Status.CONTRARY])
+    if detect.modality == "right" and found[Status.CONTRARY] and (narrowing or limited and all(
+            verdict.check == "attribution" for _, verdict in found[Status.CONTRARY])):
         # 客户的审计权仅限于审阅审计报告 beside 客户不得进入数据中心进行现场审计: the right is granted as a
         # limited one, and another clause forbids the ways beyond the limit. Narrowed, not taken away.
         limit, _ = found[Status.CONTRARY][0]
-        evidence = tuple((a, v.spans) for a, v in (limited[0], found[Status.CONTRARY][0]))
+        evidence = tuple(dict.fromkeys((a, v.spans) for a, v in ((limited or granted)[0], found[Status.CONTRARY][0])))
         from contractkit.checking.understanding.statements import excerpt  # see registry.py: kept light
 
         return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=excerpt(limit.sentence.text, _LIMIT_QUOTE)),
@@ -164,6 +170,10 @@ def judge_detection(
 _NARROWED = "合同约定了该权利，但另有条款限制其行使（“{limit}”），仅部分满足"
 # 审计权仅限于审阅报告 / 仅可查阅 / 以书面问卷为限: a right granted within stated limits.
 _LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
+# 除此之外，不接受其他检查 / 亦不接受前述以外的审计: a refusal of what lies beyond what was granted.
+_BEYOND = re.compile(
+    r"除此之外|除此以外|除前述[^，。；]{0,12}外|(?:其他|其它|以外的)[^，。；]{0,6}(?:检查|审计|监督|核查)"
+)
 _LIMIT_QUOTE = 41  # characters of the limiting clause quoted in the explanation
 
 
