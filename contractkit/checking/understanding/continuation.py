@@ -23,6 +23,17 @@ from contractkit.checking.understanding.references import LIST_ITEM
 
 PROVISO_OPENS = re.compile(r"\s*但(?:是)?(?![书凡])")  # 但…: not 但书 (the word for a proviso)
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
+# 乙方应予以配合，… / 受托方须积极协助。: the party (a short name) accepts, and names nothing it accepts
+# (双方均应相互配合 is no acceptance of a check).
+BARE_ACCEPTANCE = re.compile(
+    r"[^，。；：:]{1,10}?(?:应当?|须|需)?(?:积极|全力)?(?:予以|予)?(?<!相互)(?<!互相)(?<!彼此)(?:配合|协助)[，。；,;]"
+)
+
+
+def _numbering_end(text: str) -> int:
+    """Where a sentence's own text begins after its item number (4.2 / （三） / 1)."""
+    number = LIST_ITEM.match(text)
+    return number.end() if number else 0
 
 
 @dataclass(frozen=True)
@@ -43,9 +54,12 @@ def continued(
     """Each continuation read with the sentence before it."""
     found: list[Continuation] = []
     for index, (before, this) in enumerate(pairwise(sentences)):
-        if len(this.text) > MAX_LENGTH:
+        # "4.2 受托方应予以配合，如实提供…": an acceptance with no object of its own opens the sentence, which
+        # goes on with the check the item before grants, however long and whatever else it says.
+        bare = BARE_ACCEPTANCE.match(this.text, _numbering_end(this.text)) is not None
+        if len(this.text) > MAX_LENGTH and not bare:
             continue
-        if not (this.labels and this.labels <= continuing) and not defers(this.text):
+        if not (this.labels and this.labels <= continuing) and not defers(this.text) and not bare:
             continue
         if not before.labels - continuing:
             continue  # the sentence before has no topic to continue
@@ -53,7 +67,7 @@ def continued(
         absorbs = index + 1 if defers(this.text) else None
         if before.block == this.block:
             found.append(Continuation(spanning(before, this, block_texts), None, index, absorbs=absorbs))
-        elif before.block == this.block - 1 and not LIST_ITEM.match(block_texts[this.block]):
+        elif before.block == this.block - 1 and (bare or not LIST_ITEM.match(block_texts[this.block])):
             # (A numbered item "（三）…另行签订合同" is a clause of its own, not the paragraph before's.)
             # (A line break keeps the paragraphs apart: 服务评估 / 甲方可以… is no 评估甲方.)
             # "…应在期限内整改。" / "因此产生的违约责任，由双方另行协商确定。": a deferral qualifies what it
