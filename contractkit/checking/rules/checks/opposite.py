@@ -103,7 +103,14 @@ class Declines(SentenceCheck):
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.rules.evaluate import is_carve_out
-        from contractkit.checking.understanding.statements import BOTH_PARTIES, CLAUSE_BREAK, EDGE_WORDS, OUTSIDER
+        from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+            BOTH_PARTIES,
+            CLAUSE_BREAK,
+            EDGE_WORDS,
+            OUTSIDER,
+            clause_start_at,
+            clause_starts,
+        )
 
         text = analysed.sentence.text
         if analysed.hypothetical or is_carve_out(text):
@@ -117,7 +124,7 @@ class Declines(SentenceCheck):
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
-            start = max((b.end() for b in CLAUSE_BREAK.finditer(text, 0, statement.start)), default=0)
+            start = clause_start_at(clause_starts(text), statement.start)
             # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
             fronted = _OBJECT_FRONTED.search(text, start, statement.start)
             declined = [span for span in topics
