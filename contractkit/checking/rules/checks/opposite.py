@@ -311,7 +311,7 @@ class ListedBreach(SentenceCheck):
 
 
 # "乙方擅自转包的，甲方有权解除合同": the act is the condition (…的，) of a consequence in the same sentence.
-_CONDITION_END = re.compile(r"的[，,]")
+_CONDITION_END = re.compile(r"(?<!目)的[，,]")  # …的， closes a condition (not 目的，: a purpose)
 
 
 def _in_condition(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
