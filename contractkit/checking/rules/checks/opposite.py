@@ -124,12 +124,19 @@ class Declines(SentenceCheck):
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
-            start = clause_start_at(clause_starts(text), statement.start)
+            clause_end = end.start() if end else len(text)
+            starts = clause_starts(text)
+            start = clause_start_at(starts, statement.start)
             # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
             fronted = _OBJECT_FRONTED.search(text, start, statement.start)
+            # …相关文档属于乙方商业秘密，乙方不向甲方提供: a refusal with no object of its own declines what
+            # the clause before it named.
+            before = clause_start_at(starts, start - 1) if start and _NO_OBJECT.fullmatch(
+                text, statement.end, clause_end) else start
             declined = [span for span in topics
-                        if statement.end <= span[0] < (end.start() if end else len(text))
-                        or fronted and fronted.end() <= span[0] < statement.start]
+                        if statement.end <= span[0] < clause_end
+                        or fronted and fronted.end() <= span[0] < statement.start
+                        or before <= span[0] < start]
             if declined:
                 who = parties.party_labels.get(actor, actor)
                 return self.verdict("contrary", f"该句约定{who}不承担该项要求的工作",
@@ -188,6 +195,12 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 
 _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
+# 不向甲方提供 / 不向用户提供任何相关说明: the act refused, with nothing of its own as object (not 不向第三方
+# 提供, which keeps a secret).
+_NO_OBJECT = re.compile(
+    r"(?:再)?(?:向(?![^，。；,;]{0,4}(?:第三方|他人|任何人|外部))[^，。；,;]{1,10})?"
+    r"(?:提供|披露|告知|交付|出示|公开)(?:任何)?(?:相关)?(?:说明|信息|资料)?"
+)
 _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
 _FRONTED_TOPIC = re.compile(r"\s*(?:对于|关于|凡)")
 
