@@ -117,6 +117,7 @@ class Declines(SentenceCheck):
             return None
         wanted = parties.actor_parties if self.detect.actor not in (None, "any") else None
         topics = analysed.sentence.spans_of(self.concepts())
+        starts = clause_starts(text)
         for statement in analysed.statements:
             if statement.kind != "refusal" or text[statement.start:statement.end] in EDGE_WORDS:
                 continue
@@ -125,7 +126,6 @@ class Declines(SentenceCheck):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
             clause_end = end.start() if end else len(text)
-            starts = clause_starts(text)
             start = clause_start_at(starts, statement.start)
             # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
             fronted = _OBJECT_FRONTED.search(text, start, statement.start)
