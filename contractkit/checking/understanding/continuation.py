@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from contractkit.checking.understanding.nlp import Match, Sentence
-from contractkit.checking.understanding.references import LIST_ITEM
+from contractkit.checking.understanding.references import LIST_ITEM, item_number_end
 
 PROVISO_OPENS = re.compile(r"\s*但(?:是)?(?![书凡])")  # 但…: not 但书 (the word for a proviso)
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
@@ -28,13 +28,6 @@ MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关
 BARE_ACCEPTANCE = re.compile(
     r"[^，。；：:]{1,10}?(?:应当?|须|需)?(?:积极|全力)?(?:予以|予)?(?<!相互)(?<!互相)(?<!彼此)(?:配合|协助)[，。；,;]"
 )
-
-
-def _numbering_end(text: str) -> int:
-    """Where a sentence's own text begins after its item number (4.2 / （三） / 1)."""
-    number = LIST_ITEM.match(text)
-    return number.end() if number else 0
-
 
 @dataclass(frozen=True)
 class Continuation:
@@ -56,7 +49,7 @@ def continued(
     for index, (before, this) in enumerate(pairwise(sentences)):
         # "4.2 受托方应予以配合，如实提供…": an acceptance with no object of its own opens the sentence, which
         # goes on with the check the item before grants, however long and whatever else it says.
-        bare = BARE_ACCEPTANCE.match(this.text, _numbering_end(this.text)) is not None
+        bare = BARE_ACCEPTANCE.match(this.text, item_number_end(this.text)) is not None
         if len(this.text) > MAX_LENGTH and not bare:
             continue
         if not (this.labels and this.labels <= continuing) and not defers(this.text) and not bare:

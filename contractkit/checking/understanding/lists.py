@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from contractkit.checking.understanding.continuation import Continuation, read_after
 from contractkit.checking.understanding.nlp import Sentence
-from contractkit.checking.understanding.references import LIST_ITEM
+from contractkit.checking.understanding.references import LIST_ITEM, item_number_end
 from contractkit.checking.understanding.statements import Mention, clause_start_at, clause_starts, is_object
 
 MAX_ITEMS = 30  # paragraphs: a list of duties rarely runs longer
@@ -134,8 +134,7 @@ def _opens_another_list(paragraph: str, lead_in: str) -> bool:
 def _has_subject(item: Sentence, mentions: Sequence[Mention]) -> bool:
     """Does the item name its own acting party: at its start ("（三）甲方应…"), or before its modal word
     and never as an object ("如前述事件…的，任一方可…", but not "对甲方提供的资料保密" or "（二）将甲方数据返还…")?"""
-    marker = LIST_ITEM.match(item.text)
-    begin = marker.end() if marker else 0
+    begin = item_number_end(item.text)
     # "3. 为确保…，甲方有权…，乙方应配合…": a party before a modal word of its own clause.
     starts = clause_starts(item.text)
     first_modal_of = {clause_start_at(starts, m.start): m.start for m in reversed(item.modals)}  # clause -> modal

@@ -24,12 +24,20 @@ BACK = 4  # sentences: "…可能遇到下列情况。…。出现上述情况�
 FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 # 上述/前述/该等…: words pointing back at what was said before (上述补丁, 前款所述的审查).
 POINTING_BACK = "上述|前述|前款|上款|该等|该项|此类|前项"
+
+
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
 # "7.3.1 …", "（一）…", "1）…", "一、…", "①…": an item of a list.
 LIST_ITEM = re.compile(
     r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.]|[一二三四五六七八九十]+、|[①-⑳])"
 )
+
+
+def item_number_end(text: str) -> int:
+    """Where a sentence's own text begins after its item number (4.2 / （三） / 1)), or 0 without one."""
+    number = LIST_ITEM.match(text)
+    return number.end() if number else 0
 
 
 def resolve_references(

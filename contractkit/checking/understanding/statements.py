@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from contractkit.checking.understanding.nlp import Match, Sentence
+from contractkit.checking.understanding.references import item_number_end
 
 # ；joins the clauses of a sentence; 。 those of a passage read together with the sentence before.
 CLAUSE_BREAK = re.compile(r"[，,：:；;。]")
@@ -297,8 +298,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 # one opening the clause before (乙方依托其安全产品，向甲方提供…); not an owner opening it
                 # (您的账户欠费…的，我们将释放…，并删除…: 您 owns the account).
                 # (一旦供应商获悉…，将…通知客户: the party of the opening condition goes on too.)
+                own_text = item_number_end(sentence.text)
                 before = [m for m in mentions if (not sentence.text[:m.start].strip(NUMBERING)
-                                                  or _CONDITION_OPENER.fullmatch(sentence.text, 0, m.start))
+                                                  or _CONDITION_OPENER.fullmatch(sentence.text, own_text, m.start))
                           and not is_object(sentence.text, m) and sentence.text[m.end:m.end + 1] != "的"
                           ] or _opening_previous_clause(
                     sentence.text, starts, clause_start, mentions)
@@ -360,8 +362,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     return result
 
 
-# The word opening a condition (一旦, 如, 若, 如果, 当), after any numbering, before a sentence's first party.
-_CONDITION_OPENER = re.compile(r"\s*(?:[\d.]+\s*|[（(][\d一二三四五六七八九十]+[）)]\s*)?(?:一旦|如果|如|若|倘若|当)")
+# The word opening a condition (一旦, 如, 若, 如果, 当), after the item number, before a sentence's first party.
+_CONDITION_OPENER = re.compile(r"\s*(?:一旦|如果|如|若|倘若|当)")
 # 为保障…，/ 为了满足…: a clause that says what the work is for.
 _PURPOSE = re.compile(r"\s*为了?(?:保障|确保|满足|实现|保证|降低|提升|防范|落实)")
 
