@@ -173,7 +173,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     performers = [i for i in signers if sides[i] == PERFORMING]
     hosts = {i: reason for i in performers if (reason := _hosts_the_cloud(parties[i], texts))}
     # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on.
-    runners = {i: reason for i in signers if sides[i] == ENTRUSTING and (reason := _runs_the_cloud(parties[i], texts))}
+    runners = {i: reason for i in signers if sides[i] == ENTRUSTING and (reason := _buys_for_its_cloud(parties[i], texts))}
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
@@ -215,6 +215,7 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
 # done on the cloud this party runs, for a customer of it (a provider's add-on service).
 _CLOUD_BRAND = re.compile(r"^(?P<brand>[\u4e00-\u9fff]{1,6}?云)(?:计算|科技|服务|网络|信息|数据|技术)")
 _ON_THE_CLOUD = r"(?:控制台|上的(?:资产|业务|系统|资源|数据|实例)|用户|账号|服务协议|平台上)"
+_OWN_CLOUD = r"(?:公有云|私有云|专有云|混合云|政务云|行业云|云平台|云计算平台|云服务平台)"
 HOST_MIN = 2
 
 
@@ -226,9 +227,32 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
         return None  # (an empty alternation would match any 由…运营)
     runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
                       rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
-                      rf"|[^，。；]{{0,6}}资源池)")
+                      rf"|[^，。；]{{0,6}}资源池)"
+                      # 乙方通过其运营的云平台以软件即服务方式提供
+                      rf"|(?:{names})(?:通过|依托|利用|基于|在)其(?:自有|自行)?(?:建设(?:并|和|及))?运营的[^，。；]{{0,10}}?云")
     stated = next((m.group() for i in paragraphs_holding(runs, texts) for m in runs.finditer(texts[i])), None)
     return f"合同写明云平台由该方运营（“{stated}”），该方为云服务提供者" if stated else None
+
+
+def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
+    """The reason an entrusting party with a cloud company's name buys for its own cloud (采购人：穹顶云
+    服务有限公司, then 穹顶云平台日志集中分析服务采购项目 twice), or None: the seller is its partner."""
+    stated = _runs_the_cloud(party, texts)
+    if stated:
+        return stated
+    # 甲方为其公有云门户、控制台…采购 (the party itself the subject: not 委托乙方为其…, where 其 is the
+    # entrusting party and 乙方 the one acting)
+    names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    for_its_own = re.compile(rf"(?<![委托要求由请])(?:{names})为其(?:{_OWN_CLOUD})") if names else None
+    brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+    branded = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))})(?:平台|{_OWN_CLOUD})") if brands else None
+    for pattern, least in ((for_its_own, 1), (branded, HOST_MIN)):
+        if pattern is None:
+            continue
+        said = [m.group() for i in paragraphs_holding(pattern, texts) for m in pattern.finditer(texts[i])]
+        if len(said) >= least:
+            return f"所采购的产品或服务用于该方自己的云（“{said[0]}”），该方为云服务提供者"
+    return None
 
 
 def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
