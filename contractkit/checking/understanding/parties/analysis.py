@@ -172,8 +172,10 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
     hosts = {i: reason for i in performers if (reason := _hosts_the_cloud(parties[i], texts))}
-    # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on.
-    runners = {i: reason for i in signers if sides[i] == ENTRUSTING and (reason := _buys_for_its_cloud(parties[i], texts))}
+    # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on
+    # (or buys for it).
+    runners = {i: reason for i in signers
+               if sides[i] == ENTRUSTING and (reason := _buys_for_its_cloud(parties[i], texts))}
     decisions: dict[int, _Decision] = {}
     for i in signers:
         party, side = parties[i], sides[i]
