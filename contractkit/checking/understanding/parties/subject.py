@@ -28,9 +28,10 @@ GENERIC_TAIL = re.compile(
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
-# The Civil Code's kinds of technology contract (技术服务合同, 技术开发合同): in a title after the work
-# itself (渗透测试技术服务合同) they name the form, not the work.
-CONTRACT_TYPES = frozenset({"技术服务", "技术开发", "技术咨询"})
+# The Civil Code's kinds of technology contract (技术服务合同, 技术开发合同), and a generic "support
+# service": in a title after the work itself (渗透测试技术服务合同, 应急响应保障服务协议) they name the
+# form, not the work.
+CONTRACT_TYPES = frozenset({"技术服务", "技术开发", "技术咨询", "保障服务"})
 SUBJECT_LINE = re.compile(
     r"项目名称|服务名称|服务内容|服务范围|服务项目|合同标的|标的|委托事项|委托内容|工作内容|工作范围|项目内容|"
     r"采购内容|采购项目|许可软件|开发内容|鉴于"
