@@ -628,8 +628,12 @@ def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, 
         results.append(run(str(samples_dir), load_samples(samples_dir), engine=engine, as_provider=as_provider,
                            without=frozenset(without)))
     if labelled_dir:
-        results.append(run(str(labelled_dir), load_labelled_corpus(labelled_dir), engine=engine,
-                           as_provider=as_provider, without=frozenset(without)))
+        try:
+            labelled = load_labelled_corpus(labelled_dir)
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
+        results.append(run(str(labelled_dir), labelled, engine=engine, as_provider=as_provider,
+                           without=frozenset(without)))
     if cases_file:
         import tempfile
 

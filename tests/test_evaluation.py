@@ -166,6 +166,29 @@ def test_the_labelled_corpus_keeps_item_roles_and_reads_true_roles(corpus):
     assert partly.role_labels["乙方"] == ("om", "security")  # … roles are measured against the labels
 
 
+def test_without_a_kind_column_the_labels_roles_give_the_partners_role(tmp_path):
+    """A writer's SOURCES.tsv may describe the files without the ``kind`` column: the performing party's
+    labelled partner role stands in for it."""
+    (tmp_path / "01_security.txt").write_text(OM_CONTRACT, encoding="utf-8")
+    (tmp_path / "SOURCES.tsv").write_text("file\tpair\n01_security.txt\tprovider-security\n", encoding="utf-8")
+    labels = {"01_security.txt": _entry({"甲方": ["provider"], "乙方": ["security"]})}
+    (tmp_path / "labels.json").write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
+    [contract] = load_labelled_corpus(tmp_path)
+    assert contract.roles == {"甲方": ["provider"], "乙方": ["security"]}
+
+
+def test_a_sources_file_without_a_file_column_is_named_with_its_problem(tmp_path, run_cli):
+    (tmp_path / "SOURCES.tsv").write_text("name\tkind\n01.txt\tom-service\n", encoding="utf-8")
+    (tmp_path / "labels.json").write_text("{}", encoding="utf-8")
+    result = run_cli("--labelled", tmp_path)
+    assert result.exit_code != 0
+    assert f"{tmp_path / 'SOURCES.tsv'}: no 'file' column (found: name, kind)" in result.output
+    (tmp_path / "SOURCES.tsv").unlink()
+    (tmp_path / "labels.json").write_text("{", encoding="utf-8")
+    result = run_cli("--labelled", tmp_path)
+    assert result.exit_code != 0 and f"{tmp_path / 'labels.json'}: not valid JSON" in result.output
+
+
 def test_outcome_per_document(corpus):
     result = evaluate(str(corpus), load_labelled_corpus(corpus))
     assert {o.document: o.outcome for o in result.roles} == {

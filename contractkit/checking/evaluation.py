@@ -95,19 +95,47 @@ def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
     return contracts
 
 
+def _source_kinds(path: Path) -> dict[str, str]:
+    """file -> kind from SOURCES.tsv (the partner's kind of work); empty when the file or its ``kind``
+    column is absent (then the labels' own roles say it)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        if "file" not in (reader.fieldnames or ()):
+            raise ValueError(f"{path}: no 'file' column (found: {', '.join(reader.fieldnames or ()) or 'none'})")
+        if "kind" not in (reader.fieldnames or ()):
+            return {}
+        return {row["file"]: row["kind"] for row in reader if row.get("kind")}
+
+
+def _labelled_partner_role(entry: dict) -> str | None:
+    """The first partner role the labels give a performing party, if any."""
+    for label, side in entry.get("parties", {}).items():
+        if side == "performing":
+            partner = [r for r in (entry.get("roles") or {}).get(label, ()) if r not in ("provider", "customer")]
+            if partner:
+                return partner[0]
+    return None
+
+
 def load_labelled_corpus(folder: Path) -> list[LabelledContract]:
     folder = Path(folder)
     mapping = yaml.safe_load(
         (resources.corpora_dir() / "evaluation" / "dev-corpus-items.yaml").read_text(encoding="utf-8")
     )
-    kinds = {}
-    with (folder / "SOURCES.tsv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            kinds[row["file"]] = row["kind"]
-    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    kinds = _source_kinds(folder / "SOURCES.tsv")
+    labels_path = folder / "labels.json"
+    try:
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{labels_path}: no such file (a labelled folder holds labels.json)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{labels_path}: not valid JSON ({exc})") from None
     contracts = []
     for name, entry in sorted(labels.items()):
-        partner_role = mapping["kinds"].get(kinds.get(name, "other"), "om")
+        partner_role = (mapping["kinds"].get(kinds[name], "om") if name in kinds
+                        else _labelled_partner_role(entry) or mapping["kinds"]["other"])
         roles = {
             label: ["provider"] if side == "entrusting" else [partner_role]
             for label, side in entry["parties"].items()
