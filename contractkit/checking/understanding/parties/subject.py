@@ -58,7 +58,8 @@ LIST_ITEM = re.compile(
 )
 LIST_MAX = 10
 OPENING_SCAN = 40
-SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序"
+SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程序|模块|组件|脚本"
+SOFTWARE_MODIFIERS = "(?:监控|管理|监测|审计|分析|调度)"  # 运维监控模块, 运维管理系统: still a kind of software
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 GOVERNING_VERBS = "访问|使用|登录|查询|查看|操作|连接|接入|测评|测试|检测"  # take the thing as their own object
 
@@ -142,7 +143,7 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     # the ~30,000 characters of a contract's body without trying each one.
     terms = alternation_terms(words.subject_terms)
     if words.role != SOFTWARE:
-        terms = [f"{term}(?!{SOFTWARE_NOUNS})" for term in terms]
+        terms = [f"{term}(?!{SOFTWARE_MODIFIERS}?(?:{SOFTWARE_NOUNS}))" for term in terms]
     if not words.object_terms:
         return re.compile("|".join(terms))
     objects = alternation(words.object_terms).pattern
@@ -213,8 +214,15 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon, not_signing: Sequenc
     def unnamed(text: str) -> str:
         return outsiders.sub(lambda m: "　" * len(m.group()), text)
 
-    return _score(title, [unnamed(line) for line in subject_lines], unnamed("\n".join(texts)), lexicon,
+    def allowed(line: str) -> str:
+        return FORBIDDEN.sub(lambda m: "　" * len(m.group()), line)
+
+    return _score(title, [allowed(unnamed(line)) for line in subject_lines], unnamed("\n".join(texts)), lexicon,
                   _goods_rows(texts))
+
+
+# 甲方不得将许可软件转售或再许可给第三方: what a line forbids is not the work the contract is about.
+FORBIDDEN = re.compile(r"(?:不得|禁止|严禁|不应|不可以?)[^，。；]*")
 
 
 # An order's or a delivery list's table (品名及规格 | 数量 | 单价): each row names a thing bought.
