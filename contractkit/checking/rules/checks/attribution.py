@@ -222,7 +222,11 @@ class Attribution(_ClauseCheck):
                 named = "”“".join("或".join(parties.concept_labels.get(c, c) for c in group) for group in waived)
                 return self.verdict("partial", f"该句约定为{holder}的{kind}，但免除了其中的“{named}”", spans)
             return self.verdict("satisfied", f"该句约定为{holder}的{kind}", spans)
-        if any(s.kind in opposes for s in own):
+        # A right is refused only over what the refusal governs (委托方根据受托方的年度考核结果决定是否续签:
+        # what is left open is the renewal; the check lies before, outside its scope). A duty's topic is
+        # often named first (对于已发现的漏洞，乙方可自行决定是否修复).
+        opposing = tuple(s for s in own if s.kind in opposes)
+        if opposing and (detect.modality != "right" or _refuses_after(analysed, opposing, detect.all_of[0])):
             return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
         demands = {(s.start, s.end) for s in _demanded_duties(analysed)}
         rights = tuple(
@@ -323,6 +327,18 @@ def _demanded_duties(analysed: AnalysedSentence) -> tuple[Statement, ...]:
         for s in analysed.statements
         if (actor := acting_party(text, s, analysed.mentions)) != s.actor
     )
+
+
+def _refuses_after(analysed: AnalysedSentence, refusals: tuple[Statement, ...], topic: tuple[str, ...]) -> bool:
+    """Does a refusal reach the topic: named after the refusal's words, within their scope?"""
+    from contractkit.checking.understanding.statements import scope
+
+    spans = analysed.sentence.spans_of(set(topic))
+    for statement in refusals:
+        _, end = scope(analysed.sentence.text, statement, analysed.mentions)
+        if any(statement.end <= start and stop <= end for start, stop in spans):
+            return True
+    return False
 
 
 def _governing(
