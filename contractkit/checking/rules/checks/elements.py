@@ -571,8 +571,8 @@ class LeavesTheRest(SentenceCheck):
         return "合同约定其余事项（其他、其余…）留待另行约定：即使其他条款已满足，也只部分满足"
 
 
-# 其他安全工作 / 其余事项 / 未列明的工作: the part a contract has not settled.
-_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽)")
+# 其他安全工作 / 其余事项 / 未列明的工作 / 除此之外的检查: the part a contract has not settled.
+_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽|除此之外|除此以外|除前述[^，。；]{0,12}外)")
 _PART_BREAK = re.compile(r"[。；;]")
 
 
