@@ -486,7 +486,7 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
 
     starts = clause_starts(text)
 
-    def regulators_act(start: int) -> bool:
+    def regulators_act(start: int, spans: list[tuple[int, int]]) -> bool:
         clause_start = clause_start_at(starts, start)
         # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
         # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
@@ -505,10 +505,15 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
             if clause_start <= m.start and m.end <= start and not is_object(text, m)
         ]
         last = max(agents, default=None)
-        return last is not None and any(end == last for _, end in regulators)
+        if last is None:
+            # (…配合公安机关…开展的安全检查，并及时将检查要求告知甲方: the word again, with no agent of its
+            # own in its clause, is the same inspection.)
+            word = next(text[s:e] for s, e in spans if s == start)
+            return any(text[s:e] == word and s < clause_start and regulators_act(s, spans) for s, e in spans)
+        return any(end == last for _, end in regulators)
 
     return any(
-        (spans := sentence.spans_of(set(group))) and all(regulators_act(start) for start, _ in spans)
+        (spans := sentence.spans_of(set(group))) and all(regulators_act(start, spans) for start, _ in spans)
         for group in groups
     )
 
