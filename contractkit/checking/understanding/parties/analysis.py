@@ -190,8 +190,12 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif side == ENTRUSTING and i in runners and not hosts:
             decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [runners[i]])
         elif side == ENTRUSTING:
-            role = CUSTOMER if cloud_service or hosts or _named_elsewhere(named, i, PROVIDER) else PROVIDER
-            why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and hosts
+            # (甲方 a hospital, 乙方 the cloud it runs on, 丙方 乙方's security firm: beside the entrusting
+            # party that runs the cloud, the other entrusting party is its customer.)
+            beside_runner = any(j != i for j in runners)
+            role = (CUSTOMER if cloud_service or hosts or beside_runner or _named_elsewhere(named, i, PROVIDER)
+                    else PROVIDER)
+            why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and (hosts or beside_runner)
                    else ["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
                    else ["委托合作者实施工作的一方，依第5章视为云服务提供者"])
             decisions[id(party)] = _Decision((role,), side_reasons + why)
@@ -229,7 +233,7 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
         return None  # (an empty alternation would match any 由…运营)
     runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
                       rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
-                      rf"|[^，。；]{{0,6}}资源池)"
+                      rf"|[^，。；]{{0,10}}?(?:专属云|私有云|公有云|行业云|混合云)|[^，。；]{{0,6}}资源池)"
                       # 乙方通过其运营的云平台以软件即服务方式提供; 供应商依托其自建云计算平台，为采购人提供
                       rf"|(?:{names})(?:通过|依托|利用|基于|在)其(?:自有|自建|自行建设|自行运营|(?:建设(?:并|和|及))?运营)"
                       rf"的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
