@@ -195,7 +195,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
             beside_runner = any(j != i for j in runners)
             role = (CUSTOMER if cloud_service or hosts or beside_runner or _named_elsewhere(named, i, PROVIDER)
                     else PROVIDER)
-            why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and (hosts or beside_runner)
+            why = (["委托云服务提供者在其云上实施工作的一方，为云服务客户"] if role == CUSTOMER and hosts
+                   else ["另一当事人运营该方所用的云，该方为云服务客户"] if role == CUSTOMER and beside_runner
                    else ["合同标的为云服务本身，委托方为云服务客户"] if role == CUSTOMER
                    else ["委托合作者实施工作的一方，依第5章视为云服务提供者"])
             decisions[id(party)] = _Decision((role,), side_reasons + why)
