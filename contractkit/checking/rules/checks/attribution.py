@@ -472,6 +472,9 @@ def _self_approved(analysed: AnalysedSentence, groups: ConceptGroups, parties: C
 _OPENS_CLAUSE = re.compile(r"[\s\d.．、（）()一二三四五六七八九十]*(?:对于|就|针对|关于|凡|如|若)?")
 
 
+_COORDINATED = re.compile(r"\s*(?:或者|或|以及|及|和)(?!其)")
+
+
 def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     """Every occurrence of some element is the act of a regulator the party cooperates with:
     乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
@@ -486,7 +489,8 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
 
     starts = clause_starts(text)
 
-    def regulators_act(start: int, spans: list[tuple[int, int]]) -> bool:
+    def last_agent(start: int) -> int | None:
+        """Where the last agent before ``start`` in its clause ends: a regulator or a party acting."""
         clause_start = clause_start_at(starts, start)
         # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
         # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
@@ -504,7 +508,15 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
             m.end for m in analysed.mentions
             if clause_start <= m.start and m.end <= start and not is_object(text, m)
         ]
-        last = max(agents, default=None)
+        return max(agents, default=None)
+
+    def regulators_act(start: int, spans: list[tuple[int, int]]) -> bool:
+        clause_start = clause_start_at(starts, start)
+        last = last_agent(start)
+        if last is None and clause_start and _COORDINATED.match(text, clause_start):
+            # (如有权机关…要求我们提供…，或者对本服务开展监督检查: the clause joined by 或者 has the agent of
+            # the one before.)
+            last = last_agent(clause_start - 1)
         if last is None:
             # (…配合公安机关…开展的安全检查，并及时将检查要求告知甲方: the word again, with no agent of its
             # own in its clause, is the same inspection.)
