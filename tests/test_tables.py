@@ -99,6 +99,13 @@ def test_a_table_of_business_matters_divides_no_work():
     assert findings(security)["5a3-division"].status.value == "satisfied"
 
 
+def test_a_revenue_share_table_headed_by_the_parties_divides_no_work():
+    """甲方分成比例 | 乙方分成比例: each party's share of the money, not its part of the work."""
+    table = "联合推广的产品按下表分成：\n产品或服务类别 | 甲方分成比例 | 乙方分成比例 | 结算周期\n" \
+            "主机安全防护 | 50% | 50% | 季度\n安全托管服务 | 30% | 70% | 月度\n"
+    assert findings(table)["5a3-division"].status.value == "missing"
+
+
 def test_header_below_a_title_row_and_party_duty_columns():
     text = "安全责任分工表\n工作事项\t实施方\t采购人职责\n日志审计\t供应商\t定期审阅审计报告\n"
     blocks = source_from_text(text).blocks
