@@ -226,10 +226,20 @@ _OWN_CLOUD = r"(?:公有云|私有云|专有云|混合云|政务云|行业云|�
 HOST_MIN = 2
 
 
+def _names_pattern(party: Party) -> str:
+    """The party's names as one alternation, longest first ("" when it has none)."""
+    return "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+
+
+def _brands(party: Party) -> set[str]:
+    """The cloud brands in the party's names (苍穹云计算有限公司 -> 苍穹云)."""
+    return {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+
+
 def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
     """The reason the contract names the party as the one running the cloud (政务云平台：指由供应商建设
     并运营…的云计算资源池; 采购人运营的政务云一期平台), or None."""
-    names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    names = _names_pattern(party)
     if not names:
         return None  # (an empty alternation would match any 由…运营)
     runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
@@ -250,9 +260,9 @@ def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
         return stated
     # 甲方为其公有云门户、控制台…采购 (the party itself the subject: not 委托乙方为其…, where 其 is the
     # entrusting party and 乙方 the one acting)
-    names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    names = _names_pattern(party)
     for_its_own = re.compile(rf"(?<![委托要求由请])(?:{names})为其(?:{_OWN_CLOUD})") if names else None
-    brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+    brands = _brands(party)
     branded = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))})(?:平台|{_OWN_CLOUD})") if brands else None
     for pattern, least in ((for_its_own, 1), (branded, HOST_MIN)):
         if pattern is None:
@@ -268,7 +278,7 @@ def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
     stated = _runs_the_cloud(party, texts)
     if stated:
         return stated
-    brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+    brands = _brands(party)
     if not brands:
         return None
     pattern = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))}){_ON_THE_CLOUD}")
