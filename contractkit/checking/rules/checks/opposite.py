@@ -48,6 +48,8 @@ class Contrary(SentenceCheck):
         if _disclaims_an_outsider(analysed, self.params.groups[-1]) or _disclaims_anothers_part(
                 analysed, self.params.groups[-1]):
             return None
+        if self.detect.actor not in (None, "any") and _freedom_of_another(analysed, self.params.groups[-1], parties):
+            return None  # 甲方可提前三十日通知乙方终止维保服务: the provider's leave, not the partner's
         # …应支付违约金，…且不承担任何间接损失: a kind of loss, or an amount, carved out of what the sentence
         # itself provides.
         from contractkit.checking.rules.evaluate import LOSS_CARVED_OUT
@@ -162,6 +164,34 @@ def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]
     for start, _ in spans:
         clause = clause_start_at(starts, start)
         if not any(clause <= m.start < start and text[m.start - 1:m.start] == "对" for m in outsiders):
+            return False
+    return True
+
+
+def _freedom_of_another(analysed: AnalysedSentence, opposite: tuple[str, ...], parties: ContractParties) -> bool:
+    """Every occurrence of the opposite is a right held by a signing party the requirement does not bind
+    (甲方可在维保期内提前三十日书面通知乙方终止维保服务, where 72c1 binds the hardware provider): the
+    right of the party it protects is no leave for the bound party."""
+    from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+        BOTH_PARTIES,
+        OUTSIDER,
+        clause_start_at,
+        clause_starts,
+    )
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(opposite))
+    if not spans:
+        return False
+    starts = clause_starts(text)
+    for start, _ in spans:
+        clause = clause_start_at(starts, start)
+        holders = [st for st in analysed.statements if clause <= st.start <= start]
+        if not holders:
+            return False
+        last = max(holders, key=lambda st: st.start)
+        if (last.kind != "right" or last.actor in (None, BOTH_PARTIES, OUTSIDER)
+                or last.actor in parties.actor_parties or last.actor not in parties.party_labels):
             return False
     return True
 
