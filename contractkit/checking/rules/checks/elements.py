@@ -572,7 +572,9 @@ class LeavesTheRest(SentenceCheck):
 
 
 # 其他安全工作 / 其余事项 / 未列明的工作 / 除此之外的检查: the part a contract has not settled.
-_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽|除此之外|除此以外|除前述[^，。；]{0,12}外|具体(?=[^，。；]{0,8}(?:责任|金额|标准|方式)))")
+# (…具体责任形式和金额由双方另行协商确定: the particulars of what was just agreed.)
+_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽|除此之外|除此以外|除前述[^，。；]{0,12}外"
+                   r"|具体(?=[^，。；]{0,8}(?:责任|金额|标准|方式)))")
 _PART_BREAK = re.compile(r"[。；;]")
 
 
