@@ -99,6 +99,11 @@ def test_a_table_of_business_matters_divides_no_work():
     assert findings(security)["5a3-division"].status.value == "satisfied"
 
 
+def test_a_markdown_tables_rule_under_its_header_is_no_row():
+    table = "| 工作内容 | 实施方 | 备注 |\n|---|:---:|---|\n| 安全漏洞修复 | 乙方 | 24小时内 |\n"
+    assert rows_said(table) == ["乙方负责安全漏洞修复，备注为24小时内。"]
+
+
 def test_a_revenue_share_table_headed_by_the_parties_divides_no_work():
     """甲方分成比例 | 乙方分成比例: each party's share of the money, not its part of the work."""
     table = "联合推广的产品按下表分成：\n产品或服务类别 | 甲方分成比例 | 乙方分成比例 | 结算周期\n" \

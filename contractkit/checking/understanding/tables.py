@@ -196,7 +196,8 @@ def read_tables(
             continue
         header_at, columns = header
         said = [sentence for row in rows[header_at + 1:]
-                if (sentence := _say(row, columns, names_a_party)) is not None]
+                if not _RULE_ROW.fullmatch("".join(cell.text for cell in row))
+                and (sentence := _say(row, columns, names_a_party)) is not None]
         header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row}
         if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
                                              for s in said):
@@ -242,6 +243,8 @@ _A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
 _UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|明确|协商|商定))|另行|协商|商定|视情况")
 # 考核项 | 达标线 | 未达标处理: a row's situation is its metric falling short.
 _METRIC = re.compile(r"考核项|指标|考核内容")
+# A Markdown table's rule under its header (|---|:---:|): no row at all.
+_RULE_ROW = re.compile(r"[-:：—\s]+")
 # A cell that says nothing: —— / - / 无 / ／.
 _EMPTY = re.compile(r"[—\-－/／无\s]*")
 # A party's column marked by a sign, not words: a tick (✓) or 实施 says the party does the row's work, a
