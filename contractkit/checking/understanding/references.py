@@ -24,8 +24,6 @@ BACK = 4  # sentences: "…可能遇到下列情况。…。出现上述情况�
 FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 # 上述/前述/该等…: words pointing back at what was said before (上述补丁, 前款所述的审查).
 POINTING_BACK = "上述|前述|前款|上款|该等|该项|此类|前项"
-
-
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
 # "7.3.1 …", "（一）…", "1）…", "一、…", "①…": an item of a list.

@@ -488,13 +488,13 @@ def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> boo
     regulators = sentence.spans_of({"regulator"})
 
     starts = clause_starts(text)
+    # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
+    # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
+    cooperating = [st.start for st in analysed.statements] + [s for s, _ in sentence.spans_of({"accept"})]
 
     def last_agent(start: int) -> int | None:
         """Where the last agent before ``start`` in its clause ends: a regulator or a party acting."""
         clause_start = clause_start_at(starts, start)
-        # A regulator the clause's party cooperates with or accepts (乙方应配合监管部门…): after a modal word.
-        # (…，并配合有关主管部门开展的监督检查: 配合 stands for the modal word of the clause before.)
-        cooperating = [st.start for st in analysed.statements] + [s for s, _ in sentence.spans_of({"accept"})]
         agents = [
             end for r_start, end in regulators
             if clause_start <= r_start and end <= start and any(clause_start <= at < r_start for at in cooperating)
