@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from contractkit.catalogue.model import Frozen, RoleKind
+from contractkit.checking.rules.evaluate import BEYOND_THAT
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
@@ -573,7 +574,7 @@ class LeavesTheRest(SentenceCheck):
 
 # 其他安全工作 / 其余事项 / 未列明的工作 / 除此之外的检查: the part a contract has not settled.
 # (…具体责任形式和金额由双方另行协商确定: the particulars of what was just agreed.)
-_REST = re.compile(r"(?:其他|其它|其余|剩余|未列明|未列举|未尽|除此之外|除此以外|除前述[^，。；]{0,12}外"
+_REST = re.compile(rf"(?:其他|其它|其余|剩余|未列明|未列举|未尽|{BEYOND_THAT}"
                    r"|具体(?=[^，。；]{0,8}(?:责任|金额|标准|方式)))")
 _PART_BREAK = re.compile(r"[。；;]")
 

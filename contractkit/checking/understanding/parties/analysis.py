@@ -231,9 +231,16 @@ def _names_pattern(party: Party) -> str:
     return "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
 
 
-def _brands(party: Party) -> set[str]:
-    """The cloud brands in the party's names (苍穹云计算有限公司 -> 苍穹云)."""
-    return {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+def _brand_pattern(party: Party, after: str) -> re.Pattern | None:
+    """A cloud brand of the party's names (苍穹云计算有限公司 -> 苍穹云) followed by ``after``, or None when
+    its names hold none."""
+    brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
+    return re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))}){after}") if brands else None
+
+
+def _said(pattern: re.Pattern, texts: list[str]) -> list[str]:
+    """Every match of the pattern, in the paragraphs that may hold one, in order."""
+    return [m.group() for i in paragraphs_holding(pattern, texts) for m in pattern.finditer(texts[i])]
 
 
 def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
@@ -248,8 +255,8 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       # 乙方通过其运营的云平台以软件即服务方式提供; 供应商依托其自建云计算平台，为采购人提供
                       rf"|(?:{names})(?:通过|依托|利用|基于|在)其(?:自有|自建|自行建设|自行运营|(?:建设(?:并|和|及))?运营)"
                       rf"的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
-    stated = next((m.group() for i in paragraphs_holding(runs, texts) for m in runs.finditer(texts[i])), None)
-    return f"合同写明云平台由该方运营（“{stated}”），该方为云服务提供者" if stated else None
+    stated = _said(runs, texts)
+    return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
 
 
 def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
@@ -262,12 +269,11 @@ def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
     # entrusting party and 乙方 the one acting)
     names = _names_pattern(party)
     for_its_own = re.compile(rf"(?<![委托要求由请])(?:{names})为其(?:{_OWN_CLOUD})") if names else None
-    brands = _brands(party)
-    branded = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))})(?:平台|{_OWN_CLOUD})") if brands else None
+    branded = _brand_pattern(party, rf"(?:平台|{_OWN_CLOUD})")
     for pattern, least in ((for_its_own, 1), (branded, HOST_MIN)):
         if pattern is None:
             continue
-        said = [m.group() for i in paragraphs_holding(pattern, texts) for m in pattern.finditer(texts[i])]
+        said = _said(pattern, texts)
         if len(said) >= least:
             return f"所采购的产品或服务用于该方自己的云（“{said[0]}”），该方为云服务提供者"
     return None
@@ -278,12 +284,10 @@ def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
     stated = _runs_the_cloud(party, texts)
     if stated:
         return stated
-    brands = _brands(party)
-    if not brands:
+    pattern = _brand_pattern(party, _ON_THE_CLOUD)
+    if pattern is None:
         return None
-    pattern = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))}){_ON_THE_CLOUD}")
-    said = list(dict.fromkeys(m.group() for i in paragraphs_holding(pattern, texts)
-                              for m in pattern.finditer(texts[i])))
+    said = list(dict.fromkeys(_said(pattern, texts)))  # different places on the cloud
     if len(said) < HOST_MIN:
         return None
     return f"所委托的工作在该方运营的云上进行（“{'”“'.join(said[:2])}”），该方为云服务提供者"

@@ -211,14 +211,13 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon, not_signing: Sequenc
     # this contract.
     outsiders = alternation([*lexicon.outsiders, *not_signing])
 
-    def unnamed(text: str) -> str:
-        return outsiders.sub(lambda m: "　" * len(m.group()), text)
+    lines = [_blanked(FORBIDDEN, _blanked(outsiders, line)) for line in subject_lines]
+    return _score(title, lines, _blanked(outsiders, "\n".join(texts)), lexicon, _goods_rows(texts))
 
-    def allowed(line: str) -> str:
-        return FORBIDDEN.sub(lambda m: "　" * len(m.group()), line)
 
-    return _score(title, [allowed(unnamed(line)) for line in subject_lines], unnamed("\n".join(texts)), lexicon,
-                  _goods_rows(texts))
+def _blanked(pattern: re.Pattern, text: str) -> str:
+    """The text with what the pattern matches blanked out, every offset kept."""
+    return pattern.sub(lambda m: "　" * len(m.group()), text)
 
 
 # 甲方不得将许可软件转售或再许可给第三方: what a line forbids is not the work the contract is about.
