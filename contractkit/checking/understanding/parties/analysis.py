@@ -227,8 +227,10 @@ HOST_MIN = 2
 
 
 def _names_pattern(party: Party) -> str:
-    """The party's names as one alternation, longest first ("" when it has none)."""
-    return "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    """The party's names as one group, longest first, never the tail of the other side's label (许可方 in
+    被许可方运营的云平台); "" when it has none."""
+    names = "|".join(map(re.escape, sorted(party.all_names(), key=len, reverse=True)))
+    return rf"(?<!被)(?:{names})" if names else ""
 
 
 def _brand_pattern(party: Party, after: str) -> re.Pattern | None:
@@ -249,12 +251,14 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
     names = _names_pattern(party)
     if not names:
         return None  # (an empty alternation would match any 由…运营)
-    runs = re.compile(rf"由(?:{names})(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
-                      rf"|(?:{names})(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
+    runs = re.compile(rf"由{names}(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
+                      rf"|{names}(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
                       rf"|[^，。；]{{0,10}}?(?:专属云|私有云|公有云|行业云|混合云)|[^，。；]{{0,6}}资源池)"
                       # 乙方通过其运营的云平台以软件即服务方式提供; 供应商依托其自建云计算平台，为采购人提供
-                      rf"|(?:{names})(?:通过|依托|利用|基于|在)其(?:自有|自建|自行建设|自行运营|(?:建设(?:并|和|及))?运营)"
-                      rf"的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
+                      rf"|{names}(?:通过|依托|利用|基于|在)其(?:(?:自有|自建|自行建设|自行运营|(?:建设(?:并|和|及))?运营)"
+                      rf"的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?"
+                      # 受托方在其专属云区域为委托方部署: a cloud of its own, named as such
+                      rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))")
     stated = _said(runs, texts)
     return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
 
@@ -268,7 +272,7 @@ def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
     # 甲方为其公有云门户、控制台…采购 (the party itself the subject: not 委托乙方为其…, where 其 is the
     # entrusting party and 乙方 the one acting)
     names = _names_pattern(party)
-    for_its_own = re.compile(rf"(?<![委托要求由请])(?:{names})为其(?:{_OWN_CLOUD})") if names else None
+    for_its_own = re.compile(rf"(?<![委托要求由请]){names}为其(?:{_OWN_CLOUD})") if names else None
     branded = _brand_pattern(party, rf"(?:平台|{_OWN_CLOUD})")
     for pattern, least in ((for_its_own, 1), (branded, HOST_MIN)):
         if pattern is None:
