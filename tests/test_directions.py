@@ -26,8 +26,8 @@ from support import finding_of
 
 # Changed examples still read as satisfied, each for a reason the rules do not reach yet.
 RELATIVE_CLAUSE = "乙方提供的安全服务 names who renders the service only in a relative clause, and 见附件 binds anyone"
-# X与Y约定：… binds both parties; exchanging them changes nothing.
-MUTUAL = "a clause both parties make (X与Y约定：…) binds each of them, whichever label comes first"
+# X与Y约定：… / X或Y任何一方… binds both parties; exchanging them changes nothing.
+MUTUAL = "a clause both parties make (X与Y约定：…, X或Y任何一方…) binds each of them, whichever label comes first"
 KNOWN = {
     # Swapped, 甲方应按照乙方制定的统一规范开展各云平台的建设和运维 still has the provider build and run
     # its clouds to one set of rules, which is what 5 e) asks of it.
@@ -35,6 +35,7 @@ KNOWN = {
         "the provider following one set of rules for its clouds is 5 e) whoever wrote the rules",
     "swapped:823c1-fault-vulnerability-types::both_agree_kinds_counted_out": MUTUAL,
     "swapped:823c1-fault-vulnerability-types::agreed_faults_and_vulnerabilities_table_follows": MUTUAL,
+    "swapped:65b-incident-handling::either_party_reports_an_incident": MUTUAL,
     "swapped:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,
     "stand-in1:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,
     "stand-in2:65c4-security-service-scope::aim_content_and_standard": RELATIVE_CLAUSE,

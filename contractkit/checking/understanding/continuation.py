@@ -24,9 +24,9 @@ from contractkit.checking.understanding.references import LIST_ITEM, item_number
 PROVISO_OPENS = re.compile(r"\s*但(?:是)?(?![书凡])")  # 但…: not 但书 (the word for a proviso)
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
 # 乙方应予以配合，… / 受托方须积极协助。: the party (a short name) accepts, and names nothing it accepts
-# (双方均应相互配合 is no acceptance of a check).
+# (双方均应相互配合 is no acceptance of a check). 对此，乙方应当积极配合: the same, pointing back first.
 BARE_ACCEPTANCE = re.compile(
-    r"[^，。；：:]{1,10}?(?:应当?|须|需)?(?:积极|全力)?(?:予以|予)?(?<!相互)(?<!互相)(?<!彼此)(?:配合|协助)[，。；,;]"
+    r"(?:(?:对此|就此|为此|对于?上述[^，。；]{0,8})[，,])?[^，。；：:]{1,10}?(?:应当?|须|需)?(?:积极|全力)?(?:予以|予)?(?<!相互)(?<!互相)(?<!彼此)(?:配合|协助)[，。；,;]"
 )
 
 @dataclass(frozen=True)

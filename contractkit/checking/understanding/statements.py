@@ -356,8 +356,12 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # subject; one inside a clause (导致海岳…) is not, when a clause-opening party comes after it.
             opening = [m for m in earlier
                        if not sentence.text[clause_start_at(starts, m.start):m.start].strip(NUMBERING)]
-            subject = (opening[-1] if opening and opening[-1].start > earlier[0].start
-                       else earlier[0]).party if earlier else None
+            chosen = (opening[-1] if opening and opening[-1].start > earlier[0].start
+                      else earlier[0]) if earlier else None
+            subject = chosen.party if chosen else None
+            if chosen is not None:
+                # 买方或卖方任何一方发现…的，均应…通知对方: the parties joined to it share its statement.
+                co_subjects = _either_party(sentence.text, mentions, chosen)
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
         double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
         kind = "duty" if double_negative else modal.label
@@ -510,6 +514,21 @@ def _coordinated(text: str, mentions: list[Mention], last: Mention, clause_start
         joined.append(m.party)
         current = m
     return joined
+
+
+def _either_party(text: str, mentions: list[Mention], first: Mention) -> list[str]:
+    """买方或卖方任何一方…: the parties joined after the subject by 与/和/及/、/或 and then named as any one of
+    them (甲方与乙方确认，… or 甲方与乙方均未…的 is no such subject: nothing joined)."""
+    joined, current = [], first
+    for m in sorted((m for m in mentions if m.start >= first.end), key=lambda m: m.start):
+        if not COORDINATOR.match(text[current.end:m.start]):
+            break
+        joined.append(m.party)
+        current = m
+    return joined if _ANY_ONE.match(text, current.end) else []
+
+
+_ANY_ONE = re.compile(r"(?:中的?|之中)?(?:任何一方|任一方|一方)")
 
 
 # A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用,

@@ -595,6 +595,8 @@ _GENERIC = re.compile(
     r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
     # 具体委托范围以工作单为准: the scope of what is entrusted is the matter itself, named generically.
     r"委托|范围|"
+    # 原则上不转移，具体例外情形由双方另行协商确定: the exceptions to the rule are the rule's matter.
+    r"例外(?:情形|情况|事项|事由)?|"
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
 )
 # 1.4　现场测评：指… / “托管服务”是指…: a definition of the contract's words.
