@@ -308,6 +308,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                           and not is_object(sentence.text, m) and sentence.text[m.end:m.end + 1] != "的"
                           ] or _opening_previous_clause(
                     sentence.text, starts, clause_start, mentions)
+                # 委托方将以下安全工作交由受托方实施：渗透测试每半年开展一次: the work listed is the receiver's.
+                before = _handed_to(sentence.text, mentions, before, clause_start) or before
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
             # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
@@ -368,6 +370,24 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         for actor in dict.fromkeys([subject, *co_subjects]):
             result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
     return result
+
+
+# 将以下安全工作交由受托方实施： / 将下列工作委托乙方负责：: a hand-over announcing the receiver's list.
+_HANDING_OVER = re.compile(r"将[^，。；：:]{0,20}?(?:交由|交给|委托)$")
+_HANDED_LIST = re.compile(r"(?:实施|负责|完成|执行|承担)[：:]")
+
+
+def _handed_to(text: str, mentions: list[Mention], before: list[Mention], clause_start: int) -> list[Mention]:
+    """The party the opener hands the listed work to, when the sentence opens with such a hand-over
+    (委托方将以下安全工作交由受托方实施：…), else []."""
+    if not before:
+        return []
+    opener = before[-1]
+    for m in mentions:
+        if opener.end < m.start < clause_start and m.party != opener.party \
+                and _HANDING_OVER.search(text, opener.end, m.start) and _HANDED_LIST.match(text, m.end):
+            return [m]
+    return []
 
 
 # The word opening a condition (一旦, 如, 若, 如果, 当), after the item number, before a sentence's first party.
