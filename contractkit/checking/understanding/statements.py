@@ -160,6 +160,10 @@ NOT_AGREED = re.compile(
     r"|(?:本合同|本协议|双方)(?:均|亦|也)?不(?:作|作出|予|另行)?(?:约定|规定)(?![的范])"
     r"|不就[^，。；,;]{0,30}(?:作出|作|进行)(?:约定|规定)"
 )
+# …的分工，以官网公布的《说明》为准，该说明…不构成本协议的组成部分: the matter is settled in a text the
+# contract disowns, so the whole sentence before these words is what it does not settle.
+DISOWNED = re.compile(r"不(?:构成|属于|作为)本(?:协议|合同)的?(?:组成部分|一部分|附件)")
+POINTED_ELSEWHERE = re.compile(r"为准|详见|参见|见于|另见")
 
 
 def is_deferred(text: str) -> bool:

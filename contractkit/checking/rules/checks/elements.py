@@ -318,6 +318,9 @@ class PartialElement(_OnGroups):
         topic = analysed.sentence.spans_of(set(groups[0]))
         if topic and all(analysed.waived(start) for start, _ in topic):
             return None  # 不对密评机构的结论承担责任: the topic named only to be declined
+        if (declined := _not_agreed(analysed, set(groups[0]))) is not None:
+            # 分工以官网说明为准，该说明不构成本协议的组成部分: named, and settled nowhere in the contract.
+            return self.verdict("contrary", _NOT_AGREED_REASON, (declined, *topic))
         # 乙方应开展定期安全检查: the party's own checking is its work, nothing it accepts (a report on its
         # work or its support, the other half-elements of accepting supervision, are its own by nature).
         if (any("accept" in group for group in self.detect.all_of) and "supervision" in groups[0]
@@ -432,7 +435,7 @@ class Deferral(SentenceCheck):
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
             )
         if (declined := _not_agreed(analysed, self.concepts_of_all_of())) is not None:
-            return self.verdict("contrary", "该句明确该事项不在本合同中约定",
+            return self.verdict("contrary", _NOT_AGREED_REASON,
                                 (declined, *analysed.spans_of(self.detect.all_of)))
         return None
 
@@ -443,12 +446,19 @@ class Deferral(SentenceCheck):
         return "要素齐全但具体内容（或其中的要素）留待另行约定：部分满足；明确不在本合同中约定：相反"
 
 
+_NOT_AGREED_REASON = "该句明确该事项不在本合同中约定"
+
+
 def _not_agreed(analysed: AnalysedSentence, concepts: set[str]) -> tuple[int, int] | None:
     """Where the sentence says the contract does not settle the requirement's matter: the matter named
     in the clause of 不在本合同中约定 / 本合同不约定 (before or after those words)."""
-    from contractkit.checking.understanding.statements import NOT_AGREED  # see registry.py: kept light
+    from contractkit.checking.understanding.statements import DISOWNED, NOT_AGREED, POINTED_ELSEWHERE
 
     text = analysed.sentence.text
+    disowned = DISOWNED.search(text)
+    if disowned and POINTED_ELSEWHERE.search(text, 0, disowned.start()) and any(
+            m.label in concepts and m.start < disowned.start() for m in analysed.sentence.concepts):
+        return disowned.start(), disowned.end()
     for marker in NOT_AGREED.finditer(text):
         start = max((b.end() for b in _CLAUSE.finditer(text, 0, marker.start())), default=0)
         following = _CLAUSE.search(text, marker.end())
