@@ -258,7 +258,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|{names}(?:通过|依托|利用|基于|在)其(?:(?:自有|自建|自行建设|自行运营|(?:建设(?:并|和|及))?运营)"
                       rf"的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?"
                       # 受托方在其专属云区域为委托方部署: a cloud of its own, named as such
-                      rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))")
+                      rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
+                      # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
+                      rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)")
     stated = _said(runs, texts)
     return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
 
