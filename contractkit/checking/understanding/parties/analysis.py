@@ -166,6 +166,12 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
             sides[b] = opposite[sides[a]]
         elif sides[b] in opposite and sides[a] is None:
             sides[a] = opposite[sides[b]]
+    # Two parties of no known side (学校 and 平台方), one of which runs the cloud (平台方通过自有云计算平台
+    # 向学校提供): it performs the service, and the other is the one it serves.
+    if len(signers) == 2 and all(sides[i] is None for i in signers):
+        runs = [i for i in signers if _runs_the_cloud(parties[i], texts)]
+        if len(runs) == 1:
+            sides |= {i: PERFORMING if i in runs else ENTRUSTING for i in signers}
     named = _named_roles(parties, texts, lexicons)
     cloud_service = subject.is_cloud_service(partner_roles)
     partner = subject.partner_roles(partner_roles)
@@ -260,7 +266,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       # 受托方在其专属云区域为委托方部署: a cloud of its own, named as such
                       rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
-                      rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)")
+                      rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
+                      # 平台方通过自有云计算平台向学校提供: its own, without 其
+                      rf"|{names}(?:通过|依托|利用|基于|在)(?:自有|自建|自行建设|自行运营)的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
     stated = _said(runs, texts)
     return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
 

@@ -426,8 +426,15 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
                 registry.add(party_words)
             elif len(party_words) >= 2:
                 registry.add(party_words)  # …的个人或组织，简称为“用户”或“您”
+            elif (index < PARTY_BLOCK_SCAN and len(aliases) == 1 and _KIND_OF_ORGANISATION.fullmatch(aliases[0])
+                  and bare.rsplit("的", 1)[-1] == aliases[0]):
+                # 订购本服务的学校（以下简称“学校”）: a party named by its kind, the description's own noun.
+                registry.add(aliases)
 
 
+# 学校 / 医院 / 使用单位: an organisation by its kind, when a description ending in it defines the short name.
+_KIND_OF_ORGANISATION = re.compile(
+    r"[\u4e00-\u9fff]{0,4}(?:学校|医院|单位|企业|机构|银行|大学|学院|集团|政府|委员会|中心)")
 # …的客户实体 / 使用本服务的企业或个人: the kind of entity a label stands for, not a name.
 _ENTITY = re.compile(r"(?:实体|组织|个人|法人)$")
 
