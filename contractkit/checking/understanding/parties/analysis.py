@@ -267,6 +267,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
                       rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
+                      # 乙方是“岫云专属云”平台的开发者和运营者: the party named as the cloud's operator
+                      rf"|{names}(?:是|为|系|作为)[^，。；]{{0,24}}?云[^，。；]{{0,6}}?的?(?:开发者和|建设者和|开发和|建设和)?"
+                      rf"运营(?:者|方|商|主体|单位)"
                       # 平台方通过自有云计算平台向学校提供: its own, without 其
                       rf"|{names}(?:通过|依托|利用|基于|在)(?:自有|自建|自行建设|自行运营)的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
     stated = _said(runs, texts)
