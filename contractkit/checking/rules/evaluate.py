@@ -172,8 +172,9 @@ _NARROWED = "合同约定了该权利，但另有条款限制其行使（“{lim
 _LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
 # 除此之外 / 除前述…外: what lies beyond what was just granted or settled.
 BEYOND_THAT = r"除此之外|除此以外|除前述[^，。；]{0,12}外"
-# 除此之外，不接受其他检查 / 亦不接受前述以外的审计: a refusal of what lies beyond what was granted.
-_BEYOND = re.compile(rf"{BEYOND_THAT}|(?:其他|其它|以外的)[^，。；]{{0,6}}(?:检查|审计|监督|核查)")
+# 除此之外，不接受其他检查 / 亦不接受前述以外的审计 / 不得要求提供其他资料: a refusal of what lies beyond
+# what was granted.
+_BEYOND = re.compile(rf"{BEYOND_THAT}|(?:其他|其它|以外的)[^，。；]{{0,6}}(?:检查|审计|监督|核查|资料|材料|文件)")
 _LIMIT_QUOTE = 41  # characters of the limiting clause quoted in the explanation
 
 

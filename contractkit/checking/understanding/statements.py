@@ -159,6 +159,8 @@ NOT_AGREED = re.compile(
     r"不(?:在|于)本?(?:合同|协议)[中内]?(?:作出?|予以)?(?:约定|规定)(?![的范])"
     r"|(?:本合同|本协议|双方)(?:均|亦|也)?不(?:作|作出|予|另行)?(?:约定|规定)(?![的范])"
     r"|不就[^，。；,;]{0,30}(?:作出|作|进行)(?:约定|规定)"
+    # 安全服务的具体目的、服务内容和服务标准均不作约定: every part named, none settled.
+    r"|(?:均|都|一概|概)不(?:作|作出|予)(?:约定|规定)(?![的范])"
 )
 # …的分工，以官网公布的《说明》为准，该说明…不构成本协议的组成部分: the matter is settled in a text the
 # contract disowns, so the whole sentence before these words is what it does not settle.
@@ -285,7 +287,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             and sentence.text[clause_end.start() - 1] == "的"
         ):
             continue  # "乙方…需要取得权限的，…": the clause states a condition, not a duty
-        before = _subjects(sentence.text, [m for m in mentions if clause_start <= m.start and m.end <= modal.start])
+        # (…的工作不委托乙方实施: the party not entrusted is not the one who acts.)
+        before = _subjects(sentence.text, [m for m in mentions if clause_start <= m.start and m.end <= modal.start
+                                           and not _NOT_ENTRUSTED.search(sentence.text, max(0, m.start - 4), m.start)])
         # 严禁乙方… names its subject after the modal word; 不得向第三方… names an object there.
         after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)]
         if modal.label == "reference":
@@ -301,7 +305,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
             if _PURPOSE.match(sentence.text, clause_start):
                 continue  # 为保障甲方云平台持续满足…要求，…: what the work is for, no undertaking
-            if not before and clause_start > 0:
+            outsider_opens = may_name_organisation and _organisation_opens(
+                sentence.text, mentions, (clause_start,), modal.start)  # (…，恒远科技有限公司保留的工作…)
+            if not before and clause_start > 0 and not outsider_opens:
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on, and so does
                 # one opening the clause before (乙方依托其安全产品，向甲方提供…); not an owner opening it
                 # (您的账户欠费…的，我们将释放…，并删除…: 您 owns the account).
@@ -394,6 +400,7 @@ def _handed_to(text: str, mentions: list[Mention], before: list[Mention], clause
     return []
 
 
+_NOT_ENTRUSTED = re.compile(r"不(?:委托|交由|交给|外包给|转交)$")
 # The word opening a condition (一旦, 如, 若, 如果, 当), after the item number, before a sentence's first party.
 _CONDITION_OPENER = re.compile(r"\s*(?:一旦|如果|如|若|倘若|当)")
 # 为保障…，/ 为了满足…: a clause that says what the work is for.
@@ -594,13 +601,15 @@ def holders(text: str, spans: Iterable[tuple[int, int]], mentions: Sequence[Ment
     found = set()
     every = sorted([*mentions, *(Mention(BOTH_PARTIES, m.start(), m.end()) for m in EACH_PARTY.finditer(text))],
                    key=lambda m: m.start)
-    for start, _ in spans:
+    for start, end in spans:
         clause_start = max((m.end() for m in _HOLDER_CLAUSE.finditer(text, 0, start)), default=0)
         named = [
             m for m in every if clause_start <= m.start and m.end <= start
             and not _NOT_HOLDING.search(text, max(0, m.start - 2), m.start)
             and not (m.party == BOTH_PARTIES and _PREFACE.match(text, m.end))
         ]
+        # 云平台基础设施自身的安全始终由我们负责: no party before it; the one it names after 由 holds it.
+        named = named or [m for m in every if start <= m.start and m.end <= end and text[m.start - 1:m.start] == "由"]
         if named:
             found.add(named[-1].party)
     return found

@@ -271,8 +271,9 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
         # and so does a double negative read as a duty (不得拒绝).
         if any(st.kind == "prohibition" and st.end <= position for st in analysed.statements):
             continue
-        if any(st.kind == "duty" and st.start <= position < st.end for st in analysed.statements):
-            continue
+        if any(st.kind == "duty" and st.start <= position < st.end and _NEGATING.search(s.text, st.start, st.end)
+               for st in analysed.statements):
+            continue  # (not 授予…全部权限: the verb that opens the opposite undertakes it)
         if s.text[max(0, position - 1):position] in ("不", "非", "无") or NEGATED_OBJECT.search(s.text, 0, position):
             continue
         return True
@@ -317,6 +318,9 @@ def _opens_with_negation(sentence: Sentence, clause_start: int) -> bool:
         and _DENIES_MEANING.match(sentence.text, m.start)
         for m in sentence.modals
     )
+
+
+_NEGATING = re.compile(r"[不无非没]")
 
 
 def _near(breaks: list[int], a: int, b: int) -> bool:
