@@ -26,9 +26,9 @@ FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 POINTING_BACK = "上述|前述|前款|上款|该等|该项|此类|前项"
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
-# "7.3.1 …", "（一）…", "1）…", "一、…", "①…": an item of a list.
+# "7.3.1 …", "（一）…", "1）…", "1．…", "一、…", "①…": an item of a list.
 LIST_ITEM = re.compile(
-    r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.]|[一二三四五六七八九十]+、|[①-⑳])"
+    r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.．]|[一二三四五六七八九十]+、|[①-⑳])"
 )
 
 

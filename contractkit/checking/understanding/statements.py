@@ -126,7 +126,7 @@ _KEEPS = re.compile(r"(?:自行|自己|本方)?(?:负责|承担|完成|实施)\s
 _HANDED_TO = ("交由", "交给", "委托")
 _ON_BEHALF = re.compile(r"\s*代为?(?:实施|执行|完成|处理|运维)")
 # What may stand before a clause's own subject: its numbering (（一）, 2.1, 三、).
-NUMBERING = " \t（）()一二三四五六七八九十0123456789.、"
+NUMBERING = " \t（）()一二三四五六七八九十0123456789.．、"
 
 
 def may_answer(text: str) -> bool:
@@ -489,7 +489,8 @@ def _organisation_opens(text: str, mentions: list[Mention], starts: tuple[int, .
 
 
 # Words naming every party, or any one of them, as the subject: a statement by them binds each party.
-EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方")
+# (发现方应在一小时内通知其他两方: whichever party finds it.)
+EACH_PARTY = re.compile(r"任何一方|每一方|各方|双方|任一方|发现方")
 _PHRASE_OPENERS = frozenset("对向为就在于自从")  # …乙方自原厂公告之日起…: 原厂 is inside the time phrase
 COORDINATOR = re.compile(r"^(?:与|和|及|以及|、|或)$")
 
