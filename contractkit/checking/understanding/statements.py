@@ -393,11 +393,8 @@ def _handed_to(text: str, mentions: list[Mention], before: list[Mention], clause
     if not before:
         return []
     opener = before[-1]
-    for m in mentions:
-        if opener.end < m.start < clause_start and m.party != opener.party \
-                and _HANDING_OVER.search(text, opener.end, m.start) and _HANDED_LIST.match(text, m.end):
-            return [m]
-    return []
+    return [m for m in mentions if opener.end < m.start < clause_start and m.party != opener.party
+            and _HANDING_OVER.search(text, opener.end, m.start) and _HANDED_LIST.match(text, m.end)][:1]
 
 
 _NOT_ENTRUSTED = re.compile(r"不(?:委托|交由|交给|外包给|转交)$")
