@@ -241,6 +241,16 @@ def test_a_sanction_table_reads_each_row_as_a_condition_and_its_consequence(tmp_
     assert finding.evidence[0].text == "未按时提交月度巡检报告"
 
 
+def test_a_sanction_table_whose_consequence_column_names_the_party_that_bears_it():
+    """未达标情形 | 乙方责任: each row's consequence is that party's, said with it unless the cell names
+    its own party."""
+    assert rows_said("| 未达标情形 | 乙方责任 |\n| 高危告警超过30分钟未研判 | 每次扣减月服务费2% |\n"
+                     "| 累计三次未达标 | 甲方可单方解除合同 |\n") == [
+        "高危告警超过30分钟未研判的，乙方应每次扣减月服务费2%。", "累计三次未达标的，甲方可单方解除合同。"]
+    assert findings("乙方安全服务未达标时按下表承担责任：\n| 未达标情形 | 乙方责任 |\n"
+                    "| 因未履行监测义务导致安全事件 | 赔偿甲方全部直接损失 |\n")["5b2-accountability"].status.value == "satisfied"
+
+
 def test_a_caption_naming_one_party_answers_for_every_row():
     """乙方…按下表执行： over 漏洞等级 | 通知方式 | 响应时限 (no party column): each row is that party's
     duty; a caption naming both parties, or no caption, gives the rows no doer."""

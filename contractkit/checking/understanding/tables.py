@@ -272,7 +272,7 @@ def _marked(cell: str) -> tuple[str, bool] | None:
         return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
     return cell, False
 # (不定期巡检 and 应急响应 name work, not a modal word.)
-_OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|有权|仅)")
+_OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|可(?=单方|随时|要求|解除|终止)|有权|仅)")
 
 # 修复实施方 → 修复; 责任单位 → (nothing); 处置分工 → 处置
 _ROLE_WORDS = re.compile(
@@ -305,6 +305,11 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
     # 未落实情形 | 责任后果: each row a condition and what follows it.
     if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
         return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, tuple(_plain(c.text) for c in header))
+    # 未达标情形 | 供方责任: the same, what follows borne by the party the column names.
+    if "situation" in kinds and not {"responsible", "work", "consequence"} & set(kinds) and len(duties) == 1:
+        (column, party), = duties.items()
+        return Columns({"situation": kinds["situation"], "consequence": column}, {},
+                       tuple(_plain(c.text) for c in header), party)
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
     if "work" not in kinds or ("responsible" not in kinds and not duties and doer is None):
         return None
@@ -321,7 +326,8 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         if not _plain(situation.text) or not consequence:
             return None
         falls_short = "未达标" if _METRIC.search(columns.headers[kinds["situation"]]) else ""
-        said = f"{_plain(situation.text)}{falls_short}的，{_binding(consequence, names_a_party)}。"
+        bearer = columns.doer if columns.doer and not _opening_party(consequence, names_a_party) else ""
+        said = f"{_plain(situation.text)}{falls_short}的，{bearer}{_binding(consequence, names_a_party)}。"
         return RowSentence(said, situation, frozenset(cell.block for cell in row))
     work = row[kinds["work"]]
     if not _plain(work.text):
