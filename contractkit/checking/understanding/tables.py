@@ -272,7 +272,8 @@ def _marked(cell: str) -> tuple[str, bool] | None:
         return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
     return cell, False
 # (不定期巡检 and 应急响应 name work, not a modal word.)
-_OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以|可(?=单方|随时|要求|解除|终止)|有权|仅)")
+_OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以"
+                        r"|可(?=单方|随时|要求|解除|终止)|有权|仅)")
 
 # 修复实施方 → 修复; 责任单位 → (nothing); 处置分工 → 处置
 _ROLE_WORDS = re.compile(
