@@ -167,8 +167,9 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif sides[b] in opposite and sides[a] is None:
             sides[a] = opposite[sides[b]]
     # Two parties of no known side (学校 and 平台方), one of which runs the cloud (平台方通过自有云计算平台
-    # 向学校提供): it performs the service, and the other is the one it serves.
-    if len(signers) == 2 and all(sides[i] is None for i in signers):
+    # 向学校提供) and a cloud service the contract's subject: it performs the service, and the other is the
+    # one it serves.
+    if len(signers) == 2 and all(sides[i] is None for i in signers) and subject.is_cloud_service(partner_roles):
         runs = [i for i in signers if _runs_the_cloud(parties[i], texts)]
         if len(runs) == 1:
             sides |= {i: PERFORMING if i in runs else ENTRUSTING for i in signers}
@@ -267,6 +268,8 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
                       rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
+                      # 云栈科技运营“云栈托管云”: the cloud it operates, named in quotes
+                      rf"|{names}(?:负责)?(?:建设(?:并|和|及))?运营[“\"「][^，。；”\"」]{{0,12}}云[”\"」]"
                       # 乙方是“岫云专属云”平台的开发者和运营者: the party named as the cloud's operator
                       rf"|{names}(?:是|为|系|作为)[^，。；]{{0,24}}?云[^，。；]{{0,6}}?的?(?:开发者和|建设者和|开发和|建设和)?"
                       rf"运营(?:者|方|商|主体|单位)"
