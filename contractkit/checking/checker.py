@@ -154,7 +154,7 @@ class Checker:
         taken_back = overrides(texts) if "overrides" not in self.settings.without else []
         voided = frozenset(block for o in taken_back for block in o.blocks)
         flat = [s for block in sentences for s in block if s.block not in voided]
-        analysed = Sentences(self._read(source, flat, parties, voided))
+        analysed = Sentences(self._read(source, flat, parties, voided), _table_blocks(source))
         options, notes = self._options_for(source)
         notes += tuple(f"合同{o.clause}已被其后条款排除适用（“{o.sentence}”），其内容未计入检查" for o in taken_back)
         requirements = self.catalogue.select(set(parties.pairs), options)
@@ -483,6 +483,12 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def _table_blocks(source: SourceDocument) -> frozenset[int]:
+    """The paragraphs that are a table's cells or, in plain text, its bar-typed rows (| … |)."""
+    return frozenset(i for i, block in enumerate(source.blocks)
+                     if block.location.kind == "table-cell" or block.text.lstrip().startswith("|"))
 
 
 def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:

@@ -193,7 +193,7 @@ def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], se
     nor one in the same paragraph or the few after it (its sub-items: "（三）书面确认删除结果" after
     "（二）…删除本地副本"), nor, for a sentence meeting it, the one before (its sibling: "（一）…具备专业资质"
     before "（二）…每季度考核")."""
-    near = {a.sentence.block + step for a, _ in said for step in range(NEAR_BLOCKS + 1)}
+    near = {block for a, _ in said for block in (a.sentence.block, *sentences.following(a.sentence.block, NEAR_BLOCKS))}
     near |= {a.sentence.block - step for a, verdict in said if verdict.status == Status.SATISFIED
              for step in range(1, NEAR_BEFORE + 1)}
     missing = [

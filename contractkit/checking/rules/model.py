@@ -170,19 +170,35 @@ class AnalysedSentence:
         return tuple(sorted(set(self.sentence.spans_of(wanted))))
 
 
+_MOST_FOLLOWING = 60  # paragraphs: a table longer than this does not carry a clause's elements past it
+
+
 class Sentences:
     """A document's analysed sentences, indexed by the concepts they hold: a requirement's checks look
     only at the sentences holding one of their concepts (most sentences hold none), found here once per
     document instead of by a pass over every sentence per requirement. Headings are left out of the index:
     a heading names a topic and says nothing of it."""
 
-    def __init__(self, sentences: Sequence[AnalysedSentence]):
+    def __init__(self, sentences: Sequence[AnalysedSentence], table_blocks: frozenset[int] = frozenset()):
         self.all = sentences
+        # The paragraphs that are a table's rows or cells: a clause's further elements may stand after the
+        # table that follows it (…修复时限如下： | table | 经甲方验证确认后方视为修复完成), a table counting as one.
+        self.table_blocks = table_blocks
         self._by_concept: dict[str, list[int]] = {}
         for position, analysed in enumerate(sentences):
             if not analysed.heading:
                 for label in analysed.sentence.labels:
                     self._by_concept.setdefault(label, []).append(position)
+
+    def following(self, block: int, count: int) -> list[int]:
+        """The ``count`` paragraphs after ``block``, with a table's rows between them as one."""
+        found: list[int] = []
+        while count > 0 and len(found) < _MOST_FOLLOWING:
+            block += 1
+            found.append(block)
+            if block not in self.table_blocks or block + 1 not in self.table_blocks:
+                count -= 1
+        return found
 
     def holding_any(self, concepts: Iterable[str], each_of: Sequence[ConceptGroups] | None = None
                     ) -> list[AnalysedSentence]:
