@@ -185,3 +185,13 @@ def test_every_role_comes_with_its_reasons(tmp_path):
     path.write_text(SUPPLY, encoding="utf-8")
     for party in _checker().check_path(path).parties:
         assert party.roles and party.reasons, party
+
+
+def test_a_clause_naming_two_roles_is_one_reason_said_once(tmp_path):
+    path = tmp_path / "om-security.txt"
+    path.write_text("运维及安全服务合同\n甲方（云服务提供者）：华岳云科技有限公司\n"
+                    "乙方（运维服务提供者及安全服务提供者）：恒安信息技术服务有限公司\n"
+                    "乙方负责云平台的日常运维和安全监测。\n", encoding="utf-8")
+    partner = next(p for p in _checker().check_path(path).parties if p.label == "乙方")
+    assert set(partner.roles) == {"om", "security"}
+    assert len(partner.reasons) == len(set(partner.reasons)), partner.reasons

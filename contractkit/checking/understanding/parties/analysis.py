@@ -193,7 +193,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         if cloud_role:
             decisions[id(party)] = _Decision((cloud_role,), [own[cloud_role]])
         elif named_partner:
-            decisions[id(party)] = _Decision(named_partner, [own[r] for r in named_partner])
+            # (one clause may name both roles: 乙方（运维服务提供者及安全服务提供者）, said once)
+            decisions[id(party)] = _Decision(named_partner, list(dict.fromkeys(own[r] for r in named_partner)))
         elif side == ENTRUSTING and i in runners and not hosts:
             decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [runners[i]])
         elif side == ENTRUSTING:
