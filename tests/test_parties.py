@@ -195,3 +195,18 @@ def test_a_clause_naming_two_roles_is_one_reason_said_once(tmp_path):
     partner = next(p for p in _checker().check_path(path).parties if p.label == "乙方")
     assert set(partner.roles) == {"om", "security"}
     assert len(partner.reasons) == len(set(partner.reasons)), partner.reasons
+
+
+def test_the_cloud_the_contract_names_fills_the_suggested_clause(tmp_path):
+    """A suggestion says 本平台 by the name the contract gives its cloud (云栈科技运营“云栈托管云”); with two
+    clouds named, the blank is left for the drafter."""
+    def suggested(clouds: str) -> str:
+        path = tmp_path / "hosting.txt"
+        path.write_text("托管运维服务合同\n甲方：鼎衡精密制造集团股份有限公司\n乙方：云栈数智科技有限公司\n"
+                        f"鉴于：乙方运营{clouds}，甲方将其混合云环境的日常运维工作交由乙方实施。\n"
+                        "乙方负责托管环境的巡检和故障处理。\n", encoding="utf-8")
+        report = Checker(CheckSettings()).check_path(path)
+        return next(f.suggestion or "" for f in report.findings if f.requirement == "5a1-no-responsibility-transfer")
+
+    assert "乙方对云栈托管云自身承担的安全责任" in suggested("“云栈托管云”")
+    assert "云栈托管云" not in suggested("“云栈托管云”和“云栈政务云”")

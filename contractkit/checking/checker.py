@@ -7,6 +7,7 @@ catalogue) and is reused for every file a process checks.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -162,7 +163,8 @@ class Checker:
             requirement = self.catalogue.requirement(extra)
             if requirement not in requirements:
                 requirements.append(requirement)
-        suggest = _Suggestions(self.standard, parties, options) if self.settings.suggestions else None
+        suggest = (_Suggestions(self.standard, parties, options, _cloud_named(source.text))
+                   if self.settings.suggestions else None)
         findings = tuple(self._finding(req, analysed, parties, source, suggest) for req in requirements)
         report = DocumentReport(
             path=source.path,
@@ -400,11 +402,13 @@ class _Suggestions:
     """The clauses suggested for one document's unmet requirements, rendered by the generator's own
     templates with the contract's party labels and names (resolved into parameters once per document)."""
 
-    def __init__(self, standard: Standard, parties: PartyAnalysis, options: AbstractSet[str]):
+    def __init__(self, standard: Standard, parties: PartyAnalysis, options: AbstractSet[str],
+                 platform: str | None = None):
         self.standard, self.parties, self.options = standard, parties, options
         catalogue = standard.catalogue
         self.labels: dict[str, str] = {}
-        self.names: dict[str, str] = {}
+        # The cloud the contract names (云栈科技运营“云栈托管云”) fills 本平台 in the clauses suggested.
+        self.names: dict[str, str] = {"cloud_platform_name": platform} if platform else {}
         for party in parties.parties:
             for role in party.roles:
                 kind = catalogue.role(role).kind
@@ -459,6 +463,28 @@ def _dividing(s: Sentence, also: tuple[str, ...] = ()) -> Sentence:
     """A division table's header, read as naming the division it heads (and ``also`` these concepts)."""
     added = tuple(Match(label, 0, len(s.text)) for label in ("division", *also) if label not in s.labels)
     return replace(s, concepts=(*s.concepts, *added)) if added else s
+
+
+# 运营“云栈托管云” / “青岚云”平台 / 运营的“岫云金融专属云”: a cloud named in quotes as the one run or as a
+# platform (not any quoted word ending in 云).
+_CLOUD_NAMED = re.compile(r"(?:运营的?|建设并运营|平台[：:]?)[“「]([^”」“「，。；]{2,16}?云)[”」]"
+                          r"|[“「]([^”」“「，。；]{2,16}?云)[”」](?:平台|云平台)")
+
+
+def _cloud_named(text: str) -> str | None:
+    """The name of the cloud the contract names as run or as a platform; None when it names none, or
+    several (运营“之江政务云”和“之江产业云”: which one a clause means is the drafter's to say)."""
+    names = set()
+    for found in _CLOUD_NAMED.finditer(text):
+        names.add(found.group(1) or found.group(2))
+        at = found.end()
+        while (another := _AND_ANOTHER.match(text, at)) is not None:  # …和“之江产业云”
+            names.add(another.group(1))
+            at = another.end()
+    return names.pop() if len(names) == 1 else None
+
+
+_AND_ANOTHER = re.compile(r"(?:和|与|及|、)[“「]([^”」“「，。；]{2,16}?云)[”」]")
 
 
 def _usable(values: dict[str, str], parameters: ParameterSet) -> dict[str, str]:
