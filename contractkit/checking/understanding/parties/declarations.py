@@ -36,7 +36,9 @@ _QUOTED_RUN = rf"[{QUOTE_OPEN}][^{QUOTE_CLOSE}]{{1,24}}[{QUOTE_CLOSE}]"
 ALIAS_DEFINITION = re.compile(
     r"(?:(?:(?:以下|下文|下)(?:或|也|亦|又|统|合|均)?简?称|简称|或称|也称|亦称|又称)(?:为|作)?[：:]?\s*"
     rf"|(?<=[（(])\s*(?={_QUOTED_RUN}\s*[）)]))"
-    rf"(?:(?P<quoted>{_QUOTED_RUN}(?:\s*(?:或|、|/|及|和)?\s*{_QUOTED_RUN})*)"
+    # (以下简称“客户”，在本条款中亦称“您”: a second name given in the same bracket.)
+    rf"(?:(?P<quoted>{_QUOTED_RUN}(?:\s*(?:或|、|/|及|和|[，,]\s*(?:在本(?:条款|协议|合同)中)?(?:亦|也|又|或)称(?:为)?)?"
+    rf"\s*{_QUOTED_RUN})*)"
     rf"|(?P<bare>[^“”\"'，,。；;：:（）()\s]{{1,10}})(?=[）)，,；;。]))"
 )
 PLACEHOLDER = re.compile(
