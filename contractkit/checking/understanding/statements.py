@@ -305,9 +305,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
             if _PURPOSE.match(sentence.text, clause_start):
                 continue  # 为保障甲方云平台持续满足…要求，…: what the work is for, no undertaking
-            outsider_opens = may_name_organisation and _organisation_opens(
-                sentence.text, mentions, (clause_start,), modal.start)  # (…，恒远科技有限公司保留的工作…)
-            if not before and clause_start > 0 and not outsider_opens:
+            # (…，恒远科技有限公司保留的工作…: an organisation that is no party opens the clause.)
+            if not before and clause_start > 0 and not (
+                    may_name_organisation
+                    and _organisation_opens(sentence.text, mentions, (clause_start,), modal.start)):
                 # "我们发现安全威胁时，将及时通知您": the subject opening the sentence goes on, and so does
                 # one opening the clause before (乙方依托其安全产品，向甲方提供…); not an owner opening it
                 # (您的账户欠费…的，我们将释放…，并删除…: 您 owns the account).
