@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -41,11 +41,13 @@ class TableWords(BaseModel):
     deadline: tuple[str, ...] = ()
     party_duty: tuple[str, ...] = ()
     commercial: tuple[str, ...] = ()  # work cells about money, not work (matched anywhere in the cell)
+    payment: tuple[str, ...] = ()  # header cells of money: the table is a payment schedule
     # A table of sanctions: what goes wrong (未落实情形) and what follows (责任后果).
     situation: tuple[str, ...] = ()
     consequence: tuple[str, ...] = ()
 
-    @field_validator("work", "responsible", "deadline", "party_duty", "commercial", "situation", "consequence")
+    @field_validator("work", "responsible", "deadline", "party_duty", "commercial", "payment", "situation",
+                     "consequence")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -70,6 +72,13 @@ class TableWords(BaseModel):
             if match and match.groupdict().get("party"):
                 return match.group("party")
         return None
+
+    def divides_business(self, headers: Sequence[str], work_cells: Sequence[str]) -> bool:
+        """A payment schedule (a header column of money) or a table whose every work cell is commerce
+        (开具发票, 支付服务费): it divides no security work."""
+        if any(re.fullmatch(p, re.sub(r"\s+", "", header)) for header in headers for p in self.payment):
+            return True
+        return bool(self.commercial) and all(any(re.search(p, cell) for p in self.commercial) for cell in work_cells)
 
 
 @cache
@@ -166,7 +175,8 @@ def row_sentences(
 class TableReading:
     rows: list[RowSentence]  # the rows of the division-of-work tables, as sentences
     # The header blocks (with any title row above) of the tables that divide only business (开具发票,
-    # 支付服务费): such a header (事项 | 责任方) is no division of work, and is not read as a sentence.
+    # 支付服务费) or are a payment schedule: neither the header (事项 | 责任方) nor the rows are read as
+    # sentences.
     business_headers: frozenset[int]
     # The header blocks of the other division tables: whatever their words (委托事项 | 实施方), a header
     # over rows that each name who does the work is where the contract divides it.
@@ -195,14 +205,16 @@ def read_tables(
         if header is None:
             continue
         header_at, columns = header
+        if columns.doer and (act := _caption_act(blocks, rows)):
+            columns = replace(columns, doer_act=act)
         said = [sentence for row in rows[header_at + 1:]
                 if not _RULE_ROW.fullmatch("".join(cell.text for cell in row))
                 and (sentence := _say(row, columns, names_a_party)) is not None]
         header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row}
-        if said and words.commercial and all(any(re.search(p, s.anchor.text) for p in words.commercial)
-                                             for s in said):
-            business |= header_blocks
-        elif any(s.undecided for s in said):
+        if said and words.divides_business(columns.headers, [s.anchor.text for s in said]):
+            business |= header_blocks  # its rows (甲方负责签署验收单) are steps to payment, no work
+            continue
+        if any(s.undecided for s in said):
             undecided |= header_blocks
         elif said:  # every row names who does its work
             division |= header_blocks
@@ -216,6 +228,7 @@ class Columns:
     duties: dict[int, str]  # column index -> the party whose duties it lists
     headers: tuple[str, ...] = ()  # every header cell, as plain text
     doer: str | None = None  # the party the table's caption names as answering for every row
+    doer_act: str = "负责"  # what the caption says that party does with each row (作如下说明: 说明)
 
     def said(self, kind: str, cell: str) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
@@ -346,7 +359,7 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty
             parts = [f"就{columns.said('work', _plain(work.text))}", _each_answers(party, names_a_party)]
     elif columns.doer:  # 乙方…按下表执行： then 漏洞等级 | 通知方式 | 响应时限
-        parts = [f"{columns.doer}负责{columns.said('work', _plain(work.text))}"]
+        parts = [f"{columns.doer}{columns.doer_act}{columns.said('work', _plain(work.text))}"]
     else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
         parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
@@ -374,7 +387,9 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
 
 
 # 乙方对其软件产品漏洞的通知和响应按下表执行：: a caption naming the one party who answers for each row.
-_CAPTION = re.compile(r"(?:按|依|依照|按照|见|详见|如)(?:下表|以下表格|下列表格)|下表|如下[：:]?\s*$")
+# 乙方就所供软件作如下说明，甲方据此验收：: the same, with a clause after 如下 before the colon.
+_CAPTION = re.compile(r"(?:按|依|依照|按照|见|详见|如)(?:下表|以下表格|下列表格)|下表|如下[：:]?\s*$"
+                      r"|如下(?:说明|约定|承诺|保证|声明)?[，,][^。；]{0,16}[：:]\s*$")
 _EVERY_PARTY = re.compile(r"双方|各方|三方|任何一方")
 
 
@@ -389,6 +404,16 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
         return None
     end = _opening_party(caption, names_a_party)
     return caption[:end] if end else None
+
+
+# 乙方就所供软件作如下说明： the rows are what the party states (说明产品功能为…), not work it does.
+_CAPTION_ACT = re.compile(r"作出?如下(说明|承诺|保证|声明)")
+
+
+def _caption_act(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> str | None:
+    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
+    act = _CAPTION_ACT.search(blocks[first - 1].text) if first else None
+    return act.group(1) if act else None
 
 
 def _binding(consequence: str, names_a_party: Callable[[str], bool]) -> str:
