@@ -226,7 +226,7 @@ class Checker:
                     if any(s.actor is None for s in said):
                         said = carried(said, chain_subject(said_in(i - 1)))
                     elif not said:
-                        said = carried_duty(said_in(i - 1), mentions_of(i))
+                        said = carried_duty(said_in(i - 1), flat[i].text, mentions_of(i))
                 said_by[i] = said
             return said_by[i]
 

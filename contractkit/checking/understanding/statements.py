@@ -564,6 +564,9 @@ _ANY_ONE = re.compile(r"(?:中的?|之中)?(?:任何一方|任一方|一方)")
 # A party right after these is an object or beneficiary (为甲方提供, 经甲方同意, 将甲方数据返还, 供甲方使用,
 # 代甲方实施), not the actor.
 OBJECT_MARKERS = frozenset("为向对给与同和及跟经被让使令请替代将把以供")
+# …nor after 按/依 (按甲方《操作规程》办理, 依甲方指示): whose rules or request the act follows, who
+# may well be the one checking it (甲方应按乙方要求报告进展 implies 乙方's check).
+_FOLLOWED = frozenset("按依")
 
 
 # …and these verbs take a party as their object (定期检查甲方执行…的情况, 及时通知甲方, 配合乙方).
@@ -576,7 +579,8 @@ OBJECT_VERBS = frozenset(
 
 
 def is_object(text: str, mention: Mention) -> bool:
-    return marked_as_object(text, mention) or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
+    return (marked_as_object(text, mention) or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
+            or mention.start > 0 and text[mention.start - 1] in _FOLLOWED)
 
 
 def marked_as_object(text: str, mention: Mention) -> bool:
@@ -627,11 +631,12 @@ def hands_on(text: str) -> bool:
     return text.rstrip().endswith(("；", ";"))
 
 
-def carried_duty(said: Sequence[Statement], mentions: Sequence[Mention]) -> tuple[Statement, ...]:
+def carried_duty(said: Sequence[Statement], text: str, mentions: Sequence[Mention]) -> tuple[Statement, ...]:
     """A clause after a ；with no modal word and no party of its own goes on with the duty before it:
-    in "乙方应在15分钟内响应；一般故障2小时内到达现场处理" the second clause is 乙方's duty too."""
+    in "乙方应在15分钟内响应；一般故障2小时内到达现场处理" the second clause is 乙方's duty too, and so
+    is "所有操作按甲方《操作规程》办理" (whose rules, not who acts)."""
     duty = next((s for s in reversed(said) if s.actor is not None), None)
-    if mentions or duty is None or duty.kind != "duty":
+    if any(not is_object(text, m) for m in mentions) or duty is None or duty.kind != "duty":
         return ()
     return (Statement(duty.actor, "duty", 0, 0, False),)
 

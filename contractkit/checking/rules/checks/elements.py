@@ -607,7 +607,9 @@ _GENERIC = re.compile(
     r"委托|范围|"
     # 原则上不转移，具体例外情形由双方另行协商确定: the exceptions to the rule are the rule's matter.
     r"例外(?:情形|情况|事项|事由)?|"
-    r"共同|应当|[的由经应可再将须需以及和与并等其该此均]"
+    # …，均按双方另行制定的应急预案执行: by what it will be done says nothing of what.
+    r"按照|依照|依据|根据|参照|"
+    r"共同|应当|[的由经应可再将须需以及和与并等其该此均按依]"
 )
 # 1.4　现场测评：指… / “托管服务”是指…: a definition of the contract's words.
 _DEFINES = re.compile(
