@@ -169,10 +169,14 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     # Two parties of no known side (学校 and 平台方), one of which runs the cloud (平台方通过自有云计算平台
     # 向学校提供) and a cloud service the contract's subject: it performs the service, and the other is the
     # one it serves.
-    if len(signers) == 2 and all(sides[i] is None for i in signers) and subject.is_cloud_service(partner_roles):
+    # When the subject is a partner's work instead (云管理软件及运维服务), the one running the cloud is the
+    # one it is done for.
+    if len(signers) == 2 and all(sides[i] is None for i in signers):
         runs = [i for i in signers if _runs_the_cloud(parties[i], texts)]
         if len(runs) == 1:
-            sides |= {i: PERFORMING if i in runs else ENTRUSTING for i in signers}
+            served = PERFORMING if subject.is_cloud_service(partner_roles) else ENTRUSTING
+            other = {PERFORMING: ENTRUSTING, ENTRUSTING: PERFORMING}[served]
+            sides |= {i: served if i in runs else other for i in signers}
     named = _named_roles(parties, texts, lexicons)
     cloud_service = subject.is_cloud_service(partner_roles)
     partner = subject.partner_roles(partner_roles)
@@ -274,6 +278,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       # 乙方是“岫云专属云”平台的开发者和运营者: the party named as the cloud's operator
                       rf"|{names}(?:是|为|系|作为)[^，。；]{{0,24}}?云[^，。；]{{0,6}}?的?(?:开发者和|建设者和|开发和|建设和)?"
                       rf"运营(?:者|方|商|主体|单位)"
+                      # 星澜云在沧溟、海屿两地运营公有云及专属云平台: where it runs them, then what
+                      rf"|{names}在[^，。；]{{1,12}}?(?:建设(?:并|和|及))?运营(?:着)?[^，。；]{{0,8}}?"
+                      rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台)"
                       # 平台方通过自有云计算平台向学校提供: its own, without 其
                       rf"|{names}(?:通过|依托|利用|基于|在)(?:自有|自建|自行建设|自行运营)的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
     stated = _said(runs, texts)

@@ -48,7 +48,7 @@ TERM_REACH = 24  # how far before a term a longer term holding it may start
 # Sentences of the opening that state what the work is: 双方就乙方为甲方提供安全服务事宜订立本协议,
 # 甲方委托乙方为其云平台提供运维服务和安全服务, 乙方负责…的总体实施，包括：….
 SUBJECT_STATEMENT = re.compile(
-    r"就([^，。；]{2,60}?)(?:事宜|事项)|委托(?!的)[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
+    r"就([^，。；]{2,60}?)(?:事宜|事项)|委托(?![的方人])[^。；]{2,80}|负责[^。；]{0,40}?包括[^。]{2,160}"
     r"|向[^，。；]{1,20}?(?:采购|购买)[^。；]{2,80}|为其[^，。；]{2,30}?(?:采购|购买)[^。；]{2,80}"
 )
 # 乙方根据订单提供以下一项或多项服务： then （一）…（二）…: the list says what the work is.
@@ -62,6 +62,7 @@ SOFTWARE, SOFTWARE_NOUNS = "software", "系统|平台|软件|工具|手册|程�
 SOFTWARE_MODIFIERS = "(?:监控|管理|监测|审计|分析|调度)"  # 运维监控模块, 运维管理系统: still a kind of software
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 GOVERNING_VERBS = "访问|使用|登录|查询|查看|操作|连接|接入|测评|测试|检测"  # take the thing as their own object
+ACCESS_TO = "账号|帐号|账户|权限|口令|密码|访问"  # 提供平台账号: what is supplied is the access
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,12 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
         t for role, other in lexicon.roles.items() if role not in (words.role, CLOUD_SERVICE)
         for t in other.subject_terms
     ).pattern
-    # (提供受托方工程师访问数据库: the object of another verb in between is not what is supplied.)
-    supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?:{objects})"
+    # (提供受托方工程师访问数据库: the object of another verb in between is not what is supplied;
+    # 提供安全管理平台账号: a way into the thing, not the thing.)
+    supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?:{objects})(?!{ACCESS_TO})"
                 rf"(?![^，。；、]{{0,6}}?(?:{other_work}))")
-    return re.compile("|".join(terms + [verb + supplied for verb in SUPPLY_VERBS.split("|")]))
+    # (委托方已部署的安全管理平台: there before the contract, not supplied under it.)
+    return re.compile("|".join(terms + [f"(?<!已){verb}" + supplied for verb in SUPPLY_VERBS.split("|")]))
 
 
 def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
