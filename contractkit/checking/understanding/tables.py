@@ -210,7 +210,7 @@ def read_tables(
         said = [sentence for row in rows[header_at + 1:]
                 if not _RULE_ROW.fullmatch("".join(cell.text for cell in row))
                 and (sentence := _say(row, columns, names_a_party)) is not None]
-        header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row}
+        header_blocks = {cell.block for row in rows[:header_at + 1] for cell in row} | _title_above(blocks, rows)
         if said and words.divides_business(columns.headers, [s.anchor.text for s in said]):
             business |= header_blocks  # its rows (甲方负责签署验收单) are steps to payment, no work
             continue
@@ -404,6 +404,18 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
         return None
     end = _opening_party(caption, names_a_party)
     return caption[:end] if end else None
+
+
+# A bare title over the table (安全实施工作分工表): no sentence, only the name of what the table holds.
+_BARE_TITLE = re.compile(r"[^，。；：,;:！？!?]{2,30}")
+
+
+def _title_above(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> set[int]:
+    """The block of a bare title just above the table: it speaks for the table as its header does."""
+    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
+    if first == 0 or not _BARE_TITLE.fullmatch(blocks[first - 1].text.strip()):
+        return set()
+    return {first - 1}
 
 
 # 乙方就所供软件作如下说明： the rows are what the party states (说明产品功能为…), not work it does.

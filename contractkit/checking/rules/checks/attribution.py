@@ -191,13 +191,17 @@ class Attribution(_ClauseCheck):
         if approver:
             return self.verdict("missing", f"该句约定的审批由{approver}自行作出，而非他方的审批或同意", spans)
         # 双方应… binds each party to a duty, 双方均不得… bars each, and 双方均有权… gives each a right;
-        # 双方应…监督 (a duty of both) grants no one party a right.
+        # 双方应…监督 (a duty of both) grants no one party a right. Where either will do, each party's
+        # own duty counts (任何一方均应…), not what both do together (双方按照以下方式交互决策).
         binds_each = detect.modality in (None, "duty", "prohibition")
         both_kinds = {"right", "duty", "prohibition", "refusal"} if binds_each else {"right"}
+        text = analysed.sentence.text
         own = [
             s for s in statements
             if s.actor in parties.actor_parties
             or s.actor == BOTH_PARTIES and s.kind in both_kinds | opposes
+            or s.actor == BOTH_PARTIES and detect.modality == "any" and s.kind in ("duty", "prohibition")
+            and EACH_PARTY_OWN.search(text, 0, s.end) is not None
             or detect.actor == "any" and s.actor
             or detect.modality == "prohibition" and _subcontractor_barred_further(analysed, s, parties)
         ]
@@ -235,7 +239,6 @@ class Attribution(_ClauseCheck):
         # 乙方有权配合监管部门的调查: allowed to, not bound to. But a right over something else (甲方有权…检查，
         # 乙方应配合: the performer's right to test, the other's duty to cooperate) is no part of the duty.
         duty_element = analysed.sentence.spans_of(set(detect.all_of[-1]))
-        text = analysed.sentence.text
         # (…无正当理由拒绝配合许可合规审计的，甲方有权终止许可: the element is the condition of a sanction the
         # right imposes on another, not what the right holder may do.)
         if detect.modality == "duty" and any(analysed.governs(r, at) and not _sanctioned_breach(text, at, r.start)
@@ -270,6 +273,10 @@ class Attribution(_ClauseCheck):
             return f"须有人作出{kind_zh(self.detect.modality)}；以否定或免除方式约定：相反约定"
         duty = duty_zh(self.detect.actor, self.detect.modality)
         return f"须为{duty}；约定为他方的：仍未满足（引为相近约定）；被否定：相反约定"
+
+
+# 任何一方均应 / 双方均不得 / 各方应: a duty of each party on its own, not one they discharge together.
+EACH_PARTY_OWN = re.compile(r"任何一方|任一方|各方|双方(?:均|都|各自|分别)|均应|均不得|均须")
 
 
 # Words that soften an undertaking into an intention: in principle, as far as possible, to strive to.
