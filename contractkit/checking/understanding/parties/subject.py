@@ -63,6 +63,8 @@ SOFTWARE_MODIFIERS = "(?:监控|管理|监测|审计|分析|调度)"  # 运维�
 SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 GOVERNING_VERBS = "访问|使用|登录|查询|查看|操作|连接|接入|测评|测试|检测"  # take the thing as their own object
 ACCESS_TO = "账号|帐号|账户|权限|口令|密码|访问"  # 提供平台账号: what is supplied is the access
+GOODS_DELIVERY = frozenset({"供货", "交货", "到货"})  # delivering goods, whatever the goods are
+SOFTWARE_GOODS = "软件|程序|系统"  # …供货 after these delivers software
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     terms = alternation_terms(words.subject_terms)
     if words.role != SOFTWARE:
         terms = [f"{term}(?!{SOFTWARE_MODIFIERS}?(?:{SOFTWARE_NOUNS}))" for term in terms]
+        # 软件供货 / 平台软件交货: the goods delivered are software.
+        terms = [f"(?<!{SOFTWARE_GOODS}){term}" if term.split("(?!")[0] in GOODS_DELIVERY else term for term in terms]
     if not words.object_terms:
         return re.compile("|".join(terms))
     objects = alternation(words.object_terms).pattern
@@ -196,6 +200,9 @@ def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
                 if (term not in activity and before is not None and before.end() == match.start()
                         and tagged[before.group()] == CLOUD_SERVICE):
                     term = before.group()  # 政务云平台服务租赁: the thing is the cloud service's own platform
+                if (term in GOODS_DELIVERY and before is not None and before.end() == match.start()
+                        and tagged[before.group()] != tagged[term]):
+                    term = before.group()  # 平台软件供货: the delivery is of what is named before it
                 heads.append((tagged[term], term))
                 break
     return heads
@@ -223,8 +230,9 @@ def _blanked(pattern: re.Pattern, text: str) -> str:
     return pattern.sub(lambda m: "　" * len(m.group()), text)
 
 
-# 甲方不得将许可软件转售或再许可给第三方: what a line forbids is not the work the contract is about.
-FORBIDDEN = re.compile(r"(?:不得|禁止|严禁|不应|不可以?)[^，。；]*")
+# 甲方不得将许可软件转售或再许可给第三方: what a line forbids is not the work the contract is about,
+# nor what it leaves out (服务范围不包括客户自行部署的业务系统).
+FORBIDDEN = re.compile(r"(?:不得|禁止|严禁|不应|不可以?)[^，。；]*|(?:不包括|不包含|不含)[^。；]*")
 
 
 # An order's or a delivery list's table (品名及规格 | 数量 | 单价): each row names a thing bought.
