@@ -147,8 +147,10 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     terms = alternation_terms(words.subject_terms)
     if words.role != SOFTWARE:
         terms = [f"{term}(?!{SOFTWARE_MODIFIERS}?(?:{SOFTWARE_NOUNS}))" for term in terms]
-        # 软件供货 / 平台软件交货: the goods delivered are software.
-        terms = [f"(?<!{SOFTWARE_GOODS}){term}" if term.split("(?!")[0] in GOODS_DELIVERY else term for term in terms]
+        # 软件供货 / 平台软件交货: the goods delivered are software. (The look-behind follows the literal,
+        # which keeps every alternative starting with one.)
+        terms = [f"{term}(?<!(?:{SOFTWARE_GOODS}){bare})" if (bare := term.split("(?!")[0]) in GOODS_DELIVERY
+                 else term for term in terms]
     if not words.object_terms:
         return re.compile("|".join(terms))
     objects = alternation(words.object_terms).pattern
@@ -161,7 +163,7 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?:{objects})(?!{ACCESS_TO})"
                 rf"(?![^，。；、]{{0,6}}?(?:{other_work}))")
     # (委托方已部署的安全管理平台: there before the contract, not supplied under it.)
-    return re.compile("|".join(terms + [f"(?<!已){verb}" + supplied for verb in SUPPLY_VERBS.split("|")]))
+    return re.compile("|".join(terms + [f"{verb}(?<!已{verb})" + supplied for verb in SUPPLY_VERBS.split("|")]))
 
 
 def _title_heads(title: str, lexicon: PartyLexicon) -> list[tuple[str, str]]:
