@@ -64,6 +64,7 @@ SUPPLY_VERBS = "供应|提供|交付|采购|购买|安装|部署|开发|许可"
 GOVERNING_VERBS = "访问|使用|登录|查询|查看|操作|连接|接入|测评|测试|检测"  # take the thing as their own object
 ACCESS_TO = "账号|帐号|账户|权限|口令|密码|访问"  # 提供平台账号: what is supplied is the access
 GOODS_DELIVERY = frozenset({"供货", "交货", "到货"})  # delivering goods, whatever the goods are
+BOUGHT = re.compile(r"采购|购买|购置|供货|买卖|购销|供应")  # a title naming a purchase of the product
 SOFTWARE_GOODS = "软件|程序|系统"  # …供货 after these delivers software
 
 
@@ -79,14 +80,26 @@ class SubjectMatter:
     shared_with: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def partner_roles(self, partner_roles: tuple[str, ...]) -> tuple[str, ...]:
-        """The partner roles the subject shows, best first; several when comparable."""
+        """The partner roles the subject shows, best first; several when comparable. The care of a product
+        (维保 19 times beside 交换设备采购) does not outweigh the product: a role is ranked by its own terms,
+        without those that are the own work of another role the subject states."""
         scored = {r: self.scores.get(r, 0.0) for r in partner_roles if self.scores.get(r, 0.0) >= MIN_SCORE}
         if not scored:
             return ()
-        best = max(scored.values())
-        first = max(scored, key=lambda r: scored[r])
-        chosen = [r for r, s in scored.items() if s == best or self._second(r, s, best, first)]
-        return tuple(sorted(chosen, key=lambda r: -scored[r]))
+        own = {r: min([scored[r], *(self._without(r, other)[0] for other in scored
+                                    if other != r and self._cares_for(r, other))])
+               for r in scored}
+        first = max(scored, key=lambda r: (own[r], scored[r]))
+        best = scored[first]
+        chosen = [r for r, s in scored.items() if r == first or s == best or self._second(r, s, best, first)]
+        return tuple(sorted(chosen, key=lambda r: (-own[r], -scored[r])))
+
+    def _cares_for(self, role: str, other: str) -> bool:
+        """Are ``role``'s shared terms the care of ``other``'s product here: the title names the product
+        as bought (交换设备采购及维保合同; not 边缘计算节点维护服务合同, nor 服务器及存储设备维保服务合同,
+        where the care is the work bought)."""
+        return (bool(self.shared_with.get(role, {}).get(other)) and bool(self.found.get(other, ((),))[0])
+                and BOUGHT.search(self.title) is not None)
 
     def _second(self, role: str, score: float, best: float, first: str) -> bool:
         """Is ``role`` a second role beside ``first``: comparable, and named where the subject is stated?
