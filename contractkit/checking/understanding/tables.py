@@ -396,10 +396,10 @@ _EVERY_PARTY = re.compile(r"双方|各方|三方|任何一方")
 def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_party: Callable[[str], bool]
                    ) -> str | None:
     """The party opening the line just above the table, when that line introduces the table."""
-    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
-    if first == 0:
+    above = _block_above(rows)
+    if above is None:
         return None
-    caption = blocks[first - 1].text.strip()
+    caption = blocks[above].text.strip()
     if not _CAPTION.search(caption) or _EVERY_PARTY.match(caption):
         return None
     end = _opening_party(caption, names_a_party)
@@ -410,12 +410,16 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
 _BARE_TITLE = re.compile(r"[^，。；：,;:！？!?]{2,30}")
 
 
+def _block_above(rows: list[list[Cell]]) -> int | None:
+    """The block just above the table (its caption or title), if any."""
+    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
+    return first - 1 if first else None
+
+
 def _title_above(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> set[int]:
     """The block of a bare title just above the table: it speaks for the table as its header does."""
-    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
-    if first == 0 or not _BARE_TITLE.fullmatch(blocks[first - 1].text.strip()):
-        return set()
-    return {first - 1}
+    above = _block_above(rows)
+    return {above} if above is not None and _BARE_TITLE.fullmatch(blocks[above].text.strip()) else set()
 
 
 # 乙方就所供软件作如下说明： the rows are what the party states (说明产品功能为…), not work it does.
@@ -423,8 +427,8 @@ _CAPTION_ACT = re.compile(r"作出?如下(说明|承诺|保证|声明)")
 
 
 def _caption_act(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> str | None:
-    first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
-    act = _CAPTION_ACT.search(blocks[first - 1].text) if first else None
+    above = _block_above(rows)
+    act = _CAPTION_ACT.search(blocks[above].text) if above is not None else None
     return act.group(1) if act else None
 
 

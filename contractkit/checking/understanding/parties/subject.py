@@ -81,8 +81,8 @@ class SubjectMatter:
 
     def partner_roles(self, partner_roles: tuple[str, ...]) -> tuple[str, ...]:
         """The partner roles the subject shows, best first; several when comparable. The care of a product
-        (维保 19 times beside 交换设备采购) does not outweigh the product: a role is ranked by its own terms,
-        without those that are the own work of another role the subject states."""
+        bought under the same contract (维保 19 times beside 交换设备采购) does not outweigh the product: a
+        role is ranked by its own terms, without those that are the care of such a product."""
         scored = {r: self.scores.get(r, 0.0) for r in partner_roles if self.scores.get(r, 0.0) >= MIN_SCORE}
         if not scored:
             return ()
