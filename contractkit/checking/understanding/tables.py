@@ -388,8 +388,11 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
 
 # 乙方对其软件产品漏洞的通知和响应按下表执行：: a caption naming the one party who answers for each row.
 # 乙方就所供软件作如下说明，甲方据此验收：: the same, with a clause after 如下 before the colon.
-_CAPTION = re.compile(r"(?:按|依|依照|按照|见|详见|如)(?:下表|以下表格|下列表格)|下表|如下[：:]?\s*$"
-                      r"|如下(?:说明|约定|承诺|保证|声明)?[，,][^。；]{0,16}[：:]\s*$")
+# 供应商就所供设备作出如下承诺： / 乙方为甲方提供以下安全服务：: what follows is that party's.
+_CAPTION = re.compile(r"(?:按|依|依照|按照|见|详见|如)(?:下表|以下表格|下列表格)|下表"
+                      r"|如下(?:说明|约定|承诺|保证|声明)?[：:]?\s*$"
+                      r"|如下(?:说明|约定|承诺|保证|声明)?[，,][^。；]{0,16}[：:]\s*$"
+                      r"|(?:提供|承担|负责|完成)(?:以下|下列)[^，。；：:]{0,12}[：:]\s*$")
 _EVERY_PARTY = re.compile(r"双方|各方|三方|任何一方")
 
 

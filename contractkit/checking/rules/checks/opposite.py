@@ -72,7 +72,9 @@ class Contrary(SentenceCheck):
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
-_ONLY_SOME = re.compile(r"(?:仅|只)(?:接受|允许)")
+# 仅接受书面问询 / 同意接受书面问卷检查，但不接受现场检查: part accepted, the rest refused after it.
+_ONLY_SOME = re.compile(r"(?:仅|只)(?:接受|允许)"
+                        r"|(?<!不)接受(?=[^。；]{1,30}?[，,]\s*但(?:是)?[^。；]{0,4}?不(?:接受|允许|同意))")
 
 
 @register("disclaims")
