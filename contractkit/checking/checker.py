@@ -55,6 +55,7 @@ from contractkit.standard import Standard, default_standard
 
 if TYPE_CHECKING:
     from contractkit.checking.rules.model import Spans
+    from contractkit.checking.understanding.tables import Tables
     from contractkit.generation.parameters import ParameterSet
     from contractkit.playbooks.model import Playbook
     from contractkit.reading import ReadLimits
@@ -155,7 +156,10 @@ class Checker:
         taken_back = overrides(texts) if "overrides" not in self.settings.without else []
         voided = frozenset(block for o in taken_back for block in o.blocks)
         flat = [s for block in sentences for s in block if s.block not in voided]
-        analysed = Sentences(self._read(source, flat, parties, voided), _table_blocks(source))
+        from contractkit.checking.understanding.tables import cell_blocks, table_rows  # see _table_rows
+
+        tables = table_rows(source.blocks)  # read once: rows as sentences, and where the tables stand
+        analysed = Sentences(self._read(source, flat, parties, voided, tables), cell_blocks(tables))
         options, notes = self._options_for(source)
         notes += tuple(f"合同{o.clause}已被其后条款排除适用（“{o.sentence}”），其内容未计入检查" for o in taken_back)
         requirements = self.catalogue.select(set(parties.pairs), options)
@@ -189,7 +193,7 @@ class Checker:
         return report
 
     def _read(self, source: SourceDocument, flat: list[Sentence], parties: PartyAnalysis,
-              voided: frozenset[int] = frozenset()) -> list[AnalysedSentence]:
+              voided: frozenset[int] = frozenset(), tables: Tables | None = None) -> list[AnalysedSentence]:
         """The sentences as the rules read them: each with its parties, in its section, and again in
         context (乙方应予配合 with the sentence before it; a division table's row as a sentence)."""
         texts = [block.text for block in source.blocks]
@@ -197,7 +201,7 @@ class Checker:
         use = set(CONTEXT_READERS) - self.settings.without
         if "references" in use:  # 出现上述情况时，乙方应及时修复: read with what it points at.
             flat = resolve_references(flat, texts, headings, self.standard.referent_concepts)
-        rows, row_blocks, division_headers = (self._table_rows(source, parties) if "tables" in use
+        rows, row_blocks, division_headers = (self._table_rows(source, parties, tables) if "tables" in use
                                               else ([], frozenset(), frozenset()))
         if division_headers:  # 委托事项 | 实施方 over rows naming who does each: the division is the table's
             header = [s for s in flat if s.block in division_headers]
@@ -268,7 +272,7 @@ class Checker:
                  for c in continuations]
         return kept + [row for row in rows if row.sentence.block not in voided]
 
-    def _table_rows(self, source: SourceDocument, parties: PartyAnalysis
+    def _table_rows(self, source: SourceDocument, parties: PartyAnalysis, tables: Tables | None = None
                     ) -> tuple[list[AnalysedSentence], frozenset[int], frozenset[int]]:
         """Division-of-work table rows read as sentences ("乙方负责漏洞修复，时限为24小时内"), quoted
         by their work cell (understanding/tables.py); the blocks those rows, and the headers of tables
@@ -284,16 +288,16 @@ class Checker:
             """Is the text a party's label or name, or does it hold one (甲方职责 → 甲方)?"""
             return bool(find_mentions(text, parties.aliases, parties.pattern))
 
-        tables = read_tables(source.blocks, words, names_a_party)
-        rows = tables.rows
+        reading = read_tables(source.blocks, words, names_a_party, tables)
+        rows = reading.rows
         said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
                      quote=row.anchor.text, passage="该表格行")
             for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
             for said in sentences
         ]
-        stand_in = tables.business_headers | tables.undecided_headers
-        return (said_rows, stand_in.union(block for row in rows for block in row.blocks), tables.division_headers)
+        stand_in = reading.business_headers | reading.undecided_headers
+        return (said_rows, stand_in.union(block for row in rows for block in row.blocks), reading.division_headers)
 
     def _options_for(self, source: SourceDocument) -> tuple[set[str], tuple[str, ...]]:
         """The options asked for, plus those the contract's own words switch on (关键信息基础设施)."""
@@ -509,12 +513,6 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def _table_blocks(source: SourceDocument) -> frozenset[int]:
-    """The paragraphs that are a table's cells or, in plain text, its bar-typed rows (| … |)."""
-    return frozenset(i for i, block in enumerate(source.blocks)
-                     if block.location.kind == "table-cell" or block.text.lstrip().startswith("|"))
 
 
 def _with_time(report: DocumentReport, seconds: float) -> DocumentReport:

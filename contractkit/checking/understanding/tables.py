@@ -107,7 +107,10 @@ class RowSentence:
     undecided: bool = False  # the row names no one yet (待定, 由双方另行商定): the table divides only part
 
 
-def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
+Tables = list[list[list[Cell]]]  # a document's tables, each a list of rows of cells
+
+
+def table_rows(blocks: Sequence[TextBlock]) -> Tables:
     """The document's tables, each a list of rows of cells, in document order."""
     tables: list[list[list[Cell]]] = []
     word_rows: dict[tuple[int, int], list[Cell]] = {}
@@ -130,6 +133,11 @@ def table_rows(blocks: Sequence[TextBlock]) -> list[list[list[Cell]]]:
     for (table, _row), cells in sorted(word_rows.items()):
         by_table.setdefault(table, []).append(cells)
     return list(by_table.values()) + tables
+
+
+def cell_blocks(tables: Tables) -> frozenset[int]:
+    """The blocks that are the tables' cells or typed rows."""
+    return frozenset(cell.block for rows in tables for row in rows for cell in row)
 
 
 # "严重 | 乙方 | 24小时": a row typed in plain text, three or more cells between bars.
@@ -187,14 +195,16 @@ class TableReading:
 
 
 def read_tables(
-    blocks: Sequence[TextBlock], words: TableWords, names_a_party: Callable[[str], bool]
+    blocks: Sequence[TextBlock], words: TableWords, names_a_party: Callable[[str], bool],
+    tables: Tables | None = None,
 ) -> TableReading:
-    """The document's division-of-work tables: their rows as sentences, and their headers."""
+    """The document's division-of-work tables: their rows as sentences, and their headers. ``tables``:
+    the document's ``table_rows``, when the caller has them already."""
     found: list[RowSentence] = []
     business: set[int] = set()
     division: set[int] = set()
     undecided: set[int] = set()
-    for rows in table_rows(blocks):
+    for rows in table_rows(blocks) if tables is None else tables:
         doer = _caption_party(blocks, rows, names_a_party)
         # The header is one of the first rows (a title row may come first).
         header = next(
