@@ -326,18 +326,18 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
         kind = words.kind_of(cell.text)
         if kind and kind not in kinds:
             kinds[kind] = i
+    headers = tuple(_plain(cell.text) for cell in header)
     # 未落实情形 | 责任后果: each row a condition and what follows it.
     if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
-        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, tuple(_plain(c.text) for c in header))
+        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, headers)
     # 未达标情形 | 供方责任: the same, what follows borne by the party the column names.
     if "situation" in kinds and not {"responsible", "work", "consequence"} & set(kinds) and len(duties) == 1:
         (column, party), = duties.items()
-        return Columns({"situation": kinds["situation"], "consequence": column}, {},
-                       tuple(_plain(c.text) for c in header), party)
+        return Columns({"situation": kinds["situation"], "consequence": column}, {}, headers, party)
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
     if "work" not in kinds or ("responsible" not in kinds and not duties and doer is None):
         return None
-    return Columns(kinds, duties, tuple(_plain(cell.text) for cell in header),
+    return Columns(kinds, duties, headers,
                    doer if "responsible" not in kinds and not duties else None)
 
 
