@@ -171,14 +171,14 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     # one it serves.
     # When the subject is a partner's work instead (云管理软件及运维服务), the one running the cloud is the
     # one it is done for.
+    cloud_service = subject.is_cloud_service(partner_roles)
     if len(signers) == 2 and all(sides[i] is None for i in signers):
         runs = [i for i in signers if _runs_the_cloud(parties[i], texts)]
         if len(runs) == 1:
-            served = PERFORMING if subject.is_cloud_service(partner_roles) else ENTRUSTING
+            served = PERFORMING if cloud_service else ENTRUSTING
             other = {PERFORMING: ENTRUSTING, ENTRUSTING: PERFORMING}[served]
             sides |= {i: served if i in runs else other for i in signers}
     named = _named_roles(parties, texts, lexicons)
-    cloud_service = subject.is_cloud_service(partner_roles)
     partner = subject.partner_roles(partner_roles)
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
