@@ -606,14 +606,19 @@ def playbook_explain(file, fmt):
 @click.option("--without", "without", multiple=True, type=click.Choice(CONTEXT_READERS),
               help="Leave out a way of reading sentences in context (repeatable), to measure what it changes.")
 @_fail_cleanly
-def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, engine_kind, without):
+@click.option("--no-clause-model", "no_clause_model", is_flag=True,
+              help="Leave the clause model (the learned reading of short clauses) out, to measure what it changes. "
+                   "A cases file the shipped model learned from is measured with a model retrained without it.")
+def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, engine_kind, without, no_clause_model):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json
+    from functools import partial
 
     from contractkit.checking.evaluation import evaluate as run
     from contractkit.checking.evaluation import (
         format_roles,
         format_table,
+        held_out_standard,
         load_cases,
         load_labelled_corpus,
         load_samples,
@@ -624,16 +629,15 @@ def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, 
         raise UsageFailure("give --samples DIR, --labelled DIR and/or --cases FILE")
     engine = make_engine(engine_kind)
     results = []
+    measure = partial(run, engine=engine, without=frozenset(without), clause_model=not no_clause_model)
     if samples_dir:
-        results.append(run(str(samples_dir), load_samples(samples_dir), engine=engine, as_provider=as_provider,
-                           without=frozenset(without)))
+        results.append(measure(str(samples_dir), load_samples(samples_dir), as_provider=as_provider))
     if labelled_dir:
         try:
             labelled = load_labelled_corpus(labelled_dir)
         except ValueError as exc:
             raise UsageFailure(str(exc)) from None
-        results.append(run(str(labelled_dir), labelled, engine=engine, as_provider=as_provider,
-                           without=frozenset(without)))
+        results.append(measure(str(labelled_dir), labelled, as_provider=as_provider))
     if cases_file:
         import tempfile
 
@@ -642,7 +646,9 @@ def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, 
                 cases = load_cases(cases_file, Path(workdir))
             except ValueError as exc:
                 raise UsageFailure(str(exc)) from None
-            results.append(run(str(cases_file), cases, engine=engine, without=frozenset(without)))
+            standard, use = (held_out_standard(cases_file, engine) if not no_clause_model and engine_kind == "nlp"
+                             else (None, ""))
+            results.append(measure(str(cases_file), cases, standard=standard, clause_model_use=use))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return

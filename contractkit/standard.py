@@ -22,6 +22,7 @@ from contractkit import resources
 
 if TYPE_CHECKING:
     from contractkit.catalogue import Catalogue, Pair
+    from contractkit.checking.clause_model.model import ClauseModel
     from contractkit.checking.understanding.lexicons import Lexicons
     from contractkit.checking.understanding.tables import TableWords
     from contractkit.generation.parameters import ParameterSet
@@ -66,6 +67,7 @@ class _DataPaths(_Strict):
     lexicons: str
     templates: str
     parameters: str
+    clause_model: str | None = None  # the learned second reading of short clauses (checking/clause_model)
 
 
 class _Manifest(_Strict):
@@ -95,7 +97,8 @@ class Standard:
         self.code, self.title, self.version = manifest.code, manifest.title, manifest.version
         self.vocabulary = manifest.vocabulary
         folder = self.manifest_path.parent
-        paths = {name: (folder / value).resolve() for name, value in manifest.data.model_dump().items()}
+        paths = {name: (folder / value).resolve() for name, value in manifest.data.model_dump().items()
+                 if value is not None}
         for name, path in paths.items():
             if not path.exists():
                 raise StandardError(self.manifest_path, f"data.{name}: {path} does not exist")
@@ -104,6 +107,7 @@ class Standard:
         self.lexicons_dir: Path = paths["lexicons"]
         self.templates_dir: Path = paths["templates"]
         self.parameters_path: Path = paths["parameters"]
+        self.clause_model_path: Path | None = paths.get("clause_model")
 
     def __repr__(self) -> str:
         return f"Standard({self.code!r}, {self.manifest_path})"
@@ -151,6 +155,13 @@ class Standard:
         return load_table_words(path) if path.is_file() else None
 
     @cached_property
+    def clause_model(self) -> ClauseModel | None:
+        """The learned second reading of short clauses (``data.clause_model``); None: the standard has none."""
+        from contractkit.checking.clause_model.model import load_clause_model
+
+        return load_clause_model(self.clause_model_path) if self.clause_model_path is not None else None
+
+    @cached_property
     def parameters(self) -> ParameterSet:
         from contractkit.generation.parameters import load_parameters
 
@@ -160,6 +171,12 @@ class Standard:
         """The same standard with another catalogue: a variant of its requirements under test."""
         other = copy.copy(self)
         other.__dict__["catalogue"] = catalogue
+        return other
+
+    def with_clause_model(self, model: ClauseModel | None) -> Standard:
+        """The same standard with another clause model (one trained without the cases measured)."""
+        other = copy.copy(self)
+        other.__dict__["clause_model"] = model
         return other
 
     def pair(self, *roles: str) -> Pair:

@@ -30,6 +30,7 @@ from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
 from contractkit.checking.understanding.special_terms import POINTS_TO_SPECIAL, left_open
 from contractkit.checking.understanding.statements import (
+    BOTH_PARTIES,
     Mention,
     Statement,
     answering_party,
@@ -50,7 +51,7 @@ from contractkit.checking.understanding.statements import (
 from contractkit.organisation import Organisation
 from contractkit.reading.errors import ReadError
 from contractkit.reading.model import SourceDocument
-from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Finding, Status
+from contractkit.results.model import ROLES_UNKNOWN, DocumentError, DocumentReport, Evidence, Finding, Status
 from contractkit.standard import Standard, default_standard
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ class CheckSettings:
     playbook: Playbook | None = None
     # Context readers to leave out (contractkit.checking.CONTEXT_READERS), to measure what each changes.
     without: frozenset[str] = frozenset()
+    # The learned second reading of a short clause (contractkit.checking.clause_model); off to measure it.
+    clause_model: bool = True
 
     def __post_init__(self) -> None:
         frozen = {label: tuple(roles) for label, roles in self.roles.items()}
@@ -170,6 +173,9 @@ class Checker:
         suggest = (_Suggestions(self.standard, parties, options, _cloud_named(source.text))
                    if self.settings.suggestions else None)
         findings = tuple(self._finding(req, analysed, parties, source, suggest) for req in requirements)
+        findings, reread = self._second_readings(source, findings, suggest, analysed, parties)
+        if reread:
+            notes += (f"本文为短条款，{reread}项结论按所学条款措辞作了改判（见各项说明）",)
         report = DocumentReport(
             path=source.path,
             # Never a false pass: with no pair, nothing was judged.
@@ -352,6 +358,75 @@ class Checker:
             consequence=req.consequence if status is not Status.SATISFIED else None,
         )
 
+    def _second_readings(self, source: SourceDocument, findings: tuple[Finding, ...], suggest: _Suggestions | None,
+                         analysed: Sentences, parties: PartyAnalysis) -> tuple[tuple[Finding, ...], int]:
+        """The findings after the clause model's reading (contractkit.checking.clause_model), and how many
+        it changed: only for a text as short as the clauses it learned from, with an engine that has words.
+        The model reads words, not who says what: it may credit a requirement only where the party it binds
+        is said, in a sentence on the requirement's topic, to have a right, duty or prohibition of its kind
+        (乙方应修复漏洞 swapped into 甲方应修复漏洞 stays uncredited)."""
+        from contractkit.checking.clause_model import judges, reread
+
+        if not self.settings.clause_model or not judges(source.text):
+            return findings, 0
+        model = self.standard.clause_model
+        if model is None:
+            return findings, 0
+        words = self.engine.tokens(source.text)
+        if words is None:
+            return findings, 0
+        changed = 0
+        result = []
+        for finding in findings:
+            reading = reread(model, finding.status.value, finding.requirement, words)
+            # A missing finding that quotes a near miss has the clause for another party: not creditable.
+            near_miss = finding.status is Status.MISSING and bool(finding.evidence)
+            if reading is None or (reading.status in CREDITED and (near_miss or not self._bound_party_speaks(
+                    self.catalogue.requirement(finding.requirement), parties, analysed))):
+                result.append(finding)
+                continue
+            changed += 1
+            result.append(self._reread(finding, Status(reading.status), reading.probability, source, suggest))
+        return tuple(result), changed
+
+    def _bound_party_speaks(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
+        """Does the party the requirement binds (or both parties) hold a statement of its modality in a
+        sentence holding one of the requirement's concepts (as the rules read it: in its list, section)?"""
+        from contractkit.checking.rules.registry import pipeline_for
+
+        if req.detect.actor is None:
+            return True
+        actors = self._parties_of_kind(parties, req.detect.actor) | {BOTH_PARTIES}
+        modality = req.detect.modality
+        kinds = {"duty", "right", "prohibition"} if modality == "any" else {modality or "duty", modality or "right"}
+        concepts = pipeline_for(req.detect).concepts
+        return any(st.actor in actors and st.kind in kinds
+                   for a in analysed.all if not a.sentence.labels.isdisjoint(concepts) for st in a.statements)
+
+    def _reread(self, finding: Finding, status: Status, probability: float, source: SourceDocument,
+                suggest: _Suggestions | None) -> Finding:
+        """The finding with the clause model's status; the explanation keeps the rules' reading."""
+        req = self.catalogue.requirement(finding.requirement)
+        words = self.standard.vocabulary
+        said, ruled = words.zh("statuses", status.value), words.zh("statuses", finding.status.value)
+        explanation = (f"{said}（按所学条款措辞判断，把握{probability:.0%}）：逐项规则判为“{ruled}”，"
+                       f"但该条款的措辞与已标注为“{said}”的条款相符，请复核。规则的判断：{finding.explanation}")
+        if finding.status is Status.SATISFIED:  # the rules' explanation of a pass does not say what is required
+            explanation += f" 标准要求：{req.summary}"
+        evidence = finding.evidence
+        if status is Status.MISSING:
+            evidence = ()
+        elif not evidence:  # the clause itself is what the model read
+            evidence = tuple(Evidence(text=b.text, location=b.location, start=0, end=len(b.text), context=b.text)
+                             for b in source.blocks if b.text.strip())
+        suggestion = finding.suggestion
+        if status is Status.SATISFIED:
+            suggestion = None
+        elif suggestion is None and suggest is not None:
+            suggestion = suggest(req)
+        return replace(finding, status=status, explanation=explanation, evidence=evidence, suggestion=suggestion,
+                       consequence=req.consequence if status is not Status.SATISFIED else None)
+
     def _parties_of_kind(self, parties: PartyAnalysis, kind: str) -> set[str]:
         return {
             key for key, roles in parties.role_of.items()
@@ -434,6 +509,9 @@ class _Suggestions:
         item = render_requirement(req, pairs, self.values, self.labels, self.options, self.standard)
         lines = [item.text.plain()] + [f"{n}. {s.plain()}" for n, s in enumerate(item.subitems, 1)]
         return "\n".join(lines)
+
+
+CREDITED = frozenset({Status.SATISFIED.value, Status.PARTIAL.value})  # what the clause model may only give with care
 
 
 def _analyse(

@@ -74,9 +74,10 @@ def load_samples(folder: Path) -> list[LabelledContract]:
     return contracts
 
 
-def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
+def load_cases(path: Path, workdir: Path, write: bool = True) -> list[LabelledContract]:
     """A cases file (a YAML list of {id, requirement, roles, text, expect}); each text is written to
-    ``workdir`` as a contract of its own, so that it is read like any file."""
+    ``workdir`` as a contract of its own, so that it is read like any file (``write``: False only
+    validates the file)."""
     cases = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(cases, list):
         raise ValueError(f"{path}: expected a list of cases")
@@ -86,7 +87,8 @@ def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
         if missing:
             raise ValueError(f"{path}: case {number} lacks {', '.join(sorted(missing))}")
         contract = Path(workdir) / f"{number:03d}-{case['id']}.txt"
-        contract.write_text(case["text"], encoding="utf-8")
+        if write:
+            contract.write_text(case["text"], encoding="utf-8")
         contracts.append(LabelledContract(
             path=contract, roles={k: list(v) for k, v in case["roles"].items()},
             options=tuple(case.get("options") or ()), expected={case["requirement"]: case["expect"]},
@@ -304,6 +306,7 @@ class EvaluationResult:
     roles: list[RoleOutcome] = field(default_factory=list)  # no roles given
     roles_as: list[RoleOutcome] | None = None  # our organisation named (--as), eligible contracts only
     engine: str = ""  # the language engine measured (nlp or terms)
+    clause_model: str = ""  # how the clause model took part: "off", "shipped" or "held out: …"
 
     def overall(self) -> Tally:
         total = Tally()
@@ -327,6 +330,7 @@ class EvaluationResult:
         return {
             "corpus": self.name,
             "engine": self.engine,
+            "clause_model": self.clause_model,
             "overall": row(self.overall()),
             "per_requirement": {k: row(v) for k, v in sorted(self.per_key.items())},
             "role_accuracy": role_accuracy,
@@ -335,28 +339,36 @@ class EvaluationResult:
 
 
 def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provider: bool = False,
-             without: frozenset[str] = frozenset()) -> EvaluationResult:
+             without: frozenset[str] = frozenset(), clause_model: bool = True, standard=None,
+             clause_model_use: str = "") -> EvaluationResult:
     """Judge items with the labelled roles given; measure roles with none given and, with
     ``as_provider``, with the provider's organisation name from the labels given as ``--as``;
-    ``without``: context readers left out (an ablation, see contractkit.checking.CONTEXT_READERS)."""
+    ``without``: context readers left out (an ablation, see contractkit.checking.CONTEXT_READERS);
+    ``clause_model``: False leaves the clause model out; ``standard``: one with another clause model
+    (``held_out_standard``), described by ``clause_model_use``."""
     from contractkit.checking.checker import Checker, CheckSettings
     from contractkit.checking.understanding.nlp import make_engine
     from contractkit.organisation import Organisation
 
     engine = engine or make_engine()
+    if not clause_model:
+        clause_model_use = "off"
+    elif engine.tokens("") is None:
+        clause_model_use = "off (the engine has no words)"
     per_key: dict[str, Tally] = defaultdict(Tally)
     mistakes: list[str] = []
     roles: list[RoleOutcome] = []
     roles_as: list[RoleOutcome] | None = [] if as_provider else None
-    unaided = Checker(CheckSettings(suggestions=False), engine=engine)
+    unaided = Checker(CheckSettings(suggestions=False, clause_model=clause_model), engine=engine, standard=standard)
     for contract in contracts:
         if contract.role_labels:
             document, labelled = contract.path.name, contract.role_labels
             roles.append(role_outcome(document, labelled, unaided.check_path(contract.path)))
             ours = organisation_name(labelled) if as_provider else None
             if ours and roles_as is not None and _appears_in(ours, contract.path):
-                settings = CheckSettings(suggestions=False, organisation=Organisation(names=(ours,), role="provider"))
-                report = Checker(settings, engine=engine).check_path(contract.path)
+                settings = CheckSettings(suggestions=False, organisation=Organisation(names=(ours,), role="provider"),
+                                         clause_model=clause_model)
+                report = Checker(settings, engine=engine, standard=standard).check_path(contract.path)
                 roles_as.append(role_outcome(document, labelled, report, organisation=ours))
         extra = tuple(sorted({r for ids in contract.items.values() for r in ids} | set(contract.judged)))
         settings = CheckSettings(
@@ -365,8 +377,9 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
             suggestions=False,
             extra_requirements=extra,
             without=without,
+            clause_model=clause_model,
         )
-        report = Checker(settings, engine=engine).check_path(contract.path)
+        report = Checker(settings, engine=engine, standard=standard).check_path(contract.path)
         if report.status != "ok":
             # an error, or roles-unknown (no error: the roles could not be determined, nothing judged)
             mistakes.append(f"{contract.path.name}: {report.error.message if report.error else report.status}")
@@ -391,7 +404,41 @@ def evaluate(name: str, contracts: list[LabelledContract], engine=None, as_provi
             if contract.items and want != found:
                 verdict = "found" if found else "did not find"
                 mistakes.append(f"{contract.path.name}: {key} expected {expected}, checker {verdict} it")
-    return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as, getattr(engine, "kind", ""))
+    return EvaluationResult(name, dict(per_key), mistakes, roles, roles_as, getattr(engine, "kind", ""),
+                            clause_model_use or "shipped")
+
+
+def held_out_standard(cases_file: Path, engine=None, standard=None, examples=None):
+    """The standard to measure a cases file with: when its clause model learned from that file, the
+    same standard with a model retrained without it (a model is never measured on what it learned
+    from); and how the model takes part ("shipped", "none" or "held out: …"). ``examples``: the
+    training clauses already judged by the rules (``training.examples_from``), to skip judging them."""
+    from contractkit.checking.clause_model import training
+    from contractkit.standard import default_standard
+
+    standard = standard or default_standard()
+    model = standard.clause_model
+    if model is None:
+        return standard, "none"
+    learned = [standard.manifest_path.parent / f for f in model.training.files]
+    if not any(_same_file(path, cases_file) for path in learned):
+        return standard, "shipped"
+    kept = [path for path in learned if not _same_file(path, cases_file)]
+    if examples is not None:
+        examples = [e for e in examples if e.origin != Path(cases_file).name]
+    settings = training.Settings(l2=model.training.l2, iterations=model.training.iterations,
+                                 threshold=model.threshold)
+    retrained = training.train(kept, engine=engine, settings=settings, examples=examples,
+                               rule_examples=model.training.rule_examples)
+    use = f"held out: retrained without {Path(cases_file).name} on {retrained.training.cases} cases"
+    return standard.with_clause_model(retrained), use
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or Path(a).samefile(b)
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------- formatting
@@ -400,6 +447,8 @@ def format_table(result: EvaluationResult) -> str:
         return "   —" if value is None else f"{value * 100:4.0f}%"
 
     title = f"{result.name} (engine: {result.engine})" if result.engine else result.name
+    if result.clause_model:
+        title += f"\nclause model: {result.clause_model}"
     # P/R: of items reported found; flag P/R: of items flagged missing or contrary; acc: items right.
     lines = [title, f"{'requirement/item':<36} {'P':>5} {'R':>5} {'flagP':>5} {'flagR':>5} {'acc':>5}"
                     f"  tp fp fn tn  exact"]

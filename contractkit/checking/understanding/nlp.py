@@ -83,6 +83,8 @@ class NlpEngine(Protocol):
 
     def warm_up(self) -> None: ...
 
+    def tokens(self, text: str) -> list[str] | None: ...
+
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: ends at 。！？； and line breaks; the mark stays with its sentence."""
@@ -122,6 +124,10 @@ class TermEngine:
         """Build what the first document would (e.g. before forking workers that should share it)."""
         self.analyse(["预热"])
 
+    def tokens(self, text: str) -> list[str] | None:
+        """The words of a text; None: this engine has no tokens (what needs them is left out)."""
+        return None
+
     def analyse(self, texts: Sequence[str]) -> list[list[Sentence]]:
         from contractkit.checking.understanding.terms import Joined
 
@@ -154,6 +160,9 @@ class JiebaEngine(TermEngine):
     def warm_up(self) -> None:
         super().warm_up()
         self.words.warm_up()
+
+    def tokens(self, text: str) -> list[str] | None:
+        return self.words.words(text)
 
     @property
     def keep(self) -> Keep | None:
