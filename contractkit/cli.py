@@ -605,10 +605,10 @@ def playbook_explain(file, fmt):
                    "segmentation); terms keeps every term the lexicons find (to measure what tokens change).")
 @click.option("--without", "without", multiple=True, type=click.Choice(CONTEXT_READERS),
               help="Leave out a way of reading sentences in context (repeatable), to measure what it changes.")
-@_fail_cleanly
 @click.option("--no-clause-model", "no_clause_model", is_flag=True,
               help="Leave the clause model (the learned reading of short clauses) out, to measure what it changes. "
                    "A cases file the shipped model learned from is measured with a model retrained without it.")
+@_fail_cleanly
 def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, engine_kind, without, no_clause_model):
     """Measure the checker on labelled contracts: precision and recall per requirement, role accuracy per contract."""
     import json

@@ -74,21 +74,25 @@ def load_samples(folder: Path) -> list[LabelledContract]:
     return contracts
 
 
-def load_cases(path: Path, workdir: Path, write: bool = True) -> list[LabelledContract]:
-    """A cases file (a YAML list of {id, requirement, roles, text, expect}); each text is written to
-    ``workdir`` as a contract of its own, so that it is read like any file (``write``: False only
-    validates the file)."""
+def read_cases(path: Path) -> list[dict]:
+    """A cases file (a YAML list of {id, requirement, roles, text, expect}), each case checked for its keys."""
     cases = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(cases, list):
         raise ValueError(f"{path}: expected a list of cases")
-    contracts = []
     for number, case in enumerate(cases, 1):
         missing = {"id", "requirement", "roles", "text", "expect"} - set(case or {})
         if missing:
             raise ValueError(f"{path}: case {number} lacks {', '.join(sorted(missing))}")
+    return cases
+
+
+def load_cases(path: Path, workdir: Path) -> list[LabelledContract]:
+    """A cases file's cases, each text written to ``workdir`` as a contract of its own, so that it is
+    read like any file."""
+    contracts = []
+    for number, case in enumerate(read_cases(path), 1):
         contract = Path(workdir) / f"{number:03d}-{case['id']}.txt"
-        if write:
-            contract.write_text(case["text"], encoding="utf-8")
+        contract.write_text(case["text"], encoding="utf-8")
         contracts.append(LabelledContract(
             path=contract, roles={k: list(v) for k, v in case["roles"].items()},
             options=tuple(case.get("options") or ()), expected={case["requirement"]: case["expect"]},

@@ -67,14 +67,11 @@ def default_case_files() -> list[Path]:
 
 def cases_in(case_files: Sequence[Path]) -> list[Clause]:
     """The cases of the files (``contractkit evaluate --cases`` format), validated."""
-    import yaml
-
-    from contractkit.checking.evaluation import load_cases
+    from contractkit.checking.evaluation import read_cases
 
     clauses = []
     for path in case_files:
-        load_cases(path, Path(tempfile.gettempdir()), write=False)  # validates: names the file and the case
-        for case in yaml.safe_load(Path(path).read_text(encoding="utf-8")):
+        for case in read_cases(path):
             clauses.append(Clause(Path(path).name, case["requirement"], case["text"],
                                   {k: tuple(v) for k, v in case["roles"].items()}, tuple(case.get("options") or ()),
                                   case["expect"]))
