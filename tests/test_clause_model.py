@@ -73,12 +73,11 @@ def test_without_words_the_model_is_left_out():
 def test_a_contract_is_judged_by_the_rules_alone():
     """Longer than the clauses the model learned from: identical reports with and without it."""
     contract = next(SAMPLES.glob("*.docx"))
-    model = default_standard().clause_model
-    assert model is not None
+    assert default_standard().clause_model is not None
     reports = []
     for clause_model in (True, False):
         report = Checker(CheckSettings(clause_model=clause_model), engine=_engines("nlp")).check_path(contract)
-        assert len(Path(contract).read_bytes()) and report.status == "ok"
+        assert report.status == "ok" and len(report.findings) > 20
         reports.append([(f.requirement, f.status, f.explanation) for f in report.findings])
     assert reports[0] == reports[1]
 
