@@ -4,8 +4,8 @@ The rules judge a requirement element by element (who, must/may/must not, what);
 it in words no rule knows, they report it missing or partial. The clause model has learned, from
 some five thousand hand-written clauses with the status a lawyer gives them, how the rules' status
 and the clause's words (jieba's, with our dictionary) go together, and changes the status when it is
-sure (``threshold``). Measured leave-one-set-out, it fixed many times more judgements than it broke on
-case sets it had not seen (corpora/evaluation/README.md).
+sure (``threshold``). On case sets it had not seen it fixed many times more judgements than it broke
+(README, "How well it checks").
 
 It reads only texts as short as those it learned from (``MAX_CHARS``): on whole contracts, read
 paragraph by paragraph, it lost more items than it won, so a contract is judged by the rules alone.
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from contractkit.checking.clause_model.features import features
 from contractkit.checking.clause_model.model import ClauseModel
 
-# The longest text the model reads: the cases it learned from are at most ~260 characters, and the
-# rule examples as short; a contract (1,200 characters and more) is judged by the rules alone.
+# The longest text the model reads: the cases it learned from are at most ~260 characters and the
+# rule examples ~150; a contract (1,200 characters and more) is judged by the rules alone.
 MAX_CHARS = 600
 
 
