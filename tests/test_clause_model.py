@@ -109,8 +109,7 @@ def test_the_shipped_model_is_what_training_makes_of_the_shipped_cases():
     engine = _engines("nlp")
     examples = training.examples_from(training.cases_in(files) + training.documented_examples(), engine)
     assert len(examples) == shipped.training.cases
-    fresh = training.train(files, engine=engine, examples=examples, settings=training.Settings(
-        l2=shipped.training.l2, iterations=shipped.training.iterations, threshold=shipped.threshold))
+    fresh = training.train(files, engine=engine, examples=examples, settings=training.Settings.of(shipped))
     from contractkit.checking.clause_model import reread
 
     def decisions(model):

@@ -430,9 +430,7 @@ def held_out_standard(cases_file: Path, engine=None, standard=None, examples=Non
     kept = [path for path in learned if not _same_file(path, cases_file)]
     if examples is not None:
         examples = [e for e in examples if e.origin != Path(cases_file).name]
-    settings = training.Settings(l2=model.training.l2, iterations=model.training.iterations,
-                                 threshold=model.threshold)
-    retrained = training.train(kept, engine=engine, settings=settings, examples=examples,
+    retrained = training.train(kept, engine=engine, settings=training.Settings.of(model), examples=examples,
                                rule_examples=model.training.rule_examples)
     use = f"held out: retrained without {Path(cases_file).name} on {retrained.training.cases} cases"
     return standard.with_clause_model(retrained), use

@@ -34,6 +34,11 @@ class Settings:
     learning_rate: float = 0.05
     threshold: float = 0.5  # how sure it must be to change the rules' status
 
+    @classmethod
+    def of(cls, model: ClauseModel) -> Settings:
+        """The settings a model was trained with (to train it again on other cases)."""
+        return cls(l2=model.training.l2, iterations=model.training.iterations, threshold=model.threshold)
+
 
 @dataclass(frozen=True)
 class Example:
@@ -105,12 +110,12 @@ def examples_from(clauses: Sequence[Clause], engine=None) -> list[Example]:
         path = Path(workdir) / "clause.txt"
         for clause in clauses:
             path.write_text(clause.text, encoding="utf-8")
+            source = read_document(path)
             settings = CheckSettings(roles=clause.roles, options=frozenset(clause.options), suggestions=False,
                                      extra_requirements=(clause.requirement,), clause_model=False)
-            report = Checker(settings, engine=engine).check_path(path)
+            report = Checker(settings, engine=engine).check_document(source)
             rules = next((f.status.value for f in report.findings if f.requirement == clause.requirement), "missing")
-            examples.append(Example(clause.origin, clause.requirement, read_document(path).text, rules,
-                                    clause.expected))
+            examples.append(Example(clause.origin, clause.requirement, source.text, rules, clause.expected))
     return examples
 
 
@@ -166,9 +171,11 @@ def train(case_files: Sequence[Path], settings: Settings = Settings(), engine=No
     from contractkit.checking.understanding.nlp import make_engine
 
     engine = engine or make_engine()
+    if engine.tokens("") is None:
+        raise ValueError(f"the clause model reads words: the {engine.kind!r} engine has none")
     if examples is None:
         examples = examples_from(cases_in(case_files) + (documented_examples() if rule_examples else []), engine)
-    bias, weights = fit(examples, engine.words.words, settings)
+    bias, weights = fit(examples, lambda text: engine.tokens(text) or [], settings)
     root = resources.corpora_dir()
     return ClauseModel(
         format=FORMAT, statuses=STATUSES, threshold=settings.threshold,
