@@ -646,8 +646,9 @@ def evaluate(samples_dir, labelled_dir, cases_file, fmt, mistakes, as_provider, 
                 cases = load_cases(cases_file, Path(workdir))
             except ValueError as exc:
                 raise UsageFailure(str(exc)) from None
-            standard, use = (held_out_standard(cases_file, engine) if not no_clause_model and engine_kind == "nlp"
-                             else (None, ""))
+            # (an engine without words leaves the model out: nothing to retrain)
+            standard, use = (held_out_standard(cases_file, engine)
+                             if not no_clause_model and engine.tokens("") is not None else (None, ""))
             results.append(measure(str(cases_file), cases, standard=standard, clause_model_use=use))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
