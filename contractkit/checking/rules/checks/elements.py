@@ -22,6 +22,14 @@ class PartyParams(Frozen):
     party: RoleKind
 
 
+class NamedPartyParams(PartyParams):
+    # What the actor hands in (乙方应每周提交一次进度周报): it goes to the other signing party unless the
+    # sentence names someone else, so such a sentence need not name the party.
+    handed_in: tuple[str, ...] = ()
+    # Who else may receive it (向通信管理部门报送…): a sentence naming one must name the party.
+    others: tuple[str, ...] = ("regulator",)
+
+
 @register("names_party")
 class NamesParty(SentenceCheck):
     """The sentence must also name a party of this kind (接受甲方的监督: whose supervision it is).
@@ -31,9 +39,9 @@ class NamesParty(SentenceCheck):
     first, so that no other check judges such a sentence.
     """
 
-    Params = PartyParams
+    Params = NamedPartyParams
     shorthand = "party"
-    params: PartyParams
+    params: NamedPartyParams
     settles_only = True
 
     def problems(self) -> list[str]:
@@ -61,10 +69,23 @@ class NamesParty(SentenceCheck):
         if any(_POINTS_BACK.search(text, max(0, start - 12), start) for start, _ in
                analysed.sentence.spans_of(set(self.detect.all_of[0]))):
             return None
+        if self._handed_in(analysed, parties):
+            return None
         return self.says_nothing()
 
+    def _handed_in(self, analysed: AnalysedSentence, parties: ContractParties) -> bool:
+        """Does the sentence only have the actor hand something in (a report), naming no one else?"""
+        sentence = analysed.sentence
+        return bool(self.params.handed_in) and bool(sentence.spans_of(set(self.params.handed_in))) and not (
+            sentence.spans_of(set(self.detect.all_of[0]) | set(self.params.others))
+            or any(m.party not in parties.actor_parties for m in analysed.mentions))
+
     def describe(self, label: Labeller) -> str:
-        return f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
+        named = f"同一句中须提及{actor_zh(self.params.party)}，否则该句不计"
+        if self.params.handed_in:
+            handed_in = "或".join(label(c) for c in self.params.handed_in)
+            named += f"（仅约定提交{handed_in}且未提及他人的除外）"
+        return named
 
 
 # 按照甲方授权 / 依照甲方要求: a party named as the source of the act, not as the one acting.
