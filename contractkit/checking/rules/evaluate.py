@@ -53,8 +53,9 @@ CARVE_OUT = re.compile(
     # 对甲方人员违规操作所造成的后果不承担责任: someone's misuse as the cause.
     # (不当使用可能造成的后果 names a risk to disclose, not a cause that happened.)
     r"|(?:违规|不当|错误|擅自|误)(?:操作|使用|配置|改动)(?![^，。；]{0,4}可能)[^，。；]{0,8}?所?(?:导致|造成|引起)"
-    # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任.
-    r"|安全生产事故|人身伤亡|人身伤害|触电|高处坠落|工伤|[前后]已?(?:发生|产生)的"
+    # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任,
+    # 对通知前已经发生的后果不承担责任 (what happened before the party could act).
+    r"|安全生产事故|人身伤亡|人身伤害|触电|高处坠落|工伤|[前后](?:已经?|业已)?(?:发生|产生)的"
 )
 
 

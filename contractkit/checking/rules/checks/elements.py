@@ -15,7 +15,7 @@ from contractkit.checking.rules.evaluate import BEYOND_THAT
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import actor_zh, groups_zh
-from contractkit.checking.understanding.references import POINTING_BACK
+from contractkit.checking.understanding.references import POINTING_BACK, REFERENCE
 
 
 class PartyParams(Frozen):
@@ -66,7 +66,9 @@ class NamesParty(SentenceCheck):
         if "对方" in analysed.sentence.text and any(s.actor == BOTH_PARTIES for s in analysed.statements):
             return None
         # "乙方应当为上述审计和抽查提供协助": the topic points back at what an earlier clause says, whose it is.
-        if any(_POINTS_BACK.search(text, max(0, start - 12), start) for start, _ in
+        # (对于本条所列事项，乙方不得拒绝: the same, the topic read at the reference itself.)
+        references = set(analysed.sentence.spans_of({REFERENCE}))
+        if any(_POINTS_BACK.search(text, max(0, start - 12), start) or (start, end) in references for start, end in
                analysed.sentence.spans_of(set(self.detect.all_of[0]))):
             return None
         if self._handed_in(analysed, parties):
