@@ -32,6 +32,9 @@ LOSS_OR_CAP = (r"(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利
                r"|(?:总额|累计|上限|最高)[^，。；]{0,16}(?:不超过|为限|不高于)")
 LOSS_CARVED_OUT = re.compile(LOSS_OR_CAP)
 
+# Force majeure, by name or in the words translated contracts use for it (因超出其合理控制的事件而未能履行).
+FORCE_MAJEURE = re.compile(r"不可抗力|超出(?:其|双方|一方)?(?:合理)?控制(?:范围)?的?(?:事件|情形|原因|情况)|无法合理控制的?(?:事件|情形|原因)")
+
 # A sentence that limits itself to some cases: caused by a named cause, an exception, a condition,
 # another's conduct (对第三方违反…的，不承担责任).
 CARVE_OUT = re.compile(
@@ -123,7 +126,7 @@ def judge_detection(
     # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
     # does a shift the catalogue marks as yielding undo an explicit one; any other opposite does.
     # Force majeure (因不可抗力…有权暂停服务) is the law's default, never the opposite of a clause.
-    found[Status.CONTRARY] = [(a, v) for a, v in found[Status.CONTRARY] if "不可抗力" not in a.sentence.text]
+    found[Status.CONTRARY] = [(a, v) for a, v in found[Status.CONTRARY] if not FORCE_MAJEURE.search(a.sentence.text)]
     explicit, relevant = found[Status.SATISFIED], found[Status.SATISFIED] or found[Status.PARTIAL]
     if relevant and all(
         (verdict.yields and explicit) or is_carve_out(a.sentence.text) for a, verdict in found[Status.CONTRARY]
@@ -186,7 +189,7 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     """因不可抗力…不承担违约责任（但应及时通知）: excusing force majeure is the law's default. Such a
     sentence neither provides the requirement nor opposes it, whatever words of it it holds."""
     sentence = analysed.sentence
-    return "不可抗力" in sentence.text and (
+    return bool(FORCE_MAJEURE.search(sentence.text)) and (
         "exemption" in sentence.labels or any(m.label == "refusal" for m in sentence.modals)
     )
 
