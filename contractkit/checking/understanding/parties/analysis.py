@@ -90,7 +90,17 @@ def analyse_parties(
         decisions = _given(registry, given_roles, notes, texts)
     else:
         subject = subject_matter(texts, lexicon, [w for p in registry.parties if p.not_signing for w in p.all_names()])
-        if cloud:
+        operator = _buys_for_its_cloud(customer, texts) if cloud else None
+        vendor_roles = subject.partner_roles(lexicons.partner_roles)
+        if cloud and operator and vendor_roles:
+            # A vendor's terms its user signs for its own cloud (用户类型：云服务运营商, 扫描用户名下“观澜云”
+            # 公有云平台): the user is the cloud provider, the vendor its partner by what it supplies.
+            decisions = {
+                id(customer): _Decision((PROVIDER,), [operator]),
+                id(provider): _Decision(vendor_roles, [r for role in vendor_roles
+                                                       for r in subject.reasons.get(role, ())][:3]),
+            }
+        elif cloud:
             decisions = {
                 id(customer): _Decision((CUSTOMER,), [cloud.customer_reason]),
                 id(provider): _Decision((PROVIDER,), [cloud.provider_reason]),
@@ -249,7 +259,8 @@ def _brand_pattern(party: Party, after: str) -> re.Pattern | None:
     """A cloud brand of the party's names (苍穹云计算有限公司 -> 苍穹云) followed by ``after``, or None when
     its names hold none."""
     brands = {m.group("brand") for name in party.all_names() if (m := _CLOUD_BRAND.match(name))}
-    return re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))}){after}") if brands else None
+    # (用户名下“观澜云”公有云平台: the brand in quotes, then what it names.)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, sorted(brands)))})[”\"」』]?{after}") if brands else None
 
 
 def _said(pattern: re.Pattern, texts: list[str]) -> list[str]:
@@ -282,7 +293,10 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|{names}在[^，。；]{{1,12}}?(?:建设(?:并|和|及))?运营(?:着)?[^，。；]{{0,8}}?"
                       rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台)"
                       # 平台方通过自有云计算平台向学校提供: its own, without 其
-                      rf"|{names}(?:通过|依托|利用|基于|在)(?:自有|自建|自行建设|自行运营)的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?")
+                      rf"|{names}(?:通过|依托|利用|基于|在)(?:自有|自建|自行建设|自行运营)的?[^，。；]{{0,10}}?云(?:计算)?(?:平台)?"
+                      # 用户类型：云服务运营商 / 乙方系云服务提供商: the party described as running clouds
+                      rf"|{names}(?:类型|性质|身份)?[：:]\s*云服务(?:运营商|提供商|提供者)"
+                      rf"|{names}(?:是|为|系|作为)[^，。；]{{0,12}}?云服务(?:运营商|提供商|运营者)")
     stated = _said(runs, texts)
     return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
 

@@ -229,7 +229,8 @@ def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
                  signature_only: bool = False) -> list[Party]:
     """The parties the block names, in order."""
     line = re.compile(
-        rf"^(?P<a>{labels.label})\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
+        # (用户名称：X / 客户全称：X on an order form: the label's name.)
+        rf"^(?P<a>{labels.label})(?:名称|全称|单位名称)?\s*(?:[（(](?P<b>[^（）()]{{1,16}})[）)])?\s*(?:[：:](?P<rest>.*))?$"
     )
     name_then_label = re.compile(rf"^(?P<name>{NAME})\s*[（(](?P<label>{labels.label})[）)]\s*[：:]?$")
     described_line = re.compile(
@@ -361,8 +362,8 @@ def owner_segment(before: str) -> str:
     segment = by.group("organisation") if by else segment
     segment = ENUMERATOR.sub("", segment)
     segment = LEAD_IN.sub("", segment).strip()
-    # 您与X / 甲方与X: the other party of the sentence.
-    segment = re.sub(r"^.{0,4}?(?:您|用户|甲方|乙方|双方)(?:与|和|同)", "", segment)
+    # 您与X / 甲方与X / 本公司与订购本服务的单位: the other party of the sentence.
+    segment = re.sub(r"^.{0,4}?(?:您|用户|甲方|乙方|双方|本公司|我们|我方|本平台)(?:与|和|同)", "", segment)
     for word in ("与", "和", "同", "及"):
         if segment.startswith(word):
             segment = segment[len(word):]
