@@ -33,7 +33,8 @@ LOSS_OR_CAP = (r"(?:间接|附带|偶然|惩罚性|可得利益|预期利益|利
 LOSS_CARVED_OUT = re.compile(LOSS_OR_CAP)
 
 # Force majeure, by name or in the words translated contracts use for it (因超出其合理控制的事件而未能履行).
-FORCE_MAJEURE = re.compile(r"不可抗力|超出(?:其|双方|一方)?(?:合理)?控制(?:范围)?的?(?:事件|情形|原因|情况)|无法合理控制的?(?:事件|情形|原因)")
+FORCE_MAJEURE = re.compile(r"不可抗力|超出(?:其|双方|一方)?(?:合理)?控制(?:范围)?的?(?:事件|情形|原因|情况)"
+                           r"|无法合理控制的?(?:事件|情形|原因)")
 
 # A sentence that limits itself to some cases: caused by a named cause, an exception, a condition,
 # another's conduct (对第三方违反…的，不承担责任).
