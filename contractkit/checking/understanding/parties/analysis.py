@@ -90,7 +90,7 @@ def analyse_parties(
         decisions = _given(registry, given_roles, notes, texts)
     else:
         subject = subject_matter(texts, lexicon, [w for p in registry.parties if p.not_signing for w in p.all_names()])
-        operator = _buys_for_its_cloud(customer, texts) if cloud else None
+        operator = _buys_for_its_cloud(customer, texts) if cloud and customer is not None else None
         vendor_roles = subject.partner_roles(lexicons.partner_roles)
         if cloud and operator and vendor_roles:
             # A vendor's terms its user signs for its own cloud (用户类型：云服务运营商, 扫描用户名下“观澜云”
