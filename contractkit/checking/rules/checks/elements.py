@@ -77,8 +77,11 @@ class NamesParty(SentenceCheck):
 
     def _handed_in(self, analysed: AnalysedSentence, parties: ContractParties) -> bool:
         """Does the sentence only have the actor hand something in (a report), naming no one else?"""
-        sentence = analysed.sentence
-        return bool(self.params.handed_in) and bool(sentence.spans_of(set(self.params.handed_in))) and not (
+        sentence, text = analysed.sentence, analysed.sentence.text
+        # (…并在服务报告中注明删除情况: the report named as where something is written, not handed in.)
+        handed_in = [(start, end) for start, end in sentence.spans_of(set(self.params.handed_in))
+                     if not (text[max(0, start - 1):start] == "在" and text[end:end + 1] == "中")]
+        return bool(handed_in) and not (
             sentence.spans_of(set(self.detect.all_of[0]) | set(self.params.others))
             or any(m.party not in parties.actor_parties for m in analysed.mentions))
 
