@@ -260,8 +260,8 @@ class Columns:
 _DUTY_HEADER = re.compile(r"(?P<duty>(?!违约).{1,6}(?:责任|职责))(?:内容|事项|范围)?")
 
 
-# A header short enough to be a label alone (甲方, 采购人, 星河云); longer headers say more than who.
-_A_LABEL = re.compile(r"[^\s|｜，。；：]{2,6}")
+# A header short enough to be a label alone (甲方, 采购人, 星河云, 您); longer headers say more than who.
+_A_LABEL = re.compile(r"[^\s|｜，。；：]{1,6}")
 # A responsible cell naming no one yet: 待定 / 另行商定 / 协商确定 / TBD.
 _UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|明确|协商|商定))|另行|协商|商定|视情况")
 # 考核项 | 达标线 | 未达标处理: a row's situation is its metric falling short.
@@ -305,7 +305,8 @@ _ROLE_WORDS = re.compile(
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
 _GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
-_CONTROL = re.compile(r"控制项|控制措施|安全控制|防护措施")
+_SANCTION_HEADER = re.compile(r"服务积分|服务抵扣|抵扣金|赔偿|扣款|扣罚|扣分|违约金")
+_CONTROL = re.compile(r"控制项|控制域|控制措施|安全控制|防护措施")
 
 
 def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str], bool], doer: str | None = None
@@ -350,6 +351,10 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         if not _plain(situation.text) or not consequence:
             return None
         falls_short = "未达标" if _METRIC.search(columns.headers[kinds["situation"]]) else ""
+        # 未达标情形 | 服务积分 with 当月服务费的10%: the header names the sanction its cells measure.
+        sanction = _SANCTION_HEADER.search(columns.headers[kinds["consequence"]])
+        if sanction and sanction.group() not in consequence:
+            consequence = f"给予{sanction.group()}：{consequence}"
         bearer = columns.doer if columns.doer and not _opening_party(consequence, names_a_party) else ""
         said = f"{_plain(situation.text)}{falls_short}的，{bearer}{_binding(consequence, names_a_party)}。"
         return RowSentence(said, situation, frozenset(cell.block for cell in row))
