@@ -283,8 +283,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       # 供应商依托其在江州市建设的政务云专区: where it built or runs it, then the cloud
                       rf"|(?:在[^，。；]{{1,12}}?)?(?:建设|自建|运营|建设并运营)的?[^，。；]{{0,6}}?"
                       rf"(?:政务云|专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台|资源池)"
-                      # 受托方在其专属云区域为委托方部署: a cloud of its own, named as such
-                      rf"|(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
+                      # 受托方在其专属云区域为委托方部署 / 在其医疗行业专属云平台: a cloud of its own, named as such
+                      # (not 通过其账号在北辰公有云上: the cloud of another, reached through its account)
+                      rf"|(?:(?!在|账号|账户)[^，。；]){{0,6}}?(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
                       rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
                       # 云栈科技运营“云栈托管云”: the cloud it operates, named in quotes

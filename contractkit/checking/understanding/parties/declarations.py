@@ -557,6 +557,10 @@ def attach_stated_labels(texts: list[str], registry: PartyRegistry) -> None:
 EQUATED = re.compile(
     r"“(?P<a>[^“”，。]{1,12})”(?:或|、|和|及|或者)“(?P<b>[^“”，。]{1,12})”[，,]?\s*(?:均|皆)?(?:是指|系指|指)"
 )
+# 您在本协议中亦称“用户”: a second name given to a party in a sentence of its own, unbracketed.
+ALSO_CALLED = re.compile(
+    r"(?:^|(?<=[，,。；;]))(?P<a>[^“”，,。；;\s]{1,6}?)(?:在本(?:协议|合同|条款)(?:中|项下))?(?:亦|也|又)称(?:为)?“(?P<b>[^“”，。]{1,12})”"
+)
 
 
 # 1.2 您、用户：指注册…的组织 / 1.1 星澜云、我们：指X公司（以下简称“星澜云”）: a definition line
@@ -599,7 +603,7 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
 def _defined_as_one(texts: list[str]):
     """(terms, the rest of the definition) of each definition that gives several terms one meaning."""
     for text in texts:
-        for match in EQUATED.finditer(text):
+        for match in (*EQUATED.finditer(text), *ALSO_CALLED.finditer(text)):
             yield [match.group("a"), match.group("b")], ""
         if (listed := LISTED_TERMS.match(text)) is not None:
             yield re.split(r"、|或|和|及", listed.group("terms")), listed.group("rest")
