@@ -398,6 +398,7 @@ class PartialElement(_OnGroups):
         # leave with no consent and no limit anywhere in the sentence (我们有权委托第三方合作伙伴…).
         limits = self.detect.modality == "prohibition"
         limited = any(analysed.sentence.has(c) for c in ("layer_limit", "consent", "limited_scope"))
+        free_hand = limits and not limited and any(st.kind == "right" for st in analysed.statements)
         text, topic = analysed.sentence.text, analysed.sentence.spans_of(set(self.params.groups[0]))
         # 不承担责任: a topic word inside the refusal itself (承担责任) is what is declined, not provided.
         refusals = [(m.start, m.end) for m in analysed.sentence.modals if m.label == "refusal"]
@@ -426,6 +427,9 @@ class PartialElement(_OnGroups):
                                or s.kind == "right" and actor == s.actor))
             and not (limits and s.kind == "right" and not s.conditional_consent
                      and (s.without_consent or not limited or _FREE_HAND.match(text, s.end) is not None))
+            # (我们可以委托第三方合作伙伴…，我们将对其服务向您负责: answering for the partners it is free to
+            # choose is no limit on choosing them.)
+            and not (free_hand and s.kind == "duty")
             and any(analysed.governs(s, start) and not (s.pointer and pointed_out(start))
                     for start, _ in topic)
             for s in analysed.statements
