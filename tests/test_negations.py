@@ -24,8 +24,8 @@ from support import finding_of
 
 # The words that make a duty (not 应 in 响应/供应/应用/应急/应对, not 负责 in 负责人).
 DUTY = re.compile(r"(?<![响供相对适反回答呼效理])(?:应当|必须|应|须|负责)(?![用急答对变该人])")
-# A duty kept by a double negative: 不得拒绝, 不得以…为由不…, 不得迟延.
-KEEPS_DUTY = re.compile(r"不[得能](?:以[^，。；]{1,20}为由)?(?:拒绝|拒不|迟延|延迟|拖延|隐瞒|推诿|怠于)")
+# A duty kept by a double negative: 不得拒绝, 不得以…为由不…, 不得迟延, 不得迟于…(a deadline).
+KEEPS_DUTY = re.compile(r"不[得能](?:以[^，。；]{1,20}为由)?(?:拒绝|拒不|迟延|延迟|拖延|隐瞒|推诿|怠于|迟于|晚于)")
 # Negated examples still satisfied, each for a reason the rules do not reach yet.
 KNOWN: dict[str, str] = {
     "63a-cii-security-organisation::background_investigation_with_provider_support":
