@@ -45,9 +45,12 @@ class TableWords(BaseModel):
     # A table of sanctions: what goes wrong (未落实情形) and what follows (责任后果).
     situation: tuple[str, ...] = ()
     consequence: tuple[str, ...] = ()
+    # Words of a consequence header naming the sanction its cells only measure (服务积分 | 当月服务费的10%),
+    # matched anywhere in the header.
+    sanction: tuple[str, ...] = ()
 
     @field_validator("work", "responsible", "deadline", "party_duty", "commercial", "payment", "situation",
-                     "consequence")
+                     "consequence", "sanction")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -63,6 +66,10 @@ class TableWords(BaseModel):
             if any(re.fullmatch(p, text) for p in getattr(self, kind)):
                 return kind
         return None
+
+    def sanction_in(self, header: str) -> str:
+        """The sanction a consequence header names (未达标情形 | 服务积分 → 服务积分), or ""."""
+        return next((m.group() for p in self.sanction if (m := re.search(p, header))), "")
 
     def duty_party(self, header: str) -> str | None:
         """The party whose duties a column lists (甲方职责 → 甲方), if the header says so."""
@@ -239,6 +246,7 @@ class Columns:
     headers: tuple[str, ...] = ()  # every header cell, as plain text
     doer: str | None = None  # the party the table's caption names as answering for every row
     doer_act: str = "负责"  # what the caption says that party does with each row (作如下说明: 说明)
+    sanction: str = ""  # what the consequence column's header says its cells measure (服务积分)
 
     def said(self, kind: str, cell: str) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
@@ -305,7 +313,6 @@ _ROLE_WORDS = re.compile(
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
 _GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
-_SANCTION_HEADER = re.compile(r"服务积分|服务抵扣|抵扣金|赔偿|扣款|扣罚|扣分|违约金")
 _CONTROL = re.compile(r"控制项|控制域|控制措施|安全控制|防护措施")
 
 
@@ -330,11 +337,13 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
     headers = tuple(_plain(cell.text) for cell in header)
     # 未落实情形 | 责任后果: each row a condition and what follows it.
     if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
-        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, headers)
+        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, headers,
+                       sanction=words.sanction_in(headers[kinds["consequence"]]))
     # 未达标情形 | 供方责任: the same, what follows borne by the party the column names.
     if "situation" in kinds and not {"responsible", "work", "consequence"} & set(kinds) and len(duties) == 1:
         (column, party), = duties.items()
-        return Columns({"situation": kinds["situation"], "consequence": column}, {}, headers, party)
+        return Columns({"situation": kinds["situation"], "consequence": column}, {}, headers, party,
+                       sanction=words.sanction_in(headers[column]))
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
     if "work" not in kinds or ("responsible" not in kinds and not duties and doer is None):
         return None
@@ -352,9 +361,8 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             return None
         falls_short = "未达标" if _METRIC.search(columns.headers[kinds["situation"]]) else ""
         # 未达标情形 | 服务积分 with 当月服务费的10%: the header names the sanction its cells measure.
-        sanction = _SANCTION_HEADER.search(columns.headers[kinds["consequence"]])
-        if sanction and sanction.group() not in consequence:
-            consequence = f"给予{sanction.group()}：{consequence}"
+        if columns.sanction and columns.sanction not in consequence:
+            consequence = f"给予{columns.sanction}：{consequence}"
         bearer = columns.doer if columns.doer and not _opening_party(consequence, names_a_party) else ""
         said = f"{_plain(situation.text)}{falls_short}的，{bearer}{_binding(consequence, names_a_party)}。"
         return RowSentence(said, situation, frozenset(cell.block for cell in row))
