@@ -379,14 +379,17 @@ class Checker:
         result = []
         for finding in findings:
             reading = reread(model, finding.status.value, finding.requirement, words)
+            if reading is None:
+                result.append(finding)
+                continue
+            req = self.catalogue.requirement(finding.requirement)
             # A missing finding that quotes a near miss has the clause for another party: not creditable.
             near_miss = finding.status is Status.MISSING and bool(finding.evidence)
-            if reading is None or (reading.status in CREDITED and (near_miss or not self._bound_party_speaks(
-                    self.catalogue.requirement(finding.requirement), parties, analysed))):
+            if reading.status in CREDITED and (near_miss or not self._bound_party_speaks(req, parties, analysed)):
                 result.append(finding)
                 continue
             changed += 1
-            result.append(self._reread(finding, Status(reading.status), reading.probability, source, suggest))
+            result.append(self._reread(finding, req, Status(reading.status), reading.probability, source, suggest))
         return tuple(result), changed
 
     def _bound_party_speaks(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
@@ -398,15 +401,14 @@ class Checker:
             return True
         actors = self._parties_of_kind(parties, req.detect.actor) | {BOTH_PARTIES}
         modality = req.detect.modality
-        kinds = {"duty", "right", "prohibition"} if modality == "any" else {modality or "duty", modality or "right"}
+        kinds = {"duty", "right", "prohibition"} if modality == "any" else {modality} if modality else {"duty", "right"}
         concepts = pipeline_for(req.detect).concepts
         return any(st.actor in actors and st.kind in kinds
                    for a in analysed.all if not a.sentence.labels.isdisjoint(concepts) for st in a.statements)
 
-    def _reread(self, finding: Finding, status: Status, probability: float, source: SourceDocument,
-                suggest: _Suggestions | None) -> Finding:
+    def _reread(self, finding: Finding, req: Requirement, status: Status, probability: float,
+                source: SourceDocument, suggest: _Suggestions | None) -> Finding:
         """The finding with the clause model's status; the explanation keeps the rules' reading."""
-        req = self.catalogue.requirement(finding.requirement)
         words = self.standard.vocabulary
         said, ruled = words.zh("statuses", status.value), words.zh("statuses", finding.status.value)
         explanation = (f"{said}（按所学条款措辞判断，把握{probability:.0%}）：逐项规则判为“{ruled}”，"

@@ -197,9 +197,10 @@ def main() -> None:
     from contractkit.fileio import write_atomic
     from contractkit.standard import default_standard
 
-    target = default_standard().clause_model_path
+    standard = default_standard()
+    target = standard.clause_model_path
     if target is None:
-        raise SystemExit(f"{default_standard().manifest_path}: data.clause_model names no file to write")
+        raise SystemExit(f"{standard.manifest_path}: data.clause_model names no file to write")
     model = train(default_case_files())
     data = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
     write_atomic(target, data.encode("utf-8"), force=True)
