@@ -724,26 +724,38 @@ def _negated_away(modals, sentence: Sentence, starts: list[int]):
             continue
         if modal.label == "refusal" and sentence.text[modal.start - 1 : modal.start] in ("不", "非", "未", "无"):
             continue  # 不免除 / 不拒绝
+        if modal.label == "refusal" and (promise := _WILL_NOT.search(sentence.text, clause_start, modal.start)):
+            # 本平台不会无正当理由拒绝: a promise not to refuse is an undertaking to accept.
+            kept.append(type(modal)("duty", promise.start(), modal.end))
+            continue
         kept.append(modal)
     return kept
 
 
+# 不会无正当理由拒绝 / 决不以任何理由拒绝: a promise, in the future of terms of service, not to refuse.
+_WILL_NOT = re.compile(r"(?:不会|决不|绝不|从不)(?:无正当理由|无故|以任何理由|随意|任意)?$")
+
+
 def _double_negatives(modals, text: str):
-    """不得拒绝 / 不得以任何理由拒绝 is a duty to accept, not a refusal."""
-    result, skip = [], False
-    for current, following in zip(modals, modals[1:] + [None], strict=False):  # no modals: nothing to pair
-        if skip:
-            skip = False
+    """不得拒绝 / 不得以任何理由拒绝 / 不能因本合同的履行而免除 is a duty to accept, not a refusal."""
+    result, paired = [], set()
+    for i, current in enumerate(modals):
+        if i in paired:
             continue
-        if (
-            current.label == "prohibition"
-            and following is not None
-            and following.label == "refusal"
-            and following.start - current.end <= 8
-            and not CLAUSE_BREAK.search(text[current.end:following.start])
-        ):
-            result.append(type(current)("duty", current.start, following.end))
-            skip = True
-            continue
+        if current.label == "prohibition":
+            # The refusal it negates: next to it, or after a cause (因…而) or pretext (以…为由) that may
+            # hold modal words of its own (不能因合同的签订和履行而免除).
+            j = next((j for j in range(i + 1, len(modals)) if modals[j].label == "refusal"), None)
+            if j is not None:
+                gap = text[current.end:modals[j].start]
+                if not CLAUSE_BREAK.search(gap) and (
+                        (len(gap) <= 8 and j == i + 1) or _CAUSE_BETWEEN.fullmatch(gap)):
+                    result.append(type(current)("duty", current.start, modals[j].end))
+                    paired.add(j)
+                    continue
         result.append(current)
     return result
+
+
+# 不能因本合同的签订和履行而免除 / 不得以已委托为由拒绝: a cause or pretext between the two negatives.
+_CAUSE_BETWEEN = re.compile(r"(?:因|由于|以)[^，。；,;]{1,28}(?:而|为由)")
