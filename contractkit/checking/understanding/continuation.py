@@ -29,6 +29,13 @@ BARE_ACCEPTANCE = re.compile(
     r"(?:(?:对此|就此|为此|对于?上述[^，。；]{0,8})[，,])?[^，。；：:]{1,10}?(?:应当?|须|需)?(?:积极|全力)?(?:予以|予)?(?<!相互)(?<!互相)(?<!彼此)(?:配合|协助)[，。；,;]"
 )
 
+# 乙方交付的软件应逐项满足，并…: a duty to meet, with no object of its own, meets what the sentence
+# before required.
+BARE_MEETING = re.compile(
+    r"[^，。；：:]{1,16}?(?:应当?|须|需|必须)(?:逐项|逐条|全部|完全|全面|严格)?(?:满足|符合|达到|遵守|落实)(?:之|该等要求|上述要求)?[，。；,;]"
+)
+
+
 @dataclass(frozen=True)
 class Continuation:
     sentence: Sentence  # the two sentences read as one
@@ -49,7 +56,8 @@ def continued(
     for index, (before, this) in enumerate(pairwise(sentences)):
         # "4.2 受托方应予以配合，如实提供…": an acceptance with no object of its own opens the sentence, which
         # goes on with the check the item before grants, however long and whatever else it says.
-        bare = BARE_ACCEPTANCE.match(this.text, item_number_end(this.text)) is not None
+        opening = item_number_end(this.text)
+        bare = any(pattern.match(this.text, opening) is not None for pattern in (BARE_ACCEPTANCE, BARE_MEETING))
         if len(this.text) > MAX_LENGTH and not bare:
             continue
         if not (this.labels and this.labels <= continuing) and not defers(this.text) and not bare:

@@ -122,12 +122,15 @@ def table_rows(blocks: Sequence[TextBlock]) -> Tables:
     tables: list[list[list[Cell]]] = []
     word_rows: dict[tuple[int, int], list[Cell]] = {}
     tab_table: list[list[Cell]] = []
+    barred = [_ONE_BAR.search(block.text) is not None for block in blocks]
     for index, block in enumerate(blocks):
         where = block.location
         if where.kind == "table-cell" and where.table is not None and where.row is not None:
             word_rows.setdefault((where.table, where.row), []).append(Cell(index, 0, len(block.text), block.text))
             continue
-        if "\t" in block.text or _BAR_ROW.search(block.text):
+        # (事项 | 责任方 with 日志审计 | 乙方 below it: two columns, one bar a row, rows in a run.)
+        if "\t" in block.text or _BAR_ROW.search(block.text) or barred[index] and (
+                index > 0 and barred[index - 1] or index + 1 < len(blocks) and barred[index + 1]):
             tab_table.append(_tab_cells(index, block.text))
             continue
         if tab_table:
@@ -150,6 +153,8 @@ def cell_blocks(tables: Tables) -> frozenset[int]:
 # "严重 | 乙方 | 24小时": a row typed in plain text, three or more cells between bars.
 _BAR_ROW = re.compile(r"^[^|｜\t]*[|｜][^|｜\t]+[|｜]")
 _SEPARATOR = re.compile(r"[\t|｜]")
+# "日志审计 | 乙方": two cells, one bar; a table row only among other such lines.
+_ONE_BAR = re.compile(r"^[^|｜\t]+[|｜][^|｜\t]+$")
 
 
 def _aligned(rows: list[list[Cell]]) -> list[list[Cell]]:
@@ -270,6 +275,8 @@ _DUTY_HEADER = re.compile(r"(?P<duty>(?!违约).{1,6}(?:责任|职责))(?:内容
 
 # A header short enough to be a label alone (甲方, 采购人, 星河云, 您); longer headers say more than who.
 _A_LABEL = re.compile(r"[^\s|｜，。；：]{1,6}")
+# How a row whose responsible cell names no one yet is read: its work is left to a later agreement.
+UNDECIDED_DOER = "的实施方由双方另行确定。"
 # A responsible cell naming no one yet: 待定 / 另行商定 / 协商确定 / TBD.
 _UNDECIDED = re.compile(r"^(?:待定|未定|暂定|暂无|TBD|tbd|待(?:确认|明确|协商|商定))|另行|协商|商定|视情况")
 # 考核项 | 达标线 | 未达标处理: a row's situation is its metric falling short.
@@ -375,7 +382,7 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             return None
         # 待定 / 由甲方与乙方另行商定 (not 乙方负责，细节另行商定: a party named, the details left).
         if _UNDECIDED.search(party) and (not names_a_party(party) or party.startswith(("由", "待", "双方", "各方"))):
-            return RowSentence(f"{columns.said('work', _plain(work.text))}的实施方由双方另行确定。", work,
+            return RowSentence(f"{columns.said('work', _plain(work.text))}{UNDECIDED_DOER}", work,
                                frozenset(cell.block for cell in row), undecided=True)
         if not _ACTING.search(party):  # 乙方 / 运维服务商: who, and nothing more
             parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
