@@ -560,6 +560,10 @@ EQUATED = re.compile(
 # 您在本协议中亦称“用户”: a second name given to a party in a sentence of its own, unbracketed.
 ALSO_CALLED = re.compile(
     r"(?:^|(?<=[，,。；;]))(?P<a>[^“”，,。；;\s]{1,6}?)(?:在本(?:协议|合同|条款)(?:中|项下))?(?:亦|也|又)称(?:为)?“(?P<b>[^“”，。]{1,12})”"
+    # 1.1 星汉云：指北京星汉云计算有限公司及其关联公司，本协议中也称“我们”: a defined term's other name,
+    # at the end of its definition.
+    r"|^\s*(?:[\d.．]+\s*)?(?P<term>[^：:“”，,。；;\s]{1,8})[：:]\s*指(?P<definition>[^。；]{1,80}?)[，,]\s*(?:在)?本(?:协议|合同|条款)"
+    r"(?:中|项下)?(?:亦|也|又)称(?:为)?“(?P<other>[^“”，。]{1,12})”"
 )
 
 
@@ -593,6 +597,12 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
             first = next(ALIAS_DEFINITION.finditer(rest))
             candidate = clean_name(owner_segment(rest[: first.start()]))
             name = candidate if looks_like_organisation(candidate) else None
+        elif not aliases and rest:
+            # 星汉云：指北京星汉云计算有限公司及其关联公司，本协议中也称“我们”: the term defined is the
+            # short name of the organisation its definition names.
+            candidate = clean_name(_OWN_AFFILIATES.split(rest.strip())[0])
+            if looks_like_organisation(candidate):
+                aliases, name = [terms[0]], None if party.name else candidate
         for term in terms:
             if registry.find(term) is None and (term in party_words or term in aliases):
                 registry.add(party.labels[:1] + [term], name=name or party.name)
@@ -600,11 +610,20 @@ def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
             registry.add(party.labels[:1], name=name)
 
 
+# 北京星汉云计算有限公司及其关联公司: the organisation, then those it brings along.
+_OWN_AFFILIATES = re.compile(r"及其|或其|和其|以及|[，,（(]")
+
+
 def _defined_as_one(texts: list[str]):
     """(terms, the rest of the definition) of each definition that gives several terms one meaning."""
     for text in texts:
-        for match in (*EQUATED.finditer(text), *ALSO_CALLED.finditer(text)):
+        for match in EQUATED.finditer(text):
             yield [match.group("a"), match.group("b")], ""
+        for match in ALSO_CALLED.finditer(text):
+            if match.group("a"):
+                yield [match.group("a"), match.group("b")], ""
+            else:
+                yield [match.group("term"), match.group("other")], match.group("definition")
         if (listed := LISTED_TERMS.match(text)) is not None:
             yield re.split(r"、|或|和|及", listed.group("terms")), listed.group("rest")
 
