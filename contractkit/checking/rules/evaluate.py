@@ -60,6 +60,9 @@ CARVE_OUT = re.compile(
     # 安全生产事故…由承包人自行承担责任 (liability for accidents at work); 对冻结前已发生的操作不承担责任,
     # 对通知前已经发生的后果不承担责任 (what happened before the party could act).
     r"|安全生产事故|人身伤亡|人身伤害|触电|高处坠落|工伤|[前后](?:已经?|业已)?(?:发生|产生)的"
+    # …有权暂停执行该指示，由此导致的服务中断不承担责任: the interruption the one case just described
+    # brings (not 由此造成的损失, which may be everything).
+    r"|由此(?:导致|造成|引起|产生)的(?:服务|业务)?(?:中断|暂停|延迟|延误)"
 )
 
 
@@ -190,9 +193,16 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     """因不可抗力…不承担违约责任（但应及时通知）: excusing force majeure is the law's default. Such a
     sentence neither provides the requirement nor opposes it, whatever words of it it holds."""
     sentence = analysed.sentence
-    return bool(FORCE_MAJEURE.search(sentence.text)) and (
+    # (除不可抗力及需方原因外，因供方未落实…的，供方应予赔偿: force majeure excepted from a sanction,
+    # which the sentence imposes.)
+    excepted = [m.span() for m in _EXCEPTED.finditer(sentence.text)] if "除" in sentence.text else []
+    return any(not any(s <= m.start() and m.end() <= e for s, e in excepted)
+               for m in FORCE_MAJEURE.finditer(sentence.text)) and (
         "exemption" in sentence.labels or any(m.label == "refusal" for m in sentence.modals)
     )
+
+
+_EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)")
 
 
 def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,

@@ -65,7 +65,15 @@ def _read_statements(
         text = analysed.sentence.text
         statements = tuple(dataclasses.replace(s, kind="prohibition")
                            if s.kind == "duty" and text.startswith(_ONLY, s.start) else s for s in statements)
+    elif modality == "duty":
+        # "乙方不得申请超出运维任务所需范围的权限": barring more than a bound keeps to the bound.
+        text = analysed.sentence.text
+        statements = tuple(dataclasses.replace(s, kind="duty")
+                           if s.kind == "prohibition" and _BEYOND_A_BOUND.match(text, s.end) else s for s in statements)
     return statements, fulfils, opposes
+
+
+_BEYOND_A_BOUND = re.compile(r"[^，。；,;]{0,8}?(?:超出|超过|超越)")
 
 
 _ONLY = ("仅", "只")
@@ -485,11 +493,12 @@ _COORDINATED = re.compile(r"\s*(?:或者|或|以及|及|和)(?!其)")
 def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     """Every occurrence of some element is the act of a regulator the party cooperates with:
     乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
-    before it in its clause, no party between). Not for requirements about regulators."""
+    before it in its clause, no party between). Not for requirements about regulators or their reviews."""
     from contractkit.checking.understanding.statements import clause_start_at, clause_starts, is_object
 
     sentence = analysed.sentence
-    if not sentence.has("regulator") or any("regulator" in group for group in groups):
+    # (网络安全审查 is the authorities' own act by nature: cooperating with it is what 7.1.2 asks.)
+    if not sentence.has("regulator") or any("regulator" in group or "security_review" in group for group in groups):
         return False
     text = sentence.text
     regulators = sentence.spans_of({"regulator"})

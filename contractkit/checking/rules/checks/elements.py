@@ -237,9 +237,11 @@ class BreachBy(SentenceCheck):
                 # 供应商应退还客户就该不符合部分…: a party after the clause's modal word is its object.
                 and not any(clause_start <= st.start < m.start for st in analysed.statements)
             ]
-            # "腾讯有权依照违反情况…": the failure is the object of the party's right, not its own.
+            # "腾讯有权依照违反情况…" / "甲方不得以运维工作未落实为由扣减…": the failure is the object of
+            # the party's right or of what it is forbidden, not its own.
             if subjects and not any(
-                st.kind == "right" and subjects[-1].end <= st.start < start for st in analysed.statements
+                st.kind in ("right", "prohibition") and subjects[-1].end <= st.start < start
+                for st in analysed.statements
             ):
                 failing.append(subjects[-1].party)
         if not failing:
@@ -592,10 +594,16 @@ class LeavesTheRest(SentenceCheck):
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.understanding.statements import DEFERRED  # see registry.py: kept light
+        from contractkit.checking.understanding.tables import UNDECIDED_DOER
 
         if not analysed.deferred:
             return None
         text = analysed.sentence.text
+        if text.endswith(UNDECIDED_DOER):
+            # A table row whose doer is 待定 / 另行协商: the table divides the work but leaves this row open.
+            verdict = self.verdict("partial", "表格中该项工作的实施方留待双方另行确定",
+                                   analysed.spans_of(self.detect.all_of))
+            return replace(verdict, caps=True)
         for marker in DEFERRED.finditer(text):
             # The rest, named in the deferral's own sentence part (…其他安全工作的实施主体，由双方…确定).
             rest = _REST.search(text, 0, marker.start())

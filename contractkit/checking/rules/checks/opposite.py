@@ -130,6 +130,8 @@ class Declines(SentenceCheck):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
             clause_end = end.start() if end else len(text)
+            if _duty_in_proviso(analysed, clause_end):
+                continue  # 低危事件无需逐一报告，但应在月报中汇总: the refusal narrowed by what the proviso requires
             start = clause_start_at(starts, statement.start)
             # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
             fronted = _OBJECT_FRONTED.search(text, start, statement.start)
@@ -232,6 +234,8 @@ _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
 _NO_OBJECT = re.compile(
     r"(?:再)?(?:向(?![^，。；,;]{0,4}(?:第三方|他人|任何人|外部))[^，。；,;]{1,10})?"
     r"(?:提供|披露|告知|交付|出示|公开)(?:任何)?(?:相关)?(?:说明|信息|资料)?"
+    # 运营商提出的安全要求，软件商有权不予满足: what was asked, named before, declined.
+    r"|(?:满足|采纳|遵守)"
 )
 _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
 _FRONTED_TOPIC = re.compile(r"\s*(?:对于|关于|凡)")
@@ -288,6 +292,12 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 # 前述更新 / 上述补丁: a clause naming its matter by pointing back at what the sentence said before.
 POINTS_BACK = re.compile(POINTING_BACK)
 PROVISO = re.compile(r"[，,；;。]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
+
+
+def _duty_in_proviso(analysed: AnalysedSentence, after: int) -> bool:
+    """A 但 proviso after ``after`` puts a duty on someone (…，但应…)."""
+    proviso = PROVISO.search(analysed.sentence.text, after)
+    return proviso is not None and any(st.kind == "duty" and st.start >= proviso.end() for st in analysed.statements)
 
 
 def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...]
