@@ -120,8 +120,9 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
 _ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
 # "我们将按服务说明为您实施…", "我们为您完成以下工作": the work a party does for the other.
 _DOES_FOR = re.compile(r"\s*(?:应当|应|须|将)?[^，。；,;：:]{0,12}?(?:为|代)[^，。；,;：:]{0,6}?(?:实施|执行|完成)")
-# "…账号口令管理仍由您自行负责。": a fronted topic, and who answers for it at the clause's end.
-_KEEPS = re.compile(r"(?:自行|自己|本方)?(?:负责|承担|完成|实施)\s*(?=[，。；,;]|$)")
+# "…账号口令管理仍由您自行负责。" / "…入侵告警研判由我们代为实施；": a fronted topic, and who answers for
+# it at the clause's end.
+_KEEPS = re.compile(r"(?:自行|自己|本方|代为|代)?(?:负责|承担|完成|实施|执行)\s*(?=[，。；,;]|$)")
 # "…交由我们代为执行", "委托乙方代为实施…": the party the work is handed to, doing it for the other.
 _HANDED_TO = ("交由", "交给", "委托")
 _ON_BEHALF = re.compile(r"\s*代为?(?:实施|执行|完成|处理|运维)")
