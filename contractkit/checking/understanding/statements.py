@@ -346,6 +346,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
+        elif sentence.text[clause_start:modal.start].strip() in _GOING_ON and (
+                going_on := _opening_previous_clause(sentence.text, starts, clause_start, mentions)):
+            # …，需方每半年进行考核评估，并有权抽查…: 并 goes on with the party opening the clause before.
+            subject = going_on[0].party
         elif sentence.text[modal.start:modal.end] == "由" and may_name_organisation and _organisation_opens(
                 sentence.text, mentions, (modal.end,), len(sentence.text)):
             subject = OUTSIDER  # 由华信科技有限公司于30分钟内报告甲方: the agent is no party
@@ -384,6 +388,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     return result
 
 
+# What may open a clause that goes on with the subject of the clause before (…，并有权…).
+_GOING_ON = frozenset({"并", "且", "并且", "同时", "亦", "也", "还"})
 # 将以下安全工作交由受托方实施： / 将下列工作委托乙方负责：: a hand-over announcing the receiver's list.
 _HANDING_OVER = re.compile(r"将[^，。；：:]{0,20}?(?:交由|交给|委托)$")
 _HANDED_LIST = re.compile(r"(?:实施|负责|完成|执行|承担)[：:]")

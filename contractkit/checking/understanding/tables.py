@@ -26,6 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contractkit.catalogue.loader import CatalogueError, read_yaml
+from contractkit.checking.understanding.references import item_number_end
 from contractkit.reading.model import TextBlock
 
 _SENTENCE_MARKS = re.compile(r"[。；;！？!?\n\t]+")
@@ -388,7 +389,7 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
         else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty
             parts = [f"就{columns.said('work', _plain(work.text))}", _each_answers(party, names_a_party)]
-    elif columns.doer:  # 乙方…按下表执行： then 漏洞等级 | 通知方式 | 响应时限
+    elif columns.doer and not _another_opens(row, columns, names_a_party):  # 乙方…按下表执行： then 漏洞等级 | …
         parts = [f"{columns.doer}{columns.doer_act}{columns.said('work', _plain(work.text))}"]
     else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
         parts = [f"就{columns.said('work', _plain(work.text))}"]
@@ -407,10 +408,12 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
                 continue
             # 不参与 / 负责 / 无需配合: a cell that says its own modal word is read as it stands.
             parts.append(f"{duty_party}{'' if _OWN_MODAL.match(cell) else '负责'}{cell}")
-    # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>".
+    # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>"; a cell that opens with a party
+    # (需方每半年…考核，并有权抽查…) is that party's clause, read as it stands.
     others = set(kinds.values()) | set(columns.duties)
     parts += [
-        f"{header}为{_plain(row[i].text)}" for i, header in enumerate(columns.headers)
+        _plain(row[i].text) if _own_clause(_plain(row[i].text), names_a_party) else f"{header}为{_plain(row[i].text)}"
+        for i, header in enumerate(columns.headers)
         if i not in others and i < len(row) and header and _plain(row[i].text)
     ]
     return RowSentence("，".join(parts) + "。", work, frozenset(cell.block for cell in row))
@@ -433,6 +436,7 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
     if above is None:
         return None
     caption = blocks[above].text.strip()
+    caption = caption[item_number_end(caption):].strip()  # 5.2 供方应…按下表提供服务：
     if not _CAPTION.search(caption) or _EVERY_PARTY.match(caption):
         return None
     end = _opening_party(caption, names_a_party)
@@ -482,6 +486,28 @@ def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
             part = f"{part[:end]}负责{part[end:]}"
         said.append(part)
     return "".join(said)
+
+
+def _another_opens(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]) -> bool:
+    """A cell of the row is a clause of a party other than the caption's (服务考核 | 需方每半年…考核): that row
+    is the other party's part, not the captioned party's."""
+    for cell in row:
+        text = _plain(cell.text)
+        end = _own_clause(text, names_a_party)
+        if end and text[:end] != columns.doer:
+            return True
+    return False
+
+
+def _own_clause(text: str, names_a_party: Callable[[str], bool]) -> int:
+    """Where the party opening a cell that is a clause of its own ends (需方每半年…考核，并有权抽查…), or 0;
+    a party column's cell (审批人 | 甲方运维主管, 确认方 | 甲方) names who, and says nothing itself."""
+    end = _opening_party(text, names_a_party)
+    return end if end and _CLAUSE_OF_ITS_OWN.search(text, end) else 0
+
+
+# 需方每半年…进行考核评估，并有权抽查…: what follows the party is a clause with a modal word or an act.
+_CLAUSE_OF_ITS_OWN = re.compile(r"应|须|有权|可以|负责|进行|开展|组织|对[^，。；]{1,20}(?:考核|检查|审计|评估)")
 
 
 def _opening_party(text: str, names_a_party: Callable[[str], bool]) -> int:
