@@ -210,3 +210,10 @@ def test_the_cloud_the_contract_names_fills_the_suggested_clause(tmp_path):
 
     assert "乙方对云栈托管云自身承担的安全责任" in suggested("“云栈托管云”")
     assert "云栈托管云" not in suggested("“云栈托管云”和“云栈政务云”")
+
+
+def test_a_signature_lines_date_run_into_the_name_is_cut_off():
+    """Text pasted from a PDF loses the spacing between a signature line's name and its date."""
+    from contractkit.checking.understanding.parties.declarations import clean_name
+
+    assert clean_name("磐石存储系统（东陵）有限公司（盖章）日期：2024年5月20日") == "磐石存储系统（东陵）有限公司"

@@ -205,7 +205,8 @@ def _compact(text: str) -> str:
 
 def clean_name(raw: str) -> str | None:
     """The organisation's name from what follows a label, or None for a blank or placeholder."""
-    name = re.split(r"[（(](?:以下|下称|简称)|，|,|。|；|;|\s{2,}|\t", raw.strip())[0]
+    # (…有限公司日期：2024年5月20日: a signature line's date run on by a PDF's lost spacing.)
+    name = re.split(r"[（(](?:以下|下称|简称)|，|,|。|；|;|\s{2,}|\t|(?:签订|签署|签约|签字)?日期[:：]", raw.strip())[0]
     name = SIGNATURE_MARK.sub("", name)
     name = name.strip(" \u3000:：")
     # …有限公司（即主协议中的甲方） / …有限公司（Vestaline Software Pte. Ltd.）: a remark after the full name.
@@ -356,7 +357,8 @@ def owner_segment(before: str) -> str:
     before = before.rstrip(" （(，,")
     segment = SEGMENT_BREAK.split(before)[-1].strip()
     # …分包给X / 远帆协同是由X（以下简称“本平台”）开发和运营: the organisation after the verb.
-    segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请|是由|系由)", segment)[-1]
+    # (…，应事先取得X公司（以下简称“Y”）的书面许可: the organisation after 取得/征得/获得.)
+    segment = re.split(r"(?:作为|担任|分包给|转包给|委托给|交由|聘请|是由|系由|取得|征得|获得)", segment)[-1]
     # 栖霞办公平台由X公司（以下简称“本公司”）开发: the organisation after a bare 由.
     by = re.fullmatch(r".+?由(?P<organisation>[^由]{2,40}?(?:公司|集团|中心|研究院))", segment)
     segment = by.group("organisation") if by else segment

@@ -27,6 +27,8 @@ GENERIC_TAIL = re.compile(
 )
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
+# 政务云基础设施租用 / 专属云资源租用: the cloud itself rented (not 云平台机柜租用, the racks it stands in).
+CLOUD_RENTED = re.compile(r"云(?:(?!机柜|机房|场地|带宽|线路|办公|设备)[^，。；（）()]){0,10}?(?:租用|租赁)")
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
 # The Civil Code's kinds of technology contract (技术服务合同, 技术开发合同), and a generic "support
 # service": in a title after the work itself (渗透测试技术服务合同, 应急响应保障服务协议) they name the
@@ -119,10 +121,10 @@ class SubjectMatter:
 
     def is_cloud_service(self, partner_roles: tuple[str, ...]) -> bool:
         """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it. A title
-        naming the delivery model (云HIS系统软件服务（SaaS）采购合同) says so whatever else it names: the
-        software it names is what the service runs."""
+        naming the delivery model (云HIS系统软件服务（SaaS）采购合同) or the cloud rented (政务云基础设施租用及
+        安全服务) says so whatever else it names: the software or security it names is part of the service."""
         cloud = self.scores.get("provider", 0.0)
-        if cloud >= MIN_SCORE and SERVICE_MODEL.search(self.title):
+        if cloud >= MIN_SCORE and (SERVICE_MODEL.search(self.title) or CLOUD_RENTED.search(self.title)):
             return True
         return cloud >= MIN_SCORE and cloud > max((self.scores.get(r, 0.0) for r in partner_roles), default=0.0)
 
