@@ -193,8 +193,8 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     """因不可抗力…不承担违约责任（但应及时通知）: excusing force majeure is the law's default. Such a
     sentence neither provides the requirement nor opposes it, whatever words of it it holds."""
     sentence = analysed.sentence
-    # (除不可抗力及需方原因外，因供方未落实…的，供方应予赔偿: force majeure excepted from a sanction,
-    # which the sentence imposes.)
+    # (除不可抗力及需方原因外，因供方未落实…的，供方应予赔偿 / …应赔偿损失，因不可抗力所致的除外: force
+    # majeure excepted from a sanction, which the sentence imposes.)
     excepted = [m.span() for m in _EXCEPTED.finditer(sentence.text)] if "除" in sentence.text else []
     return any(not any(s <= m.start() and m.end() <= e for s, e in excepted)
                for m in FORCE_MAJEURE.finditer(sentence.text)) and (
@@ -202,7 +202,7 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     )
 
 
-_EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)")
+_EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)|[^，。；]{1,30}除外")
 
 
 def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,

@@ -421,7 +421,8 @@ def _own_check_accepted(
                   if m.end <= c and clause_start_at(starts, m.start) == clause_start_at(starts, c)
                   and not any(m.end <= st.start < c for st in statements)
                   and not any(m.end <= a < c for a in accepting)]
-    return any(c < st.start and st.end <= a
+    # (…提出核查的，博远不得拒绝: the accepting word may be the duty itself, a double negative.)
+    return any(c < st.start <= a
                for st in statements if st.kind == "duty" and st.actor and st.actor not in parties.actor_parties
                for c in own_checks for a in accepting)
 
