@@ -242,7 +242,37 @@ def read_tables(
         elif said:  # every row names who does its work
             division |= header_blocks
         found += said
+    found += _ticked_lines(blocks, names_a_party)
     return TableReading(found, frozenset(business), frozenset(division), frozenset(undecided))
+
+
+# A form's checklist: "√ 建立并执行供应链风险管理制度" / "□ 超级管理员", one line each.
+_TICKED = re.compile(r"\s*[√✓✔☑■]\s*")
+_UNTICKED = re.compile(r"\s*[□☐×✗]\s*")
+
+
+def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bool]) -> list[RowSentence]:
+    """The ticked lines of a checklist under a caption that a party opens (供应商安全承诺（√为已承诺）): each
+    is what that party undertakes (供应商承诺建立…); an unticked line says nothing."""
+    found: list[RowSentence] = []
+    marked = [bool(_TICKED.match(b.text) or _UNTICKED.match(b.text)) for b in blocks]
+    index = 0
+    while index < len(blocks):
+        if not marked[index]:
+            index += 1
+            continue
+        end = next((j for j in range(index, len(blocks)) if not marked[j]), len(blocks))
+        caption = blocks[index - 1].text.strip() if index else ""
+        caption = caption[item_number_end(caption):].strip()
+        holder = _opening_party(caption, names_a_party)
+        if holder and end - index >= 2:  # a list of two or more lines, not one stray mark
+            for line in range(index, end):
+                text = blocks[line].text
+                if (tick := _TICKED.match(text)) is not None and _plain(text[tick.end():]):
+                    item = Cell(line, tick.end(), len(text), text[tick.end():])
+                    found.append(RowSentence(f"{caption[:holder]}承诺{_plain(item.text)}。", item, frozenset({line})))
+        index = end
+    return found
 
 
 @dataclass(frozen=True)
