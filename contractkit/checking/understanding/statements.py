@@ -117,7 +117,8 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
 
 
 # "我们负责…", "2.2 您应负责…": a party opening its sentence by answering for something.
-_ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担)")
+# (您管好自己的账号密码；我们管云平台本身的安全: 管 in plain words, not 管理/管辖/管控.)
+_ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担|管好?(?![理辖控道线制]))")
 # "我们将按服务说明为您实施…", "我们为您完成以下工作": the work a party does for the other.
 _DOES_FOR = re.compile(r"\s*(?:应当|应|须|将)?[^，。；,;：:]{0,12}?(?:为|代)[^，。；,;：:]{0,6}?(?:实施|执行|完成)")
 # "…账号口令管理仍由您自行负责。" / "…入侵告警研判由我们代为实施；": a fronted topic, and who answers for
@@ -132,7 +133,7 @@ NUMBERING = " \t（）()一二三四五六七八九十0123456789.．、"
 
 def may_answer(text: str) -> bool:
     """Cheaply: could a party answer for its part in this sentence (answering_party)?"""
-    return "负责" in text or "承担" in text or "实施" in text or "完成" in text or "执行" in text
+    return any(word in text for word in ("负责", "承担", "实施", "完成", "执行", "管"))
 
 
 def answering_party(text: str, mentions: Sequence[Mention]) -> str | None:

@@ -161,7 +161,7 @@ class Attribution(_ClauseCheck):
             s.kind in opposes for s in statements
         ):
             # 乙方无需…修复，但应…告知: waiver and duty split; the duty holds only what its scope holds.
-            governing = _governing(analysed, statements, detect.all_of[1])
+            governing = _governing(analysed, statements, detect.all_of[1], rights=False)
             statements = tuple(s for s in statements if s.kind in opposes or s in governing)
         elif detect.modality == "duty" and _several_duties(statements):
             # 甲方应配合监管部门的检查，乙方应按时提交月度报告: a party's duty that holds none of the
@@ -357,10 +357,11 @@ def _refuses_after(analysed: AnalysedSentence, refusals: tuple[Statement, ...], 
 
 
 def _governing(
-    analysed: AnalysedSentence, statements: tuple[Statement, ...], topic: tuple[str, ...]
+    analysed: AnalysedSentence, statements: tuple[Statement, ...], topic: tuple[str, ...], rights: bool = True
 ) -> tuple[Statement, ...]:
     """The statements whose scope holds the topic: 甲方有权对…进行审计 holds a right to audit;
-    "经三次考核仍不合格的，甲方有权解除合同" holds a right to terminate after a test."""
+    "经三次考核仍不合格的，甲方有权解除合同" holds a right to terminate after a test. ``rights``: a
+    duty to accept the topic (配合…审查) does not hold it as the actor's own (it does as a duty)."""
     from contractkit.checking.understanding.statements import clause_start_at, clause_starts, scope
 
     text = analysed.sentence.text
@@ -378,7 +379,7 @@ def _governing(
             for other in analysed.statements if other is not statement
         )]
         # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
-        if held and not (statement.kind == "duty" and all(
+        if held and not (rights and statement.kind == "duty" and all(
             any(statement.end <= a < s for a in accepting) for s, _ in held
         )):
             kept.append(statement)
