@@ -377,13 +377,26 @@ def _governing(
         held = [(s, e) for s, e in spans if start <= s and e <= end and not any(
             statement.end <= other.start < s and clause_of[other.start] == clause_start_at(starts, s)
             for other in analysed.statements if other is not statement
-        )]
+        ) and not (rights and _owned_by_another(text, analysed.mentions, statement, s))]
         # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
         if held and not (rights and statement.kind == "duty" and all(
             any(statement.end <= a < s for a in accepting) for s, _ in held
         )):
             kept.append(statement)
     return tuple(kept)
+
+
+def _owned_by_another(text: str, mentions, statement: Statement, at: int) -> bool:
+    """需方应为供方（在保修期内对设备）的检查提供便利: the check at ``at`` is another party's (X…的检查),
+    not the actor's."""
+    # (放弃对乙方维护工作的检查: after 对, the party is what the check is of.)
+    return any(statement.end <= m.start and m.end < at and m.party != statement.actor
+               and not text[:m.start].endswith(("对", "就", "针对"))
+               and _POSSESSED.fullmatch(text, m.end, at) is not None for m in mentions)
+
+
+# 供方的检查 / 供方在保修期内对设备运行环境的检查 (X as the one who acts; not 我们指定的审计门户).
+_POSSESSED = re.compile(r"的|(?:在|对|于)[^，。；,;]{1,24}的")
 
 
 def _implied_right(
