@@ -15,7 +15,9 @@ from contractkit.checking.rules.registry import Labeller, SentenceCheck, registe
 from contractkit.checking.rules.wording import duty_zh, groups_zh, kind_zh
 
 if TYPE_CHECKING:
-    from contractkit.checking.understanding.statements import Statement
+    from collections.abc import Sequence
+
+    from contractkit.checking.understanding.statements import Mention, Statement
 
 # Which statement kinds fulfil a requirement's modality, and which say the opposite.
 FULFILS: dict[str | None, set[str]] = {
@@ -386,7 +388,7 @@ def _governing(
     return tuple(kept)
 
 
-def _owned_by_another(text: str, mentions, statement: Statement, at: int) -> bool:
+def _owned_by_another(text: str, mentions: Sequence[Mention], statement: Statement, at: int) -> bool:
     """需方应为供方（在保修期内对设备）的检查提供便利: the check at ``at`` is another party's (X…的检查),
     not the actor's."""
     # (放弃对乙方维护工作的检查: after 对, the party is what the check is of.)
