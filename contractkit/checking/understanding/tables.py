@@ -441,11 +441,10 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
     # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>"; a cell that opens with a party
     # (需方每半年…考核，并有权抽查…) is that party's clause, read as it stands.
     others = set(kinds.values()) | set(columns.duties)
-    parts += [
-        _plain(row[i].text) if _own_clause(_plain(row[i].text), names_a_party) else f"{header}为{_plain(row[i].text)}"
-        for i, header in enumerate(columns.headers)
-        if i not in others and i < len(row) and header and _plain(row[i].text)
-    ]
+    for i, header in enumerate(columns.headers):
+        cell = _plain(row[i].text) if i not in others and i < len(row) and header else ""
+        if cell:
+            parts.append(cell if _own_clause(cell, names_a_party) else f"{header}为{cell}")
     return RowSentence("，".join(parts) + "。", work, frozenset(cell.block for cell in row))
 
 
@@ -521,12 +520,8 @@ def _each_answers(cell: str, names_a_party: Callable[[str], bool]) -> str:
 def _another_opens(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]) -> bool:
     """A cell of the row is a clause of a party other than the caption's (服务考核 | 需方每半年…考核): that row
     is the other party's part, not the captioned party's."""
-    for cell in row:
-        text = _plain(cell.text)
-        end = _own_clause(text, names_a_party)
-        if end and text[:end] != columns.doer:
-            return True
-    return False
+    texts = (_plain(cell.text) for cell in row)
+    return any((end := _own_clause(text, names_a_party)) and text[:end] != columns.doer for text in texts)
 
 
 def _own_clause(text: str, names_a_party: Callable[[str], bool]) -> int:

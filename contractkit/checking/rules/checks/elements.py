@@ -182,10 +182,6 @@ _POINTS_BACK = re.compile(
 )
 
 
-# 受需方委托 / 经甲方同意 / 被甲方要求: the party after these marks acts on the clause's subject.
-_AGENT_MARKS = ("受", "经", "被")
-
-
 class BreachParams(PartyParams):
     failure: tuple[str, ...] = ("non_performance",)  # the concepts that name a failure to perform
     consequence: tuple[str, ...] = ("accountability",)  # the concepts that name what follows from it
@@ -240,8 +236,9 @@ class BreachBy(SentenceCheck):
                 and (not is_object(text, m) or text[clause_start:m.start].strip() in _JOINING)
                 # 供应商应退还客户就该不符合部分…: a party after the clause's modal word is its object.
                 and not any(clause_start <= st.start < m.start for st in analysed.statements)
-                # 供方受需方委托实施的安全工作落实不到位的: who entrusted the work is no subject of it.
-                and text[m.start - 1:m.start] not in _AGENT_MARKS
+                # 供方受需方委托实施的安全工作落实不到位的: who entrusted the work is no subject of it (经/被
+                # already mark an object for is_object; 受 does not there, as it changes other readings).
+                and text[m.start - 1:m.start] != "受"
             ]
             # "腾讯有权依照违反情况…" / "甲方不得以运维工作未落实为由扣减…": the failure is the object of
             # the party's right or of what it is forbidden, not its own.
