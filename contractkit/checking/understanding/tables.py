@@ -219,6 +219,9 @@ def read_tables(
     undecided: set[int] = set()
     for rows in table_rows(blocks) if tables is None else tables:
         doer = _caption_party(blocks, rows, names_a_party)
+        footer = None if doer else _footer(blocks, rows, names_a_party)
+        if footer:
+            doer = footer[0]
         # The header is one of the first rows (a title row may come first).
         header = next(
             ((i, columns) for i, row in enumerate(rows[:3])
@@ -226,9 +229,10 @@ def read_tables(
             None,
         )
         if header is None:
+            found += _checklist(rows, doer, names_a_party)
             continue
         header_at, columns = header
-        if columns.doer and (act := _caption_act(blocks, rows)):
+        if columns.doer and (act := footer[1] if footer else _caption_act(blocks, rows)):
             columns = replace(columns, doer_act=act)
         said = [sentence for row in rows[header_at + 1:]
                 if not _RULE_ROW.fullmatch("".join(cell.text for cell in row))
@@ -275,6 +279,37 @@ def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bo
     return found
 
 
+# A checklist table's answer column: 是/否, 是否落实, √/×, 确认.
+_ANSWER_HEADER = re.compile(r"是/?否|是否[^|｜]{0,6}|[√✓✔]\s*/?\s*[×✗]?|确认(?:情况|结果)?|落实情况|勾选")
+_PARENTHESES = re.compile(r"[（(]([^）)]+)[）)]")
+
+
+def _checklist(rows: list[list[Cell]], doer: str | None, names_a_party: Callable[[str], bool]
+               ) -> list[RowSentence]:
+    """A table of items each answered 是/否 (驻场人员要求（乙方逐项落实） | 是/否): the rows answered 是 or
+    ticked are what the party its header, caption or footer names undertakes; 否 says nothing."""
+    header = [_plain(cell.text) for cell in rows[0]] if rows else []
+    if len(header) < 2 or not _ANSWER_HEADER.fullmatch(header[-1]):
+        return []
+    topic, party = header[0], doer
+    if party is None:  # the party named in the item header itself, as its opening or in brackets
+        for text in (topic, *_PARENTHESES.findall(topic)):
+            if end := _opening_party(text, names_a_party):
+                party = text[:end]
+                break
+    if party is None:
+        return []
+    topic = _PARENTHESES.sub("", topic).replace(party, "").strip()
+    found = []
+    for row in rows[1:]:
+        if len(row) < 2 or not _plain(row[0].text) or not _TICK.fullmatch(_plain(row[-1].text)):
+            continue
+        item = _plain(row[0].text)
+        said = f"{party}承诺落实{topic}：{item}。" if len(topic) > 2 else f"{party}承诺{item}。"
+        found.append(RowSentence(said, row[0], frozenset(cell.block for cell in row)))
+    return found
+
+
 @dataclass(frozen=True)
 class Columns:
     kinds: dict[str, int]  # work / responsible / deadline -> column index
@@ -284,9 +319,10 @@ class Columns:
     doer_act: str = "负责"  # what the caption says that party does with each row (作如下说明: 说明)
     sanction: str = ""  # what the consequence column's header says its cells measure (服务积分)
 
-    def said(self, kind: str, cell: str) -> str:
+    def said(self, kind: str, cell: str, done: bool = False) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
-        漏洞等级为严重的; a work column headed 工作事项 adds nothing."""
+        漏洞等级为严重的; a work column headed 工作事项 adds nothing. ``done``: the work said as what a
+        party does, where a header of security work (安全工作) makes it that party's security duty."""
         header = self.headers[self.kinds[kind]] if kind in self.kinds else ""
         if kind == "responsible":
             return _ROLE_WORDS.sub("", header)
@@ -296,12 +332,16 @@ class Columns:
             return f"{header}{cell}"
         if kind == "work" and (duty := _DUTY_HEADER.fullmatch(header)) and duty["duty"] not in cell:
             return f"{cell}的{duty['duty']}"  # (安全责任事项, 虚拟化层防护) → 虚拟化层防护的安全责任
+        if done and kind == "work" and _SECURITY_WORK_HEADER.fullmatch(header) and "安全" not in cell:
+            return f"{cell}的安全责任"  # (安全工作, 数据备份): the party doing the row answers for its security
         return cell
 
 
 # A work column headed by the kind of responsibility its rows are (安全责任事项, 数据安全职责): the
 # header names the topic every row shares, which the row's own words may leave out.
 _DUTY_HEADER = re.compile(r"(?P<duty>(?!违约).{1,6}(?:责任|职责))(?:内容|事项|范围)?")
+# A work column headed as security work (安全工作, 网络安全事项): every row is a piece of the security.
+_SECURITY_WORK_HEADER = re.compile(r"(?:网络|信息|数据|云)?安全(?:工作|事项|任务)(?:内容|事项|项|名称)?")
 
 
 # A header short enough to be a label alone (甲方, 采购人, 星河云, 您); longer headers say more than who.
@@ -416,11 +456,11 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             return RowSentence(f"{columns.said('work', _plain(work.text))}{UNDECIDED_DOER}", work,
                                frozenset(cell.block for cell in row), undecided=True)
         if not _ACTING.search(party):  # 乙方 / 运维服务商: who, and nothing more
-            parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text))}"]
+            parts = [f"{party}负责{columns.said('responsible', party)}{columns.said('work', _plain(work.text), True)}"]
         else:  # 乙方先行处置，甲方统一决策: the cell says who does what, each party's part its duty
             parts = [f"就{columns.said('work', _plain(work.text))}", _each_answers(party, names_a_party)]
     elif columns.doer and not _another_opens(row, columns, names_a_party):  # 乙方…按下表执行： then 漏洞等级 | …
-        parts = [f"{columns.doer}{columns.doer_act}{columns.said('work', _plain(work.text))}"]
+        parts = [f"{columns.doer}{columns.doer_act}{columns.said('work', _plain(work.text), True)}"]
     else:  # only the parties' own columns: "就<work>，甲方负责…，乙方负责…"
         parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
@@ -432,7 +472,7 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
                 continue
             cell, does_it = marked
             if does_it:  # ✓ / R / 实施: the party does the row's work (and any part the cell adds)
-                parts.append(f"{duty_party}负责{columns.said('work', _plain(work.text))}")
+                parts.append(f"{duty_party}负责{columns.said('work', _plain(work.text), True)}")
                 if cell:
                     parts.append(f"{duty_party}负责{cell}")
                 continue
@@ -470,6 +510,29 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
         return None
     end = _opening_party(caption, names_a_party)
     return caption[:end] if end else None
+
+
+# 以上由服务商落实，采购人按表验收。 / 上表所列措施均由乙方负责实施: the line just below a table handing
+# every row to one party, as a caption above it does; what it says that party does with the rows.
+_FOOTER = re.compile(r"(?:以上|上述|上表|表中|前述)(?:表格|表|各项|所列|列明|的|内容|事项|工作|要求|措施|产品|设备|项目)*"
+                     r"(?:均|全部|统一|一律)?由(?P<rest>.+)")
+_FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供"}
+_FOOTER_ACT = re.compile(r"(?:负责)?(?P<act>落实|执行|负责|承担|实施|完成|提供|说明|承诺|保证|办理)")
+
+
+def _footer(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_party: Callable[[str], bool]
+            ) -> tuple[str, str] | None:
+    """The party and act of a line just below the table that hands it every row (以上由乙方执行)."""
+    last = max((cell.block for cell in rows[-1]), default=-1) if rows else -1
+    if not 0 <= last < len(blocks) - 1:
+        return None
+    line = blocks[last + 1].text.strip()
+    footer = _FOOTER.match(line[item_number_end(line):].strip())
+    if footer is None or _EVERY_PARTY.match(footer["rest"]):
+        return None
+    end = _opening_party(footer["rest"], names_a_party)
+    act = _FOOTER_ACT.match(footer["rest"], end) if end else None
+    return (footer["rest"][:end], _FOOTER_ACTS.get(act["act"], "负责")) if act else None
 
 
 # A bare title over the table (安全实施工作分工表): no sentence, only the name of what the table holds.
