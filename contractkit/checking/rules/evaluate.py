@@ -74,8 +74,13 @@ BLANKET = re.compile(r"(?:任何|一切|所有|全部)(?!间接|附带|偶然|�
                      r"|无论(?:因|由于)?(?:何种|任何|什么)")
 
 
+# 因需方未安装补丁或未采取…措施而导致的任何损失: every loss of one named failure, which stays a carve-out.
+_NAMED_FAILURE = re.compile(r"因[^，。；]{1,12}?(?:未|没有|违反|擅自|自行)[^，。；]{1,30}?而?(?:导致|造成|引起|所致)的"
+                            r"(?:任何|一切|所有|全部)")
+
+
 def is_carve_out(text: str) -> bool:
-    return bool(CARVE_OUT.search(text)) and not BLANKET.search(text)
+    return bool(CARVE_OUT.search(text)) and not BLANKET.search(_NAMED_FAILURE.sub("", text))
 
 
 __all__ = ["AnalysedSentence", "Judgement", "Sentences", "judge", "judge_detection", "to_evidence"]
@@ -245,7 +250,7 @@ def _unkept(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], par
         return ""
     held = parties.concept_labels.get(detect.all_of[0][0], detect.all_of[0][0])
     return "”“".join(
-        f"{'、'.join(sorted(parties.party_labels.get(p, p) for p in keys))}的{held}同样不转移"
+        f"{'、'.join(sorted(parties.name(p) for p in keys))}的{held}同样不转移"
         for keys in parties.holder_parties if not keys & kept
     )
 

@@ -266,3 +266,11 @@ class ContractParties:
     mentioned_parties: frozenset[str] | set[str] | None = None
     # The party keys of each ``holders`` kind (empty when the requirement names none).
     holder_parties: tuple[frozenset[str], ...] = ()
+
+    def name(self, key: str) -> str:
+        """How a reason names a party key: its label (乙方), and 双方（甲方、乙方） for a clause of both
+        (the statements' key "*", never shown as such)."""
+        if key == "*":
+            labels = "、".join(dict.fromkeys(self.party_labels.values()))
+            return f"双方（{labels}）" if labels else "双方"
+        return self.party_labels.get(key, key)

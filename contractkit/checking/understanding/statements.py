@@ -756,8 +756,10 @@ def _double_negatives(modals, text: str):
             j = next((j for j in range(i + 1, len(modals)) if modals[j].label == "refusal"), None)
             if j is not None:
                 gap = text[current.end:modals[j].start]
-                if not CLAUSE_BREAK.search(gap) and (
-                        (len(gap) <= 8 and j == i + 1) or _CAUSE_BETWEEN.fullmatch(gap)):
+                # (不得以不了解…为由，免除…: a comma may close the pretext.)
+                pretext = gap.rstrip("，, ")
+                if not CLAUSE_BREAK.search(gap) and len(gap) <= 8 and j == i + 1 or (
+                        not CLAUSE_BREAK.search(pretext) and _CAUSE_BETWEEN.fullmatch(pretext)):
                     result.append(type(current)("duty", current.start, modals[j].end))
                     paired.add(j)
                     continue

@@ -127,7 +127,8 @@ def _subcontractor_barred_further(analysed: AnalysedSentence, statement: Stateme
         m.party in parties.actor_parties and m.end <= statement.start for m in analysed.mentions)
 
 
-_SUBCONTRACTOR = re.compile(r"(?:分包|转包|再委托)(?:商|方|单位|人|机构)")
+# (受托第三方 / 次级处理者: the one the party entrusted, in a data-processing addendum's words.)
+_SUBCONTRACTOR = re.compile(r"(?:分包|转包|再委托)(?:商|方|单位|人|机构)|受托的?第三方|次级处理者|子处理者|分处理者")
 
 
 def _several_duties(statements: tuple[Statement, ...]) -> bool:
@@ -193,7 +194,7 @@ class Attribution(_ClauseCheck):
             if not any(s.kind in fulfils for s in statements):
                 return None  # the words occur (a heading, a table row), but nothing is undertaken
             return self.verdict("satisfied", "该句包含所需要素", spans)
-        if _held_by_regulator(analysed, detect.all_of):
+        if held_by_regulator(analysed, detect.all_of):
             return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
         if "supervision" in detect.all_of[0] and analysed.outsiders_act(detect.all_of[0]):
             return None  # 接受监理单位对施工质量的监督: supervision by someone who does not sign
@@ -507,7 +508,7 @@ _OPENS_CLAUSE = re.compile(r"[\s\d.．、（）()一二三四五六七八九十]
 _COORDINATED = re.compile(r"\s*(?:或者|或|以及|及|和)(?!其)")
 
 
-def _held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     """Every occurrence of some element is the act of a regulator the party cooperates with:
     乙方应配合监管部门对…开展的检查 (the regulator, named after the modal word, is the last agent
     before it in its clause, no party between). Not for requirements about regulators or their reviews."""
@@ -671,7 +672,7 @@ class Divides(SentenceCheck):
         ))
         if len(holders) < 2:
             return None
-        names = "和".join(parties.party_labels.get(h, h) for h in holders if h)
+        names = "和".join(parties.name(h) for h in holders if h)
         reason = f"该句分别约定了{names}各自负责的工作"
         if self.params.status == "partial":
             missing = ["或".join(parties.concept_labels.get(c, c) for c in group)

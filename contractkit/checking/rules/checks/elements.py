@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from contractkit.catalogue.model import Frozen, RoleKind
+from contractkit.checking.rules.checks.attribution import held_by_regulator
 from contractkit.checking.rules.evaluate import BEYOND_THAT
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
@@ -252,7 +253,7 @@ class BreachBy(SentenceCheck):
             return self._borne_by_another(analysed, parties, wanted)
         if any(party in wanted or party == BOTH_PARTIES for party in failing):
             return None  # the wanted party's failure
-        who = parties.party_labels.get(failing[0], failing[0])
+        who = parties.name(failing[0])
         reason = f"该句约定的是{who}未履约的后果，而非{actor_zh(self.params.party)}的"
         return self.verdict("missing", reason, tuple(failures))
 
@@ -290,12 +291,12 @@ class BreachBy(SentenceCheck):
             if any(st.kind == "right" for st in analysed.statements if st.actor in bearers):
                 return None  # 甲方有权解除合同: a sanction another party may impose on the wanted one
             bearer = sorted(b for b in bearers if b)[0]
-            who = parties.party_labels.get(bearer, bearer)
+            who = parties.name(bearer)
             reason = f"该句约定的是{who}承担的后果，而非{actor_zh(self.params.party)}的"
         else:
             # 乙方有权解除合同 with 乙方 the wanted party: it is the one wronged, another party is held to account.
             holder = sorted(b for b in sanctioners if b)[0]
-            who = parties.party_labels.get(holder, holder)
+            who = parties.name(holder)
             reason = f"该句约定的是{who}追究他方责任的权利，而非{actor_zh(self.params.party)}承担的后果"
         return self.verdict("missing", reason, tuple(consequences))
 
@@ -342,8 +343,11 @@ class PartialElement(_OnGroups):
         if analysed.has_each(self.detect.all_of):
             return None  # every element is there: for the checks that judge a whole clause
         groups = self.params.groups
-        if "supervision" in groups[0] and analysed.outsiders_act(groups[0]):
-            return None  # 接受监理单位对施工质量的监督: supervision by someone who does not sign
+        if "supervision" in groups[0] and (analysed.outsiders_act(groups[0])
+                                           or held_by_regulator(analysed, (groups[0],))):
+            # 接受监理单位对施工质量的监督 / 有权机关依法开展检查的，乙方应派员到场: supervision by someone
+            # who does not sign
+            return None
         if _only_what_a_sanction_follows(analysed, groups[0]):
             return None  # 造成数据泄露的，乙方应赔偿: accountability for the event, not its handling
         topic = analysed.sentence.spans_of(set(groups[0]))
@@ -650,6 +654,8 @@ _GENERIC = re.compile(
     r"例外(?:情形|情况|事项|事由)?|"
     # …，均按双方另行制定的应急预案执行: by what it will be done says nothing of what.
     r"按照|依照|依据|根据|参照|"
+    # 由双方届时根据适用的法律另行签署补充协议约定: under which law it will be agreed says nothing of what.
+    r"适用|法律|法规|规定|"
     r"共同|应当|[的由经应可再将须需以及和与并等其该此均按依]"
 )
 # 1.4　现场测评：指… / “托管服务”是指…: a definition of the contract's words.

@@ -135,7 +135,7 @@ class AssignedInTurn(FallbackCheck):
                  where: str) -> Judgement:
         from contractkit.results.model import Status
 
-        names = "和".join(parties.party_labels.get(p, p) for p in assigned)
+        names = "和".join(parties.name(p) for p in assigned)
         evidence = {id(a): (a, spans) for a, spans in assigned.values()}  # each sentence once
         return Judgement(Status.SATISFIED, tuple(evidence.values())[:3],
                          f"{where}逐项写明了{names}各自负责实施的工作", self.name)

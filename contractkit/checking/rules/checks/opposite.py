@@ -139,12 +139,16 @@ class Declines(SentenceCheck):
             # the clause before it named.
             before = clause_start_at(starts, start - 1) if start and _NO_OBJECT.fullmatch(
                 text, statement.end, clause_end) else start
+            # (不对用户因…自行删除数据而遭受的损失负责: the deletion causes the loss disclaimed; it is not
+            # work the party declines.)
+            causes = [m.span() for m in _CAUSE_OF_LOSS.finditer(text, start, clause_end)]
             declined = [span for span in topics
-                        if statement.end <= span[0] < clause_end
-                        or fronted and fronted.end() <= span[0] < statement.start
-                        or before <= span[0] < start]
+                        if (statement.end <= span[0] < clause_end
+                            or fronted and fronted.end() <= span[0] < statement.start
+                            or before <= span[0] < start)
+                        and not any(a <= span[0] < b for a, b in causes)]
             if declined:
-                who = parties.party_labels.get(actor, actor)
+                who = parties.name(actor)
                 return self.verdict("contrary", f"该句约定{who}不承担该项要求的工作",
                                     ((statement.start, statement.end), *declined))
         return None
@@ -229,6 +233,8 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 
 _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
+# 因访问密钥泄露或自行删除数据而遭受的损失: what causes a loss, named as its cause.
+_CAUSE_OF_LOSS = re.compile(r"(?:因|由于)[^，。；]{1,40}?(?:而|所)?(?:遭受|导致|造成|引起|产生)的?[^，。；]{0,6}(?:损失|损害|后果)")
 # 不向甲方提供 / 不向用户提供任何相关说明: the act refused, with nothing of its own as object (not 不向第三方
 # 提供, which keeps a secret).
 _NO_OBJECT = re.compile(
@@ -380,10 +386,11 @@ def _in_condition(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 
     text = analysed.sentence.text
     spans = analysed.spans_of(groups)
+    # (未能达成服务目标的，不构成违约: a span running on past the condition is what follows it.)
     return bool(spans) and all(
         (end := _CONDITION_END.search(text, start)) is not None
-        and not CLAUSE_BREAK.search(text, start, end.start())
-        for start, _ in spans
+        and not CLAUSE_BREAK.search(text, start, end.start()) and span_end <= end.start() + 1
+        for start, span_end in spans
     )
 
 
