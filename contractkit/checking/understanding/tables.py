@@ -246,7 +246,7 @@ def read_tables(
         elif said:  # every row names who does its work
             division |= header_blocks
         found += said
-    found += _ticked_lines(blocks, names_a_party)
+    found += _ticked_lines(blocks, names_a_party) + _boxed_lines(blocks)
     return TableReading(found, frozenset(business), frozenset(division), frozenset(undecided))
 
 
@@ -259,7 +259,7 @@ def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bo
     """The ticked lines of a checklist under a caption that a party opens (供应商安全承诺（√为已承诺）): each
     is what that party undertakes (供应商承诺建立…); an unticked line says nothing."""
     found: list[RowSentence] = []
-    marked = [bool(_TICKED.match(b.text) or _UNTICKED.match(b.text)) for b in blocks]
+    marked = [bool(_TICKED.match(b.text) or _UNTICKED.match(b.text)) and len(_BOX.findall(b.text)) < 2 for b in blocks]
     index = 0
     while index < len(blocks):
         if not marked[index]:
@@ -269,12 +269,15 @@ def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bo
         caption = blocks[index - 1].text.strip() if index else ""
         caption = caption[item_number_end(caption):].strip()
         holder = _opening_party(caption, names_a_party)
-        if holder and end - index >= 2:  # a list of two or more lines, not one stray mark
+        # 安全控制要求（☑ 适用 □ 不适用）: a caption naming no party is the topic of each ticked line.
+        topic = _LEGEND.sub("", caption).strip("：: ")
+        if (holder or topic) and end - index >= 2:  # a list of two or more lines, not one stray mark
             for line in range(index, end):
                 text = blocks[line].text
                 if (tick := _TICKED.match(text)) is not None and _plain(text[tick.end():]):
                     item = Cell(line, tick.end(), len(text), text[tick.end():])
-                    found.append(RowSentence(f"{caption[:holder]}承诺{_plain(item.text)}。", item, frozenset({line})))
+                    said = f"{caption[:holder]}承诺{_plain(item.text)}。" if holder else f"{topic}：{_plain(item.text)}。"
+                    found.append(RowSentence(said, item, frozenset({line})))
         index = end
     return found
 
@@ -282,6 +285,7 @@ def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bo
 # A checklist table's answer column: 是/否, 是否落实, √/×, 确认.
 _ANSWER_HEADER = re.compile(r"是/?否|是否[^|｜]{0,6}|[√✓✔]\s*/?\s*[×✗]?|确认(?:情况|结果)?|落实情况|勾选")
 _PARENTHESES = re.compile(r"[（(]([^）)]+)[）)]")
+_PARTY_ANSWERS = re.compile(r"(?P<party>[^|｜]{1,8}?)(?:承诺|确认|响应|是否承诺|是否满足|是否响应|落实情况)")
 
 
 def _checklist(rows: list[list[Cell]], doer: str | None, names_a_party: Callable[[str], bool]
@@ -289,7 +293,11 @@ def _checklist(rows: list[list[Cell]], doer: str | None, names_a_party: Callable
     """A table of items each answered 是/否 (驻场人员要求（乙方逐项落实） | 是/否): the rows answered 是 or
     ticked are what the party its header, caption or footer names undertakes; 否 says nothing."""
     header = [_plain(cell.text) for cell in rows[0]] if rows else []
-    if len(header) < 2 or not _ANSWER_HEADER.fullmatch(header[-1]):
+    # (承诺项目 | 卖方承诺: the answer column headed by the party who answers.)
+    answering = _PARTY_ANSWERS.fullmatch(header[-1]) if len(header) >= 2 else None
+    if answering and names_a_party(answering["party"]):
+        doer = doer or answering["party"]
+    elif len(header) < 2 or not _ANSWER_HEADER.fullmatch(header[-1]):
         return []
     topic, party = header[0], doer
     if party is None:  # the party named in the item header itself, as its opening or in brackets
@@ -307,6 +315,28 @@ def _checklist(rows: list[list[Cell]], doer: str | None, names_a_party: Callable
         item = _plain(row[0].text)
         said = f"{party}承诺落实{topic}：{item}。" if len(topic) > 2 else f"{party}承诺{item}。"
         found.append(RowSentence(said, row[0], frozenset(cell.block for cell in row)))
+    return found
+
+
+# The boxes of a form, ticked or not; a caption's legend of them (（☑ 适用 □ 不适用）).
+_BOX = re.compile(r"[☑☐□■]")
+_LEGEND = re.compile(r"[（(][^（）()]*[☑☐□■][^（）()]*[）)]")
+# An option left unticked (□ 由需方自行清除): the box and its short words, up to the next mark or stop.
+_UNTICKED_OPTION = re.compile(r"[□☐]\s*[^☑☐□■√✓✔\s：:，,；;。]*\s*")
+# An option ticked that says the line does not apply (□ 适用 ☑ 不适用：…).
+_NOT_APPLICABLE = re.compile(r"[☑■]\s*(?:不适用|否|无|不涉及)")
+
+
+def _boxed_lines(blocks: Sequence[TextBlock]) -> list[RowSentence]:
+    """The lines of a form with boxes to tick inline (退役介质处理：☑ 由供方清除数据 □ 由需方自行清除): each
+    read with only what is ticked (退役介质处理：由供方清除数据); a line ticked 不适用 says nothing."""
+    found = []
+    for index, block in enumerate(blocks):
+        text = block.text
+        if len(_BOX.findall(_LEGEND.sub("", text))) < 2 or block.location.kind == "table-cell":
+            continue
+        said = "" if _NOT_APPLICABLE.search(text) else _plain(_BOX.sub("", _UNTICKED_OPTION.sub("", text)))
+        found.append(RowSentence(f"{said}。" if said else "", Cell(index, 0, len(text), text), frozenset({index})))
     return found
 
 
@@ -514,10 +544,12 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
 
 # 以上由服务商落实，采购人按表验收。 / 上表所列措施均由乙方负责实施: the line just below a table handing
 # every row to one party, as a caption above it does; what it says that party does with the rows.
+# (上表为甲方（软件供应商）向乙方通报漏洞的方式: the table is what that party does.)
 _FOOTER = re.compile(r"(?:以上|上述|上表|表中|前述)(?:表格|表|各项|所列|列明|的|内容|事项|工作|要求|措施|产品|设备|项目)*"
-                     r"(?:均|全部|统一|一律)?由(?P<rest>.+)")
-_FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供"}
-_FOOTER_ACT = re.compile(r"(?:负责)?(?P<act>落实|执行|负责|承担|实施|完成|提供|说明|承诺|保证|办理)")
+                     r"(?:均|全部|统一|一律)?(?:由|为|系)(?P<rest>.+)")
+_FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供", "通报": "通知", "通知": "通知", "告知": "通知"}
+_FOOTER_ACT = re.compile(r"(?:[（(][^）)]{1,16}[）)])?(?:向[^，。；]{1,8}?)?(?:负责)?"
+                         r"(?P<act>落实|执行|负责|承担|实施|完成|提供|说明|承诺|保证|办理|通报|通知|告知)")
 
 
 def _footer(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_party: Callable[[str], bool]

@@ -381,9 +381,11 @@ def _governing(
             statement.end <= other.start < s and clause_of[other.start] == clause_start_at(starts, s)
             for other in analysed.statements if other is not statement
         ) and not (rights and _owned_by_another(text, analysed.mentions, statement, s))]
-        # 乙方应配合甲方的许可核查: a duty to accept another's check is no right to check.
+        # 乙方应配合甲方的许可核查 / 甲方对乙方依约进行的抽查应予配合: a duty to accept another's check,
+        # named after the modal word or fronted before it, is no right to check.
         if held and not (rights and statement.kind == "duty" and all(
-            any(statement.end <= a < s for a in accepting) for s, _ in held
+            any(statement.end <= a < s or s < statement.start <= a <= statement.end + _NEXT_TO for a in accepting)
+            for s, _ in held
         )):
             kept.append(statement)
     return tuple(kept)
