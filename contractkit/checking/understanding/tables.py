@@ -276,7 +276,8 @@ def _ticked_lines(blocks: Sequence[TextBlock], names_a_party: Callable[[str], bo
                 text = blocks[line].text
                 if (tick := _TICKED.match(text)) is not None and _plain(text[tick.end():]):
                     item = Cell(line, tick.end(), len(text), text[tick.end():])
-                    said = f"{caption[:holder]}承诺{_plain(item.text)}。" if holder else f"{topic}：{_plain(item.text)}。"
+                    said = (f"{caption[:holder]}承诺{_plain(item.text)}。" if holder
+                            else f"{topic}：{_plain(item.text)}。")
                     found.append(RowSentence(said, item, frozenset({line})))
         index = end
     return found
@@ -545,9 +546,11 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
 # 以上由服务商落实，采购人按表验收。 / 上表所列措施均由乙方负责实施: the line just below a table handing
 # every row to one party, as a caption above it does; what it says that party does with the rows.
 # (上表为甲方（软件供应商）向乙方通报漏洞的方式: the table is what that party does.)
-_FOOTER = re.compile(r"(?:以上|上述|上表|表中|前述)(?:表格|表|各项|所列|列明|的|内容|事项|工作|要求|措施|产品|设备|项目)*"
+_FOOTER = re.compile(r"(?:以上|上述|上表|表中|前述)"
+                     r"(?:表格|表|各项|所列|列明|的|内容|事项|工作|要求|措施|产品|设备|项目)*"
                      r"(?:均|全部|统一|一律)?(?:由|为|系)(?P<rest>.+)")
-_FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供", "通报": "通知", "通知": "通知", "告知": "通知"}
+_FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供",
+                "通报": "通知", "通知": "通知", "告知": "通知"}
 _FOOTER_ACT = re.compile(r"(?:[（(][^）)]{1,16}[）)])?(?:向[^，。；]{1,8}?)?(?:负责)?"
                          r"(?P<act>落实|执行|负责|承担|实施|完成|提供|说明|承诺|保证|办理|通报|通知|告知)")
 

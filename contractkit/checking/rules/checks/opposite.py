@@ -234,7 +234,8 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
 # 因访问密钥泄露或自行删除数据而遭受的损失: what causes a loss, named as its cause.
-_CAUSE_OF_LOSS = re.compile(r"(?:因|由于)[^，。；]{1,40}?(?:而|所)?(?:遭受|导致|造成|引起|产生)的?[^，。；]{0,6}(?:损失|损害|后果)")
+_CAUSE_OF_LOSS = re.compile(
+    r"(?:因|由于)[^，。；]{1,40}?(?:而|所)?(?:遭受|导致|造成|引起|产生)的?[^，。；]{0,6}(?:损失|损害|后果)")
 # 不向甲方提供 / 不向用户提供任何相关说明: the act refused, with nothing of its own as object (not 不向第三方
 # 提供, which keeps a secret).
 _NO_OBJECT = re.compile(
