@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
-from contractkit.checking.understanding.continuation import continued, paired, provisos, semicolon_clauses
+from contractkit.checking.understanding.continuation import (
+    continued,
+    paired,
+    provisos,
+    semicolon_clauses,
+    unowned_checks,
+)
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.overrides import overrides
@@ -31,6 +37,7 @@ from contractkit.checking.understanding.sections import Section, in_section, sec
 from contractkit.checking.understanding.special_terms import POINTS_TO_SPECIAL, left_open
 from contractkit.checking.understanding.statements import (
     BOTH_PARTIES,
+    OUTSIDER,
     Mention,
     Statement,
     answering_party,
@@ -264,6 +271,8 @@ class Checker:
             continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i))
                                     if may_answer(flat[i].text) else None)
             continuations += semicolon_clauses(flat, texts, lambda i: bool(mentions_of(i)))
+            continuations += unowned_checks(flat, texts, lambda i: frozenset(
+                m.party for m in mentions_of(i) if m.party), OUTSIDER)
         if "provisos" in use:  # …。但…的，乙方可暂缓修复: the proviso read with what it qualifies.
             continuations += provisos(flat, texts)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
@@ -385,12 +394,25 @@ class Checker:
             req = self.catalogue.requirement(finding.requirement)
             # A missing finding that quotes a near miss has the clause for another party: not creditable.
             near_miss = finding.status is Status.MISSING and bool(finding.evidence)
-            if reading.status in CREDITED and (near_miss or not self._bound_party_speaks(req, parties, analysed)):
+            if reading.status in CREDITED and (near_miss or not self._bound_party_speaks(req, parties, analysed)
+                                               or self._bound_party_declines(req, parties, analysed)):
                 result.append(finding)
                 continue
             changed += 1
             result.append(self._reread(finding, req, Status(reading.status), reading.probability, source, suggest))
         return tuple(result), changed
+
+    def _bound_party_declines(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
+        """Does the party the requirement binds waive or refuse something (无需…告知, 不提交…) in a sentence on
+        the requirement's topic? The model reads words, not their negation: it may not credit such a clause."""
+        from contractkit.checking.rules.registry import pipeline_for
+
+        if req.detect.actor is None:
+            return False
+        actors = self._parties_of_kind(parties, req.detect.actor) | {BOTH_PARTIES}
+        concepts = pipeline_for(req.detect).concepts
+        return any(st.actor in actors and st.kind == "refusal"
+                   for a in analysed.all if not a.sentence.labels.isdisjoint(concepts) for st in a.statements)
 
     def _bound_party_speaks(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
         """Does the party the requirement binds (or both parties) hold a statement of its modality in a

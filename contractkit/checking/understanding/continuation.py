@@ -92,6 +92,28 @@ def semicolon_clauses(
     ]
 
 
+def unowned_checks(
+    sentences: Sequence[Sentence], block_texts: Sequence[str], parties_in: Callable[[int], frozenset[str]],
+    outsider: str, topic: str = "supervision",
+) -> list[Continuation]:
+    """"一、需方可以对供方…进行检查评估。" then "二、供方不得…拒绝提供与检查评估相关的资料": a sentence (or
+    list item) that accepts a check naming no one but the party that undergoes it goes on with the check
+    the sentence just before grants to another party, and is read once more after it (quoted alone).
+    ``parties_in``: the parties sentence i names (``outsider`` for someone who does not sign, whose check
+    it may be); a regulator's check (配合监管部门的检查) is its own."""
+    found: list[Continuation] = []
+    for index, (before, this) in enumerate(pairwise(sentences)):
+        if not {topic, "accept"} <= this.labels or "regulator" in this.labels or topic not in before.labels \
+                or this.block - before.block not in (0, 1):
+            continue
+        own, granting = parties_in(index + 1), parties_in(index) - {outsider}
+        if len(own) != 1 or outsider in own or not granting - own:
+            continue
+        found.append(Continuation(read_after(before, this, "\n" if this.block != before.block else ""), this.text,
+                                  None, "该句（连同上一条）"))
+    return found
+
+
 def provisos(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[Continuation]:
     """"乙方应在10日内修复漏洞。但…的，乙方可暂缓修复": a sentence of the same paragraph that opens with
     但 qualifies the one before, and is read with it, in its place, so the proviso can set the rule."""

@@ -347,6 +347,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
+            # 甲方或其委托的第三方审计机构有权…: the party or its agent acts; the right is the party's.
+            principal = next((m for m in before if m.party != OUTSIDER
+                              and _OR_ITS_AGENT.fullmatch(sentence.text, m.end, before[-1].start)), None)
+            if subject == OUTSIDER and principal is not None:
+                subject, co_subjects = principal.party, []
         elif sentence.text[clause_start:modal.start].strip() in _GOING_ON and (
                 going_on := _opening_previous_clause(sentence.text, starts, clause_start, mentions)):
             # …，需方每半年进行考核评估，并有权抽查…: 并 goes on with the party opening the clause before.
@@ -515,6 +520,8 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 
 
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
+# 甲方或其委托的第三方 / 采购人或其指定的测评机构: an agent the party chooses, acting for it.
+_OR_ITS_AGENT = re.compile(r"(?:或|或者|及|以及)其?(?:委托|指定|聘请|聘用|授权)的?")
 _OWNED_THING = re.compile(
     r"(?:数据|信息|系统|业务|资产|网络|设备|账号|账户|资料|文件|机房|平台|云平台|环境|主机|服务器|数据库)"
 )
