@@ -31,8 +31,11 @@ BARE_ACCEPTANCE = re.compile(
 
 # 乙方交付的软件应逐项满足，并…: a duty to meet, with no object of its own, meets what the sentence
 # before required.
+# (乙方应确保交付的软件满足该说明书的全部要求: the same, the requirements pointed back at.)
 BARE_MEETING = re.compile(
     r"[^，。；：:]{1,16}?(?:应当?|须|需|必须)(?:逐项|逐条|全部|完全|全面|严格)?(?:满足|符合|达到|遵守|落实)(?:之|该等要求|上述要求)?[，。；,;]"
+    r"|[^，。；：:]{1,16}?(?:应当?|须|需|必须)(?:确保|保证)[^，。；：:]{0,16}?(?:满足|符合|达到)"
+    r"(?:该|上述|前述|前款)[^，。；：:]{0,10}?的?(?:全部|所有|各项)?要求[，。；,;]"
 )
 
 
