@@ -271,7 +271,7 @@ class Checker:
             continuations += paired(flat, texts, lambda i: answering_party(flat[i].text, mentions_of(i))
                                     if may_answer(flat[i].text) else None)
             continuations += semicolon_clauses(flat, texts, lambda i: bool(mentions_of(i)))
-            continuations += unowned_checks(flat, texts, lambda i: frozenset(
+            continuations += unowned_checks(flat, lambda i: frozenset(
                 m.party for m in mentions_of(i) if m.party), OUTSIDER)
         if "provisos" in use:  # …。但…的，乙方可暂缓修复: the proviso read with what it qualifies.
             continuations += provisos(flat, texts)

@@ -96,8 +96,8 @@ def semicolon_clauses(
 
 
 def unowned_checks(
-    sentences: Sequence[Sentence], block_texts: Sequence[str], parties_in: Callable[[int], frozenset[str]],
-    outsider: str, topic: str = "supervision",
+    sentences: Sequence[Sentence], parties_in: Callable[[int], frozenset[str]], outsider: str,
+    topic: str = "supervision",
 ) -> list[Continuation]:
     """"一、需方可以对供方…进行检查评估。" then "二、供方不得…拒绝提供与检查评估相关的资料": a sentence (or
     list item) that accepts a check naming no one but the party that undergoes it goes on with the check

@@ -7,8 +7,11 @@ responsible-party column is read row by row as "<实施方>负责<工作事项>�
 <时限>；<甲方>负责<甲方职责>": the rules judge that like a written clause, and
 the evidence quoted is the row's work cell, where it stands in the document.
 A table without a doer column is read with the one party its caption names
-(乙方…按下表执行：), and a table of sanctions (未落实情形 | 责任后果) row by row as
-"<情形>的，<后果>".
+(乙方…按下表执行：) or the line below it hands it to (以上由乙方落实), and a table of
+sanctions (未落实情形 | 责任后果) row by row as "<情形>的，<后果>". Forms are read
+too: a 是/否 checklist as the undertakings of the party it names, a ticked list
+(√ …) under its caption, and a line of inline boxes (☑ 由供方清除 □ 由需方清除)
+with only the option ticked.
 
 Word tables arrive as one block per cell (``Location.table/row/cell``);
 Markdown and plain-text tables as one block per row, cells separated by tabs.
