@@ -28,6 +28,7 @@ from contractkit.checking.understanding.continuation import (
     semicolon_clauses,
     unowned_checks,
 )
+from contractkit.checking.understanding.letters import in_letter, letter_voices
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.overrides import overrides
@@ -223,9 +224,19 @@ class Checker:
             flat = [_dividing(s, doer) if s.block in division_headers else s for s in flat]
         known: dict[int, tuple[Mention, ...]] = {}
 
+        def party_of(name: str) -> str | None:
+            named = find_mentions(name, parties.aliases, parties.pattern)
+            return named[0].party if named else None
+
+        # 承诺函 … 我司接受贵司的监督检查 … 承诺单位：X: the letter's 我司 is X, its 贵司 the one addressed.
+        voices = letter_voices(texts, party_of) if "letters" in use else {}
+
         def mentions_of(i: int) -> tuple[Mention, ...]:
             if i not in known:
-                known[i] = tuple(find_mentions(flat[i].text, parties.aliases, parties.pattern))
+                found = find_mentions(flat[i].text, parties.aliases, parties.pattern)
+                if flat[i].block in voices:
+                    found = in_letter(flat[i].text, found, *voices[flat[i].block])
+                known[i] = tuple(found)
             return known[i]
 
         # Under "乙方的权利和义务", an item that names no party of its own is 乙方's.
