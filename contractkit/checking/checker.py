@@ -405,29 +405,18 @@ class Checker:
             req = self.catalogue.requirement(finding.requirement)
             # A missing finding that quotes a near miss has the clause for another party: not creditable.
             near_miss = finding.status is Status.MISSING and bool(finding.evidence)
-            if reading.status in CREDITED and (near_miss or not self._bound_party_speaks(req, parties, analysed)
-                                               or self._bound_party_declines(req, parties, analysed)):
+            if reading.status in CREDITED and (near_miss or not self._may_credit(req, parties, analysed)):
                 result.append(finding)
                 continue
             changed += 1
             result.append(self._reread(finding, req, Status(reading.status), reading.probability, source, suggest))
         return tuple(result), changed
 
-    def _bound_party_declines(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
-        """Does the party the requirement binds waive or refuse something (无需…告知, 不提交…) in a sentence on
-        the requirement's topic? The model reads words, not their negation: it may not credit such a clause."""
-        from contractkit.checking.rules.registry import pipeline_for
-
-        if req.detect.actor is None:
-            return False
-        actors = self._parties_of_kind(parties, req.detect.actor) | {BOTH_PARTIES}
-        concepts = pipeline_for(req.detect).concepts
-        return any(st.actor in actors and st.kind == "refusal"
-                   for a in analysed.all if not a.sentence.labels.isdisjoint(concepts) for st in a.statements)
-
-    def _bound_party_speaks(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
-        """Does the party the requirement binds (or both parties) hold a statement of its modality in a
-        sentence holding one of the requirement's concepts (as the rules read it: in its list, section)?"""
+    def _may_credit(self, req: Requirement, parties: PartyAnalysis, analysed: Sentences) -> bool:
+        """May the model credit the requirement? Only where the party it binds (or both parties) holds a
+        statement of its modality in a sentence holding one of the requirement's concepts (as the rules read
+        it: in its list, section), and waives or refuses nothing there (无需…告知, 不提交…: the model reads
+        words, not their negation)."""
         from contractkit.checking.rules.registry import pipeline_for
 
         if req.detect.actor is None:
@@ -436,8 +425,9 @@ class Checker:
         modality = req.detect.modality
         kinds = {"duty", "right", "prohibition"} if modality == "any" else {modality} if modality else {"duty", "right"}
         concepts = pipeline_for(req.detect).concepts
-        return any(st.actor in actors and st.kind in kinds
-                   for a in analysed.all if not a.sentence.labels.isdisjoint(concepts) for st in a.statements)
+        held = {st.kind for a in analysed.all if not a.sentence.labels.isdisjoint(concepts)
+                for st in a.statements if st.actor in actors}
+        return bool(held & kinds) and "refusal" not in held
 
     def _reread(self, finding: Finding, req: Requirement, status: Status, probability: float,
                 source: SourceDocument, suggest: _Suggestions | None) -> Finding:

@@ -39,13 +39,13 @@ def letter_voices(block_texts: Sequence[str], party_of: Callable[[str], str | No
         if not _TITLE.fullmatch(block_texts[index]):
             index += 1
             continue
-        end = next((j for j in range(index + 1, min(len(block_texts), index + _SPAN))
-                    if _SIGNATORY.fullmatch(block_texts[j])), None)
-        if end is None:
+        signed = next(((j, m) for j in range(index + 1, min(len(block_texts), index + _SPAN))
+                       if (m := _SIGNATORY.fullmatch(block_texts[j]))), None)
+        if signed is None:
             index += 1
             continue
-        signed = _SIGNATORY.fullmatch(block_texts[end])
-        signer = party_of(signed["name"]) if signed else None
+        end, signatory = signed
+        signer = party_of(signatory["name"])
         addressed = next((m for j in range(index + 1, end) if (m := _ADDRESSEE.fullmatch(block_texts[j]))), None)
         addressee = party_of(addressed["name"]) if addressed else None
         if signer or addressee:

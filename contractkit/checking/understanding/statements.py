@@ -349,8 +349,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
             # 甲方或其委托的第三方审计机构有权…: the party or its agent acts; the right is the party's.
             principal = next((m for m in before if m.party != OUTSIDER
-                              and _OR_ITS_AGENT.fullmatch(sentence.text, m.end, before[-1].start)), None)
-            if subject == OUTSIDER and principal is not None:
+                              and _OR_ITS_AGENT.fullmatch(sentence.text, m.end, before[-1].start)),
+                             None) if subject == OUTSIDER else None
+            if principal is not None:
                 subject, co_subjects = principal.party, []
         elif sentence.text[clause_start:modal.start].strip() in _GOING_ON and (
                 going_on := _opening_previous_clause(sentence.text, starts, clause_start, mentions)):

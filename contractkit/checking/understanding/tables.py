@@ -337,7 +337,9 @@ def _boxed_lines(blocks: Sequence[TextBlock]) -> list[RowSentence]:
     found = []
     for index, block in enumerate(blocks):
         text = block.text
-        if len(_BOX.findall(_LEGEND.sub("", text))) < 2 or block.location.kind == "table-cell":
+        # (the legend of a caption, （☑ 适用 □ 不适用）, ticks nothing: only a line with boxes of its own)
+        if len(_BOX.findall(text)) < 2 or block.location.kind == "table-cell" or len(
+                _BOX.findall(_LEGEND.sub("", text))) < 2:
             continue
         said = "" if _NOT_APPLICABLE.search(text) else _plain(_BOX.sub("", _UNTICKED_OPTION.sub("", text)))
         found.append(RowSentence(f"{said}。" if said else "", Cell(index, 0, len(text), text), frozenset({index})))

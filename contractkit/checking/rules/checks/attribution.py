@@ -465,8 +465,9 @@ def _topic_zh(analysed: AnalysedSentence, topic: tuple[str, ...], parties: Contr
 
 def _both_label(parties: ContractParties) -> str:
     """双方（甲方、乙方）各自: the parties a mutual clause binds, named by their labels."""
-    labels = "、".join(dict.fromkeys(parties.party_labels.values()))
-    return f"双方（{labels}）各自" if labels else "双方各自"
+    from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+
+    return f"{parties.name(BOTH_PARTIES)}各自"
 
 
 def _actor_is_object(analysed: AnalysedSentence, statement: Statement, parties: ContractParties) -> bool:
