@@ -216,5 +216,5 @@ def test_each_context_reader_changes_some_verdict(reader):
 def test_an_unknown_context_reader_is_refused_by_name():
     from contractkit.checking.checker import CheckSettings
 
-    with pytest.raises(ValueError, match="unknown context reader 'anaphora': choose from overrides, references"):
-        CheckSettings(without={"anaphora"})
+    with pytest.raises(ValueError, match="unknown context reader 'coreference': choose from overrides, references"):
+        CheckSettings(without={"coreference"})

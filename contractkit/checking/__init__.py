@@ -11,6 +11,7 @@ CONTEXT_READERS = (
     "references",  # 出现上述情况时…: the situations a sentence points at (understanding/references.py)
     "sections",  # items under 乙方的权利和义务 are 乙方's (understanding/sections.py)
     "letters",  # 我司/贵司 in a 承诺函 bound into the contract: its signatory and addressee (understanding/letters.py)
+    "anaphora",  # 启明与华软约定：后者应…前者: 前者/后者 as the two parties named last (understanding/anaphora.py)
     "chains",  # 甲方不得…；发现…的，应当告知乙方: a clause after ；goes on with its subject (statements.py)
     "continuations",  # 乙方应予配合 with the sentence before it (understanding/continuation.py)
     "provisos",  # …。但…，乙方可暂缓修复: a sentence opening with 但, with the one it qualifies (continuation.py)

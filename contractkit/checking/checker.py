@@ -28,6 +28,7 @@ from contractkit.checking.understanding.continuation import (
     semicolon_clauses,
     unowned_checks,
 )
+from contractkit.checking.understanding.anaphora import FORMER_OR_LATTER, former_and_latter
 from contractkit.checking.understanding.letters import in_letter, letter_voices
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
@@ -236,6 +237,11 @@ class Checker:
                 found = find_mentions(flat[i].text, parties.aliases, parties.pattern)
                 if flat[i].block in voices:
                     found = in_letter(flat[i].text, found, *voices[flat[i].block])
+                if "anaphora" in use and FORMER_OR_LATTER.search(flat[i].text):
+                    # 启明与华软约定：后者应向前者披露…: the two parties named last.
+                    found = former_and_latter(flat[i].text, found,
+                                              lambda k: mentions_of(i - k) if i >= k else (),
+                                              lambda k: flat[i - k].text if i >= k else "")
                 known[i] = tuple(found)
             return known[i]
 
@@ -560,7 +566,7 @@ def _analyse(
 
     def read() -> tuple[Statement, ...]:
         found = said() if said is not None else tuple(statements(s, list(m)))
-        return in_section(section, found, m) if section is not None and not hypothetical else found
+        return in_section(section, found, m, s.text) if section is not None and not hypothetical else found
 
     return AnalysedSentence(s, m, read, hypothetical, is_deferred(s.text), heading, quote=quote, passage=passage,
                             left_open=left_open)

@@ -28,6 +28,8 @@ _SUPERVISED = re.compile(r"接受|配合|服从|[，。；,;]")
 _AGENT_OF = re.compile(r"(?:对[^，。；,;]{0,30})?(?:进行|开展|实施)?的?\s*$")
 
 
+# 将其删除 / 把上述数据返还: what was named before, taken up again as the act's object.
+_BACK_REFERENCE = re.compile(r"(?:将|把|对)(?:其|之|它们|上述|前述|该等)(?![他它余中后次实])")
 _PART_END = re.compile(r"[；;。]")  # where a colon's list ends
 
 
@@ -121,8 +123,15 @@ class AnalysedSentence:
                                        and _PART_END.search(self.sentence.text, nearest.end, at) is None)
 
     def says(self, group: tuple[str, ...]) -> bool:
-        """Does the sentence name one of the group's concepts outside a waiver?"""
-        return any(not self.waived(at) for at, _ in self.sentence.spans_of(set(group)))
+        """Does the sentence name one of the group's concepts outside a waiver, or refer back to it
+        there (乙方无需保留日志，但应将其删除: the logs waived from keeping are what is deleted)?"""
+        spans = self.sentence.spans_of(set(group))
+        if any(not self.waived(at) for at, _ in spans):
+            return True
+        text = self.sentence.text
+        return bool(spans) and any(
+            not self.waived(m.start()) for m in _BACK_REFERENCE.finditer(text, spans[0][1])
+        )
 
     def governs(self, statement: Statement, at: int) -> bool:
         """Is the topic at ``at`` what the statement undertakes: in its scope, or in the condition just

@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, Mention, Statement
+from contractkit.checking.understanding.statements import CLAUSE_BREAK, OUTSIDER, Mention, Statement
 
 # A short line with no sentence inside it: a heading, or a list's lead-in ("乙方的权利和义务：").
 _HEADING_LIKE = re.compile(r"^[^。；;！？!?，,]{1,40}[：:]?$")
 # "二、乙方的权利和义务", "第二节　承包方的义务", "（１）咨询工程师的责任", "二、乙方承诺": whose, then what.
 _SECTION = re.compile(
     r"^[\s\d０-９.．、（）()一二三四五六七八九十百零〇第条章节款部分]*"
-    r"(?P<who>[^，。；：:的]{1,16})的?(?:主要)?"
+    r"(?P<who>[^，。；：:的]{1,16})的?(?:主要|共同|一般|基本)?"
     r"(?P<what>(?:权利|义务|责任|职责|承诺|保证)(?:(?:和|与|及|、)(?:权利|义务|责任|职责|承诺|保证))?)"
     r"\s*[：:]?\s*$"
     # "（二）承包人：" then "1. 负责…": a list's lead-in naming only the party whose items follow.
@@ -46,10 +46,8 @@ def section_of(text: str, mentions: Callable[[], Sequence[Mention]]) -> Section 
         return False
     # The words before 的权利 are the party's name and nothing else ("乙方承担安全责任" is a sentence).
     who = "who" if match.group("who") else "party"
-    named = {
-        m.party for m in mentions()
-        if (m.start, m.end) == match.span(who) and m.party not in (BOTH_PARTIES, OUTSIDER)
-    }
+    # (双方的共同义务: each party's, like 双方应….)
+    named = {m.party for m in mentions() if (m.start, m.end) == match.span(who) and m.party != OUTSIDER}
     if len(named) != 1:
         return False
     what = match.group("what") or "义务"
@@ -74,12 +72,30 @@ def sections_in_force(
     return result
 
 
+# The list number an item opens with ("1. ", "（二）").
+_ITEM_NUMBER = re.compile(r"^[\s\d０-９.．、（）()一二三四五六七八九十]*")
+
+
+def _opens_with_act(text: str, first: Statement, mentions: Sequence[Mention]) -> bool:
+    """Whether a clause of its own comes before the item's first modal word, and no party opens it
+    (not "对乙方的检查予以配合": what the modal word itself governs, put first)."""
+    opening = _ITEM_NUMBER.match(text)
+    begins = opening.end() if opening else 0
+    return (first.start > begins and not (mentions and mentions[0].start <= begins)
+            and CLAUSE_BREAK.search(text, begins, first.start) is not None)
+
+
 def in_section(
-    section: Section, statements: tuple[Statement, ...], mentions: Sequence[Mention]
+    section: Section, statements: tuple[Statement, ...], mentions: Sequence[Mention], text: str
 ) -> tuple[Statement, ...]:
     """A sentence's statements under its section's heading: the section's party where none is named."""
     if statements:
-        return tuple(replace(s, actor=section.party) if s.actor is None else s for s in statements)
+        own = tuple(replace(s, actor=section.party) if s.actor is None else s for s in statements)
+        if statements[0].actor is None and _opens_with_act(text, statements[0], mentions):
+            # "1. 对乙方的安全措施进行检查，并可要求…": the item's opening act, before its first modal
+            # word, is the section's party's too.
+            return (Statement(section.party, section.kind, 0, 0, False), *own)
+        return own
     if not mentions or mentions[0].start > 0:
         # "4. 接受甲方的监督": no modal word, no subject of its own — the section's party states it.
         return (Statement(section.party, section.kind, 0, 0, False),)

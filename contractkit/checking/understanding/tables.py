@@ -423,6 +423,7 @@ _OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|�
 # 修复实施方 → 修复; 责任单位 → (nothing); 处置分工 → 处置
 _ROLE_WORDS = re.compile(
     r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$|(?:分工|责任)$"
+    r"|^由?谁来?(?:负责|实施|执行)?"  # (由谁负责 → nothing; 谁修 → 修)
 )
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")

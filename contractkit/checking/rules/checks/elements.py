@@ -469,7 +469,9 @@ class Deferral(SentenceCheck):
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if _outsiders_only(analysed):
             return None
-        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()):
+        # (接受主管部门检查需要乙方配合的，具体事宜另行商定: what is left open is the regulator's check.)
+        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()) and not (
+                held_by_regulator(analysed, self.detect.all_of)):
             return self.verdict(
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
             )
@@ -603,8 +605,8 @@ class LeavesTheRest(SentenceCheck):
         from contractkit.checking.understanding.statements import DEFERRED  # see registry.py: kept light
         from contractkit.checking.understanding.tables import UNDECIDED_DOER
 
-        if not analysed.deferred:
-            return None
+        if not analysed.deferred or held_by_regulator(analysed, self.detect.all_of):
+            return None  # (…因接受主管部门检查需要的其他配合事项另行商定: the regulator's check left open)
         text = analysed.sentence.text
         if text.endswith(UNDECIDED_DOER):
             # A table row whose doer is 待定 / 另行协商: the table divides the work but leaves this row open.

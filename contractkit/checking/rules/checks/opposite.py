@@ -126,13 +126,15 @@ class Declines(SentenceCheck):
             if statement.kind != "refusal" or text[statement.start:statement.end] in EDGE_WORDS:
                 continue
             actor = statement.actor
+            start = clause_start_at(starts, statement.start)
+            if actor is None and _THE_CONTRACT.fullmatch(text, start, statement.start):
+                actor = BOTH_PARTIES  # 本协议不设定任何安全控制要求: the contract declines it for both
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
                 continue
             end = CLAUSE_BREAK.search(text, statement.end)
             clause_end = end.start() if end else len(text)
             if _duty_in_proviso(analysed, clause_end):
                 continue  # 低危事件无需逐一报告，但应在月报中汇总: the refusal narrowed by what the proviso requires
-            start = clause_start_at(starts, statement.start)
             # 乙方对所供工具的用途及不当使用的后果不作任何说明: the matter fronted by 对/就 is declined too.
             fronted = _OBJECT_FRONTED.search(text, start, statement.start)
             # …相关文档属于乙方商业秘密，乙方不向甲方提供: a refusal with no object of its own declines what
@@ -232,6 +234,8 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
     return True
 
 
+# 本协议/本合同 as the subject of a refusal: what the parties' agreement leaves out, for both.
+_THE_CONTRACT = re.compile(r"\s*(?:本|该)(?:协议|合同|条款)(?:项下)?(?:中|内)?(?:亦|也|并|均)?")
 _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
 # 因访问密钥泄露或自行删除数据而遭受的损失: what causes a loss, named as its cause.
 _CAUSE_OF_LOSS = re.compile(
