@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
+from contractkit.checking.understanding.anaphora import FORMER_OR_LATTER, former_and_latter
 from contractkit.checking.understanding.continuation import (
     continued,
     paired,
@@ -28,7 +29,6 @@ from contractkit.checking.understanding.continuation import (
     semicolon_clauses,
     unowned_checks,
 )
-from contractkit.checking.understanding.anaphora import FORMER_OR_LATTER, former_and_latter
 from contractkit.checking.understanding.letters import in_letter, letter_voices
 from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine

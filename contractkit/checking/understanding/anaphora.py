@@ -10,6 +10,7 @@ and is left alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -39,7 +40,7 @@ def former_and_latter(text: str, mentions: list[Mention], earlier: Callable[[int
 def _named_together(text: str, named: Sequence[Mention]) -> tuple[str, str] | None:
     """The last two parties of ``text`` named side by side (X与Y), in their order, or None."""
     parties = [m for m in named if m.party not in (BOTH_PARTIES, OUTSIDER)]
-    for first, second in reversed(list(zip(parties, parties[1:]))):
+    for first, second in reversed(list(itertools.pairwise(parties))):
         if first.party != second.party and _TOGETHER.fullmatch(text, first.end, second.start):
             return first.party, second.party
     return None

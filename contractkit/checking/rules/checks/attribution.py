@@ -242,7 +242,9 @@ class Attribution(_ClauseCheck):
         # often named first (对于已发现的漏洞，乙方可自行决定是否修复).
         opposing = tuple(s for s in own if s.kind in opposes)
         if opposing and (detect.modality != "right" or _refuses_after(analysed, opposing, detect.all_of[0])):
-            return self.verdict("contrary", f"该句否定了{holder}的{kind}", spans)
+            # (a requirement binding whoever acts names no holder: the party refusing is named)
+            refusing = holder or parties.name(opposing[0].actor or "")
+            return self.verdict("contrary", f"该句否定了{refusing}的{kind}", spans)
         demands = {(s.start, s.end) for s in _demanded_duties(analysed)}
         rights = tuple(
             s for s in own if s.kind == "right" and s.actor in parties.actor_parties and (s.start, s.end) not in demands
@@ -541,9 +543,11 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
         agents += [end for r_start, end in regulators
                    if clause_start <= r_start and end <= start
                    and (r_start <= clause_start + 2 or _OPENS_CLAUSE.fullmatch(text, clause_start, r_start))]
+        # (主管部门就乙方云平台开展检查: 乙方 is what the check is about, not who makes it.)
         agents += [
             m.end for m in analysed.mentions
             if clause_start <= m.start and m.end <= start and not is_object(text, m)
+            and text[m.start - 1:m.start] != "就"
         ]
         return max(agents, default=None)
 

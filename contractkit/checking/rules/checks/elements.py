@@ -471,7 +471,7 @@ class Deferral(SentenceCheck):
             return None
         # (接受主管部门检查需要乙方配合的，具体事宜另行商定: what is left open is the regulator's check.)
         if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()) and not (
-                held_by_regulator(analysed, self.detect.all_of)):
+                _regulators_check(analysed, self.detect.all_of)):
             return self.verdict(
                 "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
             )
@@ -488,6 +488,12 @@ class Deferral(SentenceCheck):
 
 
 _NOT_AGREED_REASON = "该句明确该事项不在本合同中约定"
+
+
+def _regulators_check(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+    """Is the supervision a requirement asks for, in this sentence, only an authority's inspection
+    (接受主管部门检查需要乙方配合的，具体事宜另行商定: not the provider's supervision left open)?"""
+    return held_by_regulator(analysed, tuple(group for group in groups if "supervision" in group))
 
 
 def _not_agreed(analysed: AnalysedSentence, concepts: set[str]) -> tuple[int, int] | None:
@@ -605,7 +611,7 @@ class LeavesTheRest(SentenceCheck):
         from contractkit.checking.understanding.statements import DEFERRED  # see registry.py: kept light
         from contractkit.checking.understanding.tables import UNDECIDED_DOER
 
-        if not analysed.deferred or held_by_regulator(analysed, self.detect.all_of):
+        if not analysed.deferred or _regulators_check(analysed, self.detect.all_of):
             return None  # (…因接受主管部门检查需要的其他配合事项另行商定: the regulator's check left open)
         text = analysed.sentence.text
         if text.endswith(UNDECIDED_DOER):
