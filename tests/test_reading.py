@@ -404,6 +404,30 @@ def test_a_contract_typed_one_clause_a_line_is_not_joined(tmp_path):
     assert texts(doc) == content.split("\n")
 
 
+def _ragged(paragraphs: list[str], widths: list[int]) -> list[str]:
+    """The paragraphs cut at widths that change from line to line (digits and Latin letters print
+    narrower), as text copied out of a PDF often is."""
+    lines, turn = [], 0
+    for paragraph in paragraphs:
+        at = 0
+        while at < len(paragraph):
+            width = widths[turn % len(widths)]
+            lines.append(paragraph[at:at + width])
+            at, turn = at + width, turn + 1
+    return lines
+
+
+PARTY_FIELDS = ["采购人（甲方）：临湖市数据资源管理中心", "地址：临湖市政务服务中心B座",
+                "联系人：韩立 联系电话：0799-6281 5530", "供应商（乙方）：华湖政务云科技有限公司",
+                "地址：临湖市高新区科创大道66号"]
+
+
+def test_txt_wrapped_raggedly_is_joined_too_but_not_its_party_fields(tmp_path):
+    lines = PARTY_FIELDS + _ragged(WRAPPED_PARAGRAPHS, [17, 21, 19, 23, 18, 20])
+    doc = read_document(write(tmp_path, "ragged.txt", "\n".join(lines)))
+    assert texts(doc) == PARTY_FIELDS + WRAPPED_PARAGRAPHS
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
 def test_txt_encodings(tmp_path, encoding):
     content = "第一条 甲方应当保护个人信息。\n第二条 乙方负责数据备份，恢复时间不超过4小时。"

@@ -11,6 +11,14 @@ starts a clause of its own (第五条, 5.2, （三）, 一、, a table row). Lin
 repeat (running headers) and page marks (第 3 页 共 10 页) stay blocks of their
 own and do not interrupt the paragraph around them. A document of one clause a
 line — how Chinese contracts are usually typed — is left as it is.
+
+Text copied out of a PDF is often wrapped raggedly instead (the printed width holds fewer characters
+where digits and Latin letters are narrow, more where a line ends early): no one length dominates.
+Such a document is still taken as wrapped when most of its longer lines run on — they end no
+sentence, and the line after them starts nothing new — and then the width is the shorter end of its
+longer lines. A line opening with a short field name and a colon (地址：, 联系人：, 供应商（乙方）：)
+starts anew, and a party's particulars (地址, 联系人, 邮箱) end where their line ends: the parties'
+block is typed one field a line. A table typed with spaces between its cells keeps its rows.
 """
 
 from __future__ import annotations
@@ -35,6 +43,17 @@ PAGE_MARK = re.compile(
     r"|\d+\s*/\s*\d+|(?:Page|page)\s*\d+(?:\s*of\s*\d+)?)$"
 )
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# 联系人： / 供应商（乙方）： / 地址: a field of the parties' block, one a line.
+_FIELD = re.compile(r"^[^，,。；;：:\s]{1,10}[：:]")
+# …of which these particulars end where their line ends (邮箱：x@y 根据… is two things).
+_PARTICULARS = re.compile(
+    r"^[^，,。；;：:\s]{0,4}(?:住所|地址|联系人|联系电话|电话|手机|传真|邮箱|电子邮箱|邮编|法定代表人|授权代表|负责人|开户行|开户银行|账号|"
+    r"统一社会信用代码)[^，,。；;：:\s]{0,4}[：:]"
+)
+# 工作事项　　　星汉云　　　磐石存储: a row of a table typed with spaces, its cells apart.
+_CELL_GAP = re.compile(r"\S(?:[ \t]{2,}|\u3000+)\S")
+RAGGED_SHARE = 0.5  # of the longer lines, at least this many run on into the next…
+RAGGED_WIDTH = 0.25  # …and the width is this quantile of their lengths
 
 
 def wrap_width(texts: Sequence[str]) -> int | None:
@@ -44,8 +63,19 @@ def wrap_width(texts: Sequence[str]) -> int | None:
         return None
     width, count = lengths.most_common(1)[0]
     if count < MIN_LINES or count < MIN_SHARE * sum(lengths.values()):
-        return None
+        return _ragged_width(texts)
     return width
+
+
+def _ragged_width(texts: Sequence[str]) -> int | None:
+    """The width of lines wrapped raggedly (most longer lines run on into the next), or None."""
+    body = [text for text in texts if not PAGE_MARK.match(text)]
+    longer = [(text, after) for text, after in zip(body, [*body[1:], ""], strict=True) if len(text) >= MIN_LENGTH]
+    running = [text for text, after in longer if after and not text.endswith(SENTENCE_END) and not _starts_anew(after)]
+    if len(running) < MIN_LINES or len(running) < RAGGED_SHARE * len(longer):
+        return None
+    ordered = sorted(len(text) for text in running)
+    return ordered[int(RAGGED_WIDTH * (len(ordered) - 1))]
 
 
 def reflow(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -83,12 +113,15 @@ def reflow(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _goes_on(text: str, width: int) -> bool:
-    """Did the line fill the width without ending its sentence?"""
-    return len(text) >= FILLED * width and not text.endswith(SENTENCE_END)
+    """Did the line fill the width without ending its sentence (a party's particulars, 联系人：…, and a
+    table row end where their line ends)?"""
+    return (len(text) >= FILLED * width and not text.endswith(SENTENCE_END) and not _PARTICULARS.match(text)
+            and not _CELL_GAP.search(text))
 
 
 def _starts_anew(text: str) -> bool:
-    return clause_label(text) is not None or bool(_NEW_ITEM.match(text))
+    return (clause_label(text) is not None or bool(_NEW_ITEM.match(text)) or bool(_FIELD.match(text))
+            or bool(_CELL_GAP.search(text)))
 
 
 def _joined(before: str, after: str) -> str:
