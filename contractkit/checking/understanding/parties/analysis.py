@@ -275,7 +275,7 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
     if not names:
         return None  # (an empty alternation would match any 由…运营)
     runs = re.compile(rf"由{names}(?:负责)?(?:建设(?:并|和|及))?运营的?[^，。；]{{0,24}}(?:云|资源池)"
-                      rf"|{names}(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}平台"
+                      rf"|{names}(?:建设(?:并|和|及))?运营的(?:政务云|[^，。；]{{0,10}}?云[^，。；]{{0,3}}(?:平台|专区)"
                       rf"|[^，。；]{{0,10}}?(?:专属云|私有云|公有云|行业云|混合云)|[^，。；]{{0,6}}资源池)"
                       # 乙方通过其运营的云平台以软件即服务方式提供; 供应商依托其自建云计算平台，为采购人提供
                       # (平台拟在其公有云“云岫云”中采用…: an adverb of time or intent may come first.)
@@ -289,6 +289,9 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|(?:(?!在|账号|账户)[^，。；]){{0,6}}?(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
                       rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
+                      # 拟将其业务系统迁移至天衡云公有云平台 / 部署于乙方的专属云: where the other's systems go
+                      rf"|(?:迁移至|迁移到|迁入|部署于|部署在|部署至|上线至){names}的?[^，。；]{{0,6}}?"
+                      rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台|云专区)"
                       # 云栈科技运营“云栈托管云”: the cloud it operates, named in quotes
                       rf"|{names}(?:负责)?(?:建设(?:并|和|及))?运营[“\"「][^，。；”\"」]{{0,12}}云[”\"」]"
                       # 乙方是“岫云专属云”平台的开发者和运营者: the party named as the cloud's operator

@@ -237,11 +237,14 @@ def _party_block(texts: list[str], registry: PartyRegistry, labels: LabelReader,
     described_line = re.compile(
         rf"^(?P<b>[\u4e00-\u9fa5]{{2,8}})\s*[（(](?P<a>{labels.label})[）)]\s*(?:[：:](?P<rest>.*))?$"
     )
+    # 采购人（盖章）： 供应商（盖章）： — an empty field, then another a single space on (a PDF's lost
+    # spacing): two cells.
+    next_field = re.compile(rf"(?<=[：:])\s+(?=(?:{labels.label})\s*(?:[（(][^（）()]{{1,16}}[）)])?\s*[：:])")
     previous: Party | None = None
     named: list[Party] = []
     for index, raw in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
-        for cell in _cells(raw):
+        for cell in (part for wide in _cells(raw) for part in next_field.split(wide) if part):
             previous = _block_cell(_compact(cell), following, previous, registry, labels, signature_only,
                                    line, name_then_label, described_line)
             if previous is not None and previous not in named:
@@ -399,6 +402,10 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
             aliases = _aliases_of(definition)
             if not aliases:
                 continue
+            # 采购人及其统筹的各委办局（以下统称“使用单位”）: a name for a group, no alias of any one party
+            # (unless the group takes a party's label: 甲方及其关联公司（以下统称“甲方”）).
+            if _COLLECTIVE.search(definition.group()) and not all(labels.is_label(a) for a in aliases):
+                continue
             # 您（指以企业名义注册的组织，以下或称“用户”）: the definition names what stands before its bracket.
             opening = _enclosing_bracket(text, definition.start())
             segment = owner_segment(text[: definition.start() if opening is None else opening])
@@ -437,6 +444,7 @@ def _alias_definitions(texts: list[str], registry: PartyRegistry, labels: LabelR
                 registry.add(aliases)
 
 
+_COLLECTIVE = re.compile(r"统称|合称")
 # 学校 / 医院 / 使用单位: an organisation by its kind, when a description ending in it defines the short name.
 _KIND_OF_ORGANISATION = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:学校|医院|单位|企业|机构|银行|大学|学院|集团|政府|委员会|中心)")
