@@ -199,11 +199,12 @@ def is_heading(text: str) -> bool:
 
 # "（三）密码应用安全性评估，指由…进行的评估", "“安全事件”是指…": a definitions list's entry (numbered or
 # quoted) says what a word means and binds nobody; it still is what "前款所述事件" points back to.
-# ("（一）一级故障指核心业务中断，承包人应…" sets a duty too.)
+# ("（一）一级故障指核心业务中断，承包人应…" sets a duty too, and so does a service defined as what a party
+# provides: "“维护服务”是指…供方为需方提供的技术支持…服务".)
 DEFINITION = re.compile(
     r"^\s*(?:(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}(?:\.\d{1,2})*\.?)\s*[“\"「]?|[“\"「])"
     r"[^，。；,;：:“”「」\"]{2,20}[”\"」]?\s*[，,：:]?\s*(?:是指|系指|指)(?![定派示导引令挥南标明出])"
-    r"(?![^。；;]*?(?:应(?![用急答对])|须|负责|不得|有权))"
+    r"(?![^。；;]*?(?:应(?![用急答对])|须|负责|不得|有权|(?:为|向)[^。；;，,]{1,16}?提供的))"
 )
 
 
