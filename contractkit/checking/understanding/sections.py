@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
+from contractkit.checking.understanding.references import item_number_end
 from contractkit.checking.understanding.statements import CLAUSE_BREAK, OUTSIDER, Mention, Statement
 
 # A short line with no sentence inside it: a heading, or a list's lead-in ("乙方的权利和义务：").
@@ -72,15 +73,11 @@ def sections_in_force(
     return result
 
 
-# The list number an item opens with ("1. ", "（二）").
-_ITEM_NUMBER = re.compile(r"^[\s\d０-９.．、（）()一二三四五六七八九十]*")
-
-
 def _opens_with_act(text: str, first: Statement, mentions: Sequence[Mention]) -> bool:
     """Whether a clause of its own comes before the item's first modal word, and no party opens it
     (not "对乙方的检查予以配合": what the modal word itself governs, put first)."""
-    opening = _ITEM_NUMBER.match(text)
-    begins = opening.end() if opening else 0
+    number = item_number_end(text)
+    begins = len(text) - len(text[number:].lstrip())  # the item's words, after its number ("1. ", "（二）")
     return (first.start > begins and not (mentions and mentions[0].start <= begins)
             and CLAUSE_BREAK.search(text, begins, first.start) is not None)
 
