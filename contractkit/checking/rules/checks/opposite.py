@@ -107,7 +107,8 @@ class Declines(SentenceCheck):
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.rules.evaluate import is_carve_out
-        from contractkit.checking.understanding.statements import (  # see registry.py: kept light
+        from contractkit.checking.understanding.references import item_number_end  # see registry.py: kept light
+        from contractkit.checking.understanding.statements import (
             BOTH_PARTIES,
             CLAUSE_BREAK,
             EDGE_WORDS,
@@ -127,7 +128,7 @@ class Declines(SentenceCheck):
                 continue
             actor = statement.actor
             start = clause_start_at(starts, statement.start)
-            if actor is None and _THE_CONTRACT.fullmatch(text, start, statement.start):
+            if actor is None and _THE_CONTRACT.fullmatch(text, start + item_number_end(text[start:]), statement.start):
                 actor = BOTH_PARTIES  # 本协议不设定任何安全控制要求: the contract declines it for both
             if actor in (None, OUTSIDER) or (wanted is not None and actor not in wanted and actor != BOTH_PARTIES):
                 continue
@@ -234,7 +235,8 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
     return True
 
 
-# 本协议/本合同 as the subject of a refusal: what the parties' agreement leaves out, for both.
+# 本协议/本合同 as the subject of a refusal (after an item number: 一、本协议不设定…): what the parties'
+# agreement leaves out, for both.
 _THE_CONTRACT = re.compile(r"\s*(?:本|该)(?:协议|合同|条款)(?:项下)?(?:中|内)?(?:亦|也|并|均)?")
 _OBJECT_FRONTED = re.compile(r"[对就](?!此)")
 # 因访问密钥泄露或自行删除数据而遭受的损失: what causes a loss, named as its cause.
