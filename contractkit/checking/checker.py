@@ -35,6 +35,7 @@ from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, m
 from contractkit.checking.understanding.overrides import overrides
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
 from contractkit.checking.understanding.references import resolve_references
+from contractkit.checking.understanding.register import modern
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
 from contractkit.checking.understanding.special_terms import POINTS_TO_SPECIAL, left_open
 from contractkit.checking.understanding.statements import (
@@ -156,7 +157,7 @@ class Checker:
 
     def _check_document(self, source: SourceDocument) -> DocumentReport:
         texts = [block.text for block in source.blocks]
-        sentences = self.engine.analyse(texts)
+        sentences = self.engine.analyse([modern(text) for text in texts])
         given = {label: list(roles) for label, roles in self.settings.roles.items()}
         try:
             parties = analyse_parties(texts, self.standard, given, self.settings.organisation)
@@ -325,7 +326,7 @@ class Checker:
         said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
                      quote=row.anchor.text, passage="该表格行")
-            for row, sentences in zip(rows, self.engine.analyse([row.text for row in rows]), strict=True)
+            for row, sentences in zip(rows, self.engine.analyse([modern(row.text) for row in rows]), strict=True)
             for said in sentences
         ]
         stand_in = reading.business_headers | reading.undecided_headers

@@ -279,7 +279,8 @@ def to_evidence(judgement: Judgement, blocks: Sequence[TextBlock]) -> tuple[Evid
         block = blocks[s.block]
         result.append(
             Evidence(
-                text=s.text if analysed.quote is None else analysed.quote,
+                # The contract's own words (the sentence read may be rewritten: understanding/register.py).
+                text=block.text[s.start:s.end] if analysed.quote is None else analysed.quote,
                 location=block.location,
                 start=s.start,
                 end=s.end,
