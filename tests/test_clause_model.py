@@ -90,6 +90,19 @@ def test_the_model_does_not_credit_a_clause_to_the_wrong_party():
     assert finding.status.value not in ("satisfied", "partial"), finding.explanation
 
 
+def test_the_model_finds_nothing_contrary_off_topic():
+    """Terms made of refusals about other matters: what the text never speaks of stays missing, though its
+    words look like those of contrary clauses (contrary only on topic)."""
+    text = "一、本协议不设定任何安全控制要求。\n二、本协议不划分双方的安全责任。"
+    settings = CheckSettings(roles={"甲方": ("provider",), "乙方": ("customer",)}, clause_model=True)
+    report = Checker(settings, engine=_engines("nlp")).check_document(source_from_text(text))
+    by_id = {f.requirement: f for f in report.findings}
+    for off_topic in ("66a3-supply-chain-notice", "83b1-data-exit"):
+        assert by_id[off_topic].status.value == "missing", by_id[off_topic].explanation
+    # The refusal to divide is on topic, and contrary.
+    assert by_id["5c-customer-division"].status.value == "contrary"
+
+
 def test_the_shipped_model_is_valid_and_speaks_of_known_requirements():
     model = default_standard().clause_model
     assert model is not None and 0 < model.threshold <= 1

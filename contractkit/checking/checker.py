@@ -415,6 +415,10 @@ class Checker:
             if reading.status in CREDITED and (near_miss or not self._may_credit(req, parties, analysed)):
                 result.append(finding)
                 continue
+            # A contrary finding comes from a sentence on the requirement's topic (a refusal elsewhere is none).
+            if reading.status == Status.CONTRARY.value and not self._on_topic(req, analysed):
+                result.append(finding)
+                continue
             changed += 1
             result.append(self._reread(finding, req, Status(reading.status), reading.probability, source, suggest))
         return tuple(result), changed
@@ -424,17 +428,24 @@ class Checker:
         statement of its modality in a sentence holding one of the requirement's concepts (as the rules read
         it: in its list, section), and waives or refuses nothing there (无需…告知, 不提交…: the model reads
         words, not their negation)."""
-        from contractkit.checking.rules.registry import pipeline_for
-
         if req.detect.actor is None:
             return True
         actors = self._parties_of_kind(parties, req.detect.actor) | {BOTH_PARTIES}
         modality = req.detect.modality
         kinds = {"duty", "right", "prohibition"} if modality == "any" else {modality} if modality else {"duty", "right"}
-        concepts = pipeline_for(req.detect).concepts
-        held = {st.kind for a in analysed.all if not a.sentence.labels.isdisjoint(concepts)
-                for st in a.statements if st.actor in actors}
+        held = {st.kind for a in self._on_topic_sentences(req, analysed) for st in a.statements if st.actor in actors}
         return bool(held & kinds) and "refusal" not in held
+
+    def _on_topic(self, req: Requirement, analysed: Sentences) -> bool:
+        return any(True for _ in self._on_topic_sentences(req, analysed))
+
+    @staticmethod
+    def _on_topic_sentences(req: Requirement, analysed: Sentences) -> Iterator[AnalysedSentence]:
+        """The sentences holding one of the requirement's concepts (as the rules read it: in its list, section)."""
+        from contractkit.checking.rules.registry import pipeline_for
+
+        concepts = pipeline_for(req.detect).concepts
+        return (a for a in analysed.all if not a.sentence.labels.isdisjoint(concepts))
 
     def _reread(self, finding: Finding, req: Requirement, status: Status, probability: float,
                 source: SourceDocument, suggest: _Suggestions | None) -> Finding:
