@@ -506,8 +506,9 @@ def _self_approved(analysed: AnalysedSentence, groups: ConceptGroups, parties: C
     return None
 
 
-# What may stand before a regulator that opens its clause: numbering, and 对于/就/针对/关于 (about).
-_OPENS_CLAUSE = re.compile(r"[\s\d.．、（）()一二三四五六七八九十]*(?:对于|就|针对|关于|凡|如|若)?")
+# What may stand before a regulator that opens its clause: numbering, and 对于/对/就/针对/关于 (about:
+# 对公安机关…开展检查的).
+_OPENS_CLAUSE = re.compile(r"[\s\d.．、（）()一二三四五六七八九十]*(?:对于|对|就|针对|关于|凡|如|若)?")
 
 
 _COORDINATED = re.compile(r"\s*(?:或者|或|以及|及|和)(?!其)")

@@ -59,6 +59,8 @@ class Contrary(SentenceCheck):
         if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
                                                                                    self.params.groups[-1]):
             return None
+        if "exemption" in self.params.groups[-1] and _excused_for_anothers_fault(analysed, self.params.groups[-1]):
+            return None
         # 乙方仅接受甲方的书面问询，不接受现场检查: part accepted, the rest refused — narrowed, not refused.
         kept = _ONLY_SOME.search(analysed.sentence.text) if "refuse" in self.params.groups[-1] else None
         if kept is not None and kept.start() < analysed.sentence.spans_of(set(self.params.groups[-1]))[0][0]:
@@ -233,6 +235,35 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
                 or not any(p != disclaimer for p in earlier)):
             return False
     return True
+
+
+# 因需方擅自修改配置导致的 / 需方未采纳建议而导致的 / 因电信运营商线路故障导致的: the cause of a loss.
+_CAUSE = re.compile(r"(?:因|由于)(?P<cause>[^，。；,;]{1,48}?)(?:原因|过错|导致|造成|引起)"
+                    r"|(?:^|(?<=[，,；;：:]))\s*(?P<failure>[^，。；,;]{1,24}?(?:未|擅自|违反)[^，。；,;]{0,40}?)而(?:导致|造成|引起)")
+_OUTSIDE_CAUSE = re.compile(r"第三方|他人|不可抗力|运营商|自然灾害|政府行为|电力")
+
+
+def _excused_for_anothers_fault(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
+    """因需方擅自修改配置导致的损失，供方不承担责任: liability excluded for a loss another party or an outsider
+    caused only narrows the sanction, where 因受托方服务未能发现漏洞导致的损失，受托方不承担责任 excuses the
+    performer's own failure (contrary)."""
+    from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, clause_start_at, clause_starts
+
+    text = analysed.sentence.text
+    spans = analysed.sentence.spans_of(set(opposite))
+    cause = _CAUSE.search(text, 0, spans[0][0]) if spans else None
+    if cause is None:
+        return False
+    named = [m for m in analysed.mentions if m.party not in (BOTH_PARTIES, OUTSIDER)]
+    said = "cause" if cause.group("cause") else "failure"
+    # (给甲方造成的损失: 甲方 suffered it, it did not cause it.)
+    causer = next((m.party for m in named if cause.start(said) <= m.start < cause.end()
+                   and text[m.start - 1:m.start] not in ("给", "向", "对", "致")), None)
+    clause = clause_start_at(clause_starts(text), spans[0][0])
+    excused = next((m.party for m in named if clause <= m.start < spans[0][0]), None)
+    if causer is None:
+        return bool(_OUTSIDE_CAUSE.search(cause.group(said)))
+    return excused is not None and causer != excused
 
 
 # 本协议/本合同 as the subject of a refusal (after an item number: 一、本协议不设定…): what the parties'
