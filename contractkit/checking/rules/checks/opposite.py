@@ -56,8 +56,8 @@ class Contrary(SentenceCheck):
 
         if analysed.has_each(self.detect.all_of) and LOSS_CARVED_OUT.search(analysed.sentence.text):
             return None
-        if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(analysed, self.detect.all_of,
-                                                                                   self.params.groups[-1]):
+        if _in_condition(analysed, self.params.groups[-1:]) or _proviso_provides(
+                analysed, self.detect.all_of, self.params.groups[-1], topic=self.params.groups[:-1]):
             return None
         if "exemption" in self.params.groups[-1] and _excused_for_anothers_fault(analysed, self.params.groups[-1]):
             return None
@@ -344,8 +344,11 @@ def _duty_in_proviso(analysed: AnalysedSentence, after: int) -> bool:
     return proviso is not None and any(st.kind == "duty" and st.start >= proviso.end() for st in analysed.statements)
 
 
-def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...]
-                      ) -> bool:
+def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposite: frozenset[str] | tuple[str, ...],
+                      topic: ConceptGroups = ()) -> bool:
+    """Does a 但 proviso after the opposite provide the requirement (…无需另行签订三方协议，但应事先取得甲方的
+    书面确认)? What the proviso needs after 但, but for the topic both speak of (the subcontracting),
+    which the clause before may hold."""
     provisos = list(PROVISO.finditer(analysed.sentence.text))
     if not provisos:
         return False
@@ -353,7 +356,8 @@ def _proviso_provides(analysed: AnalysedSentence, all_of: ConceptGroups, opposit
     concepts = analysed.sentence.concepts
     if any(m.label in opposite and m.start >= at for m in concepts):
         return False  # the proviso itself says the opposite
-    if not all(any(m.label in group and m.start >= at for m in concepts) for group in all_of):
+    spoken_of = {c for group in topic for c in group}
+    if not all(any(m.label in group and (m.start >= at or m.label in spoken_of) for m in concepts) for group in all_of):
         return False
     return any(st.kind in ("duty", "prohibition") and st.start >= at for st in analysed.statements)
 
