@@ -559,7 +559,9 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
             # (如有权机关…要求我们提供…，或者对本服务开展监督检查: the clause joined by 或者 has the agent of
             # the one before.)
             last = last_agent(clause_start - 1)
-        if last is None:
+        # (…开展网络安全检查的，甲方应配合乙方接受检查: the party before 接受 undergoes the check, it does
+        # not make it.)
+        if last is None or text[max(0, start - 2):start] == "接受":
             # (…配合公安机关…开展的安全检查，并及时将检查要求告知甲方: the word again, with no agent of its
             # own in its clause, is the same inspection.)
             word = next(text[s:e] for s, e in spans if s == start)
