@@ -46,6 +46,12 @@ class Statement:
 HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
 
 
+# 维护期限为____年 / 不超过＿＿小时 / 附件____ / （待补充）: a figure or document left blank in a form is
+# not settled either (read by the rules' ``deferral`` check only: a blank special clause has its own reading,
+# understanding/special_terms.py).
+BLANK = re.compile(r"[_＿]{2,}\s*(?:年|个月|月|日|天|小时|分钟|工作日|%|％|次)"
+                   r"|(?:为|不超过|不少于|不低于|不得低于|不得超过|见|在|至)\s*[_＿]{2,}|附件\s*[_＿]{2,}|[（(]待补充[)）]")
+
 # …以双方后续签署的工作说明书为准: what a later document will say.
 DEFERRED = re.compile(
     r"另行(?:书面)?(协商|约定|商定|签订|确定|确认|制定)|协商确定|届时(?:[^，。；]{0,12}协商|确定)|以双方(另行)?确认的为准"

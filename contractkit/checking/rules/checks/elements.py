@@ -470,11 +470,15 @@ class Deferral(SentenceCheck):
         if _outsiders_only(analysed):
             return None
         # (接受主管部门检查需要乙方配合的，具体事宜另行商定: what is left open is the regulator's check.)
-        if analysed.deferred and defers_the_requirement(analysed, self.concepts_of_all_of()) and not (
-                _regulators_check(analysed, self.detect.all_of)):
-            return self.verdict(
-                "partial", "该句将具体内容留待双方另行约定，该事项尚未确定", analysed.spans_of(self.detect.all_of)
-            )
+        from contractkit.checking.understanding.statements import BLANK, DEFERRED  # see registry.py: kept light
+
+        # (维护期限为____年: a figure left blank in the form leaves the matter open as a deferral does.)
+        markers = DEFERRED if analysed.deferred else BLANK
+        if (analysed.deferred or BLANK.search(analysed.sentence.text)) and defers_the_requirement(
+                analysed, self.concepts_of_all_of(), markers) and not _regulators_check(analysed, self.detect.all_of):
+            reason = ("该句的关键内容留空未填（____），该事项尚未确定" if markers is BLANK
+                      else "该句将具体内容留待双方另行约定，该事项尚未确定")
+            return self.verdict("partial", reason, analysed.spans_of(self.detect.all_of))
         if (declined := _not_agreed(analysed, self.concepts_of_all_of())) is not None:
             return self.verdict("contrary", _NOT_AGREED_REASON,
                                 (declined, *analysed.spans_of(self.detect.all_of)))
@@ -689,7 +693,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_ALONE = re.compile(r"\s*(《[^》]{1,30}》)\s*")
 
 
-def defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bool:
+def defers_the_requirement(analysed: AnalysedSentence, concepts: set[str], markers: re.Pattern[str] | None = None
+                           ) -> bool:
     """Is what the sentence leaves to a later agreement the requirement's matter?
 
     The subject of the deferral decides (the words before it in its clause, or the clause before
@@ -702,7 +707,7 @@ def defers_the_requirement(analysed: AnalysedSentence, concepts: set[str]) -> bo
     s = analysed.sentence
     text = s.text
     breaks = [b.end() for b in _CLAUSE.finditer(text)]
-    for marker in DEFERRED.finditer(text):
+    for marker in (markers or DEFERRED).finditer(text):
         starts = [0] + [b for b in breaks if b <= marker.start()]
         start = starts[-1]
         following = _CLAUSE.search(text, marker.end())
