@@ -354,6 +354,7 @@ class Columns:
     doer: str | None = None  # the party the table's caption names as answering for every row
     doer_act: str = "负责"  # what the caption says that party does with each row (作如下说明: 说明)
     sanction: str = ""  # what the consequence column's header says its cells measure (服务积分)
+    described: tuple[int, ...] = ()  # a table of cases: the columns saying what holds in each (数据保留期 | 期满处理)
 
     def said(self, kind: str, cell: str, done: bool = False) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
@@ -428,6 +429,8 @@ _ROLE_WORDS = re.compile(
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
 _GRADE = re.compile(r"等级|级别|类别|类型|分类|分级")
+# A cell that says an act (本公司彻底删除, 由乙方协助导出), not a value (15日): read after a colon.
+_ACTS = re.compile(r"[\u4e00-\u9fff]{2,}(?:删除|销毁|清除|导出|迁出|返还|通知|处理|处置|协助|提供|保留)")
 _CONTROL = re.compile(r"控制项|控制域|控制措施|安全控制|防护措施")
 
 
@@ -459,6 +462,11 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
         (column, party), = duties.items()
         return Columns({"situation": kinds["situation"], "consequence": column}, {}, headers, party,
                        sanction=words.sanction_in(headers[column]))
+    # 情形 | 数据保留期 | 期满处理: each row a case, and what holds in it column by column.
+    if kinds.get("situation") == 0 and len(header) > 2 and set(kinds) <= {"situation", "deadline"} and not duties:
+        # (保留期满后我们的处理: a header naming a party says whose act its cells are.)
+        named = {i: party for i in range(1, len(header)) if (party := _party_in(headers[i], names_a_party))}
+        return Columns({"situation": 0}, named, headers, described=tuple(range(1, len(header))))
     # 工作事项 | 甲方职责 | 乙方职责: each party's column says its part, with no single doer column.
     if "work" not in kinds or ("responsible" not in kinds and not duties and doer is None):
         return None
@@ -466,10 +474,27 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
                    doer if "responsible" not in kinds and not duties else None)
 
 
+def _party_in(header: str, names_a_party: Callable[[str], bool]) -> str | None:
+    """The party label a header holds (保留期满后我们的处理 → 我们), if any: the shortest part naming one."""
+    return next((header[i:i + size] for size in range(1, min(len(header), 12) + 1)
+                 for i in range(len(header) - size + 1) if names_a_party(header[i:i + size])), None)
+
+
 def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]) -> RowSentence | None:
     kinds = columns.kinds
     if max([*kinds.values(), *columns.duties]) >= len(row):
         return None  # a merged or short row: not one obligation
+    if columns.described:  # 欠费停机 | 7日 | 本公司彻底删除 → 欠费停机的，数据保留期为7日，期满处理：本公司彻底删除。
+        case = row[kinds["situation"]]
+        # (a party's column is said as that party's act; its header's own words, 您可进行的操作, would
+        # govern the clauses after it)
+        said = [_plain(row[i].text) if _opening_party(_plain(row[i].text), names_a_party)
+                else f"{columns.duties[i]}{_plain(row[i].text)}" if i in columns.duties
+                else f"{columns.headers[i]}{'：' if _ACTS.search(row[i].text) else '为'}{_plain(row[i].text)}"
+                for i in columns.described if _plain(row[i].text)]
+        if not _plain(case.text) or not said:
+            return None
+        return RowSentence(f"{_plain(case.text)}的，{'，'.join(said)}。", case, frozenset(cell.block for cell in row))
     if "work" not in kinds:  # 未按时提交报告 | 扣减服务费5% → 未按时提交报告的，应扣减服务费5%。
         situation, consequence = row[kinds["situation"]], _plain(row[kinds["consequence"]].text)
         if not _plain(situation.text) or not consequence:
