@@ -488,13 +488,13 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         case = row[kinds["situation"]]
         # (a party's column is said as that party's act; its header's own words, 您可进行的操作, would
         # govern the clauses after it)
-        said = [_plain(row[i].text) if _opening_party(_plain(row[i].text), names_a_party)
+        held = [_plain(row[i].text) if _opening_party(_plain(row[i].text), names_a_party)
                 else f"{columns.duties[i]}{_plain(row[i].text)}" if i in columns.duties
                 else f"{columns.headers[i]}{'：' if _ACTS.search(row[i].text) else '为'}{_plain(row[i].text)}"
                 for i in columns.described if _plain(row[i].text)]
-        if not _plain(case.text) or not said:
+        if not _plain(case.text) or not held:
             return None
-        return RowSentence(f"{_plain(case.text)}的，{'，'.join(said)}。", case, frozenset(cell.block for cell in row))
+        return RowSentence(f"{_plain(case.text)}的，{'，'.join(held)}。", case, frozenset(cell.block for cell in row))
     if "work" not in kinds:  # 未按时提交报告 | 扣减服务费5% → 未按时提交报告的，应扣减服务费5%。
         situation, consequence = row[kinds["situation"]], _plain(row[kinds["consequence"]].text)
         if not _plain(situation.text) or not consequence:
