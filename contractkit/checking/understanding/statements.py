@@ -351,6 +351,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             if _another_acts_first(sentence.text, mentions, agent, modal.end):
                 continue  # 资质由乙方自行把握，甲方不对其进行考核: the act named later is another party's
             subject = OUTSIDER if _possessor(sentence.text, agent, mentions, _QUALIFYING) else agent.party
+        elif before and may_name_organisation and _ENGAGED_ORGANISATION.fullmatch(
+                sentence.text, before[-1].end, modal.start):
+            subject = OUTSIDER  # …由云岫另行委托的上海净源信息销毁服务有限公司负责实施: the firm it engaged acts
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
@@ -492,6 +495,8 @@ ORGANISATION_SUBJECT = re.compile(
     rf"\s*(?:[（(]?[一二三四五六七八九十\d.]+[)）.、]?\s*)?(?![本我贵该其双各对向为由经]){_ORGANISATION}"
 )
 _ORGANISATION_WORD = re.compile(_ORGANISATION_SUFFIX)
+# 甲方另行委托的上海净源信息销毁服务有限公司负责…: a firm a party engages, named after it, is who acts.
+_ENGAGED_ORGANISATION = re.compile(rf"(?:另行|单独|另外)?(?:委托|聘请|指定|选定|选聘|聘用)的{_ORGANISATION}\s*")
 # …由华信科技有限公司负责: the organisation after a bare 由 is the agent.
 # (由江渚数据港有限公司依其托管协议负责配合: what stands between says how, not who.)
 ORGANISATION_AGENT = re.compile(rf"由(?![本我贵该其]){_ORGANISATION}(?:[依按根][^，。；由]{{1,24}})?\s*$")

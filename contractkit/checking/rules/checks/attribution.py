@@ -193,6 +193,8 @@ class Attribution(_ClauseCheck):
                 return self.verdict("contrary", "该句以否定或免除的方式约定", spans)
             if not any(s.kind in fulfils for s in statements):
                 return None  # the words occur (a heading, a table row), but nothing is undertaken
+            if all(s.actor == OUTSIDER for s in statements if s.kind in fulfils):
+                return None  # 由甲方另行委托的销毁服务公司负责实施: undertaken by someone who does not sign
             return self.verdict("satisfied", "该句包含所需要素", spans)
         if held_by_regulator(analysed, detect.all_of):
             return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
