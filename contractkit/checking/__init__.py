@@ -16,6 +16,7 @@ CONTEXT_READERS = (
     "continuations",  # 乙方应予配合 with the sentence before it (understanding/continuation.py)
     "provisos",  # …。但…，乙方可暂缓修复: a sentence opening with 但, with the one it qualifies (continuation.py)
     "lists",  # list items with their lead-in (understanding/lists.py)
+    "questions",  # 问：…？ 答：…: an answer with its question (understanding/questions.py)
     "tables",  # division-of-work table rows as sentences (understanding/tables.py)
     "special_terms",  # 具体标准见专用条款 with that special clause blank: left open (understanding/special_terms.py)
 )

@@ -34,6 +34,7 @@ from contractkit.checking.understanding.lists import list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.overrides import overrides
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
+from contractkit.checking.understanding.questions import answers, is_question
 from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.register import modern
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
@@ -268,6 +269,7 @@ class Checker:
         # Only a sentence holding some concept can meet a requirement (sentences.Sentences): only those
         # are read further (four in ten hold none).
         chains = "chains" in use
+        questions = "questions" in use
         open_blocks = {o.block: o for o in left_open(texts)} if "special_terms" in use else {}
 
         def still_open(s: Sentence) -> str:
@@ -278,8 +280,10 @@ class Checker:
             return f"该句将具体内容指向{o.clause}，而{o.clause}{o.why}"
 
         analysed = {
-            # (a definition, like a heading, says nothing to check; it stays what a reference points to)
-            i: _analyse(s, parties, heading=heading or is_definition(s.text), mentions=mentions_of(i), section=section,
+            # (a definition or a question, like a heading, says nothing to check; it stays what a reference
+            # points to)
+            i: _analyse(s, parties, heading=heading or is_definition(s.text) or questions and is_question(s.text),
+                        mentions=mentions_of(i), section=section,
                         said=partial(said_in, i) if chains else None, left_open=still_open(s))
             for i, (s, heading, section) in enumerate(zip(flat, headings, sections, strict=True)) if s.labels
         }
@@ -295,6 +299,8 @@ class Checker:
             continuations += provisos(flat, texts)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings, mentions_of)
+        if "questions" in use:  # 问：乙方发现安全事件后要做什么？ 答：乙方应…: each answer with its question.
+            continuations += answers(flat, texts)
         for c in continuations:
             for index in (c.replaces, c.absorbs):
                 if index is not None:
