@@ -275,6 +275,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     consent = any(not c.startswith(("未", "无")) for c in conditions)
     absent = any(c.startswith(("未", "无")) for c in conditions)
     starts = clause_starts(sentence.text)  # cut once: every modal word asks for its clause
+    # (乙方仅在取得甲方书面许可后方可…: the party whose consent is the condition is not who acts.)
+    consenting = [(m.start, m.end) for m in sentence.modals if m.label == "consent_condition"]
+    if consenting:
+        mentions = [m for m in mentions if not any(start <= m.start and m.end <= end for start, end in consenting)]
     modals = _strongest(sentence, starts)
     void = void_quotes(sentence.text)  # (read in context, the sentence may reach here as it stands)
     if void:
