@@ -19,6 +19,7 @@ from contractkit.checking.understanding.statements import CLAUSE_BREAK, OUTSIDER
 
 # A short line with no sentence inside it: a heading, or a list's lead-in ("乙方的权利和义务：").
 _HEADING_LIKE = re.compile(r"^[^。；;！？!?，,]{1,40}[：:]?$")
+_BULLET = re.compile(r"[•·●○◆◇▪■□\-*]\s*")
 # "二、乙方的权利和义务", "第二节　承包方的义务", "（１）咨询工程师的责任", "二、乙方承诺": whose, then what.
 _SECTION = re.compile(
     r"^[\s\d０-９.．、（）()一二三四五六七八九十百零〇第条章节款部分]*"
@@ -40,8 +41,8 @@ def section_of(text: str, mentions: Callable[[], Sequence[Mention]]) -> Section 
     """What a heading line starts: a party's section, or (False) a section of no party; True: not a
     heading, the section goes on. ``mentions()``: the line's party mentions."""
     text = text.strip()
-    if not _HEADING_LIKE.match(text):
-        return True
+    if not _HEADING_LIKE.match(text) or _BULLET.match(text):
+        return True  # (• 代您执行漏洞扫描: a bulleted item, however short, is no heading)
     match = _SECTION.match(text)
     if match is None:
         return False
