@@ -239,7 +239,9 @@ def _disclaims_anothers_part(analysed: AnalysedSentence, opposite: tuple[str, ..
 
 # 因需方擅自修改配置导致的 / 需方未采纳建议而导致的 / 因电信运营商线路故障导致的: the cause of a loss.
 _CAUSE = re.compile(r"(?:因|由于)(?P<cause>[^，。；,;]{1,48}?)(?:原因|过错|导致|造成|引起)"
-                    r"|(?:^|(?<=[，,；;：:]))\s*(?P<failure>[^，。；,;]{1,24}?(?:未|擅自|违反)[^，。；,;]{0,40}?)而(?:导致|造成|引起)")
+                    r"|(?:^|(?<=[，,；;：:]))\s*(?P<failure>[^，。；,;]{1,24}?(?:未|擅自|违反)[^，。；,;]{0,40}?)而(?:导致|造成|引起)"
+                    # 对需方自行操作的结果不承担责任: what the other party does on its own.
+                    r"|对(?P<own>[^，。；,;]{1,12}?自行[^，。；,;]{0,16}?)的?(?:结果|后果|损失|影响)")
 _OUTSIDE_CAUSE = re.compile(r"第三方|他人|不可抗力|运营商|自然灾害|政府行为|电力")
 
 
@@ -247,7 +249,7 @@ def _excused_for_anothers_fault(analysed: AnalysedSentence, opposite: tuple[str,
     """因需方擅自修改配置导致的损失，供方不承担责任: liability excluded for a loss another party or an outsider
     caused only narrows the sanction, where 因受托方服务未能发现漏洞导致的损失，受托方不承担责任 excuses the
     performer's own failure (contrary)."""
-    from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER, clause_start_at, clause_starts
+    from contractkit.checking.understanding.statements import BOTH_PARTIES, OUTSIDER
 
     text = analysed.sentence.text
     spans = analysed.sentence.spans_of(set(opposite))
@@ -255,12 +257,13 @@ def _excused_for_anothers_fault(analysed: AnalysedSentence, opposite: tuple[str,
     if cause is None:
         return False
     named = [m for m in analysed.mentions if m.party not in (BOTH_PARTIES, OUTSIDER)]
-    said = "cause" if cause.group("cause") else "failure"
+    said = next(name for name in ("cause", "failure", "own") if cause.group(name))
     # (给甲方造成的损失: 甲方 suffered it, it did not cause it.)
-    causer = next((m.party for m in named if cause.start(said) <= m.start < cause.end()
-                   and text[m.start - 1:m.start] not in ("给", "向", "对", "致")), None)
-    clause = clause_start_at(clause_starts(text), spans[0][0])
-    excused = next((m.party for m in named if clause <= m.start < spans[0][0]), None)
+    causer = next((m.party for m in named if cause.start(said) <= m.start < cause.end(said)
+                   and (said == "own" or text[m.start - 1:m.start] not in ("给", "向", "对", "致"))), None)
+    # (the party excused: the last named before the exclusion, outside the cause)
+    excused = next((m.party for m in reversed(named) if m.start < spans[0][0]
+                    and not cause.start(said) <= m.start < cause.end(said)), None)
     if causer is None:
         return bool(_OUTSIDE_CAUSE.search(cause.group(said)))
     return excused is not None and causer != excused
