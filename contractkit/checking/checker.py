@@ -300,7 +300,7 @@ class Checker:
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings, mentions_of)
         if "questions" in use:  # 问：乙方发现安全事件后要做什么？ 答：乙方应…: each answer with its question.
-            continuations += answers(flat, texts)
+            continuations += answers(flat)
         for c in continuations:
             for index in (c.replaces, c.absorbs):
                 if index is not None:

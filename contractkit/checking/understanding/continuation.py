@@ -136,13 +136,14 @@ def spanning(before: Sentence, this: Sentence, block_texts: Sequence[str]) -> Se
     )
 
 
-def read_after(prefix: Sentence, this: Sentence, separator: str = "") -> Sentence:
+def read_after(prefix: Sentence, this: Sentence, separator: str = "", prefix_modals: bool = True) -> Sentence:
     """``this`` read after words from elsewhere (the paragraph before, a list's lead-in); it keeps its
-    own place, so what is quoted is ``this`` alone."""
+    own place, so what is quoted is ``this`` alone. ``prefix_modals=False``: the prefix lends its topic and
+    parties but none of its modal words (a question asks; only its answer undertakes)."""
     shift = len(prefix.text) + len(separator)
     return replace(
-        this, text=prefix.text + separator + this.text,
-        concepts=prefix.concepts + shifted(this.concepts, shift), modals=prefix.modals + shifted(this.modals, shift),
+        this, text=prefix.text + separator + this.text, concepts=prefix.concepts + shifted(this.concepts, shift),
+        modals=(prefix.modals if prefix_modals else ()) + shifted(this.modals, shift),
     )
 
 

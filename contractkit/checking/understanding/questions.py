@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from contractkit.checking.understanding.continuation import Continuation, shifted
+from contractkit.checking.understanding.continuation import Continuation, read_after
 from contractkit.checking.understanding.nlp import Sentence
 
 QUESTION = re.compile(r"\s*(?:问|问题|Q)\s*\d*\s*[：:]")
@@ -25,15 +24,7 @@ def is_question(text: str) -> bool:
     return QUESTION.match(text) is not None
 
 
-def _after_question(question: Sentence, answer: Sentence) -> Sentence:
-    """The answer read after its question: the question's topic and parties, but none of its modal words
-    (问：乙方是否会及时修复漏洞？ asks whether; only the answer can undertake)."""
-    shift = len(question.text)
-    return replace(answer, text=question.text + answer.text,
-                   concepts=question.concepts + shifted(answer.concepts, shift), modals=shifted(answer.modals, shift))
-
-
-def answers(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[Continuation]:
+def answers(sentences: Sequence[Sentence]) -> list[Continuation]:
     """Each sentence of an answer read after its question (``replaces``: the answer sentence's index)."""
     found: list[Continuation] = []
     for index, sentence in enumerate(sentences):
@@ -42,7 +33,7 @@ def answers(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[C
         answer_block = None
         for later in range(index + 1, min(len(sentences), index + 1 + MAX_ANSWER)):
             this = sentences[later]
-            if QUESTION.match(this.text):
+            if is_question(this.text):
                 break
             if answer_block is None:
                 if not ANSWER.match(this.text):
@@ -52,5 +43,6 @@ def answers(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[C
                 answer_block = this.block
             elif this.block != answer_block:
                 break  # the answer is its paragraph
-            found.append(Continuation(_after_question(sentence, this), this.text, later, passage="该问答"))
+            read = read_after(sentence, this, prefix_modals=False)
+            found.append(Continuation(read, this.text, later, passage="该问答"))
     return found

@@ -488,10 +488,11 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         case = row[kinds["situation"]]
         # (a party's column is said as that party's act; its header's own words, 您可进行的操作, would
         # govern the clauses after it)
-        held = [_plain(row[i].text) if _opening_party(_plain(row[i].text), names_a_party)
-                else f"{columns.duties[i]}{_plain(row[i].text)}" if i in columns.duties
-                else f"{columns.headers[i]}{'：' if _ACTS.search(row[i].text) else '为'}{_plain(row[i].text)}"
-                for i in columns.described if _plain(row[i].text)]
+        cells = {i: plain for i in columns.described if (plain := _plain(row[i].text))}
+        held = [cell if _opening_party(cell, names_a_party)
+                else f"{columns.duties[i]}{cell}" if i in columns.duties
+                else f"{columns.headers[i]}{'：' if _ACTS.search(cell) else '为'}{cell}"
+                for i, cell in cells.items()]
         if not _plain(case.text) or not held:
             return None
         return RowSentence(f"{_plain(case.text)}的，{'，'.join(held)}。", case, frozenset(cell.block for cell in row))
