@@ -167,6 +167,36 @@ def test_ticks_crosses_and_responsibility_letters_in_party_columns():
     assert rows_said("工作事项\t\t实施方\n漏洞修复\t\t乙方\n") == ["乙方负责漏洞修复。"]
 
 
+def test_a_legend_says_what_the_marks_of_a_matrix_mean():
+    """A legend in the caption or in a note below (R：实施；A：监督…, 注：●为牵头方，○为配合方) overrides the
+    usual reading of the marks: A becomes supervision with the rights the legend gives, not approval, and a
+    ● that means 知悉 gives the party no work at all."""
+    caption = "分工矩阵（R：实施；A：监督，有权抽查工作记录并要求返工）\n"
+    rows = "工作项 | 甲方 | 乙方\n主机补丁更新 | A | R\n"
+    assert rows_said(caption + rows) == [
+        "就主机补丁更新，甲方负责监督，有权抽查工作记录并要求返工，乙方负责主机补丁更新。"]
+    assert rows_said(rows) == ["就主机补丁更新，甲方负责审批，乙方负责主机补丁更新。"]  # no legend: RACI's A
+    note = "工作项 | 甲方 | 乙方\n漏洞修复 | ○ | ●\n注：●为知悉方，○为牵头方。\n"
+    assert rows_said(note) == ["就漏洞修复，甲方负责漏洞修复，乙方负责知悉。"]
+    # One mark named in passing (A为…) is a sentence, not a legend.
+    assert rows_said("A为甲方授权代表。\n" + rows) == ["就主机补丁更新，甲方负责审批，乙方负责主机补丁更新。"]
+
+
+def test_lead_and_support_columns_name_the_parties():
+    """工作项 | 主责 | 配合 | 知悉 with party names in the cells: the lead does the work, the support column's
+    party helps with it, and the party only told of it owes nothing."""
+    text = "工作项 | 主责 | 配合 | 知悉\n季度安全检查 | 甲方 | 乙方 | —\n对外事件通报 | 甲方 | — | 乙方\n"
+    assert rows_said(text) == ["甲方负责季度安全检查，乙方负责配合季度安全检查。", "甲方负责对外事件通报。"]
+    assert findings(text)["5d-accept-supervision"].status.value == "satisfied"
+
+
+def test_a_note_below_the_table_hands_it_every_row():
+    """备注：以上各项工作均由乙方实施 under a table with no doer column: each row is that party's, and a
+    column saying how (处理方法) is read with it."""
+    text = "介质类型 | 处理方法\n机械硬盘 | 三次覆写后消磁\n备注：以上各项工作均由乙方实施。\n"
+    assert rows_said(text) == ["乙方负责介质类型为机械硬盘的事项，处理方法为三次覆写后消磁。"]
+
+
 def test_a_severity_table_whose_cells_say_who_does_what():
     """事件分级 | 报告时限 | 处置分工 with cells 乙方先行处置，甲方统一决策: each party opening a part of the cell
     answers for that part; a cell naming the party alone keeps the header's act."""

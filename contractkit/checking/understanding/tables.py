@@ -21,10 +21,11 @@ The column words are data: ``corpora/lexicons/tables.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -52,9 +53,13 @@ class TableWords(BaseModel):
     # Words of a consequence header naming the sanction its cells only measure (服务积分 | 当月服务费的10%),
     # matched anywhere in the header.
     sanction: tuple[str, ...] = ()
+    # A responsibility matrix's columns of parties with a lesser part (工作项 | 主责 | 配合 | 知悉): the party a
+    # cell names supports the row's work, or is only told of it.
+    support: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
 
     @field_validator("work", "responsible", "deadline", "party_duty", "commercial", "payment", "situation",
-                     "consequence", "sanction")
+                     "consequence", "sanction", "support", "informed")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -66,7 +71,7 @@ class TableWords(BaseModel):
 
     def kind_of(self, header: str) -> str | None:
         text = re.sub(r"\s+", "", header)
-        for kind in ("responsible", "deadline", "work", "situation", "consequence"):
+        for kind in ("responsible", "deadline", "work", "situation", "consequence", "support", "informed"):
             if any(re.fullmatch(p, text) for p in getattr(self, kind)):
                 return kind
         return None
@@ -237,6 +242,8 @@ def read_tables(
         header_at, columns = header
         if columns.doer and (act := footer[1] if footer else _caption_act(blocks, rows)):
             columns = replace(columns, doer_act=act)
+        if columns.duties and (legend := _legend(blocks, rows)):
+            columns = replace(columns, legend=legend)
         said = [sentence for row in rows[header_at + 1:]
                 if not _RULE_ROW.fullmatch("".join(cell.text for cell in row))
                 and (sentence := _say(row, columns, names_a_party)) is not None]
@@ -355,6 +362,7 @@ class Columns:
     doer_act: str = "负责"  # what the caption says that party does with each row (作如下说明: 说明)
     sanction: str = ""  # what the consequence column's header says its cells measure (服务积分)
     described: tuple[int, ...] = ()  # a table of cases: the columns saying what holds in each (数据保留期 | 期满处理)
+    legend: Mapping[str, str] = field(default_factory=dict)  # what the table's marks mean (A＝监督方, ○为配合方)
 
     def said(self, kind: str, cell: str, done: bool = False) -> str:
         """A cell said with what its header adds: (修复实施方, 乙方) → the act 修复; (漏洞等级, 严重) →
@@ -403,10 +411,13 @@ _RACI = {"A": "审批", "S": "配合实施", "C": "提供意见", "I": "知悉"}
 _RACI_CELL = re.compile(r"[RASCI](?:\s*[/、,，]?\s*[RASCI])*")
 
 
-def _marked(cell: str) -> tuple[str, bool] | None:
+def _marked(cell: str, legend: Mapping[str, str] = MappingProxyType({})) -> tuple[str, bool] | None:
     """A party column's cell: what it says the party does beyond the row's work, and whether the party
     does that work (✓ → ("", True); R/A → ("审批", True); C → ("提供意见", False); words as they stand);
-    None when the party has no part (×, 否)."""
+    None when the party has no part (×, 否). The table's own legend, when it has one, says what its marks
+    mean (A＝监督方，有权随时检查 → ("监督，有权随时检查", False))."""
+    if legend and _MARKS.fullmatch(cell) and all(mark in legend for mark in _MARK.findall(cell)):
+        return _by_legend(_MARK.findall(cell), legend)
     if _TICK.fullmatch(cell):
         return "", True
     if _CROSS.fullmatch(cell):
@@ -417,6 +428,56 @@ def _marked(cell: str) -> tuple[str, bool] | None:
         letters = re.findall(r"[RASCI]", cell)
         return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
     return cell, False
+# A responsibility matrix's marks (R/A/C/I, ●/○) and a cell of them (R/A, ●、○).
+_MARK = re.compile(r"(?<![A-Za-z])[RASCI](?![A-Za-z])|[●○◎△✓✔√★■◆◇]")
+_MARKS = re.compile(rf"(?:{_MARK.pattern})(?:\s*[/、,，+＋]?\s*(?:{_MARK.pattern}))*")
+# A legend line: R＝实施方；A＝监督方，对…；C：咨询 / ●为主责方，○为配合方 / ●表示负责.
+_LEGEND_KEY = re.compile(rf"({_MARK.pattern})\s*(?:[＝=：:]|为|表示|代表|指)\s*")
+# The role a meaning opens with, without its 方 (监督方 → 监督, 主责单位 → 主责).
+_MEANING_HEAD = re.compile(r"[^，,（(；;。]+")
+_PARTY_SUFFIX = re.compile(r"(?:方|单位|人|者|部门)$")
+
+
+def _legend(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> dict[str, str]:
+    """What the marks of a table mean, from a legend in its caption above or in the two lines below it
+    (注：●为主责方，○为配合方): each mark and its words up to the next mark. A legend names two marks at
+    least (A为… alone is a sentence, not a legend)."""
+    last = max((cell.block for cell in rows[-1]), default=-1) if rows else -1
+    near = [i for i in (_block_above(rows), last + 1, last + 2) if i is not None and 0 <= i < len(blocks)]
+    for index in near:
+        text = blocks[index].text
+        keys = list(_LEGEND_KEY.finditer(text))
+        if len(keys) < 2:
+            continue
+        return {key.group(1): text[key.end():after.start() if after else len(text)].strip("，,；;、。）)：: ")
+                for key, after in zip(keys, [*keys[1:], None], strict=True)}
+    return {}
+
+
+def _by_legend(marks: list[str], legend: Mapping[str, str]) -> tuple[str, bool] | None:
+    """A cell of marks read by the legend: whether they say the party does the row's work (R＝实施方,
+    ●为主责方), and what else they give it (A＝监督方，有权随时检查 → 监督，有权随时检查; ○为配合方 → 配合实施)."""
+    does, said = False, []
+    for mark in marks:
+        meaning = legend[mark]
+        head = _MEANING_HEAD.match(meaning)
+        role = _PARTY_SUFFIX.sub("", head.group()) if head else meaning
+        rest = meaning[head.end():] if head else ""
+        if _TICK.fullmatch(role):
+            does = True
+            if rest.strip("，, "):
+                said.append(rest.strip("，, "))
+        elif _CROSS.fullmatch(role) or re.fullmatch(r"不参与|无", role):
+            continue
+        elif _SUPPORT.fullmatch(role):
+            said.append("配合实施" + rest)
+        else:
+            said.append(role + rest)
+    if not does and not said:
+        return None
+    return "，".join(said), does
+
+
 # (不定期巡检 and 应急响应 name work, not a modal word.)
 _OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|负责|应(?![用急答对变])|须|必须|可以"
                         r"|可(?=单方|随时|要求|解除|终止)|有权|仅)")
@@ -425,6 +486,7 @@ _OWN_MODAL = re.compile(r"(?:不(?!定期|限于|间断)|无需|无须|免于|�
 _ROLE_WORDS = re.compile(
     r"(?:实施|责任|负责|执行|承担|承办|落实)?(?:方|单位|主体|人|部门|责任人)$|^(?:实施|责任)主体$|(?:分工|责任)$"
     r"|^由?谁来?(?:负责|实施|执行)?"  # (由谁负责 → nothing; 谁修 → 修)
+    r"|^(?:主责|牵头)(?:方|单位|部门)?$"  # (主责 | 配合: the lead column names who does the work)
 )
 # A responsible cell that says who does what (乙方先行处置，甲方统一决策), not a party's name alone.
 _ACTING = re.compile(r"[，,、]|处置|处理|决策|指挥|负责|执行|实施|配合|协助|审批|确认")
@@ -528,9 +590,12 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         parts = [f"就{columns.said('work', _plain(work.text))}"]
     if "deadline" in kinds and _plain(row[kinds["deadline"]].text):
         parts.append(f"时限为{_plain(row[kinds['deadline']].text)}")
+    # 配合 | 受托方: the party named supports the row's work (知悉 | 甲方: is only told of it, and owes nothing).
+    if "support" in kinds and (helper := _plain(row[kinds["support"]].text)) and names_a_party(helper):
+        parts.append(f"{helper}负责配合{columns.said('work', _plain(work.text))}")
     for i, duty_party in columns.duties.items():
         if i < len(row) and not _EMPTY.fullmatch(_plain(row[i].text)):
-            marked = _marked(_plain(row[i].text))
+            marked = _marked(_plain(row[i].text), columns.legend)
             if marked is None:  # × / 否: the party has no part in this row
                 continue
             cell, does_it = marked
@@ -543,7 +608,8 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
             parts.append(f"{duty_party}{'' if _OWN_MODAL.match(cell) else '负责'}{cell}")
     # Any other column (确认方式 | 甲方验证后关闭) as "<header>为<cell>"; a cell that opens with a party
     # (需方每半年…考核，并有权抽查…) is that party's clause, read as it stands.
-    others = set(kinds.values()) | set(columns.duties)
+    # (a consequence column beside the work, 场景 | 处理方式, says how the work is done: read as any other)
+    others = {i for kind, i in kinds.items() if kind not in ("situation", "consequence")} | set(columns.duties)
     for i, header in enumerate(columns.headers):
         cell = _plain(row[i].text) if i not in others and i < len(row) and header else ""
         if cell:
@@ -575,11 +641,12 @@ def _caption_party(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_
     return caption[:end] if end else None
 
 
-# 以上由服务商落实，采购人按表验收。 / 上表所列措施均由乙方负责实施: the line just below a table handing
+# 以上由服务商落实，采购人按表验收。 / 注：上表所列措施均由乙方负责实施: the line just below a table handing
 # every row to one party, as a caption above it does; what it says that party does with the rows.
 # (上表为甲方（软件供应商）向乙方通报漏洞的方式: the table is what that party does.)
-_FOOTER = re.compile(r"(?:以上|上述|上表|表中|前述)"
+_FOOTER = re.compile(r"(?:(?:注|备注|说明)[一二三1-9]?[：:]\s*)?(?:以上|上述|上表|表中|前述)"
                      r"(?:表格|表|各项|所列|列明|的|内容|事项|工作|要求|措施|产品|设备|项目)*"
+                     r"(?:[^，,。；;由为系]{1,8}?(?:工作|事项|措施|任务|内容))?"  # (上表各项数据清除工作均由供方实施)
                      r"(?:均|全部|统一|一律)?(?:由|为|系)(?P<rest>.+)")
 _FOOTER_ACTS = {"说明": "说明", "承诺": "承诺", "保证": "保证", "提供": "提供",
                 "通报": "通知", "通知": "通知", "告知": "通知"}
