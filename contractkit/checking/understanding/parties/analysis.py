@@ -225,7 +225,8 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
         elif side == PERFORMING:
             if i in hosts and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + [hosts[i]])
-            elif cloud_service and not runners and not _named_elsewhere(named, i, PROVIDER):
+            # (beside a performer hosting the cloud, another performer is its partner, not a second provider)
+            elif cloud_service and not runners and not (set(hosts) - {i}) and not _named_elsewhere(named, i, PROVIDER):
                 decisions[id(party)] = _Decision((PROVIDER,), side_reasons + subject_reasons((PROVIDER,)))
             else:
                 roles, reasons = partner, subject_reasons(partner)
@@ -289,14 +290,22 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|(?:(?!在|账号|账户)[^，。；]){{0,6}}?(?:专属云|私有云|公有云|行业云|混合云|云计算平台|云服务平台|云平台))"
                       # 在服务商云平台上为客户创建的集群: the place named as the party's cloud
                       rf"|在{names}的?(?:专属云|私有云|公有云|行业云|云计算平台|云服务平台|云平台)"
-                      # 拟将其业务系统迁移至天衡云公有云平台 / 部署于乙方的专属云: where the other's systems go
-                      rf"|(?:迁移至|迁移到|迁入|部署于|部署在|部署至|上线至){names}的?[^，。；]{{0,6}}?"
+                      # 拟将其业务系统迁移至天衡云公有云平台 / 部署于乙方的专属云 / 备份至供方云平台: where the other's
+                      # systems or data go
+                      rf"|(?:迁移至|迁移到|迁入|部署于|部署在|部署至|上线至|备份至|备份到|托管于|托管至|存储于){names}的?[^，。；]{{0,6}}?"
                       rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台|云专区)"
                       # 云栈科技运营“云栈托管云”: the cloud it operates, named in quotes
                       rf"|{names}(?:负责)?(?:建设(?:并|和|及))?运营[“\"「][^，。；”\"」]{{0,12}}云[”\"」]"
                       # 乙方是“岫云专属云”平台的开发者和运营者: the party named as the cloud's operator
                       rf"|{names}(?:是|为|系|作为)[^，。；]{{0,24}}?云[^，。；]{{0,6}}?的?(?:开发者和|建设者和|开发和|建设和)?"
                       rf"运营(?:者|方|商|主体|单位)"
+                      # 甲方运营面向公众的云计算平台: the cloud it runs, as the object of 运营 (not 为甲方建设并
+                      # 运营…专属云, run by another for it)
+                      rf"|(?<![为给替向对与帮]){names}(?:负责)?(?:建设(?:并|和|及))?运营(?:着)?(?!的)[^，。；]{{0,10}}?"
+                      rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台)"
+                      # 向澜川云的云服务用户销售 / 在澜川云开通的云资源: its cloud's users, resources opened on it
+                      rf"|{names}的云(?:计算)?(?:服务)?(?:用户|客户|租户)"
+                      rf"|在{names}(?:开通|购买|租用|订购)的云(?:资源|服务器|主机|服务)"
                       # 星澜云在沧溟、海屿两地运营公有云及专属云平台: where it runs them, then what
                       rf"|{names}在[^，。；]{{1,12}}?(?:建设(?:并|和|及))?运营(?:着)?[^，。；]{{0,8}}?"
                       rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台)"

@@ -23,12 +23,14 @@ TITLE_PARTS = re.compile(r"及|以及|和|与|暨|、|＋|\+|/|／|，|[（()）
 # (云服务企业协议, 云服务客户协议, 云服务主协议: whom or how the agreement binds, before its name, is generic too)
 GENERIC_TAIL = re.compile(
     r"(?:及?相关)?(?:服务)?(?:采购|购买|买卖|购销|供货|租赁|租用|订购|使用|许可|授权)?(?:服务)?(?:项目)?(?:政府采购)?"
-    r"(?:企业|客户|用户|订阅|主|框架|通用|标准)?(?:合同书?|协议书?|条款|契约)?"
+    r"(?:企业|客户|用户|订阅|主|框架|通用|标准)?(?:合同书?|协议书?|条款|契约|报价单|订购单|订单|确认书|确认函)?"
 )
 CLOUD_SERVICE = "provider"  # its subject terms name the cloud service bought: a thing, for the title's head
 SERVICE_MODEL = re.compile(r"SaaS|PaaS|IaaS|软件即服务|平台即服务|基础设施即服务", re.IGNORECASE)
 # 政务云基础设施租用 / 专属云资源租用: the cloud itself rented (not 云平台机柜租用, the racks it stands in).
 CLOUD_RENTED = re.compile(r"云(?:(?!机柜|机房|场地|带宽|线路|办公|设备)[^，。；（）()]){0,10}?(?:租用|租赁)")
+# 云上容灾备份服务: a service delivered on the cloud, sold as the cloud's own.
+CLOUD_DELIVERED = re.compile(r"^云上[^，。；（）()]{1,12}?服务")
 SUBTITLE = re.compile(r"[（(][^（）()]{2,30}[）)]")
 # The Civil Code's kinds of technology contract (技术服务合同, 技术开发合同), and a generic "support
 # service": in a title after the work itself (渗透测试技术服务合同, 应急响应保障服务协议) they name the
@@ -121,10 +123,12 @@ class SubjectMatter:
 
     def is_cloud_service(self, partner_roles: tuple[str, ...]) -> bool:
         """The work bought is the cloud service itself (政务云服务采购合同), not a partner's work on it. A title
-        naming the delivery model (云HIS系统软件服务（SaaS）采购合同) or the cloud rented (政务云基础设施租用及
-        安全服务) says so whatever else it names: the software or security it names is part of the service."""
+        naming the delivery model (云HIS系统软件服务（SaaS）采购合同), the cloud rented (政务云基础设施租用及
+        安全服务) or a service on the cloud (云上容灾备份服务合同) says so whatever else it names: the software or
+        security it names is part of the service."""
         cloud = self.scores.get("provider", 0.0)
-        if cloud >= MIN_SCORE and (SERVICE_MODEL.search(self.title) or CLOUD_RENTED.search(self.title)):
+        if cloud >= MIN_SCORE and (SERVICE_MODEL.search(self.title) or CLOUD_RENTED.search(self.title)
+                                   or CLOUD_DELIVERED.search(self.title)):
             return True
         return cloud >= MIN_SCORE and cloud > max((self.scores.get(r, 0.0) for r in partner_roles), default=0.0)
 
@@ -175,7 +179,8 @@ def _subject_pattern(words, lexicon: PartyLexicon) -> re.Pattern:
     ).pattern
     # (提供受托方工程师访问数据库: the object of another verb in between is not what is supplied;
     # 提供安全管理平台账号: a way into the thing, not the thing.)
-    supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?:{objects})(?!{ACCESS_TO})"
+    # (通用型云服务器: a thing of the cloud, the cloud service's, not the hardware's)
+    supplied = (rf"(?:(?!{GOVERNING_VERBS})[^，。；、]){{0,8}}?(?<!云)(?:{objects})(?!{ACCESS_TO})"
                 rf"(?![^，。；、]{{0,6}}?(?:{other_work}))")
     # (委托方已部署的安全管理平台: there before the contract, not supplied under it.)
     return re.compile("|".join(terms + [f"{verb}(?<!已{verb})" + supplied for verb in SUPPLY_VERBS.split("|")]))
@@ -238,8 +243,18 @@ def subject_matter(texts: list[str], lexicon: PartyLexicon, not_signing: Sequenc
     # this contract.
     outsiders = alternation([*lexicon.outsiders, *not_signing])
 
-    lines = [_blanked(FORBIDDEN, _blanked(outsiders, line)) for line in subject_lines]
-    return _score(title, lines, _blanked(outsiders, "\n".join(texts)), lexicon, _goods_rows(texts))
+    lines = [_blanked(FORBIDDEN, _blanked(outsiders, _unlisted(line))) for line in subject_lines]
+    return _score(_unlisted(title), lines, _blanked(outsiders, _unlisted("\n".join(texts))), lexicon,
+                  _goods_rows(texts))
+
+
+# 应用在云市场上架 / 商品上架: an app or goods listed on a marketplace, not machines put in racks (上架).
+LISTED = re.compile(r"(?:市场|商城|商店|应用|软件|商品|镜像|小程序)[^，。；\n]{0,16}?(上架|下架)")
+
+
+def _unlisted(text: str) -> str:
+    """The text with a marketplace's listing (上架, 下架) blanked out, every offset kept."""
+    return LISTED.sub(lambda m: m.group()[:m.start(1) - m.start()] + "　" * len(m.group(1)), text)
 
 
 def _blanked(pattern: re.Pattern, text: str) -> str:
