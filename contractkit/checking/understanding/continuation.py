@@ -105,16 +105,33 @@ def unowned_checks(
     ``parties_in``: the parties sentence i names (``outsider`` for someone who does not sign, whose check
     it may be); a regulator's check (配合监管部门的检查) is its own."""
     found: list[Continuation] = []
-    for index, (before, this) in enumerate(pairwise(sentences)):
-        if not {topic, "accept"} <= this.labels or "regulator" in this.labels or topic not in before.labels \
-                or this.block - before.block not in (0, 1):
+    for index in range(1, len(sentences)):
+        this = sentences[index]
+        if not {topic, "accept"} <= this.labels or "regulator" in this.labels:
             continue
-        own, granting = parties_in(index + 1), parties_in(index) - {outsider}
-        if len(own) != 1 or outsider in own or not granting - own:
+        own = parties_in(index)
+        if len(own) != 1 or outsider in own:
             continue
+        # The check granted just before: in the sentence before, or a little further back within the item
+        # before (…有权抽查…；抽查中发现的问题，乙方应整改。 then 五、配合义务。乙方不得…拒绝提供抽查…的记录),
+        # past the item's caption.
+        granted = next((i for i in range(index - 1, max(-1, index - 1 - _REACH), -1)
+                        if topic in sentences[i].labels and this.block - sentences[i].block in (0, 1)
+                        and parties_in(i) - {outsider} - own), None)
+        between = range(granted + 1, index) if granted is not None else ()
+        if granted is None or any(topic not in sentences[i].labels
+                                  and not _CAPTION_ONLY.fullmatch(sentences[i].text.strip()) for i in between):
+            continue
+        before = sentences[granted]
         found.append(Continuation(read_after(before, this, "\n" if this.block != before.block else ""), this.text,
                                   None, "该句（连同上一条）"))
     return found
+
+
+_REACH = 3  # how many sentences back the check a sentence accepts may be granted
+# 五、配合义务。 / （二）检查配合： an item's caption alone, no clause.
+_CAPTION_ONLY = re.compile(r"(?:[一二三四五六七八九十\d]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)])?"
+                           r"[^，,；;。：:]{2,10}[。：:]?")
 
 
 def provisos(sentences: Sequence[Sentence], block_texts: Sequence[str]) -> list[Continuation]:

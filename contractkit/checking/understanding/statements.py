@@ -172,7 +172,7 @@ NOT_AGREED = re.compile(
 )
 # …的分工，以官网公布的《说明》为准，该说明…不构成本协议的组成部分: the matter is settled in a text the
 # contract disowns, so the whole sentence before these words is what it does not settle.
-DISOWNED = re.compile(r"不(?:构成|属于|作为)本(?:协议|合同)的?(?:组成部分|一部分|附件)")
+DISOWNED = re.compile(r"不(?:构成|属于|作为)本(?:协议|合同|订单|确认书|确认函)的?(?:组成部分|一部分|附件)")
 POINTED_ELSEWHERE = re.compile(r"为准|详见|参见|见于|另见")
 
 
@@ -280,10 +280,12 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     if consenting:
         mentions = [m for m in mentions if not any(start <= m.start and m.end <= end for start, end in consenting)]
     modals = _strongest(sentence, starts)
+    exceptions = [m for m in sentence.modals if m.label == "exception"]
     void = void_quotes(sentence.text)  # (read in context, the sentence may reach here as it stands)
     if void:
         modals = list(outside(modals, void))
-    result, subject = [], None
+    result: list[Statement] = []
+    subject: str | None = None
     may_name_organisation = _ORGANISATION_WORD.search(sentence.text) is not None  # asked of few sentences
     # Present-tense undertakings speak only where no modal word does: in "乙方在提供服务过程中…，
     # 不得…" the 提供 names a circumstance, the 不得 is the undertaking.
@@ -291,6 +293,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
     explicit = [m for m in modals if m.label not in ("undertaking", "reference")
                 and not (m.label == "refusal" and sentence.text[m.start:m.end] in EDGE_WORDS)]
     for modal in modals:
+        since = result[-1].end if result else 0  # where the last statement made ends
         clause_start = clause_start_at(starts, modal.start)
         clause_end = CLAUSE_BREAK.search(sentence.text, modal.end)
         if (
@@ -315,6 +318,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         if modal.label == "undertaking":
             # 乙方提供… / 甲方保留…: a duty only with its party in the same clause, and only where no
             # modal word earlier in the sentence already governs it (乙方不得…提供… is no duty).
+            # (服务等级说明、安全事件通报规则: a word in a list of papers is a noun; 除经…明确列为…的以外: what
+            # an exception names is no undertaking.)
+            if _in_a_list_of_names(sentence.text, modal, mentions) or any(
+                    e.start <= modal.start and modal.end <= e.end for e in exceptions):
+                continue
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
             if _PURPOSE.match(sentence.text, clause_start):
                 continue  # 为保障甲方云平台持续满足…要求，…: what the work is for, no undertaking
@@ -385,6 +393,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # 设备厂家应… / 华信科技有限公司调整配置前，须经甲方审批 / 由华信公司负责 / 严禁华信公司…:
             # an organisation that is no party here opens the clause or the sentence, or is the agent.
             subject = OUTSIDER
+        elif subject is not None and (opener := _new_opener(sentence.text, starts, mentions, since, modal.start)):
+            # 甲方对变更享有审批权：乙方对策略的任何修改，均须…: a party opening a clause after the last
+            # statement is the subject now, not the one before.
+            subject = opener.party
         elif subject is None:
             # 乙方的分包单位…，应当… / 乙方所选用的中间件厂商发现…的，应…: the possessor or qualifier (乙方的,
             # 乙方所选用的) is not the subject; the outsider it qualifies is.
@@ -407,6 +419,28 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         for actor in dict.fromkeys([subject, *co_subjects]):
             result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
     return result
+
+
+def _new_opener(text: str, starts: list[int], mentions: list[Mention], since: int, end: int) -> Mention | None:
+    """The last party opening a clause (not an object, owner or qualifier) between ``since`` and ``end``."""
+    return next((m for m in reversed(mentions) if since <= m.start and m.end <= end
+                 and not text[clause_start_at(starts, m.start):m.start].strip(NUMBERING)
+                 and not is_object(text, m) and not _possessor(text, m, mentions, _QUALIFYING)), None)
+
+
+def _in_a_list_of_names(text: str, modal: Match, mentions: list[Mention]) -> bool:
+    """供应商网站公布的服务协议、服务等级说明、安全事件通报规则: a word of acting inside a list of names (a 、
+    after it, words before it within its item, no party there, and a 的 phrase before it in its clause) is
+    part of a noun, not an act (乙方提供、安装… is one)."""
+    if text[modal.end:modal.end + 1] != "、":
+        return False
+    item_start = max(text.rfind(mark, 0, modal.start) for mark in "、，,；;：:") + 1
+    clause_start = max(text.rfind(mark, 0, modal.start) for mark in "，,；;：:") + 1
+    # (乙方网站公布的服务说明、: a party before it owns what the 的 phrase names, and acts in none of it;
+    # 安全策略制定、权限审批…，自行完成: with no 的 phrase the list may be of acts)
+    last = max((m.end for m in mentions if clause_start <= m.start and m.end <= modal.start), default=clause_start)
+    return modal.start - item_start >= 2 and "的" in text[last:modal.start] and not any(
+        item_start <= m.start < modal.start for m in mentions)
 
 
 # What may open a clause that goes on with the subject of the clause before (…，并有权…).

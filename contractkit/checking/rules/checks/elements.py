@@ -356,6 +356,8 @@ class PartialElement(_OnGroups):
         if (declined := _not_agreed(analysed, set(groups[0]))) is not None:
             # 分工以官网说明为准，该说明不构成本协议的组成部分: named, and settled nowhere in the contract.
             return self.verdict("contrary", _NOT_AGREED_REASON, (declined, *topic))
+        if topic and _named_in_disowned_papers(analysed, topic):
+            return None  # 供应商网站公布的…安全事件通报规则…不构成本订单的组成部分: papers left out, no duty
         # 乙方应开展定期安全检查: the party's own checking is its work, nothing it accepts (a report on its
         # work or its support, the other half-elements of accepting supervision, are its own by nature).
         if (any("accept" in group for group in self.detect.all_of) and "supervision" in groups[0]
@@ -498,6 +500,15 @@ def _regulators_check(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
     """Is the supervision a requirement asks for, in this sentence, only an authority's inspection
     (接受主管部门检查需要乙方配合的，具体事宜另行商定: not the provider's supervision left open)?"""
     return held_by_regulator(analysed, tuple(group for group in groups if "supervision" in group))
+
+
+def _named_in_disowned_papers(analysed: AnalysedSentence, topic: list[tuple[int, int]]) -> bool:
+    """Is the topic named only in a list of papers the sentence then leaves out of the contract (…服务协议、
+    安全事件通报规则及其他格式文件…不构成本订单的组成部分)?"""
+    from contractkit.checking.understanding.statements import DISOWNED
+
+    disowned = DISOWNED.search(analysed.sentence.text)
+    return disowned is not None and all(end <= disowned.start() for _, end in topic)
 
 
 def _not_agreed(analysed: AnalysedSentence, concepts: set[str]) -> tuple[int, int] | None:
