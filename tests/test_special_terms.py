@@ -76,3 +76,30 @@ def test_special_terms_in_a_table_are_read_row_by_row():
     assert [o.why for o in left_open(half)] == ["未填写"]
     filled = texts[:4] + ["| 专8.1 | 逾期完成实施的违约金标准 | 每日千分之一 |"] + half[5:]
     assert left_open(filled) == []
+
+
+ANNEXED = """云平台运维服务合同
+甲方：澄江市政务数据中心
+乙方：澄江恒序信息技术有限公司
+乙方未按约定完成运维工作的，应向甲方支付违约金，违约金的计算方式见附件三。
+附件三：违约金计算方式{annex}
+"""
+
+
+def _annexed(annex: str):
+    report = checker((("甲方", ("provider",)), ("乙方", ("om",)))).check_document(
+        source_from_text(ANNEXED.format(annex=annex)))
+    return next(f for f in report.findings if f.requirement == "5b2-accountability")
+
+
+def test_an_annex_marked_as_still_to_come_leaves_the_pointing_clause_open():
+    """见附件三, with 附件三 marked 待定 or left as a blank to fill: the liability is named, its measure open;
+    an annex that says something settles it, and a pointer to another annex finds nothing open."""
+    finding = _annexed("（待定）")
+    assert finding.status == "partial"
+    assert "附件三待定" in finding.explanation
+    assert _annexed("＿＿＿＿").status == "partial"
+    assert _annexed("\n每逾期一日按合同总价的千分之一计。").status == "satisfied"
+    texts = ANNEXED.format(annex="（待定）").splitlines()
+    assert [(o.clause, o.why) for o in left_open(texts)] == [("附件三", "待定")]
+    assert left_open([t.replace("附件三。", "附件二。") for t in texts]) == []

@@ -30,7 +30,7 @@ from contractkit.checking.understanding.continuation import (
     unowned_checks,
 )
 from contractkit.checking.understanding.letters import in_letter, letter_voices
-from contractkit.checking.understanding.lists import list_items
+from contractkit.checking.understanding.lists import annex_items, list_items
 from contractkit.checking.understanding.nlp import Match, NlpEngine, Sentence, make_engine
 from contractkit.checking.understanding.overrides import overrides
 from contractkit.checking.understanding.parties import PartyAnalysis, UnknownPartyLabel, analyse_parties
@@ -38,7 +38,7 @@ from contractkit.checking.understanding.questions import answers, is_question
 from contractkit.checking.understanding.references import resolve_references
 from contractkit.checking.understanding.register import modern
 from contractkit.checking.understanding.sections import Section, in_section, sections_in_force
-from contractkit.checking.understanding.special_terms import POINTS_TO_SPECIAL, left_open
+from contractkit.checking.understanding.special_terms import POINTS_TO_ANNEX, POINTS_TO_SPECIAL, left_open
 from contractkit.checking.understanding.statements import (
     BOTH_PARTIES,
     OUTSIDER,
@@ -273,9 +273,10 @@ class Checker:
         open_blocks = {o.block: o for o in left_open(texts)} if "special_terms" in use else {}
 
         def still_open(s: Sentence) -> str:
-            """具体标准见专用条款, with 专用条款第N条 blank: why what the sentence settles is open ("" if not)."""
+            """具体标准见专用条款, with 专用条款第N条 blank (or 见附件三, with 附件三 待定): why what the sentence
+            settles is open ("" if not)."""
             o = open_blocks.get(s.block)
-            if o is None or not POINTS_TO_SPECIAL.search(s.text):
+            if o is None or not (POINTS_TO_SPECIAL.search(s.text) or POINTS_TO_ANNEX.search(s.text)):
                 return ""
             return f"该句将具体内容指向{o.clause}，而{o.clause}{o.why}"
 
@@ -299,6 +300,7 @@ class Checker:
             continuations += provisos(flat, texts)
         if "lists" in use:  # "乙方应当履行下列义务：（一）接受甲方的监督检查；" — each item with its lead-in.
             continuations += list_items(flat, texts, headings, mentions_of)
+            continuations += annex_items(flat, texts, mentions_of)  # …不得实施附件四所列行为 with its items
         if "questions" in use:  # 问：乙方发现安全事件后要做什么？ 答：乙方应…: each answer with its question.
             continuations += answers(flat)
         for c in continuations:

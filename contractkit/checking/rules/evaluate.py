@@ -201,6 +201,11 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     # (除不可抗力及需方原因外，因供方未落实…的，供方应予赔偿 / …应赔偿损失，因不可抗力所致的除外: force
     # majeure excepted from a sanction, which the sentence imposes.)
     excepted = [m.span() for m in _EXCEPTED.finditer(sentence.text)] if "除" in sentence.text else []
+    # (…未按约定完成修复的，应支付违约金；但因不可抗力导致…的，乙方不承担责任: a proviso after a duty
+    # narrows the sanction, which the sentence still imposes.)
+    proviso = _PROVISO.search(sentence.text)
+    if proviso and any(m.label == "duty" and m.end <= proviso.start() for m in sentence.modals):
+        excepted.append((proviso.start(), len(sentence.text)))
     return any(not any(s <= m.start() and m.end() <= e for s, e in excepted)
                for m in FORCE_MAJEURE.finditer(sentence.text)) and (
         "exemption" in sentence.labels or any(m.label == "refusal" for m in sentence.modals)
@@ -208,6 +213,7 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
 
 
 _EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)|[^，。；]{1,30}除外")
+_PROVISO = re.compile(r"[；;，,]\s*但(?:是)?")
 
 
 def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,

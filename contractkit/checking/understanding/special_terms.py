@@ -1,4 +1,4 @@
-"""General terms that leave their specifics to special terms left blank.
+"""General terms that leave their specifics to special terms or annexes left blank.
 
 Government and state-owned-enterprise model contracts come in two parts: 通用条款
 (general terms, the same in every deal) and 专用条款 (special terms, filled in for
@@ -6,6 +6,10 @@ the deal under the general clause's number). A general clause that says its
 specifics are in the special terms ("具体违约金标准见专用条款") says only as much as
 the special clause of its number: when that is blank ("违约金标准：/", "＿＿＿（本栏
 未填写）") or left to negotiation ("违约责任：由双方协商解决"), the matter is open.
+
+An annex the body points to (违约金的计算方式见附件三) is read the same way: when its heading or first
+lines mark it as still to come (附件三：违约金计算方式（待定）, ＿＿＿), what the pointing sentence settles
+is open.
 
 The special clause is found by number: a paragraph "专用条款第20条：…", or under a
 heading "第二部分 专用条款" a paragraph opening "第20条" or "20." (up to a heading of
@@ -60,11 +64,12 @@ class LeftOpen:
 
 
 def left_open(texts: Sequence[str]) -> list[LeftOpen]:
-    """The paragraphs whose pointer to the special terms finds that clause blank or left to negotiation."""
+    """The paragraphs whose pointer to the special terms finds that clause blank or left to negotiation,
+    and those whose pointer to an annex finds it marked as still to be decided (附件三：…（待定）)."""
+    found = _annexes_left_open(texts)
     if not any("专用条款" in text for text in texts):
-        return []
+        return found
     special = _special_clauses(texts)
-    found: list[LeftOpen] = []
     article: str | None = None
     for index, text in enumerate(texts):
         if _SPECIAL_HEADING.match(text.strip()):
@@ -83,6 +88,35 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
         if why:
             found.append(LeftOpen(index, f"专用条款第{target}条", why))
     return found
+
+
+# 违约金的计算方式见附件三 / 按附件2执行: a pointer to an annex by its number.
+POINTS_TO_ANNEX = re.compile(
+    r"(?:见|按|按照|依|依照|详见|参见|以)(?:本合同|本协议)?(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)")
+# 附件三：违约金计算方式（待定）: an annex's heading, its number and what follows on the line.
+_ANNEX_HEADING = re.compile(r"^\s*(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)[\s　：:、]*(?P<rest>.*)$")
+# What says an annex is still to come: 待定 / 待补充 / 待确定 / 暂缺, or a blank to fill (＿＿＿).
+_TO_BE_DECIDED = re.compile(r"待定|待补充|待确定|暂缺|[_＿]{3,}")
+ANNEX_LINES = 6  # how far an annex's body is read for its marks
+
+
+def _annexes_left_open(texts: Sequence[str]) -> list[LeftOpen]:
+    """The paragraphs pointing to an annex whose heading or first lines mark it as still to be decided."""
+    if not any("附件" in text or "附表" in text for text in texts):
+        return []
+    undecided: dict[str, str] = {}
+    for index, text in enumerate(texts):
+        heading = _ANNEX_HEADING.match(text)
+        if heading is None:
+            continue
+        body = [heading["rest"]] + [t for t in texts[index + 1:index + 1 + ANNEX_LINES]
+                                    if not _ANNEX_HEADING.match(t)][:ANNEX_LINES]
+        marked = next((m.group() for part in body[:2] if (m := _TO_BE_DECIDED.search(part))), None)
+        if marked:
+            undecided.setdefault(_normal(heading["n"]), "未填写" if "_" in marked or "＿" in marked else "待定")
+    return [LeftOpen(index, f"附件{pointer['n']}", undecided[_normal(pointer["n"])])
+            for index, text in enumerate(texts) if not _ANNEX_HEADING.match(text)
+            for pointer in [POINTS_TO_ANNEX.search(text)] if pointer and _normal(pointer["n"]) in undecided]
 
 
 def _special_clauses(texts: Sequence[str]) -> dict[str, list[str]]:

@@ -50,7 +50,7 @@ HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下�
 # not settled either (read by the rules' ``deferral`` check only: a blank special clause has its own reading,
 # understanding/special_terms.py).
 BLANK = re.compile(r"[_＿]{2,}\s*(?:年|个月|月|日|天|小时|分钟|工作日|%|％|次)"
-                   r"|(?:为|不超过|不少于|不低于|不得低于|不得超过|见|在|至)\s*[_＿]{2,}|附件\s*[_＿]{2,}|[（(]待补充[)）]")
+                   r"|(?:为|不超过|不少于|不低于|不得低于|不得超过|见|在|至)\s*[_＿]{2,}|附件\s*[_＿]{2,}|[（(](?:待补充|待定|待确定|暂缺)[)）]")
 
 # …以双方后续签署的工作说明书为准: what a later document will say.
 DEFERRED = re.compile(

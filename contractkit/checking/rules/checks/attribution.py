@@ -598,10 +598,11 @@ class Declaration(_ClauseCheck):
         # (…不因此转移，甲方亦不得以已委托为由主张免除…) does not.
         # (甲方不能以已委托乙方为由，免除其…责任: a refusal barred under a pretext is none.)
         pretexts = [m.end() for m in _PRETEXT_BARRED.finditer(analysed.sentence.text)]
+        # (…不得作为划分双方安全工作的依据: the division barred is no division declared.)
         if any(s.kind == "refusal" and not any(end <= s.start <= end + 2 for end in pretexts)
-               for s in statements) or all(
-            analysed.barred(start) for start, _ in analysed.sentence.spans_of(set(self.detect.all_of[-1]))
-        ):
+               for s in statements) or any(all(
+            analysed.barred(start) for start, _ in analysed.sentence.spans_of(set(group))
+        ) for group in (self.detect.all_of[0], self.detect.all_of[-1])):
             return None
         return self.verdict("satisfied", "该句包含所需要素", spans)
 

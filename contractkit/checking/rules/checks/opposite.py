@@ -24,6 +24,9 @@ class ContraryParams(ConceptGroupsParams):
     # A shift of responsibility (一切安全责任由乙方承担, a disclaimer of every incident) says the
     # opposite, but does not override an explicit compliant clause elsewhere in the contract.
     yields: bool = False
+    # The opposite counts only as the bound party's own (乙方不承担任何管理工作 leaves the work with 甲方, where
+    # 5a2 binds 甲方): a refusal by the other signing party says nothing against it.
+    own: bool = False
 
 
 @register("contrary")
@@ -48,7 +51,8 @@ class Contrary(SentenceCheck):
         if _disclaims_an_outsider(analysed, self.params.groups[-1]) or _disclaims_anothers_part(
                 analysed, self.params.groups[-1]):
             return None
-        if self.detect.actor not in (None, "any") and _freedom_of_another(analysed, self.params.groups[-1], parties):
+        if self.detect.actor not in (None, "any") and _freedom_of_another(
+                analysed, self.params.groups[-1], parties, refusals=self.params.own):
             return None  # 甲方可提前三十日通知乙方终止维保服务: the provider's leave, not the partner's
         # …应支付违约金，…且不承担任何间接损失: a kind of loss, or an amount, carved out of what the sentence
         # itself provides.
@@ -71,6 +75,8 @@ class Contrary(SentenceCheck):
 
     def describe(self, label: Labeller) -> str:
         text = f"同一句中有{groups_zh(self.params.groups, label)}且未被否定：相反约定"
+        if self.params.own:
+            text += "（须为受约束一方自己的表述，另一方的拒绝不算）"
         return text + "（合同另有明确符合要求的约定时，以该约定为准）" if self.params.yields else text
 
 
@@ -181,10 +187,12 @@ def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]
     return True
 
 
-def _freedom_of_another(analysed: AnalysedSentence, opposite: tuple[str, ...], parties: ContractParties) -> bool:
-    """Every occurrence of the opposite is a right held by a signing party the requirement does not bind
-    (甲方可在维保期内提前三十日书面通知乙方终止维保服务, where 72c1 binds the hardware provider): the
-    right of the party it protects is no leave for the bound party."""
+def _freedom_of_another(analysed: AnalysedSentence, opposite: tuple[str, ...], parties: ContractParties,
+                        refusals: bool = False) -> bool:
+    """Every occurrence of the opposite is a right held, or a refusal made, by a signing party the
+    requirement does not bind (甲方可在维保期内提前三十日书面通知乙方终止维保服务, where 72c1 binds the hardware
+    provider; with ``refusals``, 乙方不承担任何管理工作, where 5a2 binds the provider): the right of the party it
+    protects is no leave for the bound party, and the other party declining work leaves it with the bound one."""
     from contractkit.checking.understanding.statements import (  # see registry.py: kept light
         BOTH_PARTIES,
         OUTSIDER,
@@ -203,7 +211,10 @@ def _freedom_of_another(analysed: AnalysedSentence, opposite: tuple[str, ...], p
         if not holders:
             return False
         last = max(holders, key=lambda st: st.start)
-        if (last.kind != "right" or last.actor in (None, BOTH_PARTIES, OUTSIDER)
+        # (a refusal only where the catalogue says so: 甲方不对乙方人员提出任何要求 opposes 63 as much as the
+        # partner's own refusal would)
+        kinds = ("right", "refusal") if refusals else ("right",)
+        if (last.kind not in kinds or last.actor in (None, BOTH_PARTIES, OUTSIDER)
                 or last.actor in parties.actor_parties or last.actor not in parties.party_labels):
             return False
     return True

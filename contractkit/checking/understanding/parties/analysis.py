@@ -193,6 +193,15 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     subject_reasons = lambda roles: [r for role in roles for r in subject.reasons.get(role, ())][:3]  # noqa: E731
     performers = [i for i in signers if sides[i] == PERFORMING]
     hosts = {i: reason for i in performers if (reason := _hosts_the_cloud(parties[i], texts))}
+    # 供应商：…  增值电信业务经营许可证编号：B1-…, for a buyer holding none and a cloud service the subject:
+    # the licensed operator hosts what it sells (not an IDC letting racks to a cloud company, itself licensed).
+    entrusting = [i for i in signers if sides[i] == ENTRUSTING]
+    if not hosts and subject.scores.get("provider", 0.0) > 0 and entrusting:
+        licensed = [i for i in performers if _licensed_operator(parties[i], [parties[j] for j in signers if j != i],
+                                                               texts)]
+        if len(licensed) == 1 and not any(_licensed_operator(parties[j], [parties[k] for k in signers if k != j],
+                                                              texts) for j in entrusting):
+            hosts = {licensed[0]: "该方持有电信业务经营许可证，所提供的为云服务，该方为云服务提供者"}
     # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on
     # (or buys for it).
     runners = {i: reason for i in signers
@@ -338,6 +347,30 @@ def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
         if len(said) >= least:
             return f"所采购的产品或服务用于该方自己的云（“{said[0]}”），该方为云服务提供者"
     return None
+
+
+# 增值电信业务经营许可证编号：B1-… in a party's block: a licensed operator of data centres and clouds.
+_TELECOM_LICENCE = re.compile(r"(?:增值)?电信业务经营许可证|云服务(?:经营)?许可")
+_PARTY_LINE = re.compile(r"^\s*(?P<label>[^：:（(\s]{1,12})\s*(?:[（(][^）)]{0,16}[）)])?\s*[：:]")
+BLOCK_SCAN, BLOCK_LINES = 40, 8  # where the parties' blocks stand, and how long one runs
+
+
+def _licensed_operator(party: Party, others: list[Party], texts: list[str]) -> bool:
+    """Does the party's block at the head of the contract (its label line and the lines after it, up to
+    another party's) give a telecom operating licence (增值电信业务经营许可证)?"""
+    own, theirs = set(party.all_names()), {n for o in others for n in o.all_names()}
+    for index, text in enumerate(texts[:BLOCK_SCAN]):
+        line = _PARTY_LINE.match(text)
+        if line is None or line["label"] not in own:
+            continue
+        for after in texts[index:index + BLOCK_LINES]:
+            other = _PARTY_LINE.match(after)
+            if after is not text and other is not None and other["label"] in theirs:
+                break
+            if _TELECOM_LICENCE.search(after):
+                return True
+        return False
+    return False
 
 
 def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
