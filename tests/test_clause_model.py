@@ -30,6 +30,7 @@ from support import source_from_text
 FIXTURES = Path(__file__).parent / "fixtures" / "clause_model"
 REREADINGS = yaml.safe_load((FIXTURES / "rereadings.yaml").read_text(encoding="utf-8"))
 SAMPLES = Path(__file__).parent.parent / "samples" / "contracts"
+CORPORA = Path(__file__).parent.parent / "corpora"
 
 
 def _finding(case: dict, clause_model: bool, engine_kind: str = "nlp"):
@@ -80,6 +81,32 @@ def test_a_contract_is_judged_by_the_rules_alone():
         assert report.status == "ok" and len(report.findings) > 20
         reports.append([(f.requirement, f.status, f.explanation) for f in report.findings])
     assert reports[0] == reports[1]
+
+
+SHORT_CONTRACT = """云平台运维服务合同
+甲方：澄江云计算有限公司
+乙方：澄江恒序信息技术有限公司
+第一条 乙方负责云平台主机的补丁更新、漏洞修复和日志审计，甲方负责安全策略的制定与审批。
+第二条 甲方有权每季度对乙方的运维工作进行抽检；乙方应当配合上述抽检，并如实提供运维记录。
+第三条 乙方未按约定完成运维工作的，应向甲方支付违约金。
+"""
+
+
+def test_a_short_contract_naming_its_parties_is_judged_by_the_rules_alone():
+    """A page of a few articles under its party block is a document, not a clause: the model had credited
+    requirements it never speaks of (responsibility not transferred, cooperation with regulators) from
+    words said about others. No case it learned from has such a block, nor more lines than the limit."""
+    from contractkit.checking.clause_model import judges
+
+    roles = {"甲方": ("provider",), "乙方": ("om",)}
+    reports = [Checker(CheckSettings(roles=roles, clause_model=on), engine=_engines("nlp")).check_document(
+        source_from_text(SHORT_CONTRACT)) for on in (True, False)]
+    assert [(f.requirement, f.status) for f in reports[0].findings] == \
+        [(f.requirement, f.status) for f in reports[1].findings]
+    statuses = {f.requirement: f.status.value for f in reports[0].findings}
+    assert statuses["5a1-no-responsibility-transfer"] == statuses["65b-regulator-cooperation"] == "missing"
+    assert all(judges(case["text"]) for path in sorted((CORPORA / "evaluation").glob("blind-cases*.yaml"))
+               for case in yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def test_the_model_does_not_credit_a_clause_to_the_wrong_party():
