@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from contractkit.checking.understanding.continuation import Continuation, read_after
 from contractkit.checking.understanding.nlp import Sentence
-from contractkit.checking.understanding.references import LIST_ITEM, item_number_end
+from contractkit.checking.understanding.numerals import clause_number
+from contractkit.checking.understanding.references import ANNEX_HEADING, LIST_ITEM, item_number_end
 from contractkit.checking.understanding.statements import (
     OUTSIDER,
     Mention,
@@ -80,8 +81,6 @@ def list_items(
 # 受托方不得实施附件四《负面清单》所列行为 / 乙方应履行附件2所列义务: a pointer to a list in an annex.
 _ANNEX_LIST = re.compile(r"(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)[^，。；：:]{0,20}?"
                          r"(?:所列|列明|列出|载明|规定)的?(?:行为|事项|要求|义务|工作|内容|情形)?")
-_ANNEX_HEADING = re.compile(
-    r"^\s*(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)(?![0-9０-９一二三四五六七八九十])")
 
 
 def annex_items(
@@ -93,21 +92,21 @@ def annex_items(
     附件四《负面清单》所列行为): each read after the words up to the pointer, as the items of a lead-in are
     ("受托方…不得实施附件四《负面清单》所列行为：1. 将本合同运维工作转包"), and quoted as they stand. An
     item naming its own party is left as it is."""
-    annexes = {_number(m["n"]): i for i, text in enumerate(block_texts) if (m := _ANNEX_HEADING.match(text))}
+    annexes = {clause_number(m["n"]): i for i, text in enumerate(block_texts) if (m := ANNEX_HEADING.match(text))}
     if not annexes:
         return []
     found: list[Continuation] = []
     for sentence in sentences:
         pointer = _ANNEX_LIST.search(sentence.text) if "附" in sentence.text else None
-        if pointer is None or _number(pointer["n"]) not in annexes:
+        if pointer is None or clause_number(pointer["n"]) not in annexes:
             continue
         modals = [m for m in sentence.modals if m.end <= pointer.start() and m.label in STRONG_KINDS]
-        if not modals or _ANNEX_HEADING.match(sentence.text):
+        if not modals or ANNEX_HEADING.match(sentence.text):
             continue
         end = pointer.end()
         lead = replace(sentence, end=sentence.start + end, text=sentence.text[:end] + "：",
                        concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=tuple(modals))
-        heading = annexes[_number(pointer["n"])]
+        heading = annexes[clause_number(pointer["n"])]
         items = [i for i, s in enumerate(sentences) if heading < s.block <= heading + MAX_ITEMS
                  and _in_annex_list(block_texts, heading, s.block)]
         for item_index in items:
@@ -119,16 +118,10 @@ def annex_items(
     return found
 
 
-def _number(text: str) -> str:
-    from contractkit.checking.understanding.numerals import clause_number
-
-    return clause_number(text)
-
-
 def _in_annex_list(block_texts: Sequence[str], heading: int, block: int) -> bool:
     """Is the block a numbered item of the list right under the annex heading (no other annex or plain
     paragraph between)?"""
-    return all(LIST_ITEM.match(block_texts[b]) and not _ANNEX_HEADING.match(block_texts[b])
+    return all(LIST_ITEM.match(block_texts[b]) and not ANNEX_HEADING.match(block_texts[b])
                for b in range(heading + 1, block + 1) if block_texts[b].strip())
 
 

@@ -31,6 +31,11 @@ LIST_ITEM = re.compile(
     r"\s*(?:\d+(?:\.\d+)+|[（(][一二三四五六七八九十\d]+[）)]|\d+[）)、.．]|[一二三四五六七八九十]+、|[①-⑳])"
 )
 
+# "附件三：违约金计算方式（待定）" / "附表2 负面清单": an annex's heading, its number and the rest of the line.
+ANNEX_HEADING = re.compile(
+    r"^\s*(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)(?![0-9０-９一二三四五六七八九十])"
+    r"[\s　：:、]*(?P<rest>.*)$")
+
 
 def item_number_end(text: str) -> int:
     """Where a sentence's own text begins after its item number (4.2 / （三） / 1)), or 0 without one."""

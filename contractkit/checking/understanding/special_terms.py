@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from contractkit.checking.understanding.numerals import CLAUSE_NUMBER as _NUMBER
 from contractkit.checking.understanding.numerals import clause_number
+from contractkit.checking.understanding.references import ANNEX_HEADING
 from contractkit.checking.understanding.statements import DEFERRED
 
 # 见专用条款 / 按专用条款约定 / 专用条款另有约定的 / 以专用条款所列为准: the specifics are in the special terms.
@@ -93,11 +94,9 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
 # 违约金的计算方式见附件三 / 按附件2执行: a pointer to an annex by its number.
 POINTS_TO_ANNEX = re.compile(
     r"(?:见|按|按照|依|依照|详见|参见|以)(?:本合同|本协议)?(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)")
-# 附件三：违约金计算方式（待定）: an annex's heading, its number and what follows on the line.
-_ANNEX_HEADING = re.compile(r"^\s*(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)[\s　：:、]*(?P<rest>.*)$")
 # What says an annex is still to come: 待定 / 待补充 / 待确定 / 暂缺, or a blank to fill (＿＿＿).
 _TO_BE_DECIDED = re.compile(r"待定|待补充|待确定|暂缺|[_＿]{3,}")
-ANNEX_LINES = 6  # how far an annex's body is read for its marks
+ANNEX_LINES = 6  # how far below its heading an annex's first line of body is looked for
 
 
 def _annexes_left_open(texts: Sequence[str]) -> list[LeftOpen]:
@@ -106,17 +105,17 @@ def _annexes_left_open(texts: Sequence[str]) -> list[LeftOpen]:
         return []
     undecided: dict[str, str] = {}
     for index, text in enumerate(texts):
-        heading = _ANNEX_HEADING.match(text)
+        heading = ANNEX_HEADING.match(text)
         if heading is None:
             continue
-        body = [heading["rest"]] + [t for t in texts[index + 1:index + 1 + ANNEX_LINES]
-                                    if not _ANNEX_HEADING.match(t)][:ANNEX_LINES]
-        marked = next((m.group() for part in body[:2] if (m := _TO_BE_DECIDED.search(part))), None)
+        # (its heading's line, and the first line of its body)
+        first = next((t for t in texts[index + 1:index + 1 + ANNEX_LINES] if not ANNEX_HEADING.match(t)), "")
+        marked = next((m.group() for part in (heading["rest"], first) if (m := _TO_BE_DECIDED.search(part))), None)
         if marked:
-            undecided.setdefault(_normal(heading["n"]), "未填写" if "_" in marked or "＿" in marked else "待定")
-    return [LeftOpen(index, f"附件{pointer['n']}", undecided[_normal(pointer["n"])])
-            for index, text in enumerate(texts) if not _ANNEX_HEADING.match(text)
-            for pointer in [POINTS_TO_ANNEX.search(text)] if pointer and _normal(pointer["n"]) in undecided]
+            undecided.setdefault(clause_number(heading["n"]), "未填写" if "_" in marked or "＿" in marked else "待定")
+    return [LeftOpen(index, f"附件{pointer['n']}", undecided[clause_number(pointer["n"])])
+            for index, text in enumerate(texts) if not ANNEX_HEADING.match(text)
+            for pointer in [POINTS_TO_ANNEX.search(text)] if pointer and clause_number(pointer["n"]) in undecided]
 
 
 def _special_clauses(texts: Sequence[str]) -> dict[str, list[str]]:

@@ -416,8 +416,9 @@ def _marked(cell: str, legend: Mapping[str, str] = MappingProxyType({})) -> tupl
     does that work (✓ → ("", True); R/A → ("审批", True); C → ("提供意见", False); words as they stand);
     None when the party has no part (×, 否). The table's own legend, when it has one, says what its marks
     mean (A＝监督方，有权随时检查 → ("监督，有权随时检查", False))."""
-    if legend and _MARKS.fullmatch(cell) and all(mark in legend for mark in _MARK.findall(cell)):
-        return _by_legend(_MARK.findall(cell), legend)
+    marks = _MARK.findall(cell) if legend and _MARKS.fullmatch(cell) else []
+    if marks and all(mark in legend for mark in marks):
+        return _by_legend(marks, legend)
     if _TICK.fullmatch(cell):
         return "", True
     if _CROSS.fullmatch(cell):
@@ -428,6 +429,8 @@ def _marked(cell: str, legend: Mapping[str, str] = MappingProxyType({})) -> tupl
         letters = re.findall(r"[RASCI]", cell)
         return "、".join(dict.fromkeys(_RACI[x] for x in letters if x != "R")), "R" in letters
     return cell, False
+
+
 # A responsibility matrix's marks (R/A/C/I, ●/○) and a cell of them (R/A, ●、○).
 _MARK = re.compile(r"(?<![A-Za-z])[RASCI](?![A-Za-z])|[●○◎△✓✔√★■◆◇]")
 _MARKS = re.compile(rf"(?:{_MARK.pattern})(?:\s*[/、,，+＋]?\s*(?:{_MARK.pattern}))*")
@@ -442,8 +445,8 @@ def _legend(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> dict[str, st
     """What the marks of a table mean, from a legend in its caption above or in the two lines below it
     (注：●为主责方，○为配合方): each mark and its words up to the next mark. A legend names two marks at
     least (A为… alone is a sentence, not a legend)."""
-    last = max((cell.block for cell in rows[-1]), default=-1) if rows else -1
-    near = [i for i in (_block_above(rows), last + 1, last + 2) if i is not None and 0 <= i < len(blocks)]
+    below = _block_below(rows)
+    near = [i for i in (_block_above(rows), below, below + 1) if i is not None and 0 <= i < len(blocks)]
     for index in near:
         text = blocks[index].text
         keys = list(_LEGEND_KEY.finditer(text))
@@ -657,10 +660,10 @@ _FOOTER_ACT = re.compile(r"(?:[（(][^）)]{1,16}[）)])?(?:向[^，。；]{1,8}
 def _footer(blocks: Sequence[TextBlock], rows: list[list[Cell]], names_a_party: Callable[[str], bool]
             ) -> tuple[str, str] | None:
     """The party and act of a line just below the table that hands it every row (以上由乙方执行)."""
-    last = max((cell.block for cell in rows[-1]), default=-1) if rows else -1
-    if not 0 <= last < len(blocks) - 1:
+    below = _block_below(rows)
+    if not 0 <= below < len(blocks):
         return None
-    line = blocks[last + 1].text.strip()
+    line = blocks[below].text.strip()
     footer = _FOOTER.match(line[item_number_end(line):].strip())
     if footer is None or _EVERY_PARTY.match(footer["rest"]):
         return None
@@ -677,6 +680,11 @@ def _block_above(rows: list[list[Cell]]) -> int | None:
     """The block just above the table (its caption or title), if any."""
     first = min(cell.block for cell in rows[0]) if rows and rows[0] else 0
     return first - 1 if first else None
+
+
+def _block_below(rows: list[list[Cell]]) -> int:
+    """The block just below the table (a footer or a note), -1 when the table has no rows."""
+    return max((cell.block for cell in rows[-1]), default=-2) + 1 if rows else -1
 
 
 def _title_above(blocks: Sequence[TextBlock], rows: list[list[Cell]]) -> set[int]:

@@ -197,10 +197,9 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     # the licensed operator hosts what it sells (not an IDC letting racks to a cloud company, itself licensed).
     entrusting = [i for i in signers if sides[i] == ENTRUSTING]
     if not hosts and subject.scores.get("provider", 0.0) > 0 and entrusting:
-        licensed = [i for i in performers if _licensed_operator(parties[i], [parties[j] for j in signers if j != i],
-                                                               texts)]
-        if len(licensed) == 1 and not any(_licensed_operator(parties[j], [parties[k] for k in signers if k != j],
-                                                              texts) for j in entrusting):
+        licensed = [i for i in performers + entrusting
+                    if _licensed_operator(parties[i], [parties[j] for j in signers if j != i], texts)]
+        if len(licensed) == 1 and sides[licensed[0]] == PERFORMING:
             hosts = {licensed[0]: "该方持有电信业务经营许可证，所提供的为云服务，该方为云服务提供者"}
     # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on
     # (or buys for it).
