@@ -201,6 +201,10 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
                     if _licensed_operator(parties[i], [parties[j] for j in signers if j != i], texts)]
         if len(licensed) == 1 and sides[licensed[0]] == PERFORMING:
             hosts = {licensed[0]: "该方持有电信业务经营许可证，所提供的为云服务，该方为云服务提供者"}
+    # 甲方拟将其自有的业务服务器托管于乙方数据中心, the entrusting party no cloud company: the one hosting
+    # them provides the service (a cloud company's racks let by a data centre make the centre its partner).
+    if not hosts and entrusting and not any(_CLOUD_BRAND.match(n) for i in entrusting for n in parties[i].all_names()):
+        hosts = {i: reason for i in performers if (reason := _hosts_their_servers(parties[i], texts))}
     # 将采购人运营的政务云一期平台上的业务系统迁移至…: the entrusting party runs the cloud the work is on
     # (or buys for it).
     runners = {i: reason for i in signers
@@ -314,6 +318,8 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       # 向澜川云的云服务用户销售 / 在澜川云开通的云资源: its cloud's users, resources opened on it
                       rf"|{names}的云(?:计算)?(?:服务)?(?:用户|客户|租户)"
                       rf"|在{names}(?:开通|购买|租用|订购)的云(?:资源|服务器|主机|服务)"
+                      # 乙方已租用甲方“橙溪托管云”专属资源池: the cloud another rents from it
+                      rf"|(?:租用|订购|开通)(?:了)?{names}(?:的|提供的|运营的)?[“\"「]?[^，。；”\"」]{{0,10}}?(?:云|资源池)"
                       # 星澜云在沧溟、海屿两地运营公有云及专属云平台: where it runs them, then what
                       rf"|{names}在[^，。；]{{1,12}}?(?:建设(?:并|和|及))?运营(?:着)?[^，。；]{{0,8}}?"
                       rf"(?:专属云|私有云|公有云|行业云|混合云|政务云|云计算平台|云服务平台|云平台)"
@@ -384,6 +390,23 @@ def _hosts_the_cloud(party: Party, texts: list[str]) -> str | None:
     if len(said) < HOST_MIN:
         return None
     return f"所委托的工作在该方运营的云上进行（“{'”“'.join(said[:2])}”），该方为云服务提供者"
+
+
+def _hosts_their_servers(party: Party, texts: list[str]) -> str | None:
+    """甲方拟将其自有的仓储管理服务器托管于乙方数据中心: the other side's own business servers hosted in the
+    party's data centre make it the provider of the hosting (not 甲方将其云平台服务器托管于乙方机房, where a
+    cloud's racks are let to it by its partner)."""
+    names = _names_pattern(party)
+    if not names:
+        return None
+    hosted = re.compile(rf"(?P<what>[^，。；]{{0,30}}?)(?:托管于|托管在|托管至|放置于|放置在|部署于|部署在){names}的?"
+                        rf"[^，。；]{{0,8}}?(?:数据中心|机房|机柜)")
+    for text in map(texts.__getitem__, paragraphs_holding(hosted, texts)):
+        for match in hosted.finditer(text):
+            what = match.group("what")
+            if "云" not in what and re.search(r"服务器|设备|业务系统|信息系统", what):
+                return f"另一方将其自有的服务器或系统托管于该方的数据中心（“{match.group()[-40:]}”），该方为服务提供者"
+    return None
 
 
 def _platform_suppliers(registry: PartyRegistry, decisions, texts: list[str], lexicons: Lexicons):

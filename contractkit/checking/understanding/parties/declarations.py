@@ -110,7 +110,9 @@ class PartyRegistry:
         labels = [label for label in labels if label and (as_given or label not in self.lexicon.non_parties)]
         if not labels and not name:
             return None
-        found = [p for p in (self.find(word) for word in labels + ([name] if name else [])) if p is not None]
+        # (each party once, however many of the words it holds)
+        found = list({id(p): p for p in (self.find(word) for word in labels + ([name] if name else []))
+                      if p is not None}.values())
         party = found[0] if found else None
         if party is None:
             party = Party()
@@ -167,7 +169,9 @@ def find_parties(texts: list[str], lexicon: PartyLexicon) -> PartyRegistry:
     return registry
 
 
-NOT_IN_LABEL = re.compile(r"以下|简称|称为|是指|本合同|本协议|[的是与和及或为指称]")
+# (第七条 合作服务商: a clause's heading, not a party's label line.)
+NOT_IN_LABEL = re.compile(r"以下|简称|称为|是指|本合同|本协议|[的是与和及或为指称]"
+                          r"|第[一二三四五六七八九十百\d]+[条章节款项部]")
 
 
 class LabelReader:
@@ -586,6 +590,13 @@ LISTED_TERMS = re.compile(
 )
 
 
+# 本协议中“运营方”是指甲方，即负责…的单位: a term defined as one of the parties, by its label.
+DEFINED_AS_A_PARTY = re.compile(
+    rf"[{QUOTE_OPEN}](?P<term>[^{QUOTE_CLOSE}，。]{{1,8}})[{QUOTE_CLOSE}]\s*(?:是指|系指|指)\s*"
+    r"(?P<party>甲方|乙方|丙方|丁方)(?=[，,。；;（(、]|即|$)"
+)
+
+
 def _attach_equated_labels(texts: list[str], registry: PartyRegistry) -> None:
     """Labels defined as one (“用户”或“您”是指…, 您、用户：指…), one a party's: the others are that party's
     too, when each is a label of the lists, a word the terms of service use for a party (我们), or a
@@ -636,19 +647,40 @@ def _defined_as_one(texts: list[str]):
                 yield [match.group("term"), match.group("other")], match.group("definition")
         if (listed := LISTED_TERMS.match(text)) is not None:
             yield re.split(r"、|或|和|及", listed.group("terms")), listed.group("rest")
+        for match in DEFINED_AS_A_PARTY.finditer(text):
+            yield [match.group("term"), match.group("party")], ""
 
 
-NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非|不作为)(?:本|该)(?:合同|协议)(?:的)?(?:当事人|签约方|一方)")
+NOT_A_PARTY = re.compile(r"(?:不是|不属于|并非|非|不作为)(?:本|该)(?:合同|协议)(?:的)?"
+                         r"(?:当事人|当事方|签约方|缔约方|签署方|一方)")
 
 
 def _not_signing(texts: list[str], registry: PartyRegistry) -> None:
-    """分包方不是本合同当事人: the contract itself says the party does not sign."""
+    """分包方不是本合同当事人 / 主管部门负责统筹管理，不是本协议的当事方: the contract itself says the
+    party does not sign (the one named just before, or else the one opening the sentence)."""
     for text in texts:
         for match in NOT_A_PARTY.finditer(text):
             before = text[: match.start()].rstrip("（(，, ")  # X（不作为本合同当事人）
-            for party in registry.parties:
-                if any(before.endswith(word) for word in party.all_names()):
-                    party.not_signing = True
+            named = [party for party in registry.parties if any(before.endswith(w) for w in party.all_names())]
+            if not named and text[:match.start()].endswith(("，", ",")):  # (…统筹管理，不是…: said of the subject)
+                named = _opening_the_sentence(before, registry)
+            for party in named:
+                party.not_signing = True
+
+
+# 甲方委托的监理单位不是… / 乙方的分包商不是…: who engages or owns the one named is not it.
+_QUALIFIES = re.compile(r"的|委托|聘请|聘用|选用|指定")
+
+
+def _opening_the_sentence(before: str, registry: PartyRegistry) -> list[Party]:
+    """The party whose name opens the sentence ``before`` ends in (not one qualifying another)."""
+    sentence = re.split(r"[。；;]", before)[-1]
+    sentence = ENUMERATOR.sub("", sentence.strip())
+    for party in registry.parties:
+        for word in party.all_names():
+            if sentence.startswith(word) and not _QUALIFIES.match(sentence, len(word)):
+                return [party]
+    return []
 
 
 def _outsiders_not_signing(registry: PartyRegistry, signing: list[Party]) -> None:

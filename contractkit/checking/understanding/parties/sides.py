@@ -74,7 +74,7 @@ def side_votes(parties: list[Party], texts: list[str], lexicon: PartyLexicon) ->
             phrase = re.split(r"[、，,]", definition)[-1]
             side = _side_of_phrase(phrase, lexicon)
             if side:
-                votes[i].add(side, WEIGHT_DEFINITION, f"合同定义“{party.key}”是指{excerpt(definition, QUOTE)}")
+                votes[i].add(side, WEIGHT_DEFINITION, f"合同定义该方是指{excerpt(definition, QUOTE)}")
     _sentence_votes(parties, texts, lexicon, votes)
     ordinals = [p for p in parties if p.key in lexicon.ordinals]
     for i, party in enumerate(parties):

@@ -264,7 +264,9 @@ def _blanked(pattern: re.Pattern, text: str) -> str:
 
 # 甲方不得将许可软件转售或再许可给第三方: what a line forbids is not the work the contract is about,
 # nor what it leaves out (服务范围不包括客户自行部署的业务系统).
-FORBIDDEN = re.compile(r"(?:不得|禁止|严禁|不应|不可以?)[^，。；]*|(?:不包括|不包含|不含)[^。；]*")
+# (下列工作不属于本合同服务范围：…应用软件的运维；…源代码修改。: the whole list left out.)
+FORBIDDEN = re.compile(r"(?:不得|禁止|严禁|不应|不可以?)[^，。；]*|(?:不包括|不包含|不含)[^。；]*"
+                       r"|(?:不属于|不在)[^，。；：:]{0,12}范围[^。]*")
 
 
 # An order's or a delivery list's table (品名及规格 | 数量 | 单价): each row names a thing bought.
