@@ -103,11 +103,6 @@ KNOWN_GAPS = {
         "customer-provider::66a2-security-controls": "a declaration without a modal word cannot be turned round",
         "provider-hardware::65c2-hardware-quality":
             "the negated duty leaves 保证/确保 phrases that still read as duties",
-        # 乙方不得…提供不少于5年的安全维护 bars the maintenance itself; modality 'any' (乙方不得终止维护 meets
-        # the requirement) cannot tell the two apart. Read as satisfied since a period written as 自…之日起
-        # N年 counts as the service period.
-        "provider-hardware::72c1-no-maintenance-termination":
-            "modality 'any' accepts the prohibition the negation produces",
         "provider-om+security::822b-change-authorization":
             "modality 'any' accepts the prohibition the negation produces",
         "provider-om::822b-change-authorization": "modality 'any' accepts the prohibition the negation produces",

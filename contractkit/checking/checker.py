@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from contractkit.catalogue import Requirement, UnknownName
 from contractkit.checking import CONTEXT_READERS
 from contractkit.checking.rules.evaluate import AnalysedSentence, Sentences, judge, to_evidence
+from contractkit.checking.rules.model import TABLE_ROW
 from contractkit.checking.understanding.anaphora import FORMER_OR_LATTER, former_and_latter
 from contractkit.checking.understanding.continuation import (
     continued,
@@ -319,7 +320,7 @@ class Checker:
         by their work cell (understanding/tables.py); the blocks those rows, and the headers of tables
         of business (事项 | 责任方 over invoices) or with rows nobody does yet, stand in; and the headers
         of the other division tables."""
-        from contractkit.checking.understanding.tables import read_tables
+        from contractkit.checking.understanding.tables import open_cell, read_tables
 
         words = self.standard.table_words
         if words is None:
@@ -333,7 +334,7 @@ class Checker:
         rows = reading.rows
         said_rows = [
             _analyse(replace(said, block=row.anchor.block, start=row.anchor.start, end=row.anchor.end), parties,
-                     quote=row.anchor.text, passage="该表格行")
+                     quote=row.anchor.text, passage=TABLE_ROW, left_open=open_cell(row))
             for row, sentences in zip(rows, self.engine.analyse([modern(row.text) for row in rows]), strict=True)
             for said in sentences
         ]

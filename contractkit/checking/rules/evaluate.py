@@ -20,8 +20,16 @@ from typing import TYPE_CHECKING
 
 from contractkit.catalogue import Requirement
 from contractkit.catalogue.model import Detection
-from contractkit.checking.rules.model import AnalysedSentence, ContractParties, Judgement, Sentences, Verdict
+from contractkit.checking.rules.model import (
+    TABLE_ROW,
+    AnalysedSentence,
+    ContractParties,
+    Judgement,
+    Sentences,
+    Verdict,
+)
 from contractkit.checking.rules.registry import Pipeline, pipeline_for
+from contractkit.checking.understanding.continuation import PROVISO
 from contractkit.results.model import Evidence, Status
 
 if TYPE_CHECKING:
@@ -126,8 +134,10 @@ def judge_detection(
             continue
         verdict = _first_verdict(pipeline, analysed, parties)
         if verdict is not None and verdict.status == Status.SATISFIED and analysed.left_open:
-            # 具体违约金标准见专用条款, and that clause is blank: what the sentence settles is still open.
-            verdict = replace(verdict, status=Status.PARTIAL, reason=f"{analysed.left_open}，该事项尚未确定")
+            # 具体违约金标准见专用条款, and that clause is blank: what the sentence settles is still open. A
+            # table row with a cell left 待定 leaves its table's matter open, whatever the other rows settle.
+            verdict = replace(verdict, status=Status.PARTIAL, reason=f"{analysed.left_open}，该事项尚未确定",
+                              caps=analysed.passage == TABLE_ROW)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
     if only is not None:
@@ -147,7 +157,9 @@ def judge_detection(
     granted = relevant or [(a, v) for a, v in found[Status.CONTRARY] if any(
         st.kind == "right" and st.actor in parties.actor_parties for st in a.statements)]
     narrowing = granted and all(_LIMITED.search(a.sentence.text) or _BEYOND.search(a.sentence.text)
-                                for a, _ in found[Status.CONTRARY])
+                                for a, _ in found[Status.CONTRARY]) or explicit and all(
+        _LIMITED.search(a.sentence.text) or _BEYOND.search(a.sentence.text) or _KEPT_PRIVATE.search(a.sentence.text)
+        for a, _ in found[Status.CONTRARY])
     if detect.modality == "right" and found[Status.CONTRARY] and (narrowing or limited and all(
             verdict.check == "attribution" for _, verdict in found[Status.CONTRARY])):
         # 客户的审计权仅限于审阅审计报告 beside 客户不得进入数据中心进行现场审计: the right is granted as a
@@ -191,6 +203,10 @@ BEYOND_THAT = r"除此之外|除此以外|除前述[^，。；]{0,12}外"
 # 除此之外，不接受其他检查 / 亦不接受前述以外的审计 / 不得要求提供其他资料: a refusal of what lies beyond
 # what was granted.
 _BEYOND = re.compile(rf"{BEYOND_THAT}|(?:其他|其它|以外的)[^，。；]{{0,6}}(?:检查|审计|监督|核查|资料|材料|文件)")
+# 不接受委托方对其办公场所、内部系统或工作底稿的检查: the party's own premises and papers kept out of a
+# check a clause grants in so many words, which narrows the check and does not refuse it.
+_PRIVATE = r"(?:办公(?:场所|区域)|内部(?:系统|管理制度)|工作底稿|其他(?:客户|用户|租户))"
+_KEPT_PRIVATE = re.compile(rf"对[^，。；]{{0,8}}{_PRIVATE}[^，。；]{{0,16}}?的?(?:检查|审计|审查|核查|查阅)")
 _LIMIT_QUOTE = 41  # characters of the limiting clause quoted in the explanation
 
 
@@ -203,7 +219,7 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
     excepted = [m.span() for m in _EXCEPTED.finditer(sentence.text)] if "除" in sentence.text else []
     # (…未按约定完成修复的，应支付违约金；但因不可抗力导致…的，乙方不承担责任: a proviso after a duty
     # narrows the sanction, which the sentence still imposes.)
-    proviso = _PROVISO.search(sentence.text)
+    proviso = PROVISO.search(sentence.text)
     if proviso and any(m.label == "duty" and m.end <= proviso.start() for m in sentence.modals):
         excepted.append((proviso.start(), len(sentence.text)))
     return any(not any(s <= m.start() and m.end() <= e for s, e in excepted)
@@ -213,7 +229,6 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
 
 
 _EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)|[^，。；]{1,30}除外")
-_PROVISO = re.compile(r"[；;，,]\s*但(?:是)?")
 
 
 def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,

@@ -33,6 +33,9 @@ _BACK_REFERENCE = re.compile(r"(?:将|把|对)(?:其|之|它们|上述|前述|�
 _PART_END = re.compile(r"[；;。]")  # where a colon's list ends
 
 
+TABLE_ROW = "该表格行"  # how an explanation names a table row read as a sentence
+
+
 @dataclass(frozen=True)
 class AnalysedSentence:
     sentence: Sentence

@@ -22,6 +22,8 @@ from contractkit.checking.understanding.nlp import Match, Sentence
 from contractkit.checking.understanding.references import LIST_ITEM, item_number_end
 
 PROVISO_OPENS = re.compile(r"\s*但(?:是)?(?![书凡])")  # 但…: not 但书 (the word for a proviso)
+# …，但…: what follows qualifies the clause before (…无需逐次报批，但凡涉及…: 但 and then 凡).
+PROVISO = re.compile(r"[，,；;。]\s*但(?:是)?(?!书)")
 MAX_LENGTH = 40  # characters: "乙方应当积极配合，并如实提供相关记录和资料。" is about 20
 # 乙方应予以配合，… / 受托方须积极协助。: the party (a short name) accepts, and names nothing it accepts
 # (双方均应相互配合 is no acceptance of a check). 对此，乙方应当积极配合: the same, pointing back first.
@@ -91,8 +93,13 @@ def semicolon_clauses(
         Continuation(spanning(before, this, block_texts), None, None)
         for index, (before, this) in enumerate(pairwise(sentences))
         if before.block == this.block and before.labels and this.labels
-        and before.text.rstrip().endswith(("；", ";")) and not names_a_party(index + 1)
+        and before.text.rstrip().endswith(("；", ";")) and (not names_a_party(index + 1) or _BARE_ACT.search(this.text))
     ]
+
+
+# …变更操作，其决定权归属于甲方；乙方仅在取得甲方书面授权后方可执行。: an act with no object of its own
+# does what the clause before named, whoever the clause names.
+_BARE_ACT = re.compile(r"(?:执行|实施|进行|操作|开展)[。；;]?\s*$")
 
 
 def unowned_checks(

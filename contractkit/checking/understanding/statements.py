@@ -126,13 +126,17 @@ def acting_party(text: str, statement: Statement, mentions: list[Mention] | tupl
 # (您管好自己的账号密码；我们管云平台本身的安全: 管 in plain words, not 管理/管辖/管控.)
 _ANSWERS = re.compile(r"\s*(?:应当|应|须|将)?\s*(?:负责|承担|管好?(?![理辖控道线制]))")
 # "我们将按服务说明为您实施…", "我们为您完成以下工作": the work a party does for the other.
-_DOES_FOR = re.compile(r"\s*(?:应当|应|须|将)?[^，。；,;：:]{0,12}?(?:为|代)[^，。；,;：:]{0,6}?(?:实施|执行|完成)")
+# (not 客户委托本公司代为实施…: the one handing the work on does not do it)
+_DOES_FOR = re.compile(r"\s*(?:应当|应|须|将)?(?!委托|交由|交给|授权|要求|请)[^，。；,;：:]{0,12}?(?:为|代)"
+                       r"[^，。；,;：:]{0,6}?(?:实施|执行|完成)")
 # "…账号口令管理仍由您自行负责。" / "…入侵告警研判由我们代为实施；": a fronted topic, and who answers for
 # it at the clause's end.
 _KEEPS = re.compile(r"(?:自行|自己|本方|代为|代)?(?:负责|承担|完成|实施|执行)\s*(?=[，。；,;]|$)")
 # "…交由我们代为执行", "委托乙方代为实施…": the party the work is handed to, doing it for the other.
 _HANDED_TO = ("交由", "交给", "委托")
-_ON_BEHALF = re.compile(r"\s*代为?(?:实施|执行|完成|处理|运维)")
+# (委托乙方代为执行 / 委托乙方对其业务系统每月实施一次基线检查: the work, and what it is done on, named
+# after the one handed it)
+_ON_BEHALF = re.compile(r"\s*代为?(?:实施|执行|完成|处理|运维)|\s*对[^，。；,;：:]{0,30}?(?:实施|执行|完成|开展)")
 # What may stand before a clause's own subject: its numbering (（一）, 2.1, 三、).
 NUMBERING = " \t（）()一二三四五六七八九十0123456789.．、"
 
@@ -308,6 +312,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                                            and not _NOT_ENTRUSTED.search(sentence.text, max(0, m.start - 4), m.start)])
         # 严禁乙方… names its subject after the modal word; 不得向第三方… names an object there.
         after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)]
+        # …您的数据将被我们彻底删除: the agent after 被 acts, not the owner the clause opens with.
+        if (agent := _passive_agent(sentence.text, mentions, clause_start, modal)) is not None:
+            before = [agent]
         if modal.label == "reference":
             # "不得按照附件二规定的…提供服务": a reference inside a prohibition describes what is barred.
             if not any(
@@ -322,6 +329,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # an exception names is no undertaking.)
             if _in_a_list_of_names(sentence.text, modal, mentions) or any(
                     e.start <= modal.start and modal.end <= e.end for e in exceptions):
+                continue
+            # 乙方同意甲方或其指定的机构对…开展审计: the act another party is let do is no undertaking of it.
+            consented = _LETS.search(sentence.text, clause_start, modal.start)
+            if consented and before and before[-1].start >= consented.end():
                 continue
             conditional = re.search(r"[未如若凡]", sentence.text[clause_start : modal.start])
             if _PURPOSE.match(sentence.text, clause_start):
@@ -642,6 +653,28 @@ OBJECT_VERBS = frozenset(
      "接到", "收到", "接获",  # (接到发包方故障通知后，承包方应…: whose notice it is, not who acts)
      "按照", "根据", "依照", "依据", "遵照"}  # (甲方应按照乙方的要求予以配合: whose request it is)
 )
+
+
+_LETS = re.compile(r"同意|允许|准许|接受")
+# 将被我们删除 / 应当被乙方及时修复 / 应由受托方统一收回: a passive, or the agent, right after the modal word.
+_PASSIVE = re.compile(r"\s*(?:均|都|亦|也|一并|全部|即|仍)?[被由]")
+
+
+_CLOSE_TO_THE_VERB = re.compile(r"[^，。；,;：:]{0,8}")
+
+
+def _passive_agent(text: str, mentions: Sequence[Mention], clause_start: int, modal: Match) -> Mention | None:
+    """The party named after 被 (…将被我们彻底删除 / 应被乙方删除), close before the verb or right after the
+    modal word: the one acting, whoever the clause opens with."""
+    if "被" not in text and "由" not in text:
+        return None
+    passive = _PASSIVE.match(text, modal.end)
+    if passive is not None:
+        return next((m for m in mentions if m.start == passive.end()), None)
+    if "被" not in text:
+        return None
+    return next((m for m in reversed(mentions) if clause_start < m.start and m.end <= modal.start
+                 and text[m.start - 1] == "被" and _CLOSE_TO_THE_VERB.fullmatch(text, m.end, modal.start)), None)
 
 
 def is_object(text: str, mention: Mention) -> bool:

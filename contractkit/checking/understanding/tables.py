@@ -123,6 +123,17 @@ class RowSentence:
     undecided: bool = False  # the row names no one yet (待定, 由双方另行商定): the table divides only part
 
 
+# 对象存储 | 99.9% | 待定 → …恢复时间目标为待定。: a cell of the row still to be settled.
+_OPEN_CELL = re.compile(r"(?:为|：)\s*(?P<cell>待(?:定|补充|确定|确认)|另行(?:约定|商定|协商)|TBD|TBC)(?=[，。；,;]|$)")
+
+
+def open_cell(row: RowSentence) -> str:
+    """Why what the row settles is still open: a cell of it left 待定 ("" if none, or if the row's doer
+    itself is undecided, which the checks read)."""
+    found = None if row.undecided else _OPEN_CELL.search(row.text)
+    return f"该表格行的部分内容为“{found['cell']}”" if found else ""
+
+
 Tables = list[list[list[Cell]]]  # a document's tables, each a list of rows of cells
 
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from contractkit.catalogue.model import Frozen
-from contractkit.checking.rules.checks.opposite import POINTS_BACK, PROVISO
+from contractkit.checking.rules.checks.opposite import POINTS_BACK
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import duty_zh, groups_zh, kind_zh
+from contractkit.checking.understanding.continuation import PROVISO
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

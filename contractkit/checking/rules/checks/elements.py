@@ -109,8 +109,11 @@ def _own_act(analysed: AnalysedSentence, parties: ContractParties, topic: tuple[
     if not spans:
         return False
     starts = clause_starts(text)
+    # (核查需方的软件部署数量: the party right after the check is what is checked.)
+    checked = {end for _, end in spans}
     acting = [m for m in analysed.mentions
-              if not marked_as_object(text, m) and text[max(0, m.start - 2):m.start] not in _SOURCE_OF]
+              if not marked_as_object(text, m) and text[max(0, m.start - 2):m.start] not in _SOURCE_OF
+              and m.start not in checked]
     for start, _ in spans:
         clause_start = clause_start_at(starts, start)
         # In its clause; a clause naming no one goes on with the one before (…，检查范围以授权书为准).
@@ -342,6 +345,8 @@ class PartialElement(_OnGroups):
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if analysed.has_each(self.detect.all_of):
             return None  # every element is there: for the checks that judge a whole clause
+        if (row := undecided_row(self, analysed, self.detect.all_of[:1])) is not None:
+            return row  # 较大及一般 | 另行约定: the table leaves this row's matter open
         groups = self.params.groups
         if "supervision" in groups[0] and (analysed.outsiders_act(groups[0])
                                            or held_by_regulator(analysed, (groups[0],))):
@@ -466,11 +471,14 @@ class Deferral(SentenceCheck):
     """Every element is there, but the content is left to a later agreement (具体…由双方另行协商确定):
     partial; or the contract declines to settle it at all (故障类型及处理标准不在本合同中约定): contrary."""
 
-    needs_all_of = True
+    def requires(self) -> ConceptGroups:
+        return self.detect.all_of[:1]  # the topic: a table row leaving its doer open names no more
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if _outsiders_only(analysed):
             return None
+        if not analysed.has_each(self.detect.all_of):
+            return undecided_row(self, analysed, self.detect.all_of[:1])
         # (接受主管部门检查需要乙方配合的，具体事宜另行商定: what is left open is the regulator's check.)
         from contractkit.checking.understanding.statements import BLANK, DEFERRED  # see registry.py: kept light
 
@@ -609,6 +617,18 @@ class NarrowedBy(CappedBy):
                 "即使其他条款已满足，也只部分满足")
 
 
+def undecided_row(check: SentenceCheck, analysed: AnalysedSentence, topic: ConceptGroups) -> Verdict | None:
+    """A table row on the requirement's topic whose doer is 待定 / 另行协商 (较大及一般 | 另行约定): the table
+    divides the work but leaves this row open, so the requirement is only partly met, however fully the
+    other rows or clauses settle theirs."""
+    from contractkit.checking.understanding.tables import UNDECIDED_DOER  # see registry.py: kept light
+
+    if not analysed.sentence.text.endswith(UNDECIDED_DOER) or not analysed.has_each(topic):
+        return None
+    verdict = check.verdict("partial", "表格中该项工作的实施方留待双方另行确定", analysed.spans_of(topic))
+    return replace(verdict, caps=True)
+
+
 @register("leaves_the_rest")
 class LeavesTheRest(SentenceCheck):
     """The contract settles part of the matter and leaves the rest to a later agreement (其他安全工作的
@@ -630,17 +650,18 @@ class LeavesTheRest(SentenceCheck):
             return None  # (…因接受主管部门检查需要的其他配合事项另行商定: the regulator's check left open)
         text = analysed.sentence.text
         if text.endswith(UNDECIDED_DOER):
-            # A table row whose doer is 待定 / 另行协商: the table divides the work but leaves this row open.
-            verdict = self.verdict("partial", "表格中该项工作的实施方留待双方另行确定",
-                                   analysed.spans_of(self.detect.all_of))
-            return replace(verdict, caps=True)
+            return undecided_row(self, analysed, (self._wanted,))
         for marker in DEFERRED.finditer(text):
             # The rest, named in the deferral's own sentence part (…其他安全工作的实施主体，由双方…确定).
             rest = _REST.search(text, 0, marker.start())
             if rest is None or _PART_BREAK.search(text, rest.end(), marker.start()):
                 continue
-            if any(m.label in self._wanted and m.end > rest.start() and m.start < marker.end()
-                   for m in analysed.sentence.concepts):
+            concepts = analysed.sentence.concepts
+            # (…的安全责任不因委托而转移；其余服务项下的责任归属由双方另行商定: the rest's 责任 is the kind
+            # named before it.)
+            named_before = any(m.label in self._wanted and m.end <= rest.start() for m in concepts)
+            if any((m.label in self._wanted or named_before and m.label == "obligation")
+                   and m.end > rest.start() and m.start < marker.end() for m in concepts):
                 verdict = self.verdict("partial", "合同仅约定了部分事项，其余留待双方另行约定",
                                        analysed.spans_of(self.detect.all_of))
                 return replace(verdict, caps=True)

@@ -11,6 +11,7 @@ from contractkit.catalogue.model import Frozen
 from contractkit.checking.rules.model import AnalysedSentence, ConceptGroups, ContractParties, Verdict
 from contractkit.checking.rules.registry import Labeller, SentenceCheck, register
 from contractkit.checking.rules.wording import groups_zh
+from contractkit.checking.understanding.continuation import PROVISO
 from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.numerals import parse_number
 from contractkit.checking.understanding.references import POINTING_BACK
@@ -96,6 +97,12 @@ class Disclaims(Contrary):
         return "免责：" + super().describe(label)
 
 
+class DeclinesParams(ConceptGroupsParams):
+    # The refusal counts only in a sentence on the requirement's topic (the first group of ``all_of``):
+    # 无需事先通知用户 of a change of subcontractors declines no notice of an incident.
+    on_topic: bool = False
+
+
 @register("declines")
 class Declines(SentenceCheck):
     """The party the requirement binds declines, in so many words, what the requirement asks of it, in
@@ -103,15 +110,16 @@ class Declines(SentenceCheck):
     甲方的供应链安全管理制度): contrary. A carve-out (因甲方原因…, …除外), a listed breach and the edge of
     the work (不包括…) are not such refusals. Its parameter names what a refusal must be of."""
 
-    Params = ConceptGroupsParams
+    Params = DeclinesParams
     shorthand = "groups"
-    params: ConceptGroupsParams
+    params: DeclinesParams
 
     def concepts(self) -> set[str]:
         return {c for group in self.params.groups for c in group}
 
     def requires(self) -> ConceptGroups:
-        return (tuple(self.concepts()),)
+        declined = (tuple(self.concepts()),)
+        return (self.detect.all_of[0], *declined) if self.params.on_topic else declined
 
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         from contractkit.checking.rules.evaluate import is_carve_out
@@ -126,7 +134,7 @@ class Declines(SentenceCheck):
         )
 
         text = analysed.sentence.text
-        if analysed.hypothetical or is_carve_out(text):
+        if analysed.hypothetical or is_carve_out(text) or not analysed.has_each(self.requires()):
             return None
         wanted = parties.actor_parties if self.detect.actor not in (None, "any") else None
         topics = analysed.sentence.spans_of(self.concepts())
@@ -165,7 +173,8 @@ class Declines(SentenceCheck):
         return None
 
     def describe(self, label: Labeller) -> str:
-        return (f"受约束的一方在同一分句中明确拒绝、免除或不提供{groups_zh(self.params.groups, label)}"
+        on_topic = f"（须在提及{groups_zh(self.detect.all_of[:1], label)}的句子中）" if self.params.on_topic else ""
+        return (f"受约束的一方在同一分句中明确拒绝、免除或不提供{groups_zh(self.params.groups, label)}{on_topic}"
                 "（除外情形、违约情形与服务范围的界定除外）：相反约定")
 
 
@@ -299,6 +308,10 @@ _POINTING_AT_THAT = re.compile(r"对此|就此|对上述事项|对该等事项")
 _FRONTED_TOPIC = re.compile(r"\s*(?:对于|关于|凡)")
 
 
+# 不得以任何理由， / 不得因…，: a prohibition's own phrase running over a comma to what it bars.
+_ONE_CLAUSE_ON = re.compile(r"\s*(?:以|因|借|基于|出于)[^，。；,;]{0,40}[，,]\s*")
+
+
 def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
     """All groups meet in the sentence, and nothing negates the last of them."""
     from contractkit.checking.understanding.statements import CLAUSE_BREAK  # see registry.py: kept light
@@ -333,7 +346,10 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
             continue
         # "不得以任何理由免除" forbids the opposite: a prohibition before it in the sentence cancels it,
         # and so does a double negative read as a duty (不得拒绝).
-        if any(st.kind == "prohibition" and st.end <= position for st in analysed.statements):
+        # (委托方不得干预…，亦无权要求…接受检查: a prohibition in a clause of its own bars something else.)
+        if any(st.kind == "prohibition" and st.end <= position
+               and (st.start >= clause_start or _ONE_CLAUSE_ON.fullmatch(s.text, st.end, clause_start))
+               for st in analysed.statements):
             continue
         if any(st.kind == "duty" and st.start <= position < st.end and _NEGATING.search(s.text, st.start, st.end)
                for st in analysed.statements):
@@ -347,9 +363,9 @@ def _says_opposite(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
 # "…辅助性事务交由第三方完成的，无需取得甲方同意，但涉及安全实施工作的转委托应经甲方书面同意": a 但 proviso
 # that holds every element of the requirement as a duty or prohibition sets the rule for its matter; the
 # opposite before it is a narrow exception.
-# 前述更新 / 上述补丁: a clause naming its matter by pointing back at what the sentence said before.
-POINTS_BACK = re.compile(POINTING_BACK)
-PROVISO = re.compile(r"[，,；;。]\s*但(?:是)?")  # a 但 proviso: what follows qualifies the clause before
+# 前述更新 / 上述补丁: a clause naming its matter by pointing back at what the sentence said before
+# (…实施的安全配置…，由此产生的一切损失由您承担: 由此 takes up what the clauses before did.)
+POINTS_BACK = re.compile(POINTING_BACK + r"|由此(?=产生|造成|导致|引起|引发|而)")
 
 
 def _duty_in_proviso(analysed: AnalysedSentence, after: int) -> bool:
