@@ -58,3 +58,20 @@ def test_the_paragraphs_of_an_article_run_to_the_next_article():
     texts = ["第五条 数据", "乙方应删除甲方数据。", "（一）删除副本；", "第六条 其他", "本合同第五条作废。"]
     (found,) = overrides(texts)
     assert found.clause == "第五条" and found.blocks == (0, 1, 2) and found.said_in == 4
+
+
+def test_a_clause_replaced_whole_by_a_supplement_is_not_read_but_its_new_text_is():
+    finding, notes = _exit("第8.2条修改为：“本合同终止后，乙方无需返还或删除甲方数据。”")
+    assert finding.status.value == "contrary"  # the new text, read in the supplement, says the opposite
+    assert any("第8.2条已被其后条款排除适用" in note for note in notes)
+
+
+def test_a_word_changed_inside_a_clause_keeps_the_clause():
+    finding, notes = _exit("第8.2条中的“十日”修改为“十五日”。")
+    assert finding.status.value == "satisfied" and not any("排除适用" in note for note in notes)
+
+
+def test_several_paragraphs_of_an_article_deleted_at_once():
+    texts = ["第十条 违约责任", "10.1 乙方未按约定修复漏洞的，应支付违约金。", "10.2 乙方泄露数据的，应赔偿损失。",
+             "10.3 其他违约按法律规定处理。", "第十一条 补充", "主协议第十条第一款、第二款删除，第十条第三款保持不变。"]
+    assert [(o.clause, o.blocks) for o in overrides(texts)] == [("第10.1条", (1,)), ("第10.2条", (2,))]

@@ -30,6 +30,7 @@ from contractkit.checking.rules.model import (
 )
 from contractkit.checking.rules.registry import Pipeline, pipeline_for
 from contractkit.checking.understanding.continuation import PROVISO
+from contractkit.checking.understanding.references import THE_REST
 from contractkit.results.model import Evidence, Status
 
 if TYPE_CHECKING:
@@ -170,6 +171,15 @@ def judge_detection(
 
         return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=excerpt(limit.sentence.text, _LIMIT_QUOTE)),
                          "attribution")
+    if relevant and found[Status.CONTRARY] and all(_said_of_the_rest(a, v) for a, v in found[Status.CONTRARY]):
+        # 核心数据库的变更须经甲方同意；其他运维变更由乙方自行决定: the requirement kept for part of the matter,
+        # the opposite said of the rest. Partly met, not refused.
+        rest, _ = found[Status.CONTRARY][0]
+        evidence = tuple(dict.fromkeys((a, v.spans) for a, v in (relevant[0], found[Status.CONTRARY][0])))
+        from contractkit.checking.understanding.statements import excerpt  # see registry.py: kept light
+
+        return Judgement(Status.PARTIAL, evidence, _REST_OPPOSED.format(rest=excerpt(rest.sentence.text, _LIMIT_QUOTE)),
+                         "attribution")
     capping = [(a, v) for a, v in found[Status.PARTIAL] if v.caps]
     if found[Status.SATISFIED] and capping and not found[Status.CONTRARY]:
         # 其他安全工作的实施主体由双方协商确定: the contract leaves the rest open, whatever it settles.
@@ -196,6 +206,13 @@ def judge_detection(
 
 
 _NARROWED = "合同约定了该权利，但另有条款限制其行使（“{limit}”），仅部分满足"
+_REST_OPPOSED = "合同仅就部分事项作出符合要求的约定，其余事项的约定与要求相反（“{rest}”），仅部分满足"
+
+
+def _said_of_the_rest(analysed: AnalysedSentence, verdict: Verdict) -> bool:
+    """Does the opposite stand in a clause about the rest of the matter (其他运维变更由甲方自行决定)?"""
+    return any(any(rest.start() <= start < rest.end() for start, _ in verdict.spans)
+               for rest in THE_REST.finditer(analysed.sentence.text))
 # 审计权仅限于审阅报告 / 仅可查阅 / 以书面问卷为限: a right granted within stated limits.
 _LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
 # 除此之外 / 除前述…外: what lies beyond what was just granted or settled.

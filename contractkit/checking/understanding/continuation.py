@@ -93,8 +93,14 @@ def semicolon_clauses(
         Continuation(spanning(before, this, block_texts), None, None)
         for index, (before, this) in enumerate(pairwise(sentences))
         if before.block == this.block and before.labels and this.labels
-        and before.text.rstrip().endswith(("；", ";")) and (not names_a_party(index + 1) or _BARE_ACT.search(this.text))
+        and before.text.rstrip().endswith(("；", ";"))
+        and (not names_a_party(index + 1) or _BARE_ACT.search(this.text) or _TOPIC_ONLY.match(before.text))
     ]
+
+
+# 关于考核和调阅；受托方应当如实提供…: a clause that only names the topic the next one speaks of.
+_NUMBERED = r"\s*(?:[（(]?[一二三四五六七八九十\d.．]+[)）、]?\s*)?"
+_TOPIC_ONLY = re.compile(rf"{_NUMBERED}(?:关于|对于|就)[^，。；;]{{1,16}}[；;]\s*$")
 
 
 # …变更操作，其决定权归属于甲方；乙方仅在取得甲方书面授权后方可执行。: an act with no object of its own

@@ -24,13 +24,17 @@ from contractkit.checking.understanding.numerals import clause_number as _normal
 # 第10.3条不适用于本协议 / 第十条约定的内容不再适用 / 第8.2条作废 / 删除原合同第十条 / 原合同第5条予以删除
 # / 原合同第九条“监督与审计”全文删除.
 VOIDING = re.compile(
-    # 原合同第十条第3款删除: a paragraph of an article, the sub-clause 10.3.
-    rf"第\s*(?P<a>{_NUMBER})\s*条(?:第\s*(?P<k>{_NUMBER})\s*款)?(?:[（(][^）)]{{1,12}}[）)])?"
+    # 原合同第十条第3款删除: a paragraph of an article, the sub-clause 10.3 (第一款、第二款删除: several).
+    rf"第\s*(?P<a>{_NUMBER})\s*条(?P<k>第\s*(?:{_NUMBER})\s*款(?:\s*[、和及与]\s*第\s*(?:{_NUMBER})\s*款)*)?"
+    rf"(?:[（(][^）)]{{1,12}}[）)])?"
     # 原合同第九条“监督与审计”全文删除: the clause's title may follow its number.
     rf"(?:[“\"「《][^”\"」》]{{1,20}}[”\"」》])?(?:所?(?:约定|规定)的?(?:内容|事项)?|之约定)?"
     # 原合同第十二条自本补充协议生效之日起废止: from when it stops binding.
     rf"(?:自[^，。；]{{1,20}}起)?"
-    rf"(?:不(?:再|予)?适用|作废|废止|(?:全文|全部|整条)?(?:予以)?删除|失效)"
+    rf"(?:不(?:再|予)?适用|作废|废止|(?:全文|全部|整条)?(?:予以)?删除|失效"
+    # 主协议第十一条修改为：“…” / 第十一条全文替换为：“…”: the clause replaced whole by the new text (not
+    # 第九条第一款中的“X”修改为“Y”, a word changed in it).
+    rf"|(?:全文|全部|整条)?(?:修改|替换|变更|修订)为)"
     rf"|(?:删除|废止|取消)(?:原合同|原协议|本合同|本协议)?第\s*(?P<b>{_NUMBER})\s*条"
 )
 # …不适用于试用期 limits the clause's reach, it does not take it back (…不适用于本协议 does).
@@ -52,8 +56,7 @@ class Override:
 
 def may_override(text: str) -> bool:
     """Cheaply: could this paragraph switch a clause off?"""
-    return "条" in text and ("适用" in text or "删除" in text or "作废" in text or "废止" in text
-                             or "失效" in text or "取消" in text)
+    return "条" in text and any(word in text for word in ("适用", "删除", "作废", "废止", "失效", "取消", "为"))
 
 
 def overrides(texts: Sequence[str]) -> list[Override]:
@@ -65,18 +68,22 @@ def overrides(texts: Sequence[str]) -> list[Override]:
         for match in VOIDING.finditer(text):
             if _NARROWED.match(text, match.end()):
                 continue
-            number = match.group("a") or match.group("b")
-            if match.group("k"):
-                number = f"{_normal(number)}.{_normal(match.group('k'))}"
-            # (A clause switched off later runs at most to the paragraph that switches it off.)
-            found_blocks = _blocks_of(texts, number)
-            blocks = tuple(b for b in found_blocks if b != index and not (found_blocks[0] < index < b))
-            if blocks:
-                start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
-                ends = [i for mark in "。；;" if (i := text.find(mark, match.end())) >= 0]
-                said = text[start:min(ends) + 1 if ends else len(text)].strip()
-                found.append(Override(f"第{number}条", index, blocks, _NUMBERING.sub("", said, count=1)))
+            article = match.group("a") or match.group("b")
+            numbers = ([f"{_normal(article)}.{_normal(k)}" for k in _PARAGRAPH.findall(match.group("k"))]
+                       if match.group("k") else [article])
+            for number in numbers:
+                # (A clause switched off later runs at most to the paragraph that switches it off.)
+                found_blocks = _blocks_of(texts, number)
+                blocks = tuple(b for b in found_blocks if b != index and not (found_blocks[0] < index < b))
+                if blocks:
+                    start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+                    ends = [i for mark in "。；;：:" if (i := text.find(mark, match.end())) >= 0]
+                    said = text[start:min(ends) + 1 if ends else len(text)].strip()
+                    found.append(Override(f"第{number}条", index, blocks, _NUMBERING.sub("", said, count=1)))
     return found
+
+
+_PARAGRAPH = re.compile(rf"第\s*({_NUMBER})\s*款")  # (the group holds the alternation)
 
 
 def _blocks_of(texts: Sequence[str], number: str) -> list[int]:

@@ -24,6 +24,9 @@ BACK = 4  # sentences: "…可能遇到下列情况。…。出现上述情况�
 FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 # 上述/前述/该等…: words pointing back at what was said before (上述补丁, 前款所述的审查).
 POINTING_BACK = "上述|前述|前款|上款|该等|该项|此类|前项"
+# 其他运维工作的分包由受托方自行决定 / 其余… / 一般变更由运维方自行决定: a clause about the rest of the
+# matter, or its lesser kind, after the clause that settled part of it.
+THE_REST = re.compile(r"(?:^|[，。；;：:])\s*(?:其他|其余|其它|一般|普通|常规|非重大)[^，。；;：:]*")
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
 # "7.3.1 …", "（一）…", "1）…", "1．…", "一、…", "①…": an item of a list.

@@ -95,9 +95,8 @@ def left_open(texts: Sequence[str]) -> list[LeftOpen]:
 POINTS_TO_ANNEX = re.compile(
     r"(?:见|按|按照|依|依照|详见|参见|以)(?:本合同|本协议)?(?:附件|附表)\s*(?P<n>[0-9０-９一二三四五六七八九十]+)")
 # What says an annex is still to come: 待定 / 待补充 / 待确定 / 暂缺, or a blank to fill (＿＿＿).
-# (待双方确认后补充: to come once agreed.)
-_TO_BE_DECIDED = re.compile(r"待定|待补充|待确定|暂缺|[_＿]{3,}"
-                            r"|待[^，。；（）()]{0,10}(?:确认|商定|协商|约定)后[^，。；（）()]{0,4}(?:补充|确定|填写|附上)")
+# (待双方补充 / 待双方确认后补充: to come once agreed.)
+_TO_BE_DECIDED = re.compile(r"待定|暂缺|[_＿]{3,}|待[^，。；（）()]{0,12}?(?:补充|确定|填写|附上)")
 # 见附件三（待双方确认后补充）: the pointer itself says the annex is not there yet.
 _OPEN_AT_POINTER = re.compile(r"\s*[（(](?P<why>[^（）()]{0,20})[）)]")
 ANNEX_LINES = 6  # how far below its heading an annex's first line of body is looked for

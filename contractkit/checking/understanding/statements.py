@@ -425,7 +425,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                 # 买方或卖方任何一方发现…的，均应…通知对方: the parties joined to it share its statement.
                 co_subjects = _either_party(sentence.text, mentions, chosen)
         # A double negative is a duty: 不得迟延告知 (notify without delay), 不得拒绝 (must accept).
-        double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end)
+        double_negative = modal.label == "prohibition" and DOUBLE_NEGATIVE.match(sentence.text, modal.end) or (
+            # 我们不会以保密约定为由拒绝配合: a refusal promised away.
+            modal.label == "refusal" and _REFUSAL_PROMISED_AWAY.search(sentence.text, clause_start, modal.start))
         kind = "duty" if double_negative else modal.label
         for actor in dict.fromkeys([subject, *co_subjects]):
             result.append(Statement(actor, kind, modal.start, modal.end, consent, absent))
@@ -530,6 +532,7 @@ def _spoken_over(text: str, starts: list[int], mentions: list[Mention], explicit
 
 
 # After 不得/禁止: barring the delay, refusal or concealment of an act requires the act.
+_REFUSAL_PROMISED_AWAY = re.compile(r"不(?:会|得|能|可|应)(?:以[^，。；,;]{1,24}为由|无故|无正当理由|以任何理由)?\s*$")
 DOUBLE_NEGATIVE = re.compile(
     r"\s*(?:以任何理由|无故|无正当理由|以[^，。；,;]{1,24}为由)?(?:迟延|延迟|拖延|推迟|拒绝|拒不|隐瞒|瞒报|推诿|怠于|逾期)"
 )

@@ -191,6 +191,11 @@ class BreachParams(PartyParams):
     consequence: tuple[str, ...] = ("accountability",)  # the concepts that name what follows from it
 
 
+# 委托方交办的 / 甲方指定的: the party that hands or sets the work, inside a qualifier (not 本公司代为实施的,
+# the one doing it).
+_QUALIFIES_WORK = re.compile(r"(?:交办|下达|指定|委派|安排|分配|提出|提供)的")
+
+
 @register("breach_by")
 class BreachBy(SentenceCheck):
     """The consequences must be for this party's failure: "甲方未按时付款的，应支付违约金" and
@@ -244,6 +249,8 @@ class BreachBy(SentenceCheck):
                 # already mark an object for is_object; 受 does not there, as it changes other readings).
                 and text[m.start - 1:m.start] != "受"
             ]
+            # (受托方实施委托方交办的运维工作落实不到位的: 委托方 qualifies the work; the subject opens the clause.)
+            subjects = [m for i, m in enumerate(subjects) if i == 0 or not _QUALIFIES_WORK.match(text, m.end)]
             # "腾讯有权依照违反情况…" / "甲方不得以运维工作未落实为由扣减…": the failure is the object of
             # the party's right or of what it is forbidden, not its own.
             if subjects and not any(
@@ -477,8 +484,10 @@ class Deferral(SentenceCheck):
     def judge(self, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
         if _outsiders_only(analysed):
             return None
+        if (row := undecided_row(self, analysed, self.detect.all_of[:1])) is not None:
+            return row
         if not analysed.has_each(self.detect.all_of):
-            return undecided_row(self, analysed, self.detect.all_of[:1])
+            return None
         # (接受主管部门检查需要乙方配合的，具体事宜另行商定: what is left open is the regulator's check.)
         from contractkit.checking.understanding.statements import BLANK, DEFERRED  # see registry.py: kept light
 
@@ -623,7 +632,9 @@ def undecided_row(check: SentenceCheck, analysed: AnalysedSentence, topic: Conce
     other rows or clauses settle theirs."""
     from contractkit.checking.understanding.tables import UNDECIDED_DOER  # see registry.py: kept light
 
-    if not analysed.sentence.text.endswith(UNDECIDED_DOER) or not analysed.has_each(topic):
+    # (a division requirement's topic is the table itself: any of its rows left to decide leaves it open)
+    divides = any("division" in group for group in check.detect.all_of)
+    if not analysed.sentence.text.endswith(UNDECIDED_DOER) or not (divides or analysed.has_each(topic)):
         return None
     verdict = check.verdict("partial", "表格中该项工作的实施方留待双方另行确定", analysed.spans_of(topic))
     return replace(verdict, caps=True)

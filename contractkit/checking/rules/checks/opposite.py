@@ -14,7 +14,7 @@ from contractkit.checking.rules.wording import groups_zh
 from contractkit.checking.understanding.continuation import PROVISO
 from contractkit.checking.understanding.nlp import Sentence
 from contractkit.checking.understanding.numerals import parse_number
-from contractkit.checking.understanding.references import POINTING_BACK
+from contractkit.checking.understanding.references import POINTING_BACK, THE_REST
 
 
 class ConceptGroupsParams(Frozen):
@@ -70,6 +70,10 @@ class Contrary(SentenceCheck):
         kept = _ONLY_SOME.search(analysed.sentence.text) if "refuse" in self.params.groups[-1] else None
         if kept is not None and kept.start() < analysed.sentence.spans_of(set(self.params.groups[-1]))[0][0]:
             return self.verdict("partial", f"该句只接受其中一部分（“{kept.group()}…”），其余被排除",
+                                analysed.spans_of(self.params.groups))
+        if _only_of_the_rest(analysed, self.params.groups):
+            # 重大变更前应告知委托方，一般变更由受托方自行安排: the matter kept for part, the rest let go.
+            return self.verdict("partial", "该句只对部分事项作出约定，其余事项的约定与要求相反",
                                 analysed.spans_of(self.params.groups))
         verdict = self.verdict("contrary", "该句约定与要求相反", analysed.spans_of(self.params.groups))
         return replace(verdict, yields=self.params.yields)
@@ -176,6 +180,18 @@ class Declines(SentenceCheck):
         on_topic = f"（须在提及{groups_zh(self.detect.all_of[:1], label)}的句子中）" if self.params.on_topic else ""
         return (f"受约束的一方在同一分句中明确拒绝、免除或不提供{groups_zh(self.params.groups, label)}{on_topic}"
                 "（除外情形、违约情形与服务范围的界定除外）：相反约定")
+
+
+def _only_of_the_rest(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
+    """Does the opposite stand only in a clause about the rest of the matter (…，一般变更由受托方自行安排), after
+    a clause of the same sentence that names the topic for its other part?"""
+    text = analysed.sentence.text
+    rests = [m.span() for m in THE_REST.finditer(text) if m.start() > 0]
+    opposite = analysed.sentence.spans_of(set(groups[-1]))
+    if not rests or not opposite or not all(any(s <= at < e for s, e in rests) for at, _ in opposite):
+        return False
+    first = min(s for s, _ in rests)
+    return any(at < first for at, _ in analysed.sentence.spans_of(set(groups[0])))
 
 
 def _disclaims_an_outsider(analysed: AnalysedSentence, opposite: tuple[str, ...]) -> bool:
