@@ -77,13 +77,18 @@ def overrides(texts: Sequence[str]) -> list[Override]:
                 blocks = tuple(b for b in found_blocks if b != index and not (found_blocks[0] < index < b))
                 if blocks:
                     start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
-                    ends = [i for mark in "。；;：:" if (i := text.find(mark, match.end())) >= 0]
-                    said = text[start:min(ends) + 1 if ends else len(text)].strip()
-                    found.append(Override(f"第{number}条", index, blocks, _NUMBERING.sub("", said, count=1)))
+                    ends = [i for mark in "。；;" if (i := text.find(mark, match.end())) >= 0]
+                    end = min(ends) + 1 if ends else len(text)
+                    end += len(text[end:]) - len(text[end:].lstrip("”\"」"))  # (with the quote the 。 closes)
+                    said = _NUMBERING.sub("", text[start:end].strip(), count=1)
+                    # (a clause replaced quotes its new text: the note names the start of it)
+                    said = said if len(said) <= _QUOTED else said[:_QUOTED] + "…"
+                    found.append(Override(f"第{number}条", index, blocks, said))
     return found
 
 
 _PARAGRAPH = re.compile(rf"第\s*({_NUMBER})\s*款")  # (the group holds the alternation)
+_QUOTED = 60  # characters of the words that take a clause back, quoted in the note
 
 
 def _blocks_of(texts: Sequence[str], number: str) -> list[int]:
