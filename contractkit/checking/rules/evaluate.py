@@ -213,6 +213,8 @@ def _said_of_the_rest(analysed: AnalysedSentence, verdict: Verdict) -> bool:
     """Does the opposite stand in a clause about the rest of the matter (其他运维变更由甲方自行决定)?"""
     return any(any(rest.start() <= start < rest.end() for start, _ in verdict.spans)
                for rest in THE_REST.finditer(analysed.sentence.text))
+
+
 # 审计权仅限于审阅报告 / 仅可查阅 / 以书面问卷为限: a right granted within stated limits.
 _LIMITED = re.compile(r"仅限于|限于|仅(?:能|可|得)?(?:审阅|查阅|获取|要求提供)|以[^，。；]{1,16}为限")
 # 除此之外 / 除前述…外: what lies beyond what was just granted or settled.
