@@ -54,9 +54,13 @@ class Override:
     sentence: str  # the words that switch it off (双方确认，第10.3条不适用于本协议。)
 
 
+# A word VOIDING needs (修改为, not any 为: most paragraphs naming an article hold a 为).
+_VOIDING_WORDS = ("适用", "删除", "作废", "废止", "失效", "取消", "修改为", "替换为", "变更为", "修订为")
+
+
 def may_override(text: str) -> bool:
     """Cheaply: could this paragraph switch a clause off?"""
-    return "条" in text and any(word in text for word in ("适用", "删除", "作废", "废止", "失效", "取消", "为"))
+    return "条" in text and any(word in text for word in _VOIDING_WORDS)
 
 
 def overrides(texts: Sequence[str]) -> list[Override]:

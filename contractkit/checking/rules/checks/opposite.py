@@ -138,7 +138,7 @@ class Declines(SentenceCheck):
         )
 
         text = analysed.sentence.text
-        if analysed.hypothetical or is_carve_out(text) or not analysed.has_each(self.requires()):
+        if analysed.hypothetical or is_carve_out(text):
             return None
         wanted = parties.actor_parties if self.detect.actor not in (None, "any") else None
         topics = analysed.sentence.spans_of(self.concepts())
