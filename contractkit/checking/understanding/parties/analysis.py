@@ -185,7 +185,10 @@ def _inferred(registry: PartyRegistry, texts: list[str], lexicons: Lexicons, sub
     if len(signers) == 2 and all(sides[i] is None for i in signers):
         runs = [i for i in signers if _runs_the_cloud(parties[i], texts)]
         if len(runs) == 1:
-            served = PERFORMING if cloud_service else ENTRUSTING
+            # (云岭拟将其仓储管理系统集中部署于一套专属云平台: the other's systems go onto the cloud it runs,
+            # however the subject reads: it is served.)
+            moving = any(_moves_onto_a_cloud(parties[i], texts) for i in signers if i not in runs)
+            served = PERFORMING if cloud_service or moving else ENTRUSTING
             other = {PERFORMING: ENTRUSTING, ENTRUSTING: PERFORMING}[served]
             sides |= {i: served if i in runs else other for i in signers}
     named = _named_roles(parties, texts, lexicons)
@@ -329,9 +332,24 @@ def _runs_the_cloud(party: Party, texts: list[str]) -> str | None:
                       rf"|{names}[^。；]{{0,30}}?[，,]在其[^，。；]{{1,16}}?运营[“\"「]?[^，。；”\"」]{{0,10}}云"
                       # 用户类型：云服务运营商 / 乙方系云服务提供商: the party described as running clouds
                       rf"|{names}(?:类型|性质|身份)?[：:]\s*云服务(?:运营商|提供商|提供者)"
-                      rf"|{names}(?:是|为|系|作为)[^，。；]{{0,12}}?云服务(?:运营商|提供商|运营者)")
+                      rf"|{names}(?:是|为|系|作为)[^，。；]{{0,12}}?云服务(?:运营商|提供商|运营者)"
+                      # 乙方…为甲方建设该私有云平台，并在建成后负责平台的日常运营，向各科室提供云主机: it runs
+                      # the platform and serves its resources, wherever the machines stand
+                      rf"|{names}[^。；]{{0,80}}?负责[^。；]{{0,8}}?运营(?!维护)[^。；]{{0,40}}?提供[^。；]{{0,12}}?"
+                      rf"(?:云主机|云服务器|云存储|云资源|云数据库|计算[、和及与]存储|计算资源|存储资源|资源服务)")
     stated = _said(runs, texts)
     return f"合同写明云平台由该方运营（“{stated[0]}”），该方为云服务提供者" if stated else None
+
+
+def _moves_onto_a_cloud(party: Party, texts: list[str]) -> bool:
+    """Does the contract say the party's own systems or data go onto a cloud (云岭拟将其仓储管理、运输调度
+    系统集中部署于一套专属云平台)?"""
+    names = _names_pattern(party)
+    if not names:
+        return False
+    moves = re.compile(rf"{names}(?:拟|将|计划|决定)?将其[^，。；]{{0,30}}?(?:系统|业务|应用|数据)[^，。；]{{0,10}}?"
+                       rf"(?:部署|迁移|迁入|上线|托管|承载)(?:于|至|到|在)[^，。；]{{0,12}}?云")
+    return bool(_said(moves, texts))
 
 
 def _buys_for_its_cloud(party: Party, texts: list[str]) -> str | None:
