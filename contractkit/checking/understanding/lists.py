@@ -37,6 +37,8 @@ NOT_A_DUTY = re.compile(r"(?:以下|下列|下述|如下)[^，。；：:]{0,6}(?
 STRONG_KINDS = frozenset({"duty", "right", "prohibition"})  # 应/有权/不得: a lead-in on its own
 # An item that says its own 应/不得/以附件…为准 needs only the party from its lead-in.
 OWN_MODAL_KINDS = STRONG_KINDS | {"refusal", "reference"}
+# 按下列方式 / 依照以下程序: the list says how the party acts.
+_IN_THIS_MANNER = re.compile(r"(?:按|按照|依|依照)(?:下列|以下|如下)(?:方式|程序|步骤|要求|规定)")
 # "发生网络安全事件时：（一）受托方应…；（二）…": a condition heading the list; every item is read under it.
 CONDITION_LEAD = re.compile(r"(?:时|后|前|情况下|情形下)\s*[:：]\s*$")
 
@@ -137,6 +139,14 @@ def _lead_in(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Sentence,
     if not modals and CONDITION_LEAD.search(text) and not NOT_A_DUTY.search(text):
         return replace(sentence, end=sentence.start + end, text=text,
                        concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=()), None
+    manner = _IN_THIS_MANNER.search(text) if not modals else None
+    if manner and not NOT_A_DUTY.search(text):
+        # 本公司按下列方式处理用户数据：（一）… : a party doing the listed acts, said without a modal word.
+        doers = [m for m in mentions if m.end <= manner.start() and not is_object(sentence.text, m)]
+        if doers:
+            return replace(sentence, end=sentence.start + end, text=text,
+                           concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=()), \
+                sentence.text[doers[-1].start:doers[-1].end]
     if NOT_A_DUTY.search(text) or not modals or any(m.label == "refusal" for m in modals):
         return None  # no lead-in, or one whose items are exemptions ("我们对下列事故不承担责任：")
     subjects = [m for m in mentions if m.end <= modals[0].start and not is_object(sentence.text, m)]

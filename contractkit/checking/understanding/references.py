@@ -26,7 +26,14 @@ FORWARD_BLOCKS = 12  # list items after "有下列情形之一的："
 POINTING_BACK = "上述|前述|前款|上款|该等|该项|此类|前项"
 # 其他运维工作的分包由受托方自行决定 / 其余… / 一般变更由运维方自行决定: a clause about the rest of the
 # matter, or its lesser kind, after the clause that settled part of it.
-THE_REST = re.compile(r"(?:^|[，。；;：:])\s*(?:其他|其余|其它|一般|普通|常规|非重大)[^，。；;：:]*")
+# (…可以将网络接入等非核心工作分包: the clause naming the lesser kind of work, wherever the words stand.)
+THE_REST = re.compile(r"(?:^|[，。；;：:])\s*(?:其他|其余|其它|一般|普通|常规|非重大)[^，。；;：:]*"
+                      r"|[^，。；;：:]*非(?:核心|关键|主体)性?(?:工作|部分|业务|内容|服务|事项)[^，。；;：:]*"
+                      # 除重大变更外，配置调整由乙方自行决定: all but what was named, and what is said of it
+                      # (not 除用于本服务外，亦可用于…: besides it, as well).
+                      # (not 除法律法规另有规定外，我们不接受…: the law's exception to the main rule).
+                      r"|除(?![^，。；;：:]{0,12}(?:规定|约定|法律|法规|依法))[^，。；;：:]{1,16}?(?:外|以外)[，,]"
+                      r"(?!\s*(?:亦|也|还|另|并|同时))[^，。；;：:]*")
 # 下列/以下/如下 point ahead; a colon at the end of the sentence or the one before announces a list.
 AHEAD = re.compile(r"下列|下述|以下|如下|[:：]\s*$")
 # "7.3.1 …", "（一）…", "1）…", "1．…", "一、…", "①…": an item of a list.

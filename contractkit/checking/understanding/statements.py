@@ -42,6 +42,10 @@ class Statement:
     pointer: bool = False  # 详见附件三 / 以附件为准: binds like a duty with no party, and points to details
 
 
+# 告知的具体时限 / 修复的完成时间: a particular of the act named before it (declining it declines how, not
+# whether).
+PARTICULARS = re.compile(r"的?(?:具体|确切|明确)?(?:完成)?(?:时限|时间|期限|时效|频次|频率)")
+
 # A listed breach ("乙方拒绝接受甲方监督的；") or the list's header ("有下列情形之一的").
 HYPOTHETICAL = re.compile(r"(?<!目)的[；;。，,：:]?\s*$|情形之一|下列情形|以下情形")
 
@@ -54,7 +58,7 @@ BLANK = re.compile(r"[_＿]{2,}\s*(?:年|个月|月|日|天|小时|分钟|工作
 
 # …以双方后续签署的工作说明书为准: what a later document will say.
 DEFERRED = re.compile(
-    r"另行(?:书面)?(协商|约定|商定|签订|确定|确认|制定)|协商确定|届时(?:[^，。；]{0,12}协商|确定)|以双方(另行)?确认的为准"
+    r"另行(?:书面)?(协商|约定|商定|签订|确定|确认|制定)|由[^，。；由]{1,8}另行(?:书面)?通知(?!外)|协商确定|届时(?:[^，。；]{0,12}协商|确定)|以双方(另行)?确认的为准"
     # …由双方另行签署《分工确认单》予以明确 (not 另行签署数据处理协议，明确…: the agreement asked for).
     r"|另行签署[^，。；]{0,30}(?:予以)?(?:明确|确定|约定)"
     # …违约责任按《服务等级协议》及双方另行签署的补充协议执行: by an agreement not yet signed.
@@ -311,7 +315,9 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         before = _subjects(sentence.text, [m for m in mentions if clause_start <= m.start and m.end <= modal.start
                                            and not _NOT_ENTRUSTED.search(sentence.text, max(0, m.start - 4), m.start)])
         # 严禁乙方… names its subject after the modal word; 不得向第三方… names an object there.
-        after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)]
+        # (…安全销毁用户数据: a party before a thing of its own owns the object, it does not act.)
+        after = [m for m in mentions if modal.end <= m.start <= modal.end + 1 and not is_object(sentence.text, m)
+                 and not _OWNED_THING.match(sentence.text, m.end)]
         # …您的数据将被我们彻底删除: the agent after 被 acts, not the owner the clause opens with.
         if (agent := _passive_agent(sentence.text, mentions, clause_start, modal)) is not None:
             before = [agent]
@@ -353,6 +359,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                     sentence.text, starts, clause_start, mentions)
                 # 委托方将以下安全工作交由受托方实施：渗透测试每半年开展一次: the work listed is the receiver's.
                 before = _handed_to(sentence.text, mentions, before, clause_start) or before
+                # (质保期内供方未按时限修复故障的，每逾期一日…支付违约金: the one who failed pays.)
+                before = before or _who_failed(sentence.text, starts, clause_start, mentions, modal)
             # 我们将…赔付 is a commitment of its own, whatever other modal words the sentence holds (but in
             # 乙方可以将数据用于… 将 is 把).
             # (我们将尽合理努力保障…: 将 after the subject commits it to the act later in its clause.)
@@ -381,8 +389,11 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
             # 甲方或其委托的第三方审计机构有权…: the party or its agent acts; the right is the party's.
+            # (甲方或甲方指定的测评机构有权…: the party named again before its agent holds the right too.)
             principal = next((m for m in before if m.party != OUTSIDER
-                              and _OR_ITS_AGENT.fullmatch(sentence.text, m.end, before[-1].start)),
+                              and (_OR_ITS_AGENT.fullmatch(sentence.text, m.end, before[-1].start)
+                                   or modal.label == "right" and _ITS_AGENT.fullmatch(sentence.text, m.end,
+                                                                                      before[-1].start))),
                              None) if subject == OUTSIDER else None
             if principal is not None:
                 subject, co_subjects = principal.party, []
@@ -494,6 +505,27 @@ def _opening_previous_clause(text: str, starts: list[int], clause_start: int, me
             and not text[previous:m.start].strip(NUMBERING) and not is_object(text, m)][:1]
 
 
+def _who_failed(text: str, starts: list[int], clause_start: int, mentions: list[Mention], modal: Match
+                ) -> list[Mention]:
+    """The party whose failure the clause before names (…供方未按约定时限修复故障的，), when this clause
+    states a sanction with no party of its own (每逾期一日…支付违约金): the one who failed bears it."""
+    if not _SANCTION.match(text, modal.start):
+        return []
+    previous = max((s for s in starts if s < clause_start), default=None)
+    if previous is None or not text[previous:clause_start].rstrip("，, ").endswith("的"):
+        return []
+    failure = _FAILURE.search(text, previous, clause_start)
+    if failure is None:
+        return []
+    return [m for m in mentions if previous <= m.start and m.end <= failure.start()
+            and not is_object(text, m)][-1:]
+
+
+# 支付违约金 / 赔偿损失: a sanction; 未按… / 逾期… / 违反…: a failure to perform.
+_SANCTION = re.compile(r"支付|赔偿")
+_FAILURE = re.compile(r"未(?:按|能|在|及时|依|经)|逾期|违反|拒绝|迟延|延迟")
+
+
 _ACT_AFTER_AGENT = re.compile(r"完成|实施|执行|进行")
 
 
@@ -587,6 +619,7 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
 # 甲方或其委托的第三方 / 采购人或其指定的测评机构: an agent the party chooses, acting for it.
 _OR_ITS_AGENT = re.compile(r"(?:或|或者|及|以及)其?(?:委托|指定|聘请|聘用|授权)的?")
+_ITS_AGENT = re.compile(r"(?:委托|指定|聘请|聘用|授权)的?(?:第三方|外部|独立)?")
 _OWNED_THING = re.compile(
     r"(?:数据|信息|系统|业务|资产|网络|设备|账号|账户|资料|文件|机房|平台|云平台|环境|主机|服务器|数据库)"
 )
@@ -682,7 +715,12 @@ def _passive_agent(text: str, mentions: Sequence[Mention], clause_start: int, mo
 
 def is_object(text: str, mention: Mention) -> bool:
     return (marked_as_object(text, mention) or text[max(0, mention.start - 2):mention.start] in OBJECT_VERBS
-            or mention.start > 0 and text[mention.start - 1] in _FOLLOWED)
+            or mention.start > 0 and text[mention.start - 1] in _FOLLOWED
+            # 应用户要求协助迁移: at the party's request (应 is no modal word here), the party asks, others act.
+            or text[mention.start - 1:mention.start] == "应" and _AT_REQUEST.match(text, mention.end) is not None)
+
+
+_AT_REQUEST = re.compile(r"的?(?:书面)?(?:要求|请求|申请)")
 
 
 def marked_as_object(text: str, mention: Mention) -> bool:
