@@ -72,6 +72,10 @@ CARVE_OUT = re.compile(
     # …有权暂停执行该指示，由此导致的服务中断不承担责任: the interruption the one case just described
     # brings (not 由此造成的损失, which may be everything).
     r"|由此(?:导致|造成|引起|产生)的(?:服务|业务)?(?:中断|暂停|延迟|延误)"
+    # …的，由此导致原厂拒绝提供保修的，供方不承担责任: one named consequence of the case just described.
+    r"|由此(?:导致|造成|引起|产生)[^，。；]{1,20}的[，,]"
+    # 供应商对附件一中列明由采购人负责的事项不承担责任: what the other side answers for is outside it.
+    r"|由[^，。；]{1,10}?(?:自行)?(?:负责|承担|实施)的(?:事项|工作|部分|内容|环节)"
 )
 
 
@@ -141,6 +145,12 @@ def judge_detection(
                               caps=analysed.passage == TABLE_ROW)
         if verdict is not None and verdict.status is not None:
             found[verdict.status].append((analysed, verdict))
+        if verdict is not None and verdict.status == Status.SATISFIED and analysed.deferred:
+            # 身份认证组件由甲方负责；日志审计组件的实施方由双方另行商定: settled in one part, left open
+            # in the next; the deferral, asked after the verdict, holds the clause's paragraph at partial.
+            left = _deferral_verdict(pipeline, analysed, parties)
+            if left is not None:
+                found[Status.PARTIAL].append((analysed, left))
     if only is not None:
         return _judgement(only, found[only]) if found[only] else Judgement(Status.MISSING, (), "")
     # A carve-out (因甲方原因导致的…除外, 不可抗力) does not undo a clause on the matter elsewhere, nor
@@ -169,8 +179,8 @@ def judge_detection(
         evidence = tuple(dict.fromkeys((a, v.spans) for a, v in ((limited or granted)[0], found[Status.CONTRARY][0])))
         from contractkit.checking.understanding.statements import excerpt  # see registry.py: kept light
 
-        return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=excerpt(limit.sentence.text, _LIMIT_QUOTE)),
-                         "attribution")
+        said = excerpt(limit.quote or limit.sentence.text, _LIMIT_QUOTE)  # a list item as it stands
+        return Judgement(Status.PARTIAL, evidence, _NARROWED.format(limit=said), "attribution")
     if relevant and found[Status.CONTRARY] and all(_said_of_the_rest(a, v) for a, v in found[Status.CONTRARY]):
         # 核心数据库的变更须经甲方同意；其他运维变更由乙方自行决定: the requirement kept for part of the matter,
         # the opposite said of the rest. Partly met, not refused.
@@ -178,9 +188,16 @@ def judge_detection(
         evidence = tuple(dict.fromkeys((a, v.spans) for a, v in (relevant[0], found[Status.CONTRARY][0])))
         from contractkit.checking.understanding.statements import excerpt  # see registry.py: kept light
 
-        return Judgement(Status.PARTIAL, evidence, _REST_OPPOSED.format(rest=excerpt(rest.sentence.text, _LIMIT_QUOTE)),
-                         "attribution")
+        said = excerpt(rest.quote or rest.sentence.text, _LIMIT_QUOTE)  # a list item as it stands
+        return Judgement(Status.PARTIAL, evidence, _REST_OPPOSED.format(rest=said), "attribution")
     capping = [(a, v) for a, v in found[Status.PARTIAL] if v.caps]
+    deferred_blocks = {a.sentence.block for a, v in found[Status.PARTIAL] if v.check == "deferral"}
+    if found[Status.SATISFIED] and deferred_blocks and not found[Status.CONTRARY] and all(
+            a.sentence.block in deferred_blocks for a, _ in found[Status.SATISFIED]):
+        # 应承担违约责任：（一）…；违约金的计算方式由双方另行约定: whatever the contract settles of the matter,
+        # it settles in the paragraph that leaves its particulars open. Partly met.
+        deferrals = [(a, v) for a, v in found[Status.PARTIAL] if v.check == "deferral"]
+        return _judgement(Status.PARTIAL, deferrals + found[Status.SATISFIED])
     if found[Status.SATISFIED] and capping and not found[Status.CONTRARY]:
         # 其他安全工作的实施主体由双方协商确定: the contract leaves the rest open, whatever it settles.
         return _judgement(Status.PARTIAL, capping + found[Status.SATISFIED])
@@ -193,6 +210,12 @@ def judge_detection(
         if lacking:
             # 漏洞修复由乙方负责 with no deadline: what the standard names is not all there.
             return replace(_judgement(Status.PARTIAL, found[Status.SATISFIED]), lacking=lacking)
+    if not found[Status.SATISFIED] and not found[Status.CONTRARY]:
+        together = _completing(detect, found[Status.PARTIAL], parties)
+        if together:
+            # 供应商通过安全公告系统通报产品漏洞。供应商承诺：紧急漏洞2小时内响应…: each sentence of the
+            # paragraph says a part, and together they say it all.
+            return replace(_judgement(Status.SATISFIED, together), reason=_TOGETHER)
     for status in PRECEDENCE:
         if found[status]:
             return _judgement(status, found[status])
@@ -206,6 +229,7 @@ def judge_detection(
 
 
 _NARROWED = "合同约定了该权利，但另有条款限制其行使（“{limit}”），仅部分满足"
+_TOGETHER = "同一段中相邻的几句合起来包含所需要素"
 _REST_OPPOSED = "合同仅就部分事项作出符合要求的约定，其余事项的约定与要求相反（“{rest}”），仅部分满足"
 
 
@@ -248,6 +272,25 @@ def _excuses_force_majeure(analysed: AnalysedSentence) -> bool:
 
 
 _EXCEPTED = re.compile(r"除[^，。；]{1,30}?(?:以外|之外|外)|[^，。；]{1,30}除外")
+
+
+def _completing(detect: Detection, partials: list[tuple[AnalysedSentence, Verdict]], parties: ContractParties
+                ) -> list[tuple[AnalysedSentence, Verdict]]:
+    """Sentences of one paragraph, each lacking an element (``partial_element``), that between them say
+    every element, none of them a duty or right of a party other than the requirement's own."""
+    from contractkit.checking.understanding.statements import BOTH_PARTIES  # see registry.py: kept light
+
+    allowed = {None, BOTH_PARTIES, *parties.actor_parties}
+    by_block: dict[int, list[tuple[AnalysedSentence, Verdict]]] = {}
+    for analysed, verdict in partials:
+        if verdict.check == "partial_element" and not analysed.deferred and (
+                detect.actor is None or all(st.actor in allowed for st in analysed.statements)):
+            by_block.setdefault(analysed.sentence.block, []).append((analysed, verdict))
+    for found in by_block.values():
+        texts = {a.sentence.text for a, _ in found}
+        if len(texts) > 1 and all(any(a.says(group) for a, _ in found) for group in detect.all_of):
+            return found
+    return []
 
 
 def _lacking(detect: Detection, said: list[tuple[AnalysedSentence, Verdict]], sentences: Sentences,
@@ -299,6 +342,15 @@ def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]])
     first = verdicts[0][1]
     evidence = tuple((analysed, verdict.spans) for analysed, verdict in verdicts[:MAX_EVIDENCE])
     return Judgement(status, evidence, first.reason, first.check)
+
+
+def _deferral_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+    """The partial a requirement's ``deferral`` check gives the sentence, if it has that check."""
+    for check, required in zip(pipeline.sentence_checks, pipeline.requires, strict=True):
+        if check.name == "deferral" and (not required or analysed.has_each(required)):
+            verdict = check.judge(analysed, parties)
+            return verdict if verdict is not None and verdict.status == Status.PARTIAL else None
+    return None
 
 
 def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:

@@ -196,6 +196,10 @@ class Attribution(_ClauseCheck):
                 return None  # the words occur (a heading, a table row), but nothing is undertaken
             if all(s.actor == OUTSIDER for s in statements if s.kind in fulfils):
                 return None  # 由甲方另行委托的销毁服务公司负责实施: undertaken by someone who does not sign
+            # (本公司将尽力采取适当补救措施: a hedged undertaking binds to nothing certain, whoever gives it.)
+            hedge = _hedged(analysed, [], detect.all_of[0])  # the matter itself, hedged wherever it is said
+            if hedge:
+                return self.verdict("partial", f"该句以“{hedge}”的弱化表述约定，未作确定的承诺", spans)
             return self.verdict("satisfied", "该句包含所需要素", spans)
         if held_by_regulator(analysed, detect.all_of):
             return None  # 配合监管部门的检查: the regulator's supervision, no party's right or duty here
@@ -296,7 +300,9 @@ EACH_PARTY_OWN = re.compile(r"任何一方|任一方|各方|双方(?:均|都|各
 
 
 # Words that soften an undertaking into an intention: in principle, as far as possible, to strive to.
-HEDGE = re.compile(r"原则上|尽量|尽可能|尽力|争取|力争|视情况|酌情|尽合理努力|尽商业上合理的努力")
+HEDGE = re.compile(r"原则上|尽量|尽可能|尽力|争取|力争|视情况|酌情|尽合理努力|尽商业上合理的努力"
+                   # 在条件允许时予以适当配合: when it suits, and to a degree it chooses.
+                   r"|条件允许|在可能的情况下|适当(?=配合|协助|支持|补救)")
 
 
 def _hedged(analysed: AnalysedSentence, fulfilling: list[Statement], act: tuple[str, ...]) -> str | None:
@@ -314,11 +320,19 @@ def _hedged(analysed: AnalysedSentence, fulfilling: list[Statement], act: tuple[
         found = HEDGE.search(text, clause_start_at(starts, at), end)
         return found.group() if found else None
 
+    def hedge_on(start: int) -> str | None:
+        # (尽力恢复并赔偿损失: the hedge softens the recovery; the compensation joined by 并 stands firm.)
+        found = [m for m in HEDGE.finditer(text, clause_start_at(starts, start), start)]
+        return found[-1].group() if found and not _JOINS.search(text, found[-1].end(), start) else None
+
     for hedges in ([hedge_before(s.start, s.end + 6) for s in fulfilling],
-                   [hedge_before(start, start) for start, _ in analysed.sentence.spans_of(set(act))]):
+                   [hedge_on(start) for start, _ in analysed.sentence.spans_of(set(act))]):
         if hedges and all(hedges):
             return hedges[0]
     return None
+
+
+_JOINS = re.compile(r"并|且|以及|同时")
 
 
 def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fulfils: set[str], opposes: set[str],
@@ -331,7 +345,12 @@ def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fu
         return own
     at = provisos[-1].end()
     after = [s for s in own if s.start >= at]
-    held = [start for start, _ in analysed.sentence.spans_of(set(topic)) if start >= at]
+    from contractkit.checking.understanding.statements import PARTICULARS  # see registry.py: kept light
+
+    text = analysed.sentence.text
+    # (…尽合理努力告知您，但我们不承诺告知的具体时限: the proviso refuses how soon, not the act.)
+    held = [start for start, end in analysed.sentence.spans_of(set(topic))
+            if start >= at and not PARTICULARS.match(text, end)]
     # …，但原厂停止支持的，乙方可停止提供前述更新: the proviso's matter named by pointing back at it.
     held += [found.start() for found in POINTS_BACK.finditer(analysed.sentence.text, at)]
     if (any(s.kind in opposes and any(analysed.governs(s, t) for t in held) for s in after)
@@ -556,6 +575,10 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
         return max(agents, default=None)
 
     def regulators_act(start: int, spans: list[tuple[int, int]]) -> bool:
+        end = next(e for s, e in spans if s == start)
+        if _OVERSIGHT_WORD.fullmatch(text, start, end) and any(
+                r_start <= start and end <= r_end and end - start < r_end - r_start for r_start, r_end in regulators):
+            return True  # (药品监督管理部门: the word is part of the regulator's name)
         clause_start = clause_start_at(starts, start)
         last = last_agent(start)
         if last is None and clause_start and _COORDINATED.match(text, clause_start):
@@ -565,6 +588,11 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
         # (…开展网络安全检查的，甲方应配合乙方接受检查: the party before 接受 undergoes the check, it does
         # not make it.)
         if last is None or text[max(0, start - 2):start] == "接受":
+            # (甲方与网信、公安等监管部门的沟通及接受检查: the regulator named before 接受 in its clause
+            # makes the check the party undergoes.)
+            if text[max(0, start - 2):start] == "接受" and any(
+                    clause_start <= r_start and r_end <= start for r_start, r_end in regulators):
+                return True
             # (…配合公安机关…开展的安全检查，并及时将检查要求告知甲方: the word again, with no agent of its
             # own in its clause, is the same inspection.)
             word = next(text[s:e] for s, e in spans if s == start)
@@ -575,6 +603,10 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
         (spans := sentence.spans_of(set(group))) and all(regulators_act(start, spans) for start, _ in spans)
         for group in groups
     )
+
+
+# 监督 in 药品监督管理部门: a word of oversight that may stand inside a regulator's name.
+_OVERSIGHT_WORD = re.compile(r"监督|监管|检查|审计|督查")
 
 
 @register("declaration")

@@ -694,7 +694,7 @@ _PART_BREAK = re.compile(r"[。；;]")
 _GENERIC = re.compile(
     # 由双方在项目启动后另行协商确定 / 在项目启动会上另行商定: when or where it will be agreed says
     # nothing of what.
-    r"在[^，。；由]{1,12}?(?:之后|之前|以后|以前|后|前|时|会上|会议上|期间)|"
+    r"在[^，。；由]{1,12}?(?:之后|之前|以后|以前|后|前|时|会上|会议上|期间|阶段|环节|过程中)|"
     # 由双方在《应急协同方案》中另行约定: the document it will be agreed in says nothing of what.
     r"在?《[^》]{1,30}》中?|"
     # 由双方在项目实施方案中另行约定: the document, named without 《》, says nothing of what either.
@@ -702,6 +702,8 @@ _GENERIC = re.compile(
     # 该附件由双方在本合同签订后三十日内另行协商确定: which annex, and by when, says nothing of what.
     r"附件[一二三四五六七八九十0-9]*|附表[一二三四五六七八九十0-9]*|[0-9一二三四五六七八九十百]+个?(?:工作)?(?:日|天|周|月)(?:内|以内)?|"
     r"具体|详细|相关|有关|上述|前述|其他|其余|相应|事项|事宜|内容|细节|细则|办法|方式|安排|标准|要求|条款|"
+    # 责任的具体形式和金额由双方另行协商确定: the form and the sum of what was just agreed.
+    r"责任|形式|金额|数额|比例|计算|"
     r"甲乙|各方|双方|另行|协商|约定|确定|商定|签订|签署|补充|协议|合同|书面|予以|明确|为准|届时|确认|"
     # 具体委托范围以工作单为准: the scope of what is entrusted is the matter itself, named generically.
     r"委托|范围|"

@@ -133,6 +133,7 @@ class Declines(SentenceCheck):
             CLAUSE_BREAK,
             EDGE_WORDS,
             OUTSIDER,
+            PARTICULARS,
             clause_start_at,
             clause_starts,
         )
@@ -169,7 +170,9 @@ class Declines(SentenceCheck):
                         if (statement.end <= span[0] < clause_end
                             or fronted and fronted.end() <= span[0] < statement.start
                             or before <= span[0] < start)
-                        and not any(a <= span[0] < b for a, b in causes)]
+                        and not any(a <= span[0] < b for a, b in causes)
+                        # (不承诺通报的具体时间: how soon is declined, not the notice.)
+                        and not PARTICULARS.match(text, span[1])]
             if declined:
                 who = parties.name(actor)
                 return self.verdict("contrary", f"该句约定{who}不承担该项要求的工作",
