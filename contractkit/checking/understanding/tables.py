@@ -529,9 +529,10 @@ def _columns(header: list[Cell], words: TableWords, names_a_party: Callable[[str
         if kind and kind not in kinds:
             kinds[kind] = i
     headers = tuple(_plain(cell.text) for cell in header)
-    # 未落实情形 | 责任后果: each row a condition and what follows it.
-    if {"situation", "consequence"} <= set(kinds) and "responsible" not in kinds and not duties:
-        return Columns({k: kinds[k] for k in ("situation", "consequence")}, {}, headers,
+    # 未落实情形 | 责任后果: each row a condition and what follows it; 违约情形 | 责任方 | 处理方式: the
+    # party whose failure each row names in a column of its own.
+    if {"situation", "consequence"} <= set(kinds) and "work" not in kinds and not duties:
+        return Columns({k: kinds[k] for k in ("situation", "consequence", "responsible") if k in kinds}, {}, headers,
                        sanction=words.sanction_in(headers[kinds["consequence"]]))
     # 未达标情形 | 供方责任: the same, what follows borne by the party the column names.
     if "situation" in kinds and not {"responsible", "work", "consequence"} & set(kinds) and len(duties) == 1:
@@ -581,7 +582,10 @@ def _say(row: list[Cell], columns: Columns, names_a_party: Callable[[str], bool]
         if columns.sanction and columns.sanction not in consequence:
             consequence = f"给予{columns.sanction}：{consequence}"
         bearer = columns.doer if columns.doer and not _opening_party(consequence, names_a_party) else ""
-        said = f"{_plain(situation.text)}{falls_short}的，{bearer}{_binding(consequence, names_a_party)}。"
+        # (未在时限内修复漏洞 | 受托方 | 扣减服务费: the party in its column is the one who fails.)
+        failing = _plain(row[kinds["responsible"]].text) if "responsible" in kinds else ""
+        failing = failing if failing and names_a_party(failing) else ""
+        said = f"{failing}{_plain(situation.text)}{falls_short}的，{bearer}{_binding(consequence, names_a_party)}。"
         return RowSentence(said, situation, frozenset(cell.block for cell in row))
     work = row[kinds["work"]]
     if not _plain(work.text):
