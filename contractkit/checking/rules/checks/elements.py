@@ -365,6 +365,9 @@ class PartialElement(_OnGroups):
         topic = analysed.sentence.spans_of(set(groups[0]))
         if topic and all(analysed.waived(start) for start, _ in topic):
             return None  # 不对密评机构的结论承担责任: the topic named only to be declined
+        if topic and analysed.sentence.has("confidentiality") and all(
+                _INFORMATION_ON.match(analysed.sentence.text, end) for _, end in topic):
+            return None  # 发现的漏洞信息应严格保密: what is said of the topic is the secrecy of what is known of it
         if (declined := _not_agreed(analysed, set(groups[0]))) is not None:
             # 分工以官网说明为准，该说明不构成本协议的组成部分: named, and settled nowhere in the contract.
             return self.verdict("contrary", _NOT_AGREED_REASON, (declined, *topic))
@@ -511,6 +514,8 @@ class Deferral(SentenceCheck):
 
 
 _NOT_AGREED_REASON = "该句明确该事项不在本合同中约定"
+# 漏洞信息 / 事件情况: what is known of a matter, not the matter.
+_INFORMATION_ON = re.compile(r"(?:相关)?(?:信息|情况|细节|资料|详情)")
 
 
 def _regulators_check(analysed: AnalysedSentence, groups: ConceptGroups) -> bool:
