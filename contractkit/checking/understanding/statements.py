@@ -385,6 +385,8 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
         elif before and may_name_organisation and _ENGAGED_ORGANISATION.fullmatch(
                 sentence.text, before[-1].end, modal.start):
             subject = OUTSIDER  # …由云岫另行委托的上海净源信息销毁服务有限公司负责实施: the firm it engaged acts
+        elif before and (firm := _ITS_FIRM.match(sentence.text, before[-1].end)) and firm.end() <= modal.start:
+            subject = OUTSIDER  # 乙方的芯片供应商发现…的，应通知乙方: a firm of the party's acts, not the party
         elif before:
             subject = before[-1].party
             co_subjects = _coordinated(sentence.text, mentions, before[-1], clause_start)
@@ -423,7 +425,10 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
             # 乙方的分包单位…，应当… / 乙方所选用的中间件厂商发现…的，应…: the possessor or qualifier (乙方的,
             # 乙方所选用的) is not the subject; the outsider it qualifies is.
             # (未经乙方同意，不得…: a party after 经/对/向 is not the subject either.)
-            earlier = [m for m in mentions if m.end <= modal.start
+            # (乙方的芯片供应商发现…的，应通知乙方: the party's own supplier, no outsider by name, acts.)
+            firms = [m for m in mentions if m.end <= modal.start
+                     and (firm := _ITS_FIRM.match(sentence.text, m.end)) and firm.end() <= modal.start]
+            earlier = [m for m in mentions if m.end <= modal.start and m not in firms
                        and not _possessor(sentence.text, m, mentions, _QUALIFYING) and not is_object(sentence.text, m)]
             # 导致海岳业务系统遭受入侵的，青穹按…支付违约金，…还应补足差额: a party opening a clause is a
             # subject; one inside a clause (导致海岳…) is not, when a clause-opening party comes after it.
@@ -431,7 +436,7 @@ def statements(sentence: Sentence, mentions: list[Mention]) -> list[Statement]:
                        if not sentence.text[clause_start_at(starts, m.start):m.start].strip(NUMBERING)]
             chosen = (opening[-1] if opening and opening[-1].start > earlier[0].start
                       else earlier[0]) if earlier else None
-            subject = chosen.party if chosen else None
+            subject = chosen.party if chosen else OUTSIDER if firms else None
             if chosen is not None:
                 # 买方或卖方任何一方发现…的，均应…通知对方: the parties joined to it share its statement.
                 co_subjects = _either_party(sentence.text, mentions, chosen)
@@ -617,6 +622,9 @@ def _possessor(text: str, mention: Mention, mentions: list[Mention], reach: re.P
 
 
 _OWNING = re.compile(r"的[^，。；,;的]{0,3}")
+# 乙方的芯片供应商 / 甲方的关联公司: a firm of the party's own, named by what it is to it (乙方的人员 is 乙方's).
+_ITS_FIRM = re.compile(r"的[^，。；,;的]{0,6}?(?:供应商|供货商|厂商|原厂|分包商|分包单位|承包商|服务商|代理商|经销商|"
+                       r"子公司|关联公司|关联方|合作方|合作伙伴)")
 # 甲方或其委托的第三方 / 采购人或其指定的测评机构: an agent the party chooses, acting for it.
 _OR_ITS_AGENT = re.compile(r"(?:或|或者|及|以及)其?(?:委托|指定|聘请|聘用|授权)的?")
 _ITS_AGENT = re.compile(r"(?:委托|指定|聘请|聘用|授权)的?(?:第三方|外部|独立)?")
