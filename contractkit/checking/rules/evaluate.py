@@ -346,17 +346,16 @@ def _judgement(status: Status, verdicts: list[tuple[AnalysedSentence, Verdict]])
 
 def _deferral_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
     """The partial a requirement's ``deferral`` check gives the sentence, if it has that check."""
-    for check, required in zip(pipeline.sentence_checks, pipeline.requires, strict=True):
-        if check.name == "deferral" and (not required or analysed.has_each(required)):
-            verdict = check.judge(analysed, parties)
-            return verdict if verdict is not None and verdict.status == Status.PARTIAL else None
-    return None
+    verdict = _first_verdict(pipeline, analysed, parties, only="deferral")
+    return verdict if verdict is not None and verdict.status == Status.PARTIAL else None
 
 
-def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties) -> Verdict | None:
+def _first_verdict(pipeline: Pipeline, analysed: AnalysedSentence, parties: ContractParties, only: str | None = None
+                   ) -> Verdict | None:
+    """The first check's verdict on the sentence (``only``: of the check of that name alone)."""
     for check, required in zip(pipeline.sentence_checks, pipeline.requires, strict=True):
         # Without what it requires, the check would say nothing (None): it is not asked.
-        if required and not analysed.has_each(required):
+        if only is not None and check.name != only or required and not analysed.has_each(required):
             continue
         verdict = check.judge(analysed, parties)
         if verdict is not None:

@@ -136,27 +136,25 @@ def _lead_in(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Sentence,
     end = ends[-1].end()
     text = sentence.text[:end]
     modals = [m for m in sentence.modals if m.end <= end]
-    if not modals and CONDITION_LEAD.search(text) and not NOT_A_DUTY.search(text):
+
+    def lead(kept: tuple = ()) -> Sentence:  # the sentence cut at the colon, with the modal words it keeps
         return replace(sentence, end=sentence.start + end, text=text,
-                       concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=()), None
+                       concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=kept)
+
+    if not modals and CONDITION_LEAD.search(text) and not NOT_A_DUTY.search(text):
+        return lead(), None
     manner = _IN_THIS_MANNER.search(text) if not modals else None
     if manner and not NOT_A_DUTY.search(text):
         # 本公司按下列方式处理用户数据：（一）… : a party doing the listed acts, said without a modal word.
         doers = [m for m in mentions if m.end <= manner.start() and not is_object(sentence.text, m)]
         if doers:
-            return replace(sentence, end=sentence.start + end, text=text,
-                           concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=()), \
-                sentence.text[doers[-1].start:doers[-1].end]
+            return lead(), sentence.text[doers[-1].start:doers[-1].end]
     if NOT_A_DUTY.search(text) or not modals or any(m.label == "refusal" for m in modals):
         return None  # no lead-in, or one whose items are exemptions ("我们对下列事故不承担责任：")
     subjects = [m for m in mentions if m.end <= modals[0].start and not is_object(sentence.text, m)]
     if not subjects and not any(m.label in STRONG_KINDS for m in modals):
         return None  # "4. 提供标准：…": a label, not a lead-in
-    lead = replace(
-        sentence, end=sentence.start + end, text=text,
-        concepts=tuple(m for m in sentence.concepts if m.end <= end), modals=tuple(modals),
-    )
-    return lead, (sentence.text[subjects[-1].start:subjects[-1].end] if subjects else None)
+    return lead(tuple(modals)), (sentence.text[subjects[-1].start:subjects[-1].end] if subjects else None)
 
 
 def _items(sentences: Sequence[Sentence], block_texts: Sequence[str], headings: Sequence[bool], index: int

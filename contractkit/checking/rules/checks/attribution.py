@@ -352,7 +352,7 @@ def _after_opposing_proviso(analysed: AnalysedSentence, own: list[Statement], fu
     held = [start for start, end in analysed.sentence.spans_of(set(topic))
             if start >= at and not PARTICULARS.match(text, end)]
     # …，但原厂停止支持的，乙方可停止提供前述更新: the proviso's matter named by pointing back at it.
-    held += [found.start() for found in POINTS_BACK.finditer(analysed.sentence.text, at)]
+    held += [found.start() for found in POINTS_BACK.finditer(text, at)]
     if (any(s.kind in opposes and any(analysed.governs(s, t) for t in held) for s in after)
             and not any(s.kind in fulfils for s in after)):
         return after
@@ -587,15 +587,15 @@ def held_by_regulator(analysed: AnalysedSentence, groups: ConceptGroups) -> bool
             last = last_agent(clause_start - 1)
         # (…开展网络安全检查的，甲方应配合乙方接受检查: the party before 接受 undergoes the check, it does
         # not make it.)
-        if last is None or text[max(0, start - 2):start] == "接受":
+        undergone = text[max(0, start - 2):start] == "接受"
+        if last is None or undergone:
             # (甲方与网信、公安等监管部门的沟通及接受检查: the regulator named before 接受 in its clause
             # makes the check the party undergoes.)
-            if text[max(0, start - 2):start] == "接受" and any(
-                    clause_start <= r_start and r_end <= start for r_start, r_end in regulators):
+            if undergone and any(clause_start <= r_start and r_end <= start for r_start, r_end in regulators):
                 return True
             # (…配合公安机关…开展的安全检查，并及时将检查要求告知甲方: the word again, with no agent of its
             # own in its clause, is the same inspection.)
-            word = next(text[s:e] for s, e in spans if s == start)
+            word = text[start:end]
             return any(text[s:e] == word and s < clause_start and regulators_act(s, spans) for s, e in spans)
         return any(end == last for _, end in regulators)
 
